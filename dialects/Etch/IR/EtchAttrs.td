@@ -27,7 +27,8 @@ def Etch_ActivationKindAttr : EnumAttr<Etch_Dialect, Etch_ActivationKind,
   let assemblyFormat = "`<` $value `>`";
 }
 
-// The schedule attribute (#etch.schedule) is defined in EtchScheduleAttr.td
-// and owned by codegen.
+//===----------------------------------------------------------------------===//
+// Codegen schedule (#etch.schedule), owned by codegen: below this marker.
+//===----------------------------------------------------------------------===//
 
 #endif // ETCH_ATTRS_TD
