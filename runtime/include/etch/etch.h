@@ -1,0 +1,123 @@
+/*
+ * etch.h - the one C ABI shared by etch-generated model objects and the etch
+ * runtime (C11, freestanding-friendly: needs only <stddef.h> and <stdint.h>).
+ *
+ * A compiled model `<name>.o` defines `const etch_model_t <name>_model;` and the
+ * generated `<name>.h` declares it together with a typed `<name>_run(...)`
+ * wrapper and `<NAME>_ARENA_SIZE` / `<NAME>_ARENA_ALIGN`.
+ *
+ * Linking (see runtime/CMakeLists.txt):
+ *   - A single-threaded CPU model object needs nothing but the C library.
+ *   - libetch_runtime.a: etch_status_string, etch_dtype_size, etch_model_run and
+ *     a *weak* serial etch_parallel_for / etch_set_num_threads /
+ *     etch_get_num_threads. It needs no threads, no malloc and no OS, so it
+ *     links on bare-metal targets and in single-threaded programs.
+ *   - libetch_runtime_threads.a (POSIX targets only): a pthread thread pool that
+ *     provides *strong* definitions of the three threading functions. Link it
+ *     BEFORE libetch_runtime.a, then -lpthread:
+ *         cc app.c model.o -letch_runtime_threads -letch_runtime -lpthread
+ *     (CMake: target_link_libraries(app etch::etch_runtime_threads) does this.)
+ *     If the threads archive is left out, or listed after libetch_runtime.a, the
+ *     weak serial fallback is used and etch_get_num_threads() returns 1.
+ */
+#ifndef ETCH_ETCH_H
+#define ETCH_ETCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define ETCH_ABI_VERSION 1
+
+typedef enum {
+  ETCH_OK = 0,
+  ETCH_ERR_INVALID_ARGUMENT,
+  ETCH_ERR_ARENA_TOO_SMALL,
+  ETCH_ERR_ARENA_UNALIGNED,
+  ETCH_ERR_DEVICE,
+  ETCH_ERR_UNSUPPORTED
+} etch_status_t;
+
+typedef enum {
+  ETCH_F32,
+  ETCH_F16,
+  ETCH_BF16,
+  ETCH_I8,
+  ETCH_U8,
+  ETCH_I16,
+  ETCH_I32,
+  ETCH_I64,
+  ETCH_BOOL
+} etch_dtype_t;
+
+typedef struct {
+  const char *name;
+  etch_dtype_t dtype;
+  int32_t rank;
+  const int64_t *shape;
+  float scale;        /* for quantized tensors */
+  int32_t zero_point; /* for quantized tensors */
+} etch_tensor_desc_t;
+
+typedef struct etch_model {
+  uint32_t abi_version; /* ETCH_ABI_VERSION of the compiler that wrote it */
+  const char *name;
+  int32_t num_inputs, num_outputs;
+  const etch_tensor_desc_t *inputs, *outputs;
+  size_t arena_size, arena_align;
+  /* Inputs/outputs are dense, row-major, in ONNX graph order, never aliased
+   * with the arena. Checks its own arguments and returns a status; never
+   * aborts. */
+  etch_status_t (*run)(const void *const *inputs, void *const *outputs,
+                       void *arena);
+} etch_model_t;
+
+/* A static, human-readable name for `status` ("ETCH_OK", ...); never NULL.
+ * Unknown values give "ETCH_ERR_UNKNOWN". */
+const char *etch_status_string(etch_status_t status);
+
+/* Size in bytes of one element of `dtype` (ETCH_BOOL is 1 byte); 0 for an
+ * unknown value. */
+size_t etch_dtype_size(etch_dtype_t dtype);
+
+/* Runs `model` after checking what the caller can get wrong:
+ *   ETCH_ERR_INVALID_ARGUMENT  model, model->run, inputs/outputs (when the
+ *                              model has any) or one of their entries is NULL;
+ *                              arena is NULL while arena_size > 0
+ *   ETCH_ERR_UNSUPPORTED       model->abi_version != ETCH_ABI_VERSION
+ *   ETCH_ERR_ARENA_UNALIGNED   arena is not a multiple of model->arena_align
+ * and otherwise returns model->run(inputs, outputs, arena). The arena must
+ * hold model->arena_size bytes; its size cannot be checked from a pointer. */
+etch_status_t etch_model_run(const etch_model_t *model,
+                             const void *const *inputs, void *const *outputs,
+                             void *arena);
+
+/* Calls fn(ctx, begin, end) over disjoint ranges [begin, end) that together
+ * cover [0, n) exactly once, and returns when all calls have returned. n <= 0
+ * calls nothing. Ranges may run concurrently on different threads, in any
+ * order; fn must not assume a range size. A call made from inside fn (nested
+ * parallelism) or while another thread's call is in flight runs serially on
+ * the calling thread. Generated multi-threaded code calls this. */
+void etch_parallel_for(int64_t n,
+                       void (*fn)(void *ctx, int64_t begin, int64_t end),
+                       void *ctx);
+
+/* Sets the number of threads etch_parallel_for uses (the caller counts as
+ * one). n <= 0 restores the default: the ETCH_NUM_THREADS environment
+ * variable if it is a positive integer, else the number of online CPUs.
+ * Do not call it concurrently with etch_parallel_for. The serial fallback
+ * ignores it. */
+void etch_set_num_threads(int n);
+
+/* The number of threads etch_parallel_for uses now (1 in the serial
+ * fallback). */
+int etch_get_num_threads(void);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* ETCH_ETCH_H */

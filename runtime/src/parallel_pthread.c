@@ -1,0 +1,203 @@
+/* Thread-pool etch_parallel_for for POSIX targets (libetch_runtime_threads.a).
+ * Strong definitions override the weak serial ones in parallel_serial.c.
+ *
+ * One process-wide pool of (threads - 1) workers, started on first use; the
+ * calling thread works too. Work is handed out in chunks from an atomic
+ * counter, so uneven ranges balance. No malloc: worker handles live in a
+ * static array. */
+#define _POSIX_C_SOURCE 200809L
+#include "etch/etch.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#define ETCH_MAX_THREADS 256
+/* Chunks per participating thread: enough to balance uneven work, few enough
+ * that the atomic counter stays cold. */
+#define ETCH_CHUNKS_PER_THREAD 4
+
+typedef void (*etch_range_fn_t)(void *ctx, int64_t begin, int64_t end);
+
+static struct {
+  /* Held for a whole parallel_for: one job in flight at a time. */
+  pthread_mutex_t call_lock;
+  /* Guards the fields below except `next` and `threads`. */
+  pthread_mutex_t lock;
+  pthread_cond_t work_cv, done_cv;
+  pthread_t workers[ETCH_MAX_THREADS - 1];
+  int num_workers;
+  int shutdown;
+  uint64_t generation; /* bumped once per job */
+  int pending;         /* workers yet to finish the current job */
+  etch_range_fn_t fn;
+  void *ctx;
+  int64_t n, chunk;
+  atomic_int_fast64_t next; /* first index not yet handed out */
+  atomic_int threads;       /* 0: not resolved yet */
+} pool = {.call_lock = PTHREAD_MUTEX_INITIALIZER,
+          .lock = PTHREAD_MUTEX_INITIALIZER,
+          .work_cv = PTHREAD_COND_INITIALIZER,
+          .done_cv = PTHREAD_COND_INITIALIZER};
+
+/* Set on workers, and on the caller while it runs chunks: a nested call runs
+ * serially instead of deadlocking on call_lock. */
+static _Thread_local int in_parallel;
+
+static int clamp_threads(long n) {
+  if (n < 1) {
+    return 1;
+  }
+  return n > ETCH_MAX_THREADS ? ETCH_MAX_THREADS : (int)n;
+}
+
+static int default_threads(void) {
+  const char *env = getenv("ETCH_NUM_THREADS");
+  if (env && *env) {
+    char *end = NULL;
+    long v = strtol(env, &end, 10);
+    if (*end == '\0' && v > 0) {
+      return clamp_threads(v);
+    }
+  }
+  return clamp_threads(sysconf(_SC_NPROCESSORS_ONLN));
+}
+
+void etch_set_num_threads(int n) {
+  atomic_store(&pool.threads, n > 0 ? clamp_threads(n) : 0);
+}
+
+int etch_get_num_threads(void) {
+  int t = atomic_load(&pool.threads);
+  if (t == 0) {
+    t = default_threads();
+    atomic_store(&pool.threads, t);
+  }
+  return t;
+}
+
+static void run_chunks(void) {
+  const int64_t n = pool.n, chunk = pool.chunk;
+  for (;;) {
+    int64_t begin = atomic_fetch_add(&pool.next, chunk);
+    if (begin >= n) {
+      return;
+    }
+    int64_t end = n - begin < chunk ? n : begin + chunk;
+    pool.fn(pool.ctx, begin, end);
+  }
+}
+
+static void *worker_main(void *arg) {
+  /* The generation current when this worker was made: a job posted before
+   * the thread got scheduled still counts as new. */
+  uint64_t seen = (uint64_t)(uintptr_t)arg;
+  in_parallel = 1;
+  pthread_mutex_lock(&pool.lock);
+  for (;;) {
+    while (!pool.shutdown && pool.generation == seen) {
+      pthread_cond_wait(&pool.work_cv, &pool.lock);
+    }
+    if (pool.shutdown) {
+      break;
+    }
+    seen = pool.generation;
+    pthread_mutex_unlock(&pool.lock);
+    run_chunks();
+    pthread_mutex_lock(&pool.lock);
+    if (--pool.pending == 0) {
+      pthread_cond_signal(&pool.done_cv);
+    }
+  }
+  pthread_mutex_unlock(&pool.lock);
+  return NULL;
+}
+
+/* Requires call_lock; no job is in flight. */
+static void stop_workers(void) {
+  pthread_mutex_lock(&pool.lock);
+  pool.shutdown = 1;
+  pthread_cond_broadcast(&pool.work_cv);
+  pthread_mutex_unlock(&pool.lock);
+  for (int i = 0; i < pool.num_workers; ++i) {
+    pthread_join(pool.workers[i], NULL);
+  }
+  pool.num_workers = 0;
+  pool.shutdown = 0;
+}
+
+/* A forked child has none of the parent's workers. */
+static void reset_in_child(void) {
+  pthread_mutex_init(&pool.call_lock, NULL);
+  pthread_mutex_init(&pool.lock, NULL);
+  pthread_cond_init(&pool.work_cv, NULL);
+  pthread_cond_init(&pool.done_cv, NULL);
+  pool.num_workers = 0;
+  pool.shutdown = 0;
+  pool.pending = 0;
+}
+
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+static void register_atfork(void) {
+  pthread_atfork(NULL, NULL, reset_in_child);
+}
+
+/* Requires call_lock. Returns how many workers run (thread creation can fail;
+ * then fewer, possibly none, do the work). */
+static int ensure_workers(int want) {
+  if (pool.num_workers == want) {
+    return want;
+  }
+  stop_workers();
+  pthread_once(&atfork_once, register_atfork);
+  void *start_generation = (void *)(uintptr_t)pool.generation;
+  while (pool.num_workers < want &&
+         pthread_create(&pool.workers[pool.num_workers], NULL, worker_main,
+                        start_generation) == 0) {
+    ++pool.num_workers;
+  }
+  return pool.num_workers;
+}
+
+void etch_parallel_for(int64_t n, etch_range_fn_t fn, void *ctx) {
+  if (n <= 0 || !fn) {
+    return;
+  }
+  int threads = etch_get_num_threads();
+  if (n == 1 || threads <= 1 || in_parallel ||
+      pthread_mutex_trylock(&pool.call_lock) != 0) {
+    fn(ctx, 0, n);
+    return;
+  }
+  int workers = ensure_workers(threads - 1);
+  if (workers == 0) {
+    pthread_mutex_unlock(&pool.call_lock);
+    fn(ctx, 0, n);
+    return;
+  }
+  int64_t chunk = n / ((int64_t)(workers + 1) * ETCH_CHUNKS_PER_THREAD);
+
+  pthread_mutex_lock(&pool.lock);
+  pool.fn = fn;
+  pool.ctx = ctx;
+  pool.n = n;
+  pool.chunk = chunk < 1 ? 1 : chunk;
+  atomic_store(&pool.next, 0);
+  pool.pending = workers;
+  ++pool.generation;
+  pthread_cond_broadcast(&pool.work_cv);
+  pthread_mutex_unlock(&pool.lock);
+
+  in_parallel = 1;
+  run_chunks();
+  in_parallel = 0;
+
+  pthread_mutex_lock(&pool.lock);
+  while (pool.pending > 0) {
+    pthread_cond_wait(&pool.done_cv, &pool.lock);
+  }
+  pthread_mutex_unlock(&pool.lock);
+  pthread_mutex_unlock(&pool.call_lock);
+}
