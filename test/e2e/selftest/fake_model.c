@@ -1,0 +1,45 @@
+/* A hand-written etch model, y = relu(x) for x: f32[2,3,4], used to test the
+ * e2e harness and runner without etch-compile. It follows the ABI of
+ * DESIGN.md the way generated code must: checks its arguments, returns a
+ * status, and stages the result through its arena (so the harness's arena
+ * poisoning and guard checks are exercised). */
+#include "fake_relu.h"
+
+#include <stdint.h>
+
+#define N (2 * 3 * 4)
+
+static const int64_t kShape[] = {2, 3, 4};
+static const etch_tensor_desc_t kInputs[] = {
+    {"x", ETCH_F32, 3, kShape, 0.0f, 0}};
+static const etch_tensor_desc_t kOutputs[] = {
+    {"y", ETCH_F32, 3, kShape, 0.0f, 0}};
+
+static etch_status_t fake_relu_model_run(const void *const *inputs,
+                                         void *const *outputs, void *arena) {
+  if (!inputs || !outputs || !inputs[0] || !outputs[0] || !arena) {
+    return ETCH_ERR_INVALID_ARGUMENT;
+  }
+  if ((uintptr_t)arena % FAKE_RELU_ARENA_ALIGN != 0) {
+    return ETCH_ERR_ARENA_UNALIGNED;
+  }
+  const float *x = inputs[0];
+  float *tmp = arena, *y = outputs[0];
+  for (int i = 0; i < N; ++i) {
+    tmp[i] = x[i] > 0.0f ? x[i] : 0.0f;
+  }
+  for (int i = 0; i < N; ++i) {
+    y[i] = tmp[i];
+  }
+  return ETCH_OK;
+}
+
+const etch_model_t fake_relu_model = {
+    ETCH_ABI_VERSION, "fake_relu", 1, 1, kInputs, kOutputs,
+    FAKE_RELU_ARENA_SIZE, FAKE_RELU_ARENA_ALIGN, fake_relu_model_run};
+
+etch_status_t fake_relu_run(const float *x, float *y, void *arena) {
+  const void *ins[] = {x};
+  void *outs[] = {y};
+  return fake_relu_model_run(ins, outs, arena);
+}
