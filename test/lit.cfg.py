@@ -16,6 +16,9 @@ config.excludes = ["e2e", "conformance", "CMakeLists.txt", "lit.cfg.py"]
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%etch_src_root", config.etch_src_root))
 config.substitutions.append(("%host_cc", config.host_cc))
+config.substitutions.append(
+    ("%runtime_include", os.path.join(config.etch_src_root, "runtime", "include"))
+)
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
@@ -24,5 +27,6 @@ tool_dirs = [config.etch_tools_dir, config.llvm_tools_dir]
 tools = [
     ToolSubst("etch-opt", unresolved="fatal"),
     ToolSubst("etch-compile", unresolved="ignore"),
+    ToolSubst("etch-import", unresolved="ignore"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
