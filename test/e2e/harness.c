@@ -13,6 +13,13 @@
  * and requires the statuses DESIGN.md promises. Exits 0 only if everything
  * returned ETCH_OK and no check failed.
  *
+ * Optional, to check the generated header against the descriptor:
+ *   -DETCH_MODEL_HEADER='"<name>.h"' -DETCH_MODEL_ARENA_SIZE=<NAME>_ARENA_SIZE
+ *   -DETCH_MODEL_ARENA_ALIGN=<NAME>_ARENA_ALIGN
+ *   -D'ETCH_TYPED_CALL(i,o,a)=<name>_run((const float *)i[0],...,(float *)o[0],...,a)'
+ * The typed wrapper then runs too, on fresh poisoned buffers, and must write
+ * the same bytes as the run through the descriptor.
+ *
  * Links with nothing but the C library (status.c is compiled in for
  * etch_status_string/etch_model_run); no -lm. */
 #include "etch/etch.h"
@@ -22,6 +29,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#ifdef ETCH_MODEL_HEADER
+#include ETCH_MODEL_HEADER
+#endif
 
 #ifndef ETCH_MODEL_SYM
 #error "compile with -DETCH_MODEL_SYM=<name>_model"
@@ -124,6 +135,37 @@ static int check_args(const etch_model_t *m, const void *const *ins,
   return bad;
 }
 
+#ifdef ETCH_TYPED_CALL
+/* Runs the header's typed <name>_run on fresh poisoned outputs and arena;
+ * it must produce the same bytes as the descriptor's run. */
+static int check_typed_wrapper(const etch_model_t *m, const void **ins,
+                               void *const *outs, const size_t *out_bytes,
+                               unsigned char *arena) {
+  void **typed = xmalloc(sizeof(void *) * (size_t)(m->num_outputs + 1));
+  for (int i = 0; i < m->num_outputs; ++i) {
+    typed[i] = xmalloc(out_bytes[i]);
+    memset(typed[i], POISON_BYTE, out_bytes[i]);
+  }
+  memset(arena, POISON_BYTE, m->arena_size);
+  etch_status_t st = ETCH_TYPED_CALL(ins, typed, arena);
+  if (st != ETCH_OK) {
+    fprintf(stderr, "%s: error: typed wrapper returned %s\n", prog,
+            etch_status_string(st));
+    return 1;
+  }
+  int bad = 0;
+  for (int i = 0; i < m->num_outputs; ++i) {
+    if (memcmp(typed[i], outs[i], out_bytes[i]) != 0) {
+      fprintf(stderr,
+              "%s: error: typed wrapper wrote different bytes to output '%s'\n",
+              prog, m->outputs[i].name);
+      bad = 1;
+    }
+  }
+  return bad;
+}
+#endif
+
 int main(int argc, char **argv) {
   const etch_model_t *m = &ETCH_MODEL_SYM;
   prog = argv[0];
@@ -190,6 +232,15 @@ int main(int argc, char **argv) {
   memset(arena, POISON_BYTE, m->arena_size);
   memset(arena + m->arena_size, GUARD_BYTE, total - m->arena_size);
 
+#ifdef ETCH_MODEL_ARENA_SIZE
+  if ((size_t)ETCH_MODEL_ARENA_SIZE != m->arena_size ||
+      (size_t)ETCH_MODEL_ARENA_ALIGN != m->arena_align) {
+    fail("header says arena %zu bytes aligned to %zu, descriptor says %zu/%zu",
+         (size_t)ETCH_MODEL_ARENA_SIZE, (size_t)ETCH_MODEL_ARENA_ALIGN,
+         m->arena_size, m->arena_align);
+  }
+#endif
+
   int bad = check ? check_args(m, ins, outs, arena) : 0;
 
   etch_status_t st = etch_model_run(m, ins, outs, arena);
@@ -215,6 +266,9 @@ int main(int argc, char **argv) {
       bad = 1;
     }
   }
+#ifdef ETCH_TYPED_CALL
+  bad |= check_typed_wrapper(m, ins, (void *const *)outs, out_bytes, arena);
+#endif
   for (int i = 0; i < nout; ++i) {
     write_file(argv[sep + 1 + i], outs[i], out_bytes[i]);
   }

@@ -2,7 +2,11 @@
  * e2e harness and runner without etch-compile. It follows the ABI of
  * DESIGN.md the way generated code must: checks its arguments, returns a
  * status, and stages the result through its arena (so the harness's arena
- * poisoning and guard checks are exercised). */
+ * poisoning and guard checks are exercised).
+ *
+ * Two defects can be compiled in, to prove the harness and runner catch them:
+ * -DFAKE_RELU_SKIP_LAST leaves the last output element unwritten,
+ * -DFAKE_RELU_OVERRUN writes one float past the arena. */
 #include "fake_relu.h"
 
 #include <stdint.h>
@@ -28,7 +32,15 @@ static etch_status_t fake_relu_model_run(const void *const *inputs,
   for (int i = 0; i < N; ++i) {
     tmp[i] = x[i] > 0.0f ? x[i] : 0.0f;
   }
-  for (int i = 0; i < N; ++i) {
+#ifdef FAKE_RELU_OVERRUN
+  tmp[FAKE_RELU_ARENA_SIZE / sizeof(float)] = 0.0f;
+#endif
+#ifdef FAKE_RELU_SKIP_LAST
+  const int written = N - 1;
+#else
+  const int written = N;
+#endif
+  for (int i = 0; i < written; ++i) {
     y[i] = tmp[i];
   }
   return ETCH_OK;

@@ -1,0 +1,30 @@
+"""Small composite CNNs (graph-level fusions) and whole torchvision networks,
+compiled by etch-compile and compared with ONNX Runtime."""
+
+import onnx
+import pytest
+
+from etch_testing import models, runner, torchvision_models
+
+COMPOSITES = models.composite_models()
+
+
+@pytest.mark.parametrize("name,model", COMPOSITES, ids=[n for n, _ in COMPOSITES])
+def test_composite(name, model, etch_compile, tmp_path):
+    runner.run_case(name, model, tmp_path, etch_compile)
+
+
+def test_run_checks_its_arguments(etch_compile, tmp_path):
+    """DESIGN.md: a model's run rejects null pointers and a misaligned arena
+    with a status instead of crashing (cnn_small has intermediates, so it
+    needs an arena)."""
+    name, model = next((n, m) for n, m in COMPOSITES if n == "cnn_small_op13")
+    runner.run_case(name, model, tmp_path, etch_compile, check_args=True)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name,arch,opset", torchvision_models.cases(),
+                         ids=[c[0] for c in torchvision_models.cases()])
+def test_torchvision(name, arch, opset, etch_compile, model_cache, tmp_path):
+    path = torchvision_models.export(arch, opset, model_cache / f"{name}.onnx")
+    runner.run_case(name, onnx.load(str(path)), tmp_path, etch_compile)
