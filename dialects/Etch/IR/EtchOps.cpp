@@ -1,56 +1,607 @@
 //===- EtchOps.cpp - etch graph ops ---------------------------------------===//
+//
+// Verifiers implement the ONNX shape rules. Dimensions that are dynamic are
+// accepted wherever a static one would be (etch IR is static after import,
+// but hand-written tests and partially shaped IR should still verify).
+//
+//===----------------------------------------------------------------------===//
 #include "etch/dialects/Etch/IR/EtchOps.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/OpImplementation.h"
 
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallBitVector.h"
+
 #include <cmath>
 
 using namespace mlir;
 using namespace mlir::etch;
 
-//===----------------------------------------------------------------------===//
-// Folders
-//===----------------------------------------------------------------------===//
+static constexpr int64_t kDyn = ShapedType::kDynamic;
 
-OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
+/// Formats a shape as `[2x3x?]` for messages.
+static std::string fmt(ArrayRef<int64_t> shape) {
+  std::string str = "[";
+  llvm::raw_string_ostream os(str);
+  llvm::interleave(
+      shape, os,
+      [&](int64_t d) {
+        if (d == kDyn) {
+          os << "?";
+        } else {
+          os << d;
+        }
+      },
+      "x");
+  os << "]";
+  return str;
+}
+static std::string fmt(Type t) {
+  return fmt(cast<RankedTensorType>(t).getShape());
+}
 
-OpFoldResult IdentityOp::fold(FoldAdaptor) { return getInput(); }
+static bool dimsMatch(int64_t a, int64_t b) {
+  return a == kDyn || b == kDyn || a == b;
+}
 
-OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
-  if (getInput().getType() == getType()) {
-    return getInput();
+static bool shapesMatch(ArrayRef<int64_t> a, ArrayRef<int64_t> b) {
+  return a.size() == b.size() &&
+         llvm::all_of(llvm::zip(a, b), [](auto p) {
+           return dimsMatch(std::get<0>(p), std::get<1>(p));
+         });
+}
+
+static RankedTensorType tensorType(Value v) {
+  return cast<RankedTensorType>(v.getType());
+}
+
+/// Checks that all given values share one element type.
+static LogicalResult verifySameElementType(Operation *op, ValueRange values) {
+  if (values.empty()) {
+    return success();
   }
-  return {};
+  Type elem = tensorType(values.front()).getElementType();
+  for (Value v : values.drop_front()) {
+    if (tensorType(v).getElementType() != elem) {
+      return op->emitOpError() << "element types differ: " << elem << " vs "
+                               << tensorType(v).getElementType();
+    }
+  }
+  return success();
+}
+
+/// NumPy multidirectional broadcasting of two shapes; failure if a pair of
+/// dims is neither equal nor 1.
+static FailureOr<SmallVector<int64_t>> broadcastShapes(ArrayRef<int64_t> a,
+                                                       ArrayRef<int64_t> b) {
+  size_t rank = std::max(a.size(), b.size());
+  SmallVector<int64_t> out(rank);
+  for (size_t i = 0; i < rank; ++i) {
+    int64_t da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
+    int64_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
+    if (da == 1) {
+      out[i] = db;
+    } else if (db == 1) {
+      out[i] = da;
+    } else if (da == kDyn) {
+      out[i] = db;
+    } else if (db == kDyn || da == db) {
+      out[i] = da;
+    } else {
+      return failure();
+    }
+  }
+  return out;
+}
+
+static LogicalResult verifyBroadcastOp(Operation *op) {
+  if (failed(verifySameElementType(op, {op->getOperand(0), op->getOperand(1),
+                                        op->getResult(0)}))) {
+    return failure();
+  }
+  auto lhs = tensorType(op->getOperand(0)).getShape();
+  auto rhs = tensorType(op->getOperand(1)).getShape();
+  auto out = tensorType(op->getResult(0)).getShape();
+  FailureOr<SmallVector<int64_t>> expected = broadcastShapes(lhs, rhs);
+  if (failed(expected)) {
+    return op->emitOpError() << "operand shapes " << fmt(lhs) << " and "
+                             << fmt(rhs) << " are not broadcastable";
+  }
+  if (!shapesMatch(*expected, out)) {
+    return op->emitOpError() << "result shape " << fmt(out)
+                             << " does not match the broadcast shape "
+                             << fmt(*expected);
+  }
+  return success();
+}
+
+/// Checks a per-spatial-dim attribute's length and positivity.
+static LogicalResult verifySpatialAttr(Operation *op, StringRef name,
+                                       ArrayRef<int64_t> values,
+                                       size_t expectedSize, int64_t minValue) {
+  if (values.size() != expectedSize) {
+    return op->emitOpError() << "'" << name << "' has " << values.size()
+                             << " entries, expected " << expectedSize;
+  }
+  for (int64_t v : values) {
+    if (v < minValue) {
+      return op->emitOpError() << "'" << name << "' entries must be >= "
+                               << minValue << ", got " << v;
+    }
+  }
+  return success();
+}
+
+/// Output size of a sliding window over one spatial dim (ONNX Conv/Pool).
+/// With ceil_mode, `alt` receives the size when windows starting in the end
+/// padding are dropped (PyTorch / ONNX >= 1.15 rule); otherwise alt == result.
+static int64_t windowOutputSize(int64_t in, int64_t kernel, int64_t stride,
+                                int64_t padBegin, int64_t padEnd,
+                                int64_t dilation, bool ceilMode,
+                                int64_t &alt) {
+  if (in == kDyn || kernel == kDyn) {
+    alt = kDyn;
+    return kDyn;
+  }
+  int64_t numer = in + padBegin + padEnd - dilation * (kernel - 1) - 1;
+  int64_t out = (ceilMode ? llvm::divideCeilSigned(numer, stride)
+                          : llvm::divideFloorSigned(numer, stride)) +
+                1;
+  alt = out;
+  if (ceilMode && out > 0 && (out - 1) * stride >= in + padBegin) {
+    alt = out - 1;
+  }
+  return out;
+}
+
+/// Shared checks of Conv and the pools: ranks, attribute sizes, output
+/// spatial dims. `kernel` is the spatial kernel shape.
+static LogicalResult verifyWindowOp(Operation *op, RankedTensorType input,
+                                    RankedTensorType output,
+                                    ArrayRef<int64_t> kernel,
+                                    ArrayRef<int64_t> strides,
+                                    ArrayRef<int64_t> pads,
+                                    ArrayRef<int64_t> dilations,
+                                    bool ceilMode) {
+  size_t spatial = input.getRank() - 2;
+  if (failed(verifySpatialAttr(op, "strides", strides, spatial, 1)) ||
+      failed(verifySpatialAttr(op, "pads", pads, 2 * spatial, 0)) ||
+      failed(verifySpatialAttr(op, "dilations", dilations, spatial, 1))) {
+    return failure();
+  }
+  if (output.getRank() != input.getRank()) {
+    return op->emitOpError() << "result rank " << output.getRank()
+                             << " differs from input rank " << input.getRank();
+  }
+  for (size_t i = 0; i < spatial; ++i) {
+    int64_t alt;
+    int64_t expected =
+        windowOutputSize(input.getDimSize(2 + i), kernel[i], strides[i],
+                         pads[i], pads[spatial + i], dilations[i], ceilMode,
+                         alt);
+    if (expected != kDyn && expected < 1) {
+      return op->emitOpError()
+             << "window of size " << kernel[i] << " (dilation "
+             << dilations[i] << ") does not fit spatial dim " << i
+             << " of size " << input.getDimSize(2 + i) << " plus padding";
+    }
+    int64_t got = output.getDimSize(2 + i);
+    if (!dimsMatch(expected, got) && !dimsMatch(alt, got)) {
+      return op->emitOpError()
+             << "result spatial dim " << i << " is " << got << ", expected "
+             << expected << " from input " << fmt(input) << ", kernel "
+             << fmt(kernel) << ", strides " << fmt(strides) << ", pads "
+             << fmt(pads) << ", dilations " << fmt(dilations);
+    }
+  }
+  return success();
 }
 
 //===----------------------------------------------------------------------===//
-// Verifiers (placeholders; the full ONNX shape rules live below)
+// Constants and plumbing
 //===----------------------------------------------------------------------===//
 
-LogicalResult ConstantOp::verify() { return success(); }
-LogicalResult ConvOp::verify() { return success(); }
-LogicalResult GemmOp::verify() { return success(); }
-LogicalResult MatMulOp::verify() { return success(); }
-LogicalResult AddOp::verify() { return success(); }
-LogicalResult SubOp::verify() { return success(); }
-LogicalResult MulOp::verify() { return success(); }
-LogicalResult DivOp::verify() { return success(); }
-LogicalResult MaxOp::verify() { return success(); }
-LogicalResult MinOp::verify() { return success(); }
-LogicalResult MaxPoolOp::verify() { return success(); }
-LogicalResult AveragePoolOp::verify() { return success(); }
-LogicalResult GlobalAveragePoolOp::verify() { return success(); }
-LogicalResult BatchNormOp::verify() { return success(); }
-LogicalResult SoftmaxOp::verify() { return success(); }
-LogicalResult ReduceMeanOp::verify() { return success(); }
-LogicalResult ReduceMaxOp::verify() { return success(); }
-LogicalResult ReduceSumOp::verify() { return success(); }
-LogicalResult ReshapeOp::verify() { return success(); }
-LogicalResult TransposeOp::verify() { return success(); }
-LogicalResult ConcatOp::verify() { return success(); }
-LogicalResult PadOp::verify() { return success(); }
+LogicalResult ConstantOp::verify() {
+  if (getValue().getType() != getType()) {
+    return emitOpError() << "value type " << getValue().getType()
+                         << " differs from result type " << getType();
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Linear algebra
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConvOp::verify() {
+  RankedTensorType input = tensorType(getInput());
+  RankedTensorType weight = tensorType(getWeight());
+  RankedTensorType output = getType();
+  if (failed(verifySameElementType(*this, {getInput(), getWeight(), getOutput()})) ||
+      (getBias() &&
+       failed(verifySameElementType(*this, {getInput(), getBias()})))) {
+    return failure();
+  }
+  if (input.getRank() < 3) {
+    return emitOpError() << "input must have rank >= 3 (N x C x spatial...), "
+                            "got rank "
+                         << input.getRank();
+  }
+  if (weight.getRank() != input.getRank()) {
+    return emitOpError() << "weight rank " << weight.getRank()
+                         << " differs from input rank " << input.getRank();
+  }
+  auto group = static_cast<int64_t>(getGroup());
+  if (group < 1) {
+    return emitOpError() << "'group' must be >= 1, got " << group;
+  }
+  int64_t c = input.getDimSize(1);
+  int64_t m = weight.getDimSize(0);
+  if (c != kDyn && c % group != 0) {
+    return emitOpError() << "input channels " << c
+                         << " are not divisible by group " << group;
+  }
+  if (m != kDyn && m % group != 0) {
+    return emitOpError() << "output channels " << m
+                         << " are not divisible by group " << group;
+  }
+  if (c != kDyn && !dimsMatch(weight.getDimSize(1), c / group)) {
+    return emitOpError() << "weight shape " << fmt(weight)
+                         << " expects " << weight.getDimSize(1)
+                         << " input channels per group, but input has " << c
+                         << " channels in " << group << " group(s)";
+  }
+  if (Value bias = getBias()) {
+    RankedTensorType biasType = tensorType(bias);
+    if (biasType.getRank() != 1 || !dimsMatch(biasType.getDimSize(0), m)) {
+      return emitOpError() << "bias shape " << fmt(biasType)
+                           << " must be [" << m << "] (output channels)";
+    }
+  }
+  if (!dimsMatch(output.getRank() > 0 ? output.getDimSize(0) : -1,
+                 input.getDimSize(0)) ||
+      (output.getRank() > 1 && !dimsMatch(output.getDimSize(1), m))) {
+    return emitOpError() << "result shape " << fmt(output)
+                         << " must start with [N=" << input.getDimSize(0)
+                         << ", M=" << m << "]";
+  }
+  return verifyWindowOp(*this, input, output, weight.getShape().drop_front(2),
+                        getStrides(), getPads(), getDilations(),
+                        /*ceilMode=*/false);
+}
+
+LogicalResult GemmOp::verify() {
+  RankedTensorType a = tensorType(getA()), b = tensorType(getB());
+  RankedTensorType output = getType();
+  if (failed(verifySameElementType(*this, {getA(), getB(), getOutput()})) ||
+      (getC() && failed(verifySameElementType(*this, {getA(), getC()})))) {
+    return failure();
+  }
+  if (a.getRank() != 2 || b.getRank() != 2 || output.getRank() != 2) {
+    return emitOpError() << "operands and result must be 2-D, got "
+                         << fmt(a) << ", " << fmt(b) << " -> " << fmt(output);
+  }
+  int64_t m = getTransA() ? a.getDimSize(1) : a.getDimSize(0);
+  int64_t ka = getTransA() ? a.getDimSize(0) : a.getDimSize(1);
+  int64_t kb = getTransB() ? b.getDimSize(1) : b.getDimSize(0);
+  int64_t n = getTransB() ? b.getDimSize(0) : b.getDimSize(1);
+  if (!dimsMatch(ka, kb)) {
+    return emitOpError() << "reduction dims differ: op(A) is " << m << "x"
+                         << ka << ", op(B) is " << kb << "x" << n;
+  }
+  if (!shapesMatch(output.getShape(), {m, n})) {
+    return emitOpError() << "result shape " << fmt(output) << ", expected ["
+                         << m << "x" << n << "]";
+  }
+  if (Value c = getC()) {
+    // C must broadcast unidirectionally to [M, N].
+    ArrayRef<int64_t> cs = tensorType(c).getShape();
+    FailureOr<SmallVector<int64_t>> bc = broadcastShapes(cs, {m, n});
+    if (cs.size() > 2 || failed(bc) || !shapesMatch(*bc, {m, n})) {
+      return emitOpError() << "C shape " << fmt(cs)
+                           << " does not broadcast to [" << m << "x" << n
+                           << "]";
+    }
+  }
+  return success();
+}
+
+LogicalResult MatMulOp::verify() {
+  if (failed(verifySameElementType(*this, {getA(), getB(), getOutput()}))) {
+    return failure();
+  }
+  SmallVector<int64_t> a(tensorType(getA()).getShape());
+  SmallVector<int64_t> b(tensorType(getB()).getShape());
+  if (a.empty() || b.empty()) {
+    return emitOpError() << "operands must have rank >= 1";
+  }
+  bool aVec = a.size() == 1, bVec = b.size() == 1;
+  if (aVec) {
+    a.insert(a.begin(), 1);
+  }
+  if (bVec) {
+    b.push_back(1);
+  }
+  int64_t m = a[a.size() - 2], ka = a.back();
+  int64_t kb = b[b.size() - 2], n = b.back();
+  if (!dimsMatch(ka, kb)) {
+    return emitOpError() << "reduction dims differ: " << ka << " vs " << kb;
+  }
+  FailureOr<SmallVector<int64_t>> batch = broadcastShapes(
+      ArrayRef(a).drop_back(2), ArrayRef(b).drop_back(2));
+  if (failed(batch)) {
+    return emitOpError() << "batch dims of " << fmt(a) << " and " << fmt(b)
+                         << " are not broadcastable";
+  }
+  SmallVector<int64_t> expected = *batch;
+  if (!aVec) {
+    expected.push_back(m);
+  }
+  if (!bVec) {
+    expected.push_back(n);
+  }
+  if (!shapesMatch(expected, getType().getShape())) {
+    return emitOpError() << "result shape " << fmt(getType())
+                         << ", expected " << fmt(expected);
+  }
+  return success();
+}
+
+LogicalResult AddOp::verify() { return verifyBroadcastOp(*this); }
+LogicalResult SubOp::verify() { return verifyBroadcastOp(*this); }
+LogicalResult MulOp::verify() { return verifyBroadcastOp(*this); }
+LogicalResult DivOp::verify() { return verifyBroadcastOp(*this); }
+LogicalResult MaxOp::verify() { return verifyBroadcastOp(*this); }
+LogicalResult MinOp::verify() { return verifyBroadcastOp(*this); }
+
+//===----------------------------------------------------------------------===//
+// Pooling and normalization
+//===----------------------------------------------------------------------===//
+
+template <typename PoolOp>
+static LogicalResult verifyPool(PoolOp op) {
+  RankedTensorType input = tensorType(op.getInput());
+  RankedTensorType output = op.getType();
+  if (failed(verifySameElementType(op, {op.getInput(), op.getOutput()}))) {
+    return failure();
+  }
+  if (input.getRank() < 3) {
+    return op.emitOpError()
+           << "input must have rank >= 3 (N x C x spatial...), got rank "
+           << input.getRank();
+  }
+  if (failed(verifySpatialAttr(op, "kernel_shape", op.getKernelShape(),
+                               input.getRank() - 2, 1))) {
+    return failure();
+  }
+  if (output.getRank() >= 2 &&
+      !shapesMatch(output.getShape().take_front(2),
+                   input.getShape().take_front(2))) {
+    return op.emitOpError() << "result shape " << fmt(output)
+                            << " must keep N and C of input " << fmt(input);
+  }
+  return verifyWindowOp(op, input, output, op.getKernelShape(),
+                        op.getStrides(), op.getPads(), op.getDilations(),
+                        op.getCeilMode());
+}
+
+LogicalResult MaxPoolOp::verify() { return verifyPool(*this); }
+LogicalResult AveragePoolOp::verify() { return verifyPool(*this); }
+
+LogicalResult GlobalAveragePoolOp::verify() {
+  RankedTensorType input = tensorType(getInput());
+  if (failed(verifySameElementType(*this, {getInput(), getOutput()}))) {
+    return failure();
+  }
+  if (input.getRank() < 3) {
+    return emitOpError() << "input must have rank >= 3, got rank "
+                         << input.getRank();
+  }
+  SmallVector<int64_t> expected(input.getShape().take_front(2));
+  expected.append(input.getRank() - 2, 1);
+  if (!shapesMatch(expected, getType().getShape())) {
+    return emitOpError() << "result shape " << fmt(getType())
+                         << ", expected " << fmt(expected);
+  }
+  return success();
+}
+
+LogicalResult BatchNormOp::verify() {
+  RankedTensorType input = tensorType(getInput());
+  if (failed(verifySameElementType(*this, getOperands()))) {
+    return failure();
+  }
+  if (input.getRank() < 2) {
+    return emitOpError() << "input must have rank >= 2, got rank "
+                         << input.getRank();
+  }
+  if (getType() != input) {
+    return emitOpError() << "result type " << getType()
+                         << " differs from input type " << input;
+  }
+  int64_t c = input.getDimSize(1);
+  static constexpr StringLiteral names[] = {"scale", "bias", "mean", "var"};
+  for (int i = 0; i < 4; ++i) {
+    StringRef name = names[i];
+    RankedTensorType t = tensorType(getOperand(1 + i));
+    if (t.getRank() != 1 || !dimsMatch(t.getDimSize(0), c)) {
+      return emitOpError() << "'" << name << "' shape " << fmt(t)
+                           << " must be [" << c << "] (input channels)";
+    }
+  }
+  return success();
+}
+
+LogicalResult SoftmaxOp::verify() {
+  int64_t rank = getType().getRank();
+  auto axis = static_cast<int64_t>(getAxis());
+  if (axis < 0 || axis >= rank) {
+    return emitOpError() << "axis " << axis << " out of range [0, "
+                         << rank << ")";
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Reductions
+//===----------------------------------------------------------------------===//
+
+template <typename ReduceOp>
+static LogicalResult verifyReduce(ReduceOp op) {
+  RankedTensorType input = tensorType(op.getInput());
+  if (failed(verifySameElementType(op, {op.getInput(), op.getOutput()}))) {
+    return failure();
+  }
+  ArrayRef<int64_t> axes = op.getAxes();
+  int64_t rank = input.getRank();
+  if (axes.empty() && rank > 0) {
+    return op.emitOpError()
+           << "axes must be explicit (list every axis to reduce all)";
+  }
+  for (auto [i, axis] : llvm::enumerate(axes)) {
+    if (axis < 0 || axis >= rank) {
+      return op.emitOpError() << "axis " << axis << " out of range [0, "
+                              << rank << ")";
+    }
+    if (i > 0 && axes[i - 1] >= axis) {
+      return op.emitOpError() << "axes must be sorted and unique, got "
+                              << fmt(axes);
+    }
+  }
+  SmallVector<int64_t> expected;
+  for (int64_t d = 0; d < rank; ++d) {
+    bool reduced = llvm::is_contained(axes, d);
+    if (!reduced) {
+      expected.push_back(input.getDimSize(d));
+    } else if (op.getKeepdims()) {
+      expected.push_back(1);
+    }
+  }
+  if (!shapesMatch(expected, op.getType().getShape())) {
+    return op.emitOpError() << "result shape " << fmt(op.getType())
+                            << ", expected " << fmt(expected)
+                            << (op.getKeepdims() ? " (keepdims)" : "");
+  }
+  return success();
+}
+
+LogicalResult ReduceMeanOp::verify() { return verifyReduce(*this); }
+LogicalResult ReduceMaxOp::verify() { return verifyReduce(*this); }
+LogicalResult ReduceSumOp::verify() { return verifyReduce(*this); }
+
+//===----------------------------------------------------------------------===//
+// Shape and data movement
+//===----------------------------------------------------------------------===//
+
+LogicalResult ReshapeOp::verify() {
+  if (failed(verifySameElementType(*this, {getInput(), getOutput()}))) {
+    return failure();
+  }
+  RankedTensorType in = tensorType(getInput()), out = getType();
+  if (in.hasStaticShape() && out.hasStaticShape() &&
+      in.getNumElements() != out.getNumElements()) {
+    return emitOpError() << "element count differs: " << fmt(in) << " has "
+                         << in.getNumElements() << ", " << fmt(out) << " has "
+                         << out.getNumElements();
+  }
+  return success();
+}
+
+LogicalResult TransposeOp::verify() {
+  if (failed(verifySameElementType(*this, {getInput(), getOutput()}))) {
+    return failure();
+  }
+  RankedTensorType in = tensorType(getInput());
+  ArrayRef<int64_t> perm = getPerm();
+  int64_t rank = in.getRank();
+  if (static_cast<int64_t>(perm.size()) != rank) {
+    return emitOpError() << "perm has " << perm.size()
+                         << " entries, expected " << rank;
+  }
+  llvm::SmallBitVector seen(rank);
+  for (int64_t p : perm) {
+    if (p < 0 || p >= rank || seen.test(p)) {
+      return emitOpError() << "perm " << fmt(perm)
+                           << " is not a permutation of [0, " << rank << ")";
+    }
+    seen.set(p);
+  }
+  SmallVector<int64_t> expected;
+  for (int64_t p : perm) {
+    expected.push_back(in.getDimSize(p));
+  }
+  if (!shapesMatch(expected, getType().getShape())) {
+    return emitOpError() << "result shape " << fmt(getType())
+                         << ", expected " << fmt(expected);
+  }
+  return success();
+}
+
+LogicalResult ConcatOp::verify() {
+  if (getInputs().empty()) {
+    return emitOpError() << "needs at least one input";
+  }
+  SmallVector<Value> all(getInputs());
+  all.push_back(getOutput());
+  if (failed(verifySameElementType(*this, all))) {
+    return failure();
+  }
+  RankedTensorType out = getType();
+  int64_t rank = out.getRank();
+  auto axis = static_cast<int64_t>(getAxis());
+  if (axis < 0 || axis >= rank) {
+    return emitOpError() << "axis " << axis << " out of range [0, " << rank
+                         << ")";
+  }
+  int64_t sum = 0;
+  for (auto [i, v] : llvm::enumerate(getInputs())) {
+    RankedTensorType t = tensorType(v);
+    if (t.getRank() != rank) {
+      return emitOpError() << "input " << i << " has rank " << t.getRank()
+                           << ", expected " << rank;
+    }
+    for (int64_t d = 0; d < rank; ++d) {
+      if (d != axis && !dimsMatch(t.getDimSize(d), out.getDimSize(d))) {
+        return emitOpError() << "input " << i << " shape " << fmt(t)
+                             << " differs from result " << fmt(out)
+                             << " in non-concatenated dim " << d;
+      }
+    }
+    sum = (sum == kDyn || t.getDimSize(axis) == kDyn)
+              ? kDyn
+              : sum + t.getDimSize(axis);
+  }
+  if (!dimsMatch(sum, out.getDimSize(axis))) {
+    return emitOpError() << "result dim " << axis << " is "
+                         << out.getDimSize(axis)
+                         << ", expected the sum of the inputs' dims " << sum;
+  }
+  return success();
+}
+
+LogicalResult PadOp::verify() {
+  if (failed(verifySameElementType(*this, {getInput(), getOutput()}))) {
+    return failure();
+  }
+  RankedTensorType in = tensorType(getInput());
+  int64_t rank = in.getRank();
+  ArrayRef<int64_t> pads = getPads();
+  if (failed(verifySpatialAttr(*this, "pads", pads, 2 * rank, 0))) {
+    return failure();
+  }
+  SmallVector<int64_t> expected;
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t dim = in.getDimSize(d);
+    expected.push_back(dim == kDyn ? kDyn : dim + pads[d] + pads[rank + d]);
+  }
+  if (!shapesMatch(expected, getType().getShape())) {
+    return emitOpError() << "result shape " << fmt(getType())
+                         << ", expected " << fmt(expected);
+  }
+  return success();
+}
 
 #define GET_OP_CLASSES
 #include "dialects/Etch/IR/EtchOps.cpp.inc"

@@ -238,6 +238,11 @@ def Etch_SoftmaxOp : Etch_Op<"softmax", [Pure, SameOperandsAndResultType]> {
 class Etch_ReduceOp<string mnemonic, string onnxName>
     : Etch_Op<mnemonic, [Pure]> {
   let summary = "ONNX " # onnxName # " over constant, normalized axes";
+  let description = [{
+    `axes` are explicit, non-negative, sorted and unique: the importer spells
+    out every axis for ONNX's "empty axes = reduce all" and turns
+    `noop_with_empty_axes` into no op at all.
+  }];
   let arguments = (ins Etch_Tensor:$input, DenseI64ArrayAttr:$axes,
                        DefaultValuedAttr<BoolAttr, "true">:$keepdims);
   let results = (outs Etch_Tensor:$output);
@@ -272,6 +277,7 @@ def Etch_TransposeOp : Etch_Op<"transpose", [Pure]> {
   let results = (outs Etch_Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Etch_ConcatOp : Etch_Op<"concat", [Pure]> {
