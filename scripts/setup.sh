@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# The one setup command for a fresh Debian 12 (run as root from anywhere):
+#   bash scripts/setup.sh
+# Installs the toolchain (apt), makes .venv (PyPI: requirements.txt), configures
+# and builds build/ (or $ETCH_BUILD_DIR) with Ninja, then compiles, links and runs
+# examples/mnist_cnn through etch-compile. Re-running skips what is done.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+BUILD="${ETCH_BUILD_DIR:-$ROOT/build}"
+LLVM_PREFIX=/usr/lib/llvm-22
+JOBS="${ETCH_JOBS:-$(nproc)}"
+
+log() { printf '\n== %s\n' "$*"; }
+
+# --- 1. System packages -------------------------------------------------------
+APT_PACKAGES=(
+  # compiler toolchain
+  llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools clang-22 lld-22
+  libonnx-dev libonnx-testdata libfmt-dev libgtest-dev libgmock-dev
+  protobuf-compiler libprotobuf-dev ninja-build cmake gcc g++
+  # Python side: exporters from Debian, the rest from PyPI into .venv
+  python3-venv python3-onnx python3-torch python3-torchvision python3-numpy
+)
+# Cross targets, not installed yet: add them to APT_PACKAGES when their e2e
+# targets land (python/etch_testing/runner.py: AARCH64_LINUX, Cortex-M, PoCL).
+# shellcheck disable=SC2034
+LATER_APT_PACKAGES=(
+  gcc-aarch64-linux-gnu libc6-arm64-cross qemu-user      # aarch64 Linux
+  gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm  # Cortex-M
+  pocl-opencl-icd ocl-icd-opencl-dev opencl-headers      # OpenCL
+)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  log "apt: installing ${missing[*]}"
+  if [[ $EUID -ne 0 ]]; then
+    echo "setup.sh: need root to install packages: ${missing[*]}" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update
+  apt-get install -y --no-install-recommends "${missing[@]}"
+else
+  log "apt: all ${#APT_PACKAGES[@]} packages present"
+fi
+
+# --- 2. Python venv -------------------------------------------------------------
+# --system-site-packages: torch/torchvision/onnx/numpy come from Debian (torch
+# 1.13 needs numpy 1.x); onnxruntime and pytest come from PyPI.
+VENV="$ROOT/.venv"
+STAMP="$VENV/.requirements.sha256"
+want="$(sha256sum requirements.txt | cut -d' ' -f1)"
+if [[ ! -x "$VENV/bin/python" ]]; then
+  log "venv: creating .venv"
+  /usr/bin/python3 -m venv --system-site-packages "$VENV"
+fi
+if [[ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]]; then
+  log "venv: pip install -r requirements.txt"
+  "$VENV/bin/python" -m pip install --disable-pip-version-check -q -r requirements.txt
+  echo "$want" >"$STAMP"
+else
+  log "venv: requirements up to date"
+fi
+"$VENV/bin/python" -c "import onnx, onnxruntime, numpy, torch, torchvision, pytest, xdist"
+
+# --- 3. Configure and build -------------------------------------------------------
+LIT="$LLVM_PREFIX/bin/lit"
+[[ -x "$LIT" ]] || LIT="$(command -v lit || true)"
+if [[ ! -f "$BUILD/build.ninja" ]]; then
+  log "cmake: configuring $BUILD"
+  cmake -G Ninja -S "$ROOT" -B "$BUILD" \
+    -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_PREFIX_PATH="$LLVM_PREFIX" \
+    -DLLVM_EXTERNAL_LIT="$LIT"
+fi
+log "build: ninja -C build -j$JOBS"
+cmake --build "$BUILD" -j "$JOBS"
+
+# --- 4. Main job: compile, link and run examples/mnist_cnn -------------------------
+ETCH_COMPILE="${ETCH_COMPILE:-$BUILD/bin/etch-compile}"
+if [[ ! -x "$ETCH_COMPILE" ]]; then
+  if [[ -f "$ROOT/tools/etch-compile/CMakeLists.txt" ]]; then
+    echo "setup.sh: $ETCH_COMPILE was not built" >&2
+    exit 1
+  fi
+  log "example: skipped, this tree has no tools/etch-compile yet"
+  exit 0
+fi
+EX_SRC="$ROOT/examples/mnist_cnn"
+EX_OUT="$BUILD/examples/mnist_cnn"
+mkdir -p "$EX_OUT"
+log "example: etch-compile examples/mnist_cnn/mnist_cnn.onnx"
+"$ETCH_COMPILE" "$EX_SRC/mnist_cnn.onnx" --target=x86_64-linux-gnu --name=mnist_cnn \
+  -o "$EX_OUT/mnist_cnn.o"
+cc -std=c11 -O2 -I"$ROOT/runtime/include" -I"$EX_OUT" -I"$EX_SRC" \
+  "$EX_SRC/main.c" "$EX_OUT/mnist_cnn.o" -o "$EX_OUT/mnist_cnn"
+log "example: running build/examples/mnist_cnn/mnist_cnn"
+"$EX_OUT/mnist_cnn"

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The one test command (after scripts/setup.sh): lit, googletest (ctest) and
+# the e2e pytest suites, in build/ (or $ETCH_BUILD_DIR). Fails if any fails.
+#   bash scripts/test.sh            extra arguments go to pytest, e.g. -m "not slow"
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+BUILD="${ETCH_BUILD_DIR:-$ROOT/build}"
+
+echo "== lit: ninja -C build check-etch"
+ninja -C "$BUILD" check-etch
+
+echo "== googletest: ctest --test-dir build"
+ctest --test-dir "$BUILD" --output-on-failure -j "$(nproc)"
+
+echo "== e2e: pytest -n auto test/e2e"
+# Once the tree has etch-compile, e2e tests must not skip for want of it.
+if [[ -f "$ROOT/tools/etch-compile/CMakeLists.txt" ]]; then
+  export ETCH_REQUIRE_COMPILER=1
+fi
+export ETCH_BUILD_DIR="$BUILD"
+"$ROOT/.venv/bin/python" -m pytest -n auto test/e2e "$@"
