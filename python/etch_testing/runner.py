@@ -66,14 +66,18 @@ class CaseFailure(AssertionError):
     """A model did not compile, link, run or match its reference."""
 
 
+def build_dir() -> Path:
+    """$ETCH_BUILD_DIR, else build/ (what scripts/setup.sh builds)."""
+    return Path(os.environ.get("ETCH_BUILD_DIR", REPO / "build"))
+
+
 def find_etch_compile() -> Optional[str]:
     """$ETCH_COMPILE, else <build dir>/bin/etch-compile ($ETCH_BUILD_DIR or
     build/), else etch-compile on PATH."""
     env = os.environ.get("ETCH_COMPILE")
     if env:
         return env
-    build = Path(os.environ.get("ETCH_BUILD_DIR", REPO / "build"))
-    for cand in (build / "bin" / "etch-compile", build / "tools" / "etch-compile" / "etch-compile"):
+    for cand in (build_dir() / "bin" / "etch-compile", build_dir() / "tools" / "etch-compile" / "etch-compile"):
         if cand.is_file() and os.access(cand, os.X_OK):
             return str(cand)
     return shutil.which("etch-compile")
@@ -117,15 +121,23 @@ def typed_call(name: str, manifest: reference.Manifest) -> str:
     return f"ETCH_TYPED_CALL(i,o,a)={name}_run({','.join(args + ['a'])})"
 
 
+def threaded_link_flags(build: Optional[Path] = None) -> List[str]:
+    """Link flags for an object compiled multi-threaded: the pool's archive
+    before libetch_runtime.a (see etch.h), then pthreads."""
+    lib = (build or build_dir()) / "runtime"
+    return [f"-L{lib}", "-letch_runtime_threads", "-letch_runtime", "-lpthread"]
+
+
 def build_harness(name: str, case_dir: Path, manifest: reference.Manifest, target: Target = HOST,
-                  harness_c: Path = HARNESS_C, obj: Optional[Path] = None) -> Path:
+                  harness_c: Path = HARNESS_C, obj: Optional[Path] = None,
+                  link_flags: Sequence[str] = ()) -> Path:
     exe = case_dir / "run"
     upper = name.upper()
     cmd = [*target.cc, "-std=c11", "-O2", *target.cflags, f"-I{RUNTIME_INCLUDE}", f"-I{case_dir}",
            f"-DETCH_MODEL_SYM={name}_model", f'-DETCH_MODEL_HEADER="{name}.h"',
            f"-DETCH_MODEL_ARENA_SIZE={upper}_ARENA_SIZE", f"-DETCH_MODEL_ARENA_ALIGN={upper}_ARENA_ALIGN",
            f"-D{typed_call(name, manifest)}",
-           harness_c, STATUS_C, obj or case_dir / f"{name}.o", "-o", exe]
+           harness_c, STATUS_C, obj or case_dir / f"{name}.o", *link_flags, "-o", exe]
     proc = run(cmd)
     if proc.returncode != 0:
         raise CaseFailure(f"linking the harness failed (the object may need more than libc)\n{describe(proc)}")
@@ -134,12 +146,13 @@ def build_harness(name: str, case_dir: Path, manifest: reference.Manifest, targe
 
 def run_harness(exe: Path, case_dir: Path, manifest: reference.Manifest, target: Target = HOST,
                 check_args: bool = False, env: Optional[dict] = None) -> List[np.ndarray]:
+    """Runs the harness; env entries are added to the current environment."""
     ins = [case_dir / t.file for t in manifest.inputs]
     outs = [case_dir / f"out{k}.bin" for k in range(len(manifest.outputs))]
     for o in outs:
         o.unlink(missing_ok=True)
     flags = ["--check-args"] if check_args else []
-    proc = run([*target.run_prefix, exe, *flags, *ins, "--", *outs], env=env)
+    proc = run([*target.run_prefix, exe, *flags, *ins, "--", *outs], env={**os.environ, **(env or {})})
     if proc.returncode != 0:
         raise CaseFailure(f"the harness failed\n{describe(proc)}")
     return [reference.read_tensor(str(o), t) for o, t in zip(outs, manifest.outputs)]
@@ -177,9 +190,11 @@ class CaseResult:
 
 
 def run_case(name: str, model: onnx.ModelProto, case_dir: Path, etch_compile: str, target: Target = HOST,
-             extra_flags: Sequence[str] = (), rtol: float = RTOL, check_args: bool = False) -> CaseResult:
+             extra_flags: Sequence[str] = (), rtol: float = RTOL, check_args: bool = False,
+             link_flags: Sequence[str] = ()) -> CaseResult:
     """Reference, compile, check the header, link, run and compare one model.
-    Raises CaseFailure with the failing command's output."""
+    extra_flags go to etch-compile, link_flags to the harness link (e.g.
+    threaded_link_flags()). Raises CaseFailure with the failing command's output."""
     case_dir = Path(case_dir)
     manifest = reference.write_case(model, str(case_dir), name)
     proc = compile_model(etch_compile, case_dir / manifest.model, name, case_dir, target, extra_flags)
@@ -189,7 +204,7 @@ def run_case(name: str, model: onnx.ModelProto, case_dir: Path, etch_compile: st
     if not obj.is_file():
         raise CaseFailure(f"etch-compile exited 0 but wrote no {obj}\n{describe(proc)}")
     check_header(case_dir / f"{name}.h", name)
-    exe = build_harness(name, case_dir, manifest, target)
+    exe = build_harness(name, case_dir, manifest, target, link_flags=link_flags)
     outs = run_harness(exe, case_dir, manifest, target, check_args=check_args)
     refs = [reference.read_tensor(str(case_dir / t.file), t) for t in manifest.outputs]
     errors = [e for t, o, r in zip(manifest.outputs, outs, refs) if (e := compare(t.name, o, r, rtol))]

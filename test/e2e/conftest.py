@@ -31,5 +31,4 @@ def etch_compile() -> str:
 @pytest.fixture(scope="session")
 def model_cache() -> Path:
     """Where exported torchvision models are kept between runs."""
-    build = Path(os.environ.get("ETCH_BUILD_DIR", REPO / "build"))
-    return Path(os.environ.get("ETCH_MODEL_CACHE", build / "e2e-models"))
+    return Path(os.environ.get("ETCH_MODEL_CACHE", runner.build_dir() / "e2e-models"))

@@ -16,7 +16,7 @@ SELFTEST = Path(__file__).resolve().parent / "selftest"
 NAME = "fake_relu"
 
 
-def build_fake(tmp_path: Path, *defines: str):
+def build_fake(tmp_path: Path, *defines: str, link_flags=()):
     """Writes the reference case and fake_relu.{o,h} as etch-compile would;
     returns (harness executable, manifest)."""
     model = make_model(NAME, 13, [node("Relu", ["x"], ["y"], "relu_0")], [("x", [2, 3, 4])], ["y"])
@@ -26,7 +26,7 @@ def build_fake(tmp_path: Path, *defines: str):
     subprocess.run(["cc", "-std=c11", "-O2", "-Wall", "-Werror", f"-I{runner.RUNTIME_INCLUDE}",
                     f"-I{tmp_path}", *[f"-D{d}" for d in defines], "-c", str(SELFTEST / "fake_model.c"),
                     "-o", str(obj)], check=True)
-    return runner.build_harness(NAME, tmp_path, manifest), manifest
+    return runner.build_harness(NAME, tmp_path, manifest, link_flags=link_flags), manifest
 
 
 def outputs_vs_reference(tmp_path, manifest, outs):
@@ -68,3 +68,19 @@ def test_compare_tolerance():
     assert runner.compare("y", ref + np.float32(3e-4), ref) is None  # 1e-4 * 4
     assert "tolerance" in runner.compare("y", ref + np.float32(5e-4), ref)
     assert "shape" in runner.compare("y", ref[:2], ref)
+
+
+def test_harness_links_only_libc(tmp_path):
+    """An object that calls into the runtime does not link with libc alone."""
+    with pytest.raises(runner.CaseFailure, match="etch_parallel_for"):
+        build_fake(tmp_path, "FAKE_RELU_PARALLEL")
+
+
+def test_harness_threaded_runtime(tmp_path):
+    """The same object links against the built runtime and runs on the pool."""
+    flags = runner.threaded_link_flags()
+    lib = Path(flags[0][2:]) / "libetch_runtime_threads.a"
+    assert lib.is_file(), f"{lib} missing: build the runtime (scripts/setup.sh) or set ETCH_BUILD_DIR"
+    exe, manifest = build_fake(tmp_path, "FAKE_RELU_PARALLEL", link_flags=flags)
+    outs = runner.run_harness(exe, tmp_path, manifest, env={"ETCH_NUM_THREADS": "3"})
+    assert outputs_vs_reference(tmp_path, manifest, outs) == [None]

@@ -108,8 +108,8 @@ void etch_parallel_for(int64_t n,
 /* Sets the number of threads etch_parallel_for uses (the caller counts as
  * one). n <= 0 restores the default: the ETCH_NUM_THREADS environment
  * variable if it is a positive integer, else the number of online CPUs.
- * Do not call it concurrently with etch_parallel_for. The serial fallback
- * ignores it. */
+ * Takes effect at the next etch_parallel_for call (the pool is resized then);
+ * safe to call from any thread. The serial fallback ignores it. */
 void etch_set_num_threads(int n);
 
 /* The number of threads etch_parallel_for uses now (1 in the serial

@@ -6,7 +6,9 @@
  *
  * Two defects can be compiled in, to prove the harness and runner catch them:
  * -DFAKE_RELU_SKIP_LAST leaves the last output element unwritten,
- * -DFAKE_RELU_OVERRUN writes one float past the arena. */
+ * -DFAKE_RELU_OVERRUN writes one float past the arena. With
+ * -DFAKE_RELU_PARALLEL it computes through etch_parallel_for, like a
+ * multi-threaded object, and so needs libetch_runtime to link. */
 #include "fake_relu.h"
 
 #include <stdint.h>
@@ -19,6 +21,18 @@ static const etch_tensor_desc_t kInputs[] = {
 static const etch_tensor_desc_t kOutputs[] = {
     {"y", ETCH_F32, 3, kShape, 0.0f, 0}};
 
+struct relu_args {
+  const float *x;
+  float *y;
+};
+
+static void relu_range(void *ctx, int64_t begin, int64_t end) {
+  const struct relu_args *a = ctx;
+  for (int64_t i = begin; i < end; ++i) {
+    a->y[i] = a->x[i] > 0.0f ? a->x[i] : 0.0f;
+  }
+}
+
 static etch_status_t fake_relu_model_run(const void *const *inputs,
                                          void *const *outputs, void *arena) {
   if (!inputs || !outputs || !inputs[0] || !outputs[0] || !arena) {
@@ -29,9 +43,12 @@ static etch_status_t fake_relu_model_run(const void *const *inputs,
   }
   const float *x = inputs[0];
   float *tmp = arena, *y = outputs[0];
-  for (int i = 0; i < N; ++i) {
-    tmp[i] = x[i] > 0.0f ? x[i] : 0.0f;
-  }
+#ifdef FAKE_RELU_PARALLEL
+  struct relu_args args = {x, tmp};
+  etch_parallel_for(N, relu_range, &args);
+#else
+  relu_range(&(struct relu_args){x, tmp}, 0, N);
+#endif
 #ifdef FAKE_RELU_OVERRUN
   tmp[FAKE_RELU_ARENA_SIZE / sizeof(float)] = 0.0f;
 #endif
