@@ -3,6 +3,7 @@
 // Runs any etch pass or pipeline stage (and every upstream pass) on .mlir.
 //
 //===----------------------------------------------------------------------===//
+#include "etch/Transforms/Passes.h"
 #include "etch/dialects/Etch/IR/EtchDialect.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -13,6 +14,7 @@
 
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
+  mlir::etch::registerEtchGraphPasses();
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
