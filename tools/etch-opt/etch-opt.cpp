@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "etch/Transforms/Passes.h"
+#include "etch/codegen/LLVMCPU/Passes.h"
 #include "etch/dialects/Etch/IR/EtchDialect.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -15,6 +16,7 @@
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::etch::registerEtchGraphPasses();
+  mlir::etch::llvmcpu::registerEtchLLVMCPUPasses();
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);

@@ -1,0 +1,190 @@
+//===- DecomposeUnitWindow.cpp - window-op register tiles to generics -----===//
+//
+// After tiling, a register tile of an NCHW window op has batch, output-row
+// and window extents of 1. Such a tile reads one strided input row per
+// channel: rewrite it into a 2-D linalg.generic over rank-reducing slices
+// (the input slice carries the stride):
+//   conv / grouped conv:  out[f, ow] += in[c, ow * sw] * w[f, c]   (matmul)
+//   depthwise conv:       out[c, ow] += in[c, ow * sw] * w[c]
+//   pool:                 out[c, ow]  = max/add(out[c, ow], in[c, ow * sw])
+// The vectorizer then emits an outer-product contraction along the output
+// width (the contiguous dimension) instead of the 1-D convolution path.
+//
+//===----------------------------------------------------------------------===//
+#include "LLVMCPUPatterns.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/PatternMatch.h"
+
+using namespace mlir;
+
+namespace {
+
+int64_t getWidthStride(Operation *op) {
+  auto strides = op->getAttrOfType<DenseIntElementsAttr>("strides");
+  if (!strides) {
+    return 1;
+  }
+  SmallVector<int64_t> values(strides.getValues<int64_t>());
+  return values.empty() ? 1 : values.back();
+}
+
+/// Rank-reducing slice of `source` at offset 0 with `sizes` and `strides`,
+/// keeping only the dimensions listed in `keep`.
+Value sliceAndReduce(RewriterBase &rewriter, Location loc, Value source,
+                     ArrayRef<int64_t> sizes, ArrayRef<int64_t> strides,
+                     ArrayRef<unsigned> keep) {
+  auto type = cast<RankedTensorType>(source.getType());
+  SmallVector<int64_t> shape;
+  for (unsigned d : keep) {
+    shape.push_back(sizes[d]);
+  }
+  auto resultType = RankedTensorType::get(shape, type.getElementType());
+  SmallVector<OpFoldResult> offsets(sizes.size(), rewriter.getIndexAttr(0));
+  SmallVector<OpFoldResult> sizeAttrs = llvm::map_to_vector(
+      sizes, [&](int64_t s) -> OpFoldResult { return rewriter.getIndexAttr(s); });
+  SmallVector<OpFoldResult> strideAttrs = llvm::map_to_vector(
+      strides,
+      [&](int64_t s) -> OpFoldResult { return rewriter.getIndexAttr(s); });
+  return tensor::ExtractSliceOp::create(rewriter, loc, resultType, source,
+                                        offsets, sizeAttrs, strideAttrs);
+}
+
+/// Builds the generic with `op`'s payload; `argMap[i]` is the named op's
+/// block argument index feeding the generic's block argument i.
+Value buildGeneric(RewriterBase &rewriter, linalg::LinalgOp op,
+                   ValueRange inputs, Value init, ArrayRef<AffineMap> maps,
+                   ArrayRef<utils::IteratorType> iterators,
+                   ArrayRef<unsigned> argMap) {
+  Block *body = op.getBlock();
+  auto generic = linalg::GenericOp::create(
+      rewriter, op.getLoc(), TypeRange{init.getType()}, inputs,
+      ValueRange{init}, maps, iterators,
+      [&](OpBuilder &b, Location loc, ValueRange args) {
+        IRMapping mapping;
+        for (auto [i, oldIdx] : llvm::enumerate(argMap)) {
+          mapping.map(body->getArgument(oldIdx), args[i]);
+        }
+        for (Operation &inner : body->without_terminator()) {
+          b.clone(inner, mapping);
+        }
+        SmallVector<Value> yields = llvm::map_to_vector(
+            body->getTerminator()->getOperands(),
+            [&](Value v) { return mapping.lookupOrDefault(v); });
+        linalg::YieldOp::create(b, loc, yields);
+      });
+  return generic->getResult(0);
+}
+
+bool allStatic(linalg::LinalgOp op) {
+  return llvm::all_of(op->getOperandTypes(), [](Type t) {
+    auto shaped = dyn_cast<ShapedType>(t);
+    return !shaped || shaped.hasStaticShape();
+  });
+}
+
+ArrayRef<int64_t> shapeOf(Value v) {
+  return cast<RankedTensorType>(v.getType()).getShape();
+}
+
+struct DecomposeUnitWindowOp
+    : public OpInterfaceRewritePattern<linalg::LinalgOp> {
+  using OpInterfaceRewritePattern::OpInterfaceRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::LinalgOp op,
+                                PatternRewriter &rewriter) const override {
+    bool isConv = isa<linalg::Conv2DNchwFchwOp>(op);
+    bool isGroupConv = isa<linalg::Conv2DNgchwGfchwOp>(op);
+    bool isDepthwise = isa<linalg::DepthwiseConv2DNchwChwOp>(op);
+    bool isPool = isa<linalg::PoolingNchwMaxOp, linalg::PoolingNchwSumOp>(op);
+    if (!(isConv || isGroupConv || isDepthwise || isPool) ||
+        !op.hasPureTensorSemantics() || !allStatic(op)) {
+      return rewriter.notifyMatchFailure(op, "not a static NCHW window op");
+    }
+    Location loc = op.getLoc();
+    MLIRContext *ctx = op.getContext();
+    Value input = op.getDpsInputOperand(0)->get();
+    Value filter = op.getDpsInputOperand(1)->get();
+    Value init = op.getDpsInitOperand(0)->get();
+    ArrayRef<int64_t> inShape = shapeOf(input);
+    ArrayRef<int64_t> fShape = shapeOf(filter);
+    ArrayRef<int64_t> outShape = shapeOf(init);
+    int64_t sw = getWidthStride(op);
+    int64_t rank = outShape.size();
+    int64_t ow = outShape[rank - 1];
+    // Batch (and group) extents 1, one output row, 1x1 window.
+    for (int64_t i = 0; i < rank - 3; ++i) {
+      if (outShape[i] != 1) {
+        return rewriter.notifyMatchFailure(op, "batch/group extent is not 1");
+      }
+    }
+    if (outShape[rank - 2] != 1 || fShape[fShape.size() - 1] != 1 ||
+        fShape[fShape.size() - 2] != 1) {
+      return rewriter.notifyMatchFailure(op, "window or row extent is not 1");
+    }
+    if (isPool && !op.getBlock()->getArgument(1).use_empty()) {
+      return rewriter.notifyMatchFailure(op, "pool body reads its window");
+    }
+
+    // Input slice [.., C, 1, OW] (stride sw along W) -> [C, OW].
+    unsigned inRank = inShape.size();
+    SmallVector<int64_t> inSizes(inRank, 1), inStrides(inRank, 1);
+    inSizes[inRank - 3] = inShape[inRank - 3];
+    inSizes[inRank - 1] = ow;
+    inStrides[inRank - 1] = sw;
+    Value in2d = sliceAndReduce(rewriter, loc, input, inSizes, inStrides,
+                                {inRank - 3, inRank - 1});
+    SmallVector<int64_t> outStrides(rank, 1);
+    Value out2d = sliceAndReduce(rewriter, loc, init, outShape, outStrides,
+                                 {static_cast<unsigned>(rank - 3),
+                                  static_cast<unsigned>(rank - 1)});
+
+    AffineExpr d0, d1, d2;
+    bindDims(ctx, d0, d1, d2);
+    auto par = utils::IteratorType::parallel;
+    auto red = utils::IteratorType::reduction;
+    Value result;
+    if (isConv || isGroupConv) {
+      // Filter [.., F, C, 1, 1] -> [F, C]; loops (f, ow, c).
+      unsigned fRank = fShape.size();
+      SmallVector<int64_t> fStrides(fRank, 1);
+      Value w2d = sliceAndReduce(rewriter, loc, filter, fShape, fStrides,
+                                 {fRank - 4, fRank - 3});
+      SmallVector<AffineMap> maps = {
+          AffineMap::get(3, 0, {d2, d1}, ctx),
+          AffineMap::get(3, 0, {d0, d2}, ctx),
+          AffineMap::get(3, 0, {d0, d1}, ctx)};
+      result = buildGeneric(rewriter, op, {in2d, w2d}, out2d, maps,
+                            {par, par, red}, {0, 1, 2});
+    } else if (isDepthwise) {
+      // Filter [C, 1, 1] -> [C]; loops (c, ow).
+      Value w1d = sliceAndReduce(rewriter, loc, filter, fShape, {1, 1, 1}, {0});
+      SmallVector<AffineMap> maps = {AffineMap::get(2, 0, {d0, d1}, ctx),
+                                     AffineMap::get(2, 0, {d0}, ctx),
+                                     AffineMap::get(2, 0, {d0, d1}, ctx)};
+      result = buildGeneric(rewriter, op, {in2d, w1d}, out2d, maps, {par, par},
+                            {0, 1, 2});
+    } else {
+      SmallVector<AffineMap> maps = {AffineMap::get(2, 0, {d0, d1}, ctx),
+                                     AffineMap::get(2, 0, {d0, d1}, ctx)};
+      result = buildGeneric(rewriter, op, {in2d}, out2d, maps, {par, par},
+                            {0, 2});
+    }
+    SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
+    SmallVector<OpFoldResult> sizes = llvm::map_to_vector(
+        outShape,
+        [&](int64_t s) -> OpFoldResult { return rewriter.getIndexAttr(s); });
+    SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
+    rewriter.replaceOpWithNewOp<tensor::InsertSliceOp>(op, result, init,
+                                                       offsets, sizes, strides);
+    return success();
+  }
+};
+} // namespace
+
+void mlir::etch::llvmcpu::populateDecomposeUnitWindowPatterns(
+    RewritePatternSet &patterns) {
+  patterns.add<DecomposeUnitWindowOp>(patterns.getContext());
+}

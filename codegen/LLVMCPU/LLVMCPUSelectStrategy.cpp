@@ -1,0 +1,100 @@
+//===- LLVMCPUSelectStrategy.cpp - pick a #etch.schedule per root op ------===//
+#include "etch/codegen/LLVMCPU/Passes.h"
+#include "etch/codegen/LLVMCPU/Schedule.h"
+
+#include "llvm/ADT/SmallPtrSet.h"
+
+#define DEBUG_TYPE "etch-llvmcpu-select-strategy"
+
+namespace mlir::etch::llvmcpu {
+#define GEN_PASS_DEF_LLVMCPUSELECTSTRATEGYPASS
+#include "codegen/LLVMCPU/Passes.h.inc"
+} // namespace mlir::etch::llvmcpu
+
+using namespace mlir;
+using namespace mlir::etch;
+using namespace mlir::etch::llvmcpu;
+
+namespace {
+struct LLVMCPUSelectStrategyPass
+    : public mlir::etch::llvmcpu::impl::LLVMCPUSelectStrategyPassBase<LLVMCPUSelectStrategyPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    CPUTargetInfo target =
+        getCPUTarget(module, targetTriple, targetCPU, targetFeatures);
+    MLIRContext *ctx = &getContext();
+
+    // User/tuner-given schedules are verified and kept.
+    bool failedVerify = false;
+    module.walk([&](Operation *op) {
+      if (ScheduleAttr schedule = getSchedule(op)) {
+        failedVerify |= failed(verifyScheduleForOp(op, schedule));
+      }
+    });
+    if (failedVerify) {
+      return signalPassFailure();
+    }
+
+    module.walk([&](func::FuncOp func) {
+      // Roots first (contractions, convs, pools, reductions); the
+      // elementwise ops fused into their consumer chains and the cheap
+      // producers (fills, broadcasts) fused into any tile get no schedule.
+      llvm::SmallPtrSet<Operation *, 16> covered;
+      SmallVector<linalg::LinalgOp> elementwise;
+      func.walk([&](linalg::LinalgOp op) {
+        if (getSchedule(op)) {
+          for (linalg::LinalgOp c : getConsumerChain(op)) {
+            covered.insert(c);
+          }
+          return;
+        }
+        PipelineKind kind = classifyRootOp(op);
+        if (kind == PipelineKind::None) {
+          return;
+        }
+        if (kind == PipelineKind::Elementwise) {
+          elementwise.push_back(op);
+          return;
+        }
+        if (assign(ctx, op, kind, target)) {
+          for (linalg::LinalgOp c : getConsumerChain(op)) {
+            covered.insert(c);
+          }
+        }
+      });
+      for (linalg::LinalgOp op : elementwise) {
+        if (covered.contains(op) || getSchedule(op)) {
+          continue;
+        }
+        // A cheap producer whose users all tile it into themselves needs no
+        // loop nest of its own.
+        if (isCheapFusableProducer(op) &&
+            llvm::all_of(op->getUsers(), [&](Operation *user) {
+              return getSchedule(user) || covered.contains(user);
+            }) &&
+            !op->use_empty()) {
+          continue;
+        }
+        if (assign(ctx, op, PipelineKind::Elementwise, target)) {
+          for (linalg::LinalgOp c : getConsumerChain(op)) {
+            covered.insert(c);
+          }
+        }
+      }
+    });
+  }
+
+  static bool assign(MLIRContext *ctx, linalg::LinalgOp op, PipelineKind kind,
+                     const CPUTargetInfo &target) {
+    FailureOr<LoopNestInfo> info = getLoopNestInfo(op, kind);
+    if (failed(info)) {
+      return false;
+    }
+    ScheduleSizes sizes = computeDefaultSchedule(*info, target);
+    op->setAttr(kScheduleAttrName, buildScheduleAttr(ctx, kind, sizes));
+    return true;
+  }
+};
+} // namespace

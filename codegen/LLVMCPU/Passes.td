@@ -1,0 +1,114 @@
+//===- Passes.td - LLVMCPU codegen passes ------------------*- tablegen -*-===//
+
+#ifndef ETCH_CODEGEN_LLVMCPU_PASSES_TD
+#define ETCH_CODEGEN_LLVMCPU_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def LLVMCPUSelectStrategyPass
+    : Pass<"etch-llvmcpu-select-strategy", "ModuleOp"> {
+  let summary = "Attach a #etch.schedule to every root linalg op";
+  let description = [{
+    Picks one schedule per root op (convolutions, depthwise convolutions,
+    pools, matmuls, reductions, and elementwise ops that are not fused into a
+    root's consumer chain) from the target's vector width and register count.
+    The target comes from the pass options, else from the module's
+    `etch.target = {triple = ..., cpu = ..., features = ...}` dictionary,
+    else the host. Schedules already present (from a tuner) are verified
+    against their op and kept. This is the only pass that writes
+    `etch.schedule`.
+
+    Before:
+    ```mlir
+    %0 = linalg.matmul ins(%a, %b : tensor<64x64xf32>, tensor<64x64xf32>)
+                       outs(%c : tensor<64x64xf32>) -> tensor<64x64xf32>
+    ```
+    After (AVX-512):
+    ```mlir
+    %0 = linalg.matmul {etch.schedule = #etch.schedule<kind = matmul,
+           tile = [[0, 0, 0], [8, 32, 0], [0, 0, 8]], vector = [8, 32, 8],
+           parallel = [0, 1]>} ins(...) outs(...)
+    ```
+  }];
+  let options = [
+    Option<"targetTriple", "target-triple", "std::string", "\"\"",
+           "Target triple (default: etch.target, else the host)">,
+    Option<"targetCPU", "target-cpu", "std::string", "\"\"",
+           "Target CPU name, or 'native'">,
+    Option<"targetFeatures", "target-features", "std::string", "\"\"",
+           "Target features, e.g. '+avx2,+fma'">,
+  ];
+  let dependentDialects = ["::mlir::etch::EtchDialect"];
+}
+
+def LLVMCPUTileAndFusePass
+    : Pass<"etch-llvmcpu-tile-and-fuse", "func::FuncOp"> {
+  let summary = "Tile root ops by their #etch.schedule and fuse around them";
+  let description = [{
+    For every op with an `etch.schedule`: tiles its elementwise consumer chain
+    (bias add, activation, residual add) at level 0 and fuses the root and
+    cheap producers (fills, broadcasts) into those tiles; repeats at level 1
+    (register tile) inside each tile; then tiles the root's reduction loops
+    (level 2). Every generated loop whose step does not divide its static
+    trip count is peeled, so all inner tiles have static shapes.
+
+    Before:
+    ```mlir
+    %f = linalg.fill ins(%zero : f32) outs(%e : tensor<8x16xf32>) -> ...
+    %m = linalg.matmul {etch.schedule = #etch.schedule<kind = matmul,
+           tile = [[0, 0, 0], [4, 8, 0], [0, 0, 2]]>} ins(...) outs(%f ...)
+    ```
+    After:
+    ```mlir
+    scf.for %i = %c0 to %c8 step %c4 iter_args(...) {
+      scf.for %j = %c0 to %c16 step %c8 iter_args(...) {
+        %t = linalg.fill ... -> tensor<4x8xf32>
+        scf.for %k = %c0 to %c16 step %c2 iter_args(%acc = %t) {
+          linalg.matmul ... -> tensor<4x8xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::affine::AffineDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect"];
+}
+
+def LLVMCPUVectorizePass : Pass<"etch-llvmcpu-vectorize", "func::FuncOp"> {
+  let summary = "Vectorize static inner tiles and lower contractions to FMAs";
+  let description = [{
+    Rewrites each register tile of a window op (NCHW conv, grouped conv,
+    depthwise conv, pool) whose window, batch and output-row extents are 1
+    into a linalg.generic over a strided input slice (a small matmul, or an
+    elementwise FMA/max), vectorizes every statically shaped linalg op of at
+    most `max-vector-elements` iterations with `linalg::vectorize`, turns
+    reductions into `vector.contract`, lowers contractions to outer products
+    and those to `vector.fma`, and hoists loop-invariant transfer pairs out of
+    the reduction loops (on tensors), so accumulators stay in registers.
+
+    Before:
+    ```mlir
+    %r = linalg.matmul ins(%a, %b : tensor<4x2xf32>, tensor<2x8xf32>)
+                       outs(%c : tensor<4x8xf32>) -> tensor<4x8xf32>
+    ```
+    After:
+    ```mlir
+    %va = vector.transfer_read %a ... : tensor<4x2xf32>, vector<4x2xf32>
+    ...
+    %f = vector.fma %bcast, %row, %acc : vector<8xf32>
+    %r = vector.transfer_write ... : vector<4x8xf32>, tensor<4x8xf32>
+    ```
+  }];
+  let options = [
+    Option<"maxVectorElements", "max-vector-elements", "int64_t", "16384",
+           "Largest iteration space (in elements) vectorized as one op">,
+    Option<"lowerContractions", "lower-contractions", "bool", "true",
+           "Lower vector.contract to outer products and FMAs">,
+  ];
+  let dependentDialects = ["::mlir::vector::VectorDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect"];
+}
+
+#endif // ETCH_CODEGEN_LLVMCPU_PASSES_TD

@@ -1,0 +1,275 @@
+//===- ScheduleHeuristics.cpp - default #etch.schedule per root op --------===//
+//
+// Register blocking follows the usual CPU GEMM micro-kernel: an accumulator
+// block of `rows x cols` where `cols` is a multiple of the vector width and
+// rows * cols / lanes uses about half of the vector registers, leaving the
+// rest for the broadcast operand and the loaded vectors. NCHW convolutions,
+// depthwise convolutions and pools vectorize along the output width (the
+// contiguous dimension of both input and output) and block output channels
+// as rows; the window loops are tiled to 1 so that every register tile is a
+// small matmul (conv) or an elementwise FMA (depthwise, pool).
+//
+//===----------------------------------------------------------------------===//
+#include "etch/codegen/LLVMCPU/Schedule.h"
+
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+
+using namespace mlir;
+using namespace mlir::etch;
+using namespace mlir::etch::llvmcpu;
+
+PipelineKind mlir::etch::llvmcpu::classifyRootOp(linalg::LinalgOp op) {
+  if (!op || !op.hasPureTensorSemantics()) {
+    return PipelineKind::None;
+  }
+  if (isa<linalg::Conv2DNchwFchwOp, linalg::Conv2DNgchwGfchwOp>(op)) {
+    return PipelineKind::Conv;
+  }
+  if (isa<linalg::DepthwiseConv2DNchwChwOp>(op)) {
+    return PipelineKind::Depthwise;
+  }
+  if (isa<linalg::PoolingNchwMaxOp, linalg::PoolingNchwSumOp>(op)) {
+    return PipelineKind::Pool;
+  }
+  if (linalg::isaConvolutionOpInterface(op)) {
+    // Other convolution layouts are left to the backend's loop lowering.
+    return PipelineKind::None;
+  }
+  if (linalg::isaContractionOpInterface(op)) {
+    FailureOr<linalg::ContractionDimensions> dims =
+        linalg::inferContractionDims(op);
+    if (succeeded(dims) && !dims->m.empty() && !dims->n.empty() &&
+        !dims->k.empty()) {
+      return PipelineKind::Matmul;
+    }
+  }
+  if (op.getNumLoops() == 0) {
+    return PipelineKind::None;
+  }
+  if (op.getNumReductionLoops() == 0) {
+    return PipelineKind::Elementwise;
+  }
+  return PipelineKind::Reduction;
+}
+
+FailureOr<LoopNestInfo>
+mlir::etch::llvmcpu::getLoopNestInfo(linalg::LinalgOp op, PipelineKind kind) {
+  LoopNestInfo info;
+  info.kind = kind;
+  info.ranges = op.getStaticLoopRanges();
+  if (llvm::any_of(info.ranges, ShapedType::isDynamic)) {
+    return failure();
+  }
+  unsigned n = info.ranges.size();
+  for (utils::IteratorType it : op.getIteratorTypesArray()) {
+    info.isReduction.push_back(it == utils::IteratorType::reduction);
+  }
+  info.roles.assign(n, kRoleOuterParallel);
+  auto setRoles = [&](ArrayRef<int> roles) {
+    if (roles.size() == n) {
+      info.roles.assign(roles.begin(), roles.end());
+    }
+  };
+  switch (kind) {
+  case PipelineKind::Matmul: {
+    FailureOr<linalg::ContractionDimensions> dims =
+        linalg::inferContractionDims(op);
+    if (failed(dims)) {
+      return failure();
+    }
+    for (unsigned k : dims->k) {
+      info.roles[k] = kRoleWindow;
+    }
+    info.roles[dims->m.back()] = kRoleRow;
+    info.roles[dims->n.back()] = kRoleCol;
+    info.roles[dims->k.back()] = kRoleK;
+    break;
+  }
+  case PipelineKind::Conv:
+    if (isa<linalg::Conv2DNgchwGfchwOp>(op)) {
+      // (n, g, f, oh, ow, c, kh, kw)
+      setRoles({kRoleOuterParallel, kRoleOuterParallel, kRoleRow,
+                kRoleOuterParallel, kRoleCol, kRoleK, kRoleWindow,
+                kRoleWindow});
+    } else {
+      // (n, f, oh, ow, c, kh, kw)
+      setRoles({kRoleOuterParallel, kRoleRow, kRoleOuterParallel, kRoleCol,
+                kRoleK, kRoleWindow, kRoleWindow});
+    }
+    break;
+  case PipelineKind::Depthwise:
+  case PipelineKind::Pool:
+    // (n, c, oh, ow, kh, kw)
+    setRoles({kRoleOuterParallel, kRoleRow, kRoleOuterParallel, kRoleCol,
+              kRoleWindow, kRoleWindow});
+    break;
+  case PipelineKind::Elementwise:
+  case PipelineKind::Reduction: {
+    int lastPar = -1, prevPar = -1, lastRed = -1;
+    for (unsigned i = 0; i < n; ++i) {
+      if (info.isReduction[i]) {
+        info.roles[i] = kRoleWindow;
+        lastRed = i;
+      } else {
+        prevPar = lastPar;
+        lastPar = i;
+      }
+    }
+    if (lastRed >= 0) {
+      info.roles[lastRed] = kRoleK;
+    }
+    if (lastPar >= 0) {
+      info.roles[lastPar] = kRoleCol;
+    }
+    if (prevPar >= 0 && kind == PipelineKind::Elementwise) {
+      info.roles[prevPar] = kRoleRow;
+    }
+    break;
+  }
+  case PipelineKind::None:
+    break;
+  }
+  return info;
+}
+
+namespace {
+int64_t largestDivisorTile(int64_t range, int64_t maxTile) {
+  if (range <= maxTile) {
+    return range;
+  }
+  for (int64_t t = maxTile; t > 1; t /= 2) {
+    if (range % t == 0) {
+      return t;
+    }
+  }
+  return maxTile;
+}
+
+/// Rounds `v` down to a multiple of `m` (at least `m`).
+int64_t roundDownTo(int64_t v, int64_t m) {
+  return std::max(m, v / m * m);
+}
+} // namespace
+
+ScheduleSizes
+mlir::etch::llvmcpu::computeDefaultSchedule(const LoopNestInfo &info,
+                                            const CPUTargetInfo &target) {
+  unsigned n = info.ranges.size();
+  ScheduleSizes s;
+  s.workgroup.assign(n, 0);
+  s.registerTiles.assign(n, 0);
+  s.reduction.assign(n, 0);
+  int64_t lanes = std::max<int64_t>(1, target.vectorWidthF32);
+  int64_t regs = std::max<int64_t>(4, target.numVectorRegisters);
+
+  // Accumulator block: rows x (2 vectors); rows so that the accumulators
+  // take about half of the register file.
+  int64_t colsReg = 2 * lanes;
+  int64_t rowsReg = std::max<int64_t>(1, regs / 2 / 2);
+  rowsReg = std::min<int64_t>(rowsReg, 8);
+
+  bool isElementwise = info.kind == PipelineKind::Elementwise;
+  bool isReduction = info.kind == PipelineKind::Reduction;
+
+  // Column tile first: a narrow output gets taller row blocks.
+  int64_t colTile = 0;
+  for (unsigned i = 0; i < n; ++i) {
+    if (info.roles[i] != kRoleCol) {
+      continue;
+    }
+    int64_t range = info.ranges[i];
+    int64_t maxCols = isElementwise ? 8 * lanes : isReduction ? lanes : colsReg;
+    colTile = std::min(range, maxCols);
+    if (!isElementwise && !isReduction && colTile < lanes) {
+      rowsReg = std::min<int64_t>(2 * rowsReg, regs / 2);
+    }
+  }
+
+  for (unsigned i = 0; i < n; ++i) {
+    int64_t range = info.ranges[i];
+    switch (info.roles[i]) {
+    case kRoleCol:
+      if (isElementwise || isReduction) {
+        s.workgroup[i] = colTile;
+      } else {
+        s.workgroup[i] = range <= 256 ? 0 : roundDownTo(256, colTile);
+        s.registerTiles[i] = colTile;
+      }
+      break;
+    case kRoleRow:
+      if (isElementwise) {
+        s.workgroup[i] =
+            std::min(range, std::max<int64_t>(1, 8 * lanes / colTile));
+      } else {
+        int64_t rowTile = std::min(range, rowsReg);
+        int64_t wg = std::min(range, roundDownTo(64, rowTile));
+        s.workgroup[i] = wg >= range ? 0 : wg;
+        s.registerTiles[i] = rowTile;
+      }
+      break;
+    case kRoleK:
+      if (isReduction) {
+        s.reduction[i] = range <= 1024 ? 0 : 4 * lanes;
+      } else {
+        s.reduction[i] = largestDivisorTile(range, 8);
+      }
+      break;
+    case kRoleWindow:
+      s.reduction[i] = 1;
+      break;
+    case kRoleOuterParallel:
+      s.workgroup[i] = 1;
+      break;
+    default:
+      break;
+    }
+    if (info.isReduction[i]) {
+      s.workgroup[i] = 0;
+      s.registerTiles[i] = 0;
+    } else {
+      s.reduction[i] = 0;
+      s.parallel.push_back(i);
+    }
+  }
+  // Tiles that cover a whole loop are written as 0 (not tiled); register
+  // tiles equal to the workgroup tile are dropped as well.
+  for (unsigned i = 0; i < n; ++i) {
+    int64_t range = info.ranges[i];
+    for (SmallVector<int64_t> *level :
+         {&s.workgroup, &s.registerTiles, &s.reduction}) {
+      if ((*level)[i] >= range) {
+        (*level)[i] = 0;
+      }
+    }
+    if (s.registerTiles[i] != 0 && s.registerTiles[i] == s.workgroup[i]) {
+      s.registerTiles[i] = 0;
+    }
+    int64_t inner = s.registerTiles[i] ? s.registerTiles[i]
+                    : s.reduction[i]   ? s.reduction[i]
+                    : s.workgroup[i]   ? s.workgroup[i]
+                                       : range;
+    s.vector.push_back(inner);
+  }
+  if (llvm::all_of(s.registerTiles, [](int64_t v) { return v == 0; })) {
+    s.registerTiles.clear();
+  }
+  if (llvm::all_of(s.reduction, [](int64_t v) { return v == 0; })) {
+    s.reduction.clear();
+  }
+  return s;
+}
+
+ScheduleAttr mlir::etch::llvmcpu::buildScheduleAttr(MLIRContext *ctx,
+                                                    PipelineKind kind,
+                                                    const ScheduleSizes &s) {
+  SmallVector<int64_t> registerTiles = s.registerTiles;
+  SmallVector<int64_t> workgroup = s.workgroup;
+  // An omitted middle level must still be printable: keep level 1 when
+  // level 2 exists.
+  if (registerTiles.empty() && !s.reduction.empty()) {
+    registerTiles.assign(s.reduction.size(), 0);
+  }
+  return ScheduleAttr::get(ctx, kind, workgroup, registerTiles, s.reduction,
+                           s.vector, /*interchange=*/{}, s.parallel,
+                           /*unroll=*/{});
+}

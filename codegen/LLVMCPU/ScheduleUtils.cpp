@@ -1,0 +1,111 @@
+//===- ScheduleUtils.cpp - schedule queries shared by the passes ----------===//
+#include "etch/codegen/LLVMCPU/Schedule.h"
+
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+using namespace mlir::etch;
+using namespace mlir::etch::llvmcpu;
+
+ScheduleAttr mlir::etch::llvmcpu::getSchedule(Operation *op) {
+  return op ? op->getAttrOfType<ScheduleAttr>(kScheduleAttrName)
+            : ScheduleAttr();
+}
+
+SmallVector<linalg::LinalgOp>
+mlir::etch::llvmcpu::getConsumerChain(linalg::LinalgOp root) {
+  SmallVector<linalg::LinalgOp> chain;
+  if (!root || root->getNumResults() != 1 ||
+      !root.getIndexingMapMatchingResult(cast<OpResult>(root->getResult(0)))
+           .isProjectedPermutation()) {
+    return chain;
+  }
+  Value current = root->getResult(0);
+  auto type = dyn_cast<RankedTensorType>(current.getType());
+  if (!type) {
+    return chain;
+  }
+  while (current.hasOneUse()) {
+    OpOperand &use = *current.use_begin();
+    auto consumer = dyn_cast<linalg::LinalgOp>(use.getOwner());
+    if (!consumer || consumer->getNumResults() != 1 ||
+        !consumer.hasPureTensorSemantics() ||
+        consumer.getNumReductionLoops() != 0 || getSchedule(consumer) ||
+        consumer.getNumLoops() != static_cast<unsigned>(type.getRank()) ||
+        !consumer.getMatchingIndexingMap(&use).isIdentity() ||
+        !consumer.getIndexingMapMatchingResult(
+                     cast<OpResult>(consumer->getResult(0)))
+             .isIdentity() ||
+        consumer->getResult(0).getType() != type) {
+      break;
+    }
+    // Operands other than the chained value must not be computed inside the
+    // chain itself (that would need the same tile twice).
+    chain.push_back(consumer);
+    current = consumer->getResult(0);
+  }
+  return chain;
+}
+
+bool mlir::etch::llvmcpu::isCheapFusableProducer(Operation *op) {
+  if (isa<linalg::FillOp, tensor::EmptyOp>(op)) {
+    return true;
+  }
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  if (!linalgOp || getSchedule(op) || linalgOp.getNumReductionLoops() != 0 ||
+      !linalgOp.hasPureTensorSemantics()) {
+    return false;
+  }
+  for (OpOperand *input : linalgOp.getDpsInputOperands()) {
+    Operation *def = input->get().getDefiningOp();
+    if (def && (isa<linalg::LinalgOp, TilingInterface>(def) &&
+                !isa<linalg::FillOp, tensor::EmptyOp>(def))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+LogicalResult mlir::etch::llvmcpu::verifyScheduleForOp(Operation *op,
+                                                       ScheduleAttr schedule) {
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  if (!linalgOp) {
+    return op->emitOpError("carries an etch.schedule but is not a linalg op");
+  }
+  PipelineKind expected = classifyRootOp(linalgOp);
+  if (schedule.getKind() != PipelineKind::None &&
+      schedule.getKind() != expected) {
+    return op->emitOpError("etch.schedule kind '")
+           << stringifyPipelineKind(schedule.getKind())
+           << "' does not match the op (expected '"
+           << stringifyPipelineKind(expected) << "')";
+  }
+  unsigned numLoops = linalgOp.getNumLoops();
+  unsigned scheduleLoops = schedule.getNumLoops();
+  if (scheduleLoops != 0 && scheduleLoops != numLoops) {
+    return op->emitOpError("etch.schedule describes ")
+           << scheduleLoops << " loops but the op has " << numLoops;
+  }
+  SmallVector<utils::IteratorType> iterators =
+      linalgOp.getIteratorTypesArray();
+  for (unsigned level = 0; level < 3 && scheduleLoops != 0; ++level) {
+    SmallVector<int64_t> sizes = schedule.getTileSizes(level);
+    for (unsigned i = 0; i < numLoops; ++i) {
+      bool isReduction = iterators[i] == utils::IteratorType::reduction;
+      if (sizes[i] == 0 || isReduction == (level == 2)) {
+        continue;
+      }
+      return op->emitOpError("etch.schedule tile level ")
+             << level << " tiles " << (isReduction ? "reduction" : "parallel")
+             << " loop " << i << "; level " << (isReduction ? "2" : "0/1")
+             << " tiles those";
+    }
+  }
+  for (int64_t d : schedule.getParallelDims()) {
+    if (d >= numLoops || iterators[d] != utils::IteratorType::parallel) {
+      return op->emitOpError("etch.schedule parallel dim ")
+             << d << " is not a parallel loop of the op";
+    }
+  }
+  return success();
+}

@@ -1,0 +1,89 @@
+//===- Schedule.h - #etch.schedule heuristics and queries -------*- C++ -*-===//
+//
+// Everything the LLVMCPU passes share about schedules: which ops are roots,
+// which elementwise consumers fuse into a root's tiles, the default
+// heuristics, and the op-level verifier for a schedule.
+//
+//===----------------------------------------------------------------------===//
+#ifndef ETCH_CODEGEN_LLVMCPU_SCHEDULE_H
+#define ETCH_CODEGEN_LLVMCPU_SCHEDULE_H
+
+#include "etch/codegen/LLVMCPU/TargetInfo.h"
+#include "etch/dialects/Etch/IR/EtchAttrs.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "llvm/ADT/SmallVector.h"
+
+namespace mlir::etch::llvmcpu {
+
+/// Discardable attribute name under which an op carries its schedule.
+constexpr llvm::StringLiteral kScheduleAttrName = "etch.schedule";
+
+/// The schedule attached to `op`, or null.
+ScheduleAttr getSchedule(Operation *op);
+
+/// Pipeline kind the heuristics pick for `op` (None: not a root).
+PipelineKind classifyRootOp(linalg::LinalgOp op);
+
+/// Elementwise consumers of `root` that are fused into its tiles, in order:
+/// each one is the single user of the previous value, all-parallel, with
+/// identity maps on that operand and on its result.
+SmallVector<linalg::LinalgOp> getConsumerChain(linalg::LinalgOp root);
+
+/// True for ops that tiling fuses into any consumer tile that reads them:
+/// fills and all-parallel linalg ops whose inputs are not computed by other
+/// linalg ops (bias broadcasts and the like).
+bool isCheapFusableProducer(Operation *op);
+
+/// Shape facts the heuristics use, kept free of IR so unit tests can call the
+/// heuristics directly.
+struct LoopNestInfo {
+  PipelineKind kind = PipelineKind::None;
+  /// Static loop ranges, one per loop of the root op.
+  SmallVector<int64_t> ranges;
+  /// True for reduction loops.
+  SmallVector<bool> isReduction;
+  /// Role of each loop for matmul/conv-like kinds (see LoopRole).
+  SmallVector<int> roles;
+};
+
+/// Loop roles: which loop is the register-tile row (M, output channel),
+/// column (N, output width: the vectorized one), and the reduction feeding
+/// the FMA chain (K, input channel). Everything else is tiled to 1.
+enum LoopRole : int {
+  kRoleOther = 0,
+  kRoleRow = 1,
+  kRoleCol = 2,
+  kRoleK = 3,
+  kRoleOuterParallel = 4, // tiled at level 0 for locality, then 1
+  kRoleWindow = 5,        // kh/kw: reduction tiled to 1
+};
+
+/// Computes the loop roles of `op` for its kind; failure if the op's loops
+/// are not all static.
+FailureOr<LoopNestInfo> getLoopNestInfo(linalg::LinalgOp op,
+                                        PipelineKind kind);
+
+/// Plain tile sizes the heuristics pick (levels 0..2, vector sizes,
+/// parallel dims), indexed by loop.
+struct ScheduleSizes {
+  SmallVector<int64_t> workgroup, registerTiles, reduction, vector, parallel;
+};
+
+/// The default heuristics: register tiles from vector width and register
+/// count, cache tiles for locality, reduction tiles that divide K.
+ScheduleSizes computeDefaultSchedule(const LoopNestInfo &info,
+                                     const CPUTargetInfo &target);
+
+/// Builds the attribute for `sizes`.
+ScheduleAttr buildScheduleAttr(MLIRContext *ctx, PipelineKind kind,
+                               const ScheduleSizes &sizes);
+
+/// Verifies `schedule` against the op it is attached to (loop count, level 1
+/// and level 0 only on parallel loops, level 2 only on reduction loops,
+/// parallel dims parallel). Emits errors on `op`.
+LogicalResult verifyScheduleForOp(Operation *op, ScheduleAttr schedule);
+
+} // namespace mlir::etch::llvmcpu
+
+#endif // ETCH_CODEGEN_LLVMCPU_SCHEDULE_H
