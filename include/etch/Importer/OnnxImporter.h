@@ -1,0 +1,54 @@
+//===- OnnxImporter.h - ONNX protobuf to the etch dialect -------*- C++ -*-===//
+//
+// The `import` phase: an ONNX model file becomes a module with one
+// `func.func @main` of etch ops on statically shaped tensors.
+//
+//===----------------------------------------------------------------------===//
+#ifndef ETCH_IMPORTER_ONNXIMPORTER_H
+#define ETCH_IMPORTER_ONNXIMPORTER_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "mlir/Support/LLVM.h"
+
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <string>
+
+namespace mlir::etch {
+
+struct OnnxImportOptions {
+  /// Graph input name -> static shape. Pins symbolic/unknown dims of graph
+  /// inputs (`--input-shape name=1x3x224x224`); the rank must match the
+  /// model's where the model declares one.
+  llvm::StringMap<llvm::SmallVector<int64_t>> inputShapes;
+};
+
+/// Parses one `--input-shape` value, `name=d0xd1x...` (a scalar is `name=`),
+/// into `opts`. Several specs may be joined with commas. Returns a
+/// user-facing message on malformed input.
+llvm::Error addInputShapeSpec(OnnxImportOptions &opts, llvm::StringRef spec);
+
+/// Loads the model at `path` (external-data files resolved relative to the
+/// model's directory), pins input shapes, runs ONNX shape inference and
+/// builds the module: `func.func @main` whose arguments/results carry
+/// `{etch.name = "<onnx name>"}`, ops located at `NameLoc("<node name>")`,
+/// weights as `etch.constant` over `DenseResourceElementsAttr` blobs (small
+/// ones as `DenseElementsAttr`). User errors (unreadable model, unsupported
+/// op or attribute, unpinned dynamic input, ...) are reported through the
+/// context's diagnostic engine at the node's (or the model file's) location,
+/// and the result is failure. Loads the etch and func dialects into `ctx`.
+FailureOr<OwningOpRef<ModuleOp>>
+importOnnxModel(MLIRContext &ctx, llvm::StringRef path,
+                const OnnxImportOptions &opts);
+
+/// The ONNX op types (default domain) the importer handles, sorted.
+llvm::SmallVector<llvm::StringRef> getSupportedOnnxOps();
+
+} // namespace mlir::etch
+
+#endif // ETCH_IMPORTER_ONNXIMPORTER_H

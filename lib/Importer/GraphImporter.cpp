@@ -1,0 +1,212 @@
+//===- GraphImporter.cpp - per-node helpers of the ONNX importer ----------===//
+#include "GraphImporter.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+
+using namespace mlir;
+using namespace mlir::etch;
+using namespace mlir::etch::importer;
+
+GraphImporter::GraphImporter(MLIRContext &ctx, StringRef modelDir,
+                             int64_t opset)
+    : ctx(ctx), builder(&ctx), modelDir(modelDir.str()), opset(opset),
+      currentLoc(UnknownLoc::get(&ctx)) {}
+
+const OpTable &importer::getOpTable() {
+  static const OpTable table = [] {
+    OpTable t;
+    registerConvPoolOps(t);
+    registerElementwiseOps(t);
+    registerShapeOps(t);
+    return t;
+  }();
+  return table;
+}
+
+void GraphImporter::addConstant(StringRef name,
+                                const onnx::TensorProto *tensor,
+                                Location loc) {
+  values.erase(name);
+  constants.insert_or_assign(name, Constant{tensor, loc, Value()});
+}
+
+const onnx::TensorProto *GraphImporter::keepTensor(onnx::TensorProto tensor) {
+  ownedTensors.push_back(std::move(tensor));
+  return &ownedTensors.back();
+}
+
+FailureOr<Value> GraphImporter::lookup(StringRef name, Location useLoc) {
+  if (auto it = values.find(name); it != values.end()) {
+    return it->second;
+  }
+  auto it = constants.find(name);
+  if (it == constants.end()) {
+    return emitError(useLoc) << "value '" << name << "' is not defined";
+  }
+  Constant &c = it->second;
+  if (!c.value) {
+    FailureOr<ElementsAttr> attr = convertTensor(*c.tensor, modelDir, c.loc);
+    if (failed(attr)) {
+      return failure();
+    }
+    // Nodes are imported in order at the end of the one block, so the first
+    // use's position dominates every later use.
+    c.value = ConstantOp::create(builder, c.loc, *attr).getResult();
+  }
+  return c.value;
+}
+
+FailureOr<RankedTensorType>
+GraphImporter::typeOfValueInfo(StringRef name, std::string &why) {
+  auto it = valueInfos.find(name);
+  if (it == valueInfos.end() || !it->second->has_tensor_type()) {
+    why = "ONNX shape inference found no tensor type";
+    return failure();
+  }
+  const onnx::TypeProto_Tensor &tt = it->second->tensor_type();
+  Type elem = convertElementType(&ctx, tt.elem_type());
+  if (!elem) {
+    why = "its element type " + onnxTypeName(tt.elem_type()) +
+          " is not supported";
+    return failure();
+  }
+  if (!tt.has_shape()) {
+    why = "ONNX shape inference found no shape";
+    return failure();
+  }
+  SmallVector<int64_t> shape;
+  for (const auto &dim : tt.shape().dim()) {
+    if (!dim.has_dim_value() || dim.dim_value() < 0) {
+      why = "ONNX shape inference found no static shape";
+      return failure();
+    }
+    shape.push_back(dim.dim_value());
+  }
+  return RankedTensorType::get(shape, elem);
+}
+
+InFlightDiagnostic GraphImporter::error() {
+  InFlightDiagnostic diag = emitError(currentLoc);
+  diag << "node '" << current->name() << "' (" << current->op_type() << "): ";
+  return diag;
+}
+
+bool GraphImporter::hasInput(unsigned i) const {
+  return static_cast<int>(i) < current->input_size() &&
+         !current->input(i).empty();
+}
+
+FailureOr<Value> GraphImporter::input(unsigned i) {
+  if (!hasInput(i)) {
+    return error() << "missing required input #" << i;
+  }
+  return lookup(current->input(i), currentLoc);
+}
+
+RankedTensorType GraphImporter::inputType(unsigned i) {
+  FailureOr<Value> v = input(i);
+  assert(succeeded(v) && "inputType of an input that failed to import");
+  return cast<RankedTensorType>(v->getType());
+}
+
+const onnx::TensorProto *GraphImporter::constantInput(unsigned i) const {
+  if (!hasInput(i)) {
+    return nullptr;
+  }
+  auto it = constants.find(current->input(i));
+  return it == constants.end() ? nullptr : it->second.tensor;
+}
+
+FailureOr<SmallVector<int64_t>> GraphImporter::constantInts(unsigned i,
+                                                            StringRef what) {
+  const onnx::TensorProto *t = constantInput(i);
+  if (!t) {
+    return error() << "the '" << what << "' input ('" << current->input(i)
+                   << "') must be a constant (initializer or Constant node)";
+  }
+  return tensorToInts(*t, modelDir, currentLoc);
+}
+
+FailureOr<SmallVector<double>> GraphImporter::constantFloats(unsigned i,
+                                                             StringRef what) {
+  const onnx::TensorProto *t = constantInput(i);
+  if (!t) {
+    return error() << "the '" << what << "' input ('" << current->input(i)
+                   << "') must be a constant (initializer or Constant node)";
+  }
+  return tensorToFloats(*t, modelDir, currentLoc);
+}
+
+FailureOr<RankedTensorType> GraphImporter::outputType(unsigned i) {
+  std::string why;
+  FailureOr<RankedTensorType> type = typeOfValueInfo(current->output(i), why);
+  if (failed(type)) {
+    return error() << "output '" << current->output(i) << "': " << why;
+  }
+  return type;
+}
+
+void GraphImporter::setOutput(unsigned i, Value v) {
+  StringRef name = current->output(i);
+  constants.erase(name);
+  values[name] = v;
+}
+
+LogicalResult GraphImporter::rejectOutputsFrom(unsigned first,
+                                               StringRef what) {
+  for (int i = first; i < current->output_size(); ++i) {
+    if (!current->output(i).empty()) {
+      return error() << "the " << what << " output ('" << current->output(i)
+                     << "') is not supported; only the first output is";
+    }
+  }
+  return success();
+}
+
+const onnx::AttributeProto *GraphImporter::attr(StringRef name) const {
+  for (const auto &a : current->attribute()) {
+    if (a.name() == name) {
+      return &a;
+    }
+  }
+  return nullptr;
+}
+
+int64_t GraphImporter::attrInt(StringRef name, int64_t dflt) const {
+  const onnx::AttributeProto *a = attr(name);
+  return a ? a->i() : dflt;
+}
+
+float GraphImporter::attrFloat(StringRef name, float dflt) const {
+  const onnx::AttributeProto *a = attr(name);
+  return a ? a->f() : dflt;
+}
+
+std::string GraphImporter::attrString(StringRef name, StringRef dflt) const {
+  const onnx::AttributeProto *a = attr(name);
+  return a ? a->s() : dflt.str();
+}
+
+std::optional<SmallVector<int64_t>>
+GraphImporter::attrInts(StringRef name) const {
+  const onnx::AttributeProto *a = attr(name);
+  if (!a) {
+    return std::nullopt;
+  }
+  return SmallVector<int64_t>(a->ints().begin(), a->ints().end());
+}
+
+LogicalResult GraphImporter::unsupportedAttr(StringRef name, StringRef value,
+                                             StringRef supported) {
+  return error() << "attribute '" << name << "' = " << value
+                 << " is not supported; supported: " << supported;
+}
+
+FailureOr<int64_t> importer::normalizeAxis(GraphImporter &im, int64_t axis,
+                                           int64_t rank, StringRef what) {
+  if (axis < -rank || axis >= rank) {
+    return im.error() << what << " " << axis << " is out of range [" << -rank
+                      << ", " << rank << ")";
+  }
+  return axis < 0 ? axis + rank : axis;
+}

@@ -1,0 +1,176 @@
+//===- GraphImporter.h - state shared by the ONNX op importers --*- C++ -*-===//
+//
+// Private to lib/Importer. One GraphImporter walks the (topologically sorted)
+// ONNX graph; per node it dispatches to an OpImportFn registered by one of
+// the Import*.cpp files, which reads inputs/attributes through the helpers
+// below and records the node's outputs.
+//
+//===----------------------------------------------------------------------===//
+#ifndef ETCH_LIB_IMPORTER_GRAPHIMPORTER_H
+#define ETCH_LIB_IMPORTER_GRAPHIMPORTER_H
+
+#include "etch/dialects/Etch/IR/EtchOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Diagnostics.h"
+
+#include "llvm/ADT/StringMap.h"
+
+#include "onnx/onnx_pb.h"
+
+#include <deque>
+#include <optional>
+#include <string>
+
+namespace mlir::etch::importer {
+
+class GraphImporter;
+
+/// Imports one node; reports user errors via GraphImporter::error().
+using OpImportFn = LogicalResult (*)(GraphImporter &, const onnx::NodeProto &);
+using OpTable = llvm::StringMap<OpImportFn>;
+
+void registerConvPoolOps(OpTable &table);
+void registerElementwiseOps(OpTable &table);
+void registerShapeOps(OpTable &table);
+
+/// The full dispatch table (built once).
+const OpTable &getOpTable();
+
+//===----------------------------------------------------------------------===//
+// Tensors (Tensors.cpp)
+//===----------------------------------------------------------------------===//
+
+/// Maps an ONNX TensorProto::DataType to an MLIR element type; null if
+/// unsupported.
+Type convertElementType(MLIRContext *ctx, int32_t onnxType);
+/// The ONNX name of a TensorProto::DataType, for messages.
+std::string onnxTypeName(int32_t onnxType);
+
+/// A constant tensor's elements as integers / as floats (integers convert).
+FailureOr<SmallVector<int64_t>> tensorToInts(const onnx::TensorProto &tensor,
+                                             StringRef modelDir, Location loc);
+FailureOr<SmallVector<double>> tensorToFloats(const onnx::TensorProto &tensor,
+                                              StringRef modelDir,
+                                              Location loc);
+
+/// Builds the attribute for an initializer/Constant: a resource blob (one
+/// copy of the bytes) for large tensors, DenseElementsAttr for small ones.
+FailureOr<ElementsAttr> convertTensor(const onnx::TensorProto &tensor,
+                                      StringRef modelDir, Location loc);
+
+//===----------------------------------------------------------------------===//
+// GraphImporter
+//===----------------------------------------------------------------------===//
+
+class GraphImporter {
+public:
+  GraphImporter(MLIRContext &ctx, StringRef modelDir, int64_t opset);
+
+  MLIRContext *getContext() { return &ctx; }
+  OpBuilder &getBuilder() { return builder; }
+  int64_t getOpset() const { return opset; }
+  StringRef getModelDir() const { return modelDir; }
+
+  //--- Graph-level bookkeeping (used by the driver) -----------------------//
+  void setValue(StringRef name, Value v) { values[name] = v; }
+  /// Registers a constant tensor (initializer or Constant node output); it is
+  /// materialized as an etch.constant at its first use.
+  void addConstant(StringRef name, const onnx::TensorProto *tensor,
+                   Location loc);
+  /// Takes ownership of a TensorProto made by the importer (Constant nodes).
+  const onnx::TensorProto *keepTensor(onnx::TensorProto tensor);
+  void addValueInfo(const onnx::ValueInfoProto &info) {
+    valueInfos[info.name()] = &info.type();
+  }
+  bool isKnown(StringRef name) const {
+    return values.count(name) || constants.count(name);
+  }
+  /// The value named `name`, materializing a constant if needed.
+  FailureOr<Value> lookup(StringRef name, Location useLoc);
+  /// Static tensor type of a value info, or failure (message in `why`).
+  FailureOr<RankedTensorType> typeOfValueInfo(StringRef name,
+                                              std::string &why);
+
+  //--- Per-node context ---------------------------------------------------//
+  void beginNode(const onnx::NodeProto &node, Location loc) {
+    current = &node;
+    currentLoc = loc;
+  }
+  Location getLoc() const { return currentLoc; }
+  const onnx::NodeProto &getNode() const { return *current; }
+
+  /// emitError at the node, prefixed "node '<name>' (<Op>): ".
+  InFlightDiagnostic error();
+
+  /// Whether input `i` is present (ONNX marks absent optional inputs "").
+  bool hasInput(unsigned i) const;
+  /// The value of input `i`; the input must be present.
+  FailureOr<Value> input(unsigned i);
+  RankedTensorType inputType(unsigned i);
+  /// The tensor behind input `i` if it is an initializer or Constant output.
+  const onnx::TensorProto *constantInput(unsigned i) const;
+  /// Constant input `i` as integers/floats; `what` names it in the error
+  /// when it is not a constant.
+  FailureOr<SmallVector<int64_t>> constantInts(unsigned i, StringRef what);
+  FailureOr<SmallVector<double>> constantFloats(unsigned i, StringRef what);
+
+  /// The statically shaped type ONNX shape inference gave output `i`.
+  FailureOr<RankedTensorType> outputType(unsigned i);
+  /// Creates an etch op at the node's location through the generic builder
+  /// (attributes left out take their ODS defaults).
+  template <typename OpTy>
+  Value create(Type type, ValueRange operands,
+               ArrayRef<NamedAttribute> attrs = {}) {
+    return OpTy::create(builder, currentLoc, TypeRange{type}, operands, attrs)
+        ->getResult(0);
+  }
+  NamedAttribute namedAttr(StringRef name, Attribute value) {
+    return builder.getNamedAttr(name, value);
+  }
+
+  /// Records output `i` of the current node.
+  void setOutput(unsigned i, Value v);
+  /// Errors if output `i` (i >= first) is present: for outputs etch does not
+  /// support, e.g. MaxPool's Indices.
+  LogicalResult rejectOutputsFrom(unsigned first, StringRef what);
+
+  //--- Attributes ---------------------------------------------------------//
+  const onnx::AttributeProto *attr(StringRef name) const;
+  int64_t attrInt(StringRef name, int64_t dflt) const;
+  float attrFloat(StringRef name, float dflt) const;
+  std::string attrString(StringRef name, StringRef dflt) const;
+  std::optional<SmallVector<int64_t>> attrInts(StringRef name) const;
+  /// Error for an attribute value etch does not handle.
+  LogicalResult unsupportedAttr(StringRef name, StringRef value,
+                                StringRef supported);
+
+private:
+  MLIRContext &ctx;
+  OpBuilder builder;
+  std::string modelDir;
+  int64_t opset;
+
+  struct Constant {
+    const onnx::TensorProto *tensor;
+    Location loc;
+    Value value;
+  };
+  llvm::StringMap<Value> values;
+  llvm::StringMap<Constant> constants;
+  llvm::StringMap<const onnx::TypeProto *> valueInfos;
+  std::deque<onnx::TensorProto> ownedTensors;
+
+  const onnx::NodeProto *current = nullptr;
+  Location currentLoc;
+};
+
+/// Normalizes a possibly negative axis against `rank`; failure (with an
+/// error at the node) if out of range.
+FailureOr<int64_t> normalizeAxis(GraphImporter &im, int64_t axis,
+                                 int64_t rank, StringRef what);
+
+} // namespace mlir::etch::importer
+
+#endif // ETCH_LIB_IMPORTER_GRAPHIMPORTER_H

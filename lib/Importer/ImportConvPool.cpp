@@ -1,0 +1,228 @@
+//===- ImportConvPool.cpp - Conv, pools, BatchNormalization ---------------===//
+#include "GraphImporter.h"
+
+using namespace mlir;
+using namespace mlir::etch;
+using namespace mlir::etch::importer;
+
+namespace {
+/// Window attributes of Conv/MaxPool/AveragePool with auto_pad resolved.
+struct Window {
+  SmallVector<int64_t> kernel, strides, pads, dilations;
+};
+} // namespace
+
+/// Reads strides/dilations/pads/auto_pad for `spatial` dims over the input
+/// shape `in` with kernel `kernel`, resolving auto_pad into explicit pads.
+static FailureOr<Window> readWindow(GraphImporter &im, ArrayRef<int64_t> in,
+                                    SmallVector<int64_t> kernel,
+                                    bool ceilMode) {
+  // (ceil_mode does not change how SAME pads are chosen.)
+  size_t spatial = in.size() - 2;
+  Window w;
+  w.kernel = std::move(kernel);
+  w.strides = im.attrInts("strides").value_or(SmallVector<int64_t>(spatial, 1));
+  w.dilations =
+      im.attrInts("dilations").value_or(SmallVector<int64_t>(spatial, 1));
+  w.pads = im.attrInts("pads").value_or(SmallVector<int64_t>(2 * spatial, 0));
+  auto checkSize = [&](StringRef name, ArrayRef<int64_t> v,
+                       size_t n) -> LogicalResult {
+    if (v.size() == n) {
+      return success();
+    }
+    return im.error() << "attribute '" << name << "' has " << v.size()
+                      << " entries, expected " << n;
+  };
+  if (failed(checkSize("kernel_shape", w.kernel, spatial)) ||
+      failed(checkSize("strides", w.strides, spatial)) ||
+      failed(checkSize("dilations", w.dilations, spatial)) ||
+      failed(checkSize("pads", w.pads, 2 * spatial))) {
+    return failure();
+  }
+  for (int64_t s : llvm::concat<int64_t>(w.strides, w.dilations)) {
+    if (s < 1) {
+      return im.error() << "strides and dilations must be >= 1";
+    }
+  }
+  std::string autoPad = im.attrString("auto_pad", "NOTSET");
+  if (autoPad == "NOTSET") {
+    for (int64_t p : w.pads) {
+      if (p < 0) {
+        return im.error() << "negative pads are not supported";
+      }
+    }
+    return w;
+  }
+  if (autoPad == "VALID") {
+    w.pads.assign(2 * spatial, 0);
+    return w;
+  }
+  if (autoPad != "SAME_UPPER" && autoPad != "SAME_LOWER") {
+    return im.unsupportedAttr("auto_pad", "'" + autoPad + "'",
+                              "NOTSET, SAME_UPPER, SAME_LOWER, VALID");
+  }
+  // SAME: output = ceil(in / stride); the extra padding goes at the end
+  // (SAME_UPPER) or the beginning (SAME_LOWER).
+  for (size_t i = 0; i < spatial; ++i) {
+    int64_t out = llvm::divideCeil(in[2 + i], w.strides[i]);
+    int64_t window = (w.kernel[i] - 1) * w.dilations[i] + 1;
+    int64_t total =
+        std::max<int64_t>(0, (out - 1) * w.strides[i] + window - in[2 + i]);
+    int64_t small = total / 2, large = total - total / 2;
+    w.pads[i] = autoPad == "SAME_UPPER" ? small : large;
+    w.pads[spatial + i] = autoPad == "SAME_UPPER" ? large : small;
+  }
+  return w;
+}
+
+static LogicalResult importConv(GraphImporter &im, const onnx::NodeProto &) {
+  FailureOr<Value> x = im.input(0), w = im.input(1);
+  if (failed(x) || failed(w)) {
+    return failure();
+  }
+  Value bias;
+  if (im.hasInput(2)) {
+    FailureOr<Value> b = im.input(2);
+    if (failed(b)) {
+      return failure();
+    }
+    bias = *b;
+  }
+  auto xType = cast<RankedTensorType>(x->getType());
+  auto wType = cast<RankedTensorType>(w->getType());
+  if (xType.getRank() < 3 || wType.getRank() != xType.getRank()) {
+    return im.error() << "expected input and weight of equal rank >= 3, got "
+                      << xType << " and " << wType;
+  }
+  SmallVector<int64_t> kernel = im.attrInts("kernel_shape").value_or(
+      SmallVector<int64_t>(wType.getShape().drop_front(2)));
+  FailureOr<Window> win =
+      readWindow(im, xType.getShape(), std::move(kernel), false);
+  FailureOr<RankedTensorType> outType = im.outputType(0);
+  if (failed(win) || failed(outType)) {
+    return failure();
+  }
+  auto op = ConvOp::create(im.getBuilder(), im.getLoc(), *outType, *x, *w,
+                           bias, win->strides, win->pads, win->dilations,
+                           im.attrInt("group", 1), ActivationKind::None,
+                           APFloat(0.0f), APFloat(0.0f));
+  im.setOutput(0, op);
+  return success();
+}
+
+namespace {
+struct PoolParts {
+  Value input;
+  Window window;
+  RankedTensorType type;
+  bool ceilMode;
+};
+} // namespace
+
+static FailureOr<PoolParts> readPool(GraphImporter &im) {
+  FailureOr<Value> x = im.input(0);
+  if (failed(x)) {
+    return failure();
+  }
+  auto xType = cast<RankedTensorType>(x->getType());
+  if (xType.getRank() < 3) {
+    return im.error() << "expected an input of rank >= 3, got " << xType;
+  }
+  std::optional<SmallVector<int64_t>> kernel = im.attrInts("kernel_shape");
+  if (!kernel) {
+    return im.error() << "missing required attribute 'kernel_shape'";
+  }
+  bool ceilMode = im.attrInt("ceil_mode", 0) != 0;
+  FailureOr<Window> win =
+      readWindow(im, xType.getShape(), std::move(*kernel), ceilMode);
+  FailureOr<RankedTensorType> outType = im.outputType(0);
+  if (failed(win) || failed(outType)) {
+    return failure();
+  }
+  return PoolParts{*x, std::move(*win), *outType, ceilMode};
+}
+
+static LogicalResult importMaxPool(GraphImporter &im,
+                                   const onnx::NodeProto &) {
+  if (failed(im.rejectOutputsFrom(1, "Indices"))) {
+    return failure();
+  }
+  if (im.attrInt("storage_order", 0) != 0) {
+    return im.unsupportedAttr("storage_order", "1", "0 (row major)");
+  }
+  FailureOr<PoolParts> p = readPool(im);
+  if (failed(p)) {
+    return failure();
+  }
+  im.setOutput(0, MaxPoolOp::create(im.getBuilder(), im.getLoc(), p->type,
+                                    p->input, p->window.kernel,
+                                    p->window.strides, p->window.pads,
+                                    p->window.dilations, p->ceilMode));
+  return success();
+}
+
+static LogicalResult importAveragePool(GraphImporter &im,
+                                       const onnx::NodeProto &) {
+  FailureOr<PoolParts> p = readPool(im);
+  if (failed(p)) {
+    return failure();
+  }
+  im.setOutput(0, AveragePoolOp::create(
+                      im.getBuilder(), im.getLoc(), p->type, p->input,
+                      p->window.kernel, p->window.strides, p->window.pads,
+                      p->window.dilations, p->ceilMode,
+                      im.attrInt("count_include_pad", 0) != 0));
+  return success();
+}
+
+static LogicalResult importGlobalAveragePool(GraphImporter &im,
+                                             const onnx::NodeProto &) {
+  FailureOr<Value> x = im.input(0);
+  FailureOr<RankedTensorType> outType = im.outputType(0);
+  if (failed(x) || failed(outType)) {
+    return failure();
+  }
+  im.setOutput(0, GlobalAveragePoolOp::create(im.getBuilder(), im.getLoc(),
+                                              *outType, *x));
+  return success();
+}
+
+static LogicalResult importBatchNorm(GraphImporter &im,
+                                     const onnx::NodeProto &) {
+  if (im.attrInt("training_mode", 0) != 0) {
+    return im.unsupportedAttr("training_mode", "1", "0 (inference)");
+  }
+  if (im.attr("spatial") && im.attrInt("spatial", 1) != 1) {
+    return im.unsupportedAttr("spatial", "0", "1");
+  }
+  if (failed(im.rejectOutputsFrom(1, "training statistics"))) {
+    return failure();
+  }
+  SmallVector<Value> operands;
+  for (unsigned i = 0; i < 5; ++i) {
+    FailureOr<Value> v = im.input(i);
+    if (failed(v)) {
+      return failure();
+    }
+    operands.push_back(*v);
+  }
+  FailureOr<RankedTensorType> outType = im.outputType(0);
+  if (failed(outType)) {
+    return failure();
+  }
+  OpBuilder &b = im.getBuilder();
+  auto op = BatchNormOp::create(b, im.getLoc(), *outType, operands[0],
+                                operands[1], operands[2], operands[3],
+                                operands[4], APFloat(im.attrFloat("epsilon",
+                                                                  1e-5f)));
+  im.setOutput(0, op);
+  return success();
+}
+
+void importer::registerConvPoolOps(OpTable &table) {
+  table["AveragePool"] = importAveragePool;
+  table["BatchNormalization"] = importBatchNorm;
+  table["Conv"] = importConv;
+  table["GlobalAveragePool"] = importGlobalAveragePool;
+  table["MaxPool"] = importMaxPool;
+}

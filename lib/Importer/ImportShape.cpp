@@ -1,0 +1,420 @@
+//===- ImportShape.cpp - reductions, shape ops, Constant, Pad -------------===//
+//
+// Flatten/Reshape/Squeeze/Unsqueeze all become etch.reshape with the result
+// shape resolved here, so they never depend on ONNX shape inference.
+//
+//===----------------------------------------------------------------------===//
+#include "GraphImporter.h"
+
+#include "llvm/ADT/STLExtras.h"
+
+using namespace mlir;
+using namespace mlir::etch;
+using namespace mlir::etch::importer;
+
+/// Normalizes, sorts and checks `axes` for uniqueness against `rank`.
+static FailureOr<SmallVector<int64_t>> normalizeAxes(GraphImporter &im,
+                                                     ArrayRef<int64_t> axes,
+                                                     int64_t rank) {
+  SmallVector<int64_t> result;
+  for (int64_t a : axes) {
+    FailureOr<int64_t> n = normalizeAxis(im, a, rank, "axis");
+    if (failed(n)) {
+      return failure();
+    }
+    result.push_back(*n);
+  }
+  llvm::sort(result);
+  if (std::adjacent_find(result.begin(), result.end()) != result.end()) {
+    return im.error() << "axes contain duplicates";
+  }
+  return result;
+}
+
+/// Axes from the attribute, or (from `inputOpset` on) from constant input 1.
+static FailureOr<std::optional<SmallVector<int64_t>>>
+readAxes(GraphImporter &im, int64_t inputOpset) {
+  if (im.getOpset() >= inputOpset) {
+    if (!im.hasInput(1)) {
+      return std::optional<SmallVector<int64_t>>();
+    }
+    FailureOr<SmallVector<int64_t>> axes = im.constantInts(1, "axes");
+    if (failed(axes)) {
+      return failure();
+    }
+    return std::optional<SmallVector<int64_t>>(std::move(*axes));
+  }
+  return im.attrInts("axes");
+}
+
+template <typename OpTy>
+static LogicalResult importReduce(GraphImporter &im,
+                                  const onnx::NodeProto &node) {
+  FailureOr<Value> x = im.input(0);
+  // Only ReduceSum takes axes as an input within opsets 7-17.
+  int64_t inputOpset = node.op_type() == "ReduceSum" ? 13 : INT64_MAX;
+  FailureOr<std::optional<SmallVector<int64_t>>> axes =
+      readAxes(im, inputOpset);
+  if (failed(x) || failed(axes)) {
+    return failure();
+  }
+  auto type = cast<RankedTensorType>(x->getType());
+  bool keepdims = im.attrInt("keepdims", 1) != 0;
+  SmallVector<int64_t> normalized;
+  if (!*axes || (*axes)->empty()) {
+    if (im.attrInt("noop_with_empty_axes", 0) != 0) {
+      im.setOutput(0, *x);
+      return success();
+    }
+    normalized = llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
+  } else {
+    FailureOr<SmallVector<int64_t>> n =
+        normalizeAxes(im, **axes, type.getRank());
+    if (failed(n)) {
+      return failure();
+    }
+    normalized = std::move(*n);
+  }
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    if (!llvm::is_contained(normalized, d)) {
+      shape.push_back(type.getDimSize(d));
+    } else if (keepdims) {
+      shape.push_back(1);
+    }
+  }
+  OpBuilder &b = im.getBuilder();
+  im.setOutput(0, im.create<OpTy>(
+                      RankedTensorType::get(shape, type.getElementType()), *x,
+                      {im.namedAttr("axes", b.getDenseI64ArrayAttr(normalized)),
+                       im.namedAttr("keepdims", b.getBoolAttr(keepdims))}));
+  return success();
+}
+
+static LogicalResult emitReshape(GraphImporter &im, Value x,
+                                 ArrayRef<int64_t> shape) {
+  auto type = RankedTensorType::get(
+      shape, cast<RankedTensorType>(x.getType()).getElementType());
+  im.setOutput(0, im.create<ReshapeOp>(type, x));
+  return success();
+}
+
+static LogicalResult importFlatten(GraphImporter &im,
+                                   const onnx::NodeProto &) {
+  FailureOr<Value> x = im.input(0);
+  if (failed(x)) {
+    return failure();
+  }
+  auto type = cast<RankedTensorType>(x->getType());
+  int64_t rank = type.getRank();
+  int64_t axis = im.attrInt("axis", 1);
+  if (axis < -rank || axis > rank) {
+    return im.error() << "axis " << axis << " is out of range [" << -rank
+                      << ", " << rank << "]";
+  }
+  if (axis < 0) {
+    axis += rank;
+  }
+  int64_t outer = 1, inner = 1;
+  for (int64_t d = 0; d < rank; ++d) {
+    (d < axis ? outer : inner) *= type.getDimSize(d);
+  }
+  return emitReshape(im, *x, {outer, inner});
+}
+
+static LogicalResult importReshape(GraphImporter &im,
+                                   const onnx::NodeProto &) {
+  FailureOr<Value> x = im.input(0);
+  FailureOr<SmallVector<int64_t>> target = im.constantInts(1, "shape");
+  if (failed(x) || failed(target)) {
+    return failure();
+  }
+  auto type = cast<RankedTensorType>(x->getType());
+  bool allowZero = im.attrInt("allowzero", 0) != 0;
+  SmallVector<int64_t> shape;
+  int64_t inferred = -1, known = 1;
+  for (auto [i, d] : llvm::enumerate(*target)) {
+    if (d == 0 && !allowZero) {
+      if (static_cast<int64_t>(i) >= type.getRank()) {
+        return im.error() << "shape entry " << i
+                          << " is 0 (copy the input dim), but the input has "
+                             "rank "
+                          << type.getRank();
+      }
+      d = type.getDimSize(i);
+    } else if (d == -1) {
+      if (inferred >= 0) {
+        return im.error() << "shape has more than one -1";
+      }
+      inferred = i;
+      shape.push_back(1);
+      continue;
+    } else if (d < 0) {
+      return im.error() << "shape entry " << i << " is " << d;
+    }
+    known *= d;
+    shape.push_back(d);
+  }
+  int64_t total = type.getNumElements();
+  if (inferred >= 0) {
+    if (known == 0 || total % known != 0) {
+      return im.error() << "cannot infer the -1 dim: " << total
+                        << " elements do not divide into " << known;
+    }
+    shape[inferred] = total / known;
+  } else if (known != total) {
+    return im.error() << "shape has " << known << " elements, input has "
+                      << total;
+  }
+  return emitReshape(im, *x, shape);
+}
+
+static LogicalResult importSqueeze(GraphImporter &im,
+                                   const onnx::NodeProto &) {
+  FailureOr<Value> x = im.input(0);
+  FailureOr<std::optional<SmallVector<int64_t>>> axes = readAxes(im, 13);
+  if (failed(x) || failed(axes)) {
+    return failure();
+  }
+  auto type = cast<RankedTensorType>(x->getType());
+  SmallVector<int64_t> squeezed;
+  if (*axes && !(*axes)->empty()) {
+    FailureOr<SmallVector<int64_t>> n =
+        normalizeAxes(im, **axes, type.getRank());
+    if (failed(n)) {
+      return failure();
+    }
+    squeezed = std::move(*n);
+    for (int64_t a : squeezed) {
+      if (type.getDimSize(a) != 1) {
+        return im.error() << "cannot squeeze axis " << a << " of size "
+                          << type.getDimSize(a);
+      }
+    }
+  } else {
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      if (type.getDimSize(d) == 1) {
+        squeezed.push_back(d);
+      }
+    }
+  }
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    if (!llvm::is_contained(squeezed, d)) {
+      shape.push_back(type.getDimSize(d));
+    }
+  }
+  return emitReshape(im, *x, shape);
+}
+
+static LogicalResult importUnsqueeze(GraphImporter &im,
+                                     const onnx::NodeProto &) {
+  FailureOr<Value> x = im.input(0);
+  FailureOr<std::optional<SmallVector<int64_t>>> axes = readAxes(im, 13);
+  if (failed(x) || failed(axes)) {
+    return failure();
+  }
+  if (!*axes) {
+    return im.error() << "missing axes";
+  }
+  auto type = cast<RankedTensorType>(x->getType());
+  int64_t outRank = type.getRank() + (*axes)->size();
+  FailureOr<SmallVector<int64_t>> inserted =
+      normalizeAxes(im, **axes, outRank);
+  if (failed(inserted)) {
+    return failure();
+  }
+  SmallVector<int64_t> shape;
+  ArrayRef<int64_t> in = type.getShape();
+  for (int64_t d = 0; d < outRank; ++d) {
+    if (llvm::is_contained(*inserted, d)) {
+      shape.push_back(1);
+    } else {
+      shape.push_back(in.front());
+      in = in.drop_front();
+    }
+  }
+  return emitReshape(im, *x, shape);
+}
+
+static LogicalResult importTranspose(GraphImporter &im,
+                                     const onnx::NodeProto &) {
+  FailureOr<Value> x = im.input(0);
+  if (failed(x)) {
+    return failure();
+  }
+  auto type = cast<RankedTensorType>(x->getType());
+  int64_t rank = type.getRank();
+  SmallVector<int64_t> perm = im.attrInts("perm").value_or(
+      llvm::to_vector(llvm::reverse(llvm::seq<int64_t>(0, rank))));
+  SmallVector<int64_t> sorted(perm);
+  llvm::sort(sorted);
+  if (!llvm::equal(sorted, llvm::seq<int64_t>(0, rank))) {
+    return im.error() << "perm is not a permutation of the " << rank
+                      << " input dims";
+  }
+  SmallVector<int64_t> shape;
+  for (int64_t p : perm) {
+    shape.push_back(type.getDimSize(p));
+  }
+  im.setOutput(0, im.create<TransposeOp>(
+                      RankedTensorType::get(shape, type.getElementType()), *x,
+                      {im.namedAttr("perm", im.getBuilder().getDenseI64ArrayAttr(
+                                                perm))}));
+  return success();
+}
+
+static LogicalResult importConcat(GraphImporter &im,
+                                  const onnx::NodeProto &node) {
+  SmallVector<Value> inputs;
+  for (int i = 0; i < node.input_size(); ++i) {
+    FailureOr<Value> v = im.input(i);
+    if (failed(v)) {
+      return failure();
+    }
+    inputs.push_back(*v);
+  }
+  if (inputs.empty()) {
+    return im.error() << "needs at least one input";
+  }
+  if (!im.attr("axis")) {
+    return im.error() << "missing required attribute 'axis'";
+  }
+  auto type = cast<RankedTensorType>(inputs.front().getType());
+  FailureOr<int64_t> axis =
+      normalizeAxis(im, im.attrInt("axis", 0), type.getRank(), "axis");
+  if (failed(axis)) {
+    return failure();
+  }
+  SmallVector<int64_t> shape(type.getShape());
+  shape[*axis] = 0;
+  for (Value v : inputs) {
+    shape[*axis] += cast<RankedTensorType>(v.getType()).getDimSize(*axis);
+  }
+  im.setOutput(0, im.create<ConcatOp>(
+                      RankedTensorType::get(shape, type.getElementType()),
+                      inputs,
+                      {im.namedAttr("axis",
+                                    im.getBuilder().getI64IntegerAttr(*axis))}));
+  return success();
+}
+
+/// Identity, and Dropout (an identity at inference).
+static LogicalResult importIdentity(GraphImporter &im,
+                                    const onnx::NodeProto &) {
+  if (failed(im.rejectOutputsFrom(1, "mask"))) {
+    return failure();
+  }
+  FailureOr<Value> x = im.input(0);
+  if (failed(x)) {
+    return failure();
+  }
+  im.setOutput(0, im.create<IdentityOp>(x->getType(), *x));
+  return success();
+}
+
+static LogicalResult importConstant(GraphImporter &im,
+                                    const onnx::NodeProto &node) {
+  if (node.attribute_size() != 1) {
+    return im.error() << "expected exactly one value attribute";
+  }
+  const onnx::AttributeProto &a = node.attribute(0);
+  onnx::TensorProto t;
+  if (a.name() == "value") {
+    t = a.t();
+  } else if (a.name() == "value_float" || a.name() == "value_floats") {
+    t.set_data_type(onnx::TensorProto::FLOAT);
+    if (a.name() == "value_float") {
+      t.add_float_data(a.f());
+    } else {
+      t.add_dims(a.floats_size());
+      *t.mutable_float_data() = a.floats();
+    }
+  } else if (a.name() == "value_int" || a.name() == "value_ints") {
+    t.set_data_type(onnx::TensorProto::INT64);
+    if (a.name() == "value_int") {
+      t.add_int64_data(a.i());
+    } else {
+      t.add_dims(a.ints_size());
+      *t.mutable_int64_data() = a.ints();
+    }
+  } else {
+    return im.unsupportedAttr(a.name(), "(set)",
+                              "value, value_float(s), value_int(s)");
+  }
+  t.set_name(node.output(0));
+  im.addConstant(node.output(0), im.keepTensor(std::move(t)), im.getLoc());
+  return success();
+}
+
+static LogicalResult importPad(GraphImporter &im, const onnx::NodeProto &) {
+  std::string mode = im.attrString("mode", "constant");
+  if (mode != "constant") {
+    return im.unsupportedAttr("mode", "'" + mode + "'", "'constant'");
+  }
+  FailureOr<Value> x = im.input(0);
+  if (failed(x)) {
+    return failure();
+  }
+  SmallVector<int64_t> pads;
+  double value = 0.0;
+  if (im.getOpset() < 11) {
+    std::optional<SmallVector<int64_t>> p = im.attrInts("pads");
+    if (!p) {
+      return im.error() << "missing required attribute 'pads'";
+    }
+    pads = std::move(*p);
+    value = im.attrFloat("value", 0.0f);
+  } else {
+    FailureOr<SmallVector<int64_t>> p = im.constantInts(1, "pads");
+    if (failed(p)) {
+      return failure();
+    }
+    pads = std::move(*p);
+    if (im.hasInput(2)) {
+      FailureOr<SmallVector<double>> v = im.constantFloats(2, "constant_value");
+      if (failed(v)) {
+        return failure();
+      }
+      if (v->size() != 1) {
+        return im.error() << "the 'constant_value' input must be a scalar";
+      }
+      value = v->front();
+    }
+  }
+  auto type = cast<RankedTensorType>(x->getType());
+  int64_t rank = type.getRank();
+  if (static_cast<int64_t>(pads.size()) != 2 * rank) {
+    return im.error() << "pads has " << pads.size() << " entries, expected "
+                      << 2 * rank;
+  }
+  if (llvm::any_of(pads, [](int64_t p) { return p < 0; })) {
+    return im.error() << "negative pads (cropping) are not supported";
+  }
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < rank; ++d) {
+    shape.push_back(type.getDimSize(d) + pads[d] + pads[rank + d]);
+  }
+  OpBuilder &b = im.getBuilder();
+  im.setOutput(0, im.create<PadOp>(
+                      RankedTensorType::get(shape, type.getElementType()), *x,
+                      {im.namedAttr("pads", b.getDenseI64ArrayAttr(pads)),
+                       im.namedAttr("value", b.getF32FloatAttr(value))}));
+  return success();
+}
+
+void importer::registerShapeOps(OpTable &table) {
+  table["ReduceMean"] = importReduce<ReduceMeanOp>;
+  table["ReduceMax"] = importReduce<ReduceMaxOp>;
+  table["ReduceSum"] = importReduce<ReduceSumOp>;
+  table["Flatten"] = importFlatten;
+  table["Reshape"] = importReshape;
+  table["Squeeze"] = importSqueeze;
+  table["Unsqueeze"] = importUnsqueeze;
+  table["Transpose"] = importTranspose;
+  table["Concat"] = importConcat;
+  table["Identity"] = importIdentity;
+  table["Dropout"] = importIdentity;
+  table["Constant"] = importConstant;
+  table["Pad"] = importPad;
+}

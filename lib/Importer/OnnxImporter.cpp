@@ -1,0 +1,330 @@
+//===- OnnxImporter.cpp - ONNX model to an etch module --------------------===//
+//
+// Loading, input-shape pinning, shape inference and the graph walk; the
+// per-op conversions live in Import*.cpp.
+//
+//===----------------------------------------------------------------------===//
+#include "etch/Importer/OnnxImporter.h"
+
+#include "GraphImporter.h"
+#include "ShapeInference.h"
+
+#include "etch/dialects/Etch/IR/EtchDialect.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Verifier.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+using namespace mlir;
+using namespace mlir::etch;
+using namespace mlir::etch::importer;
+
+static constexpr int64_t kMinOpset = 7;
+static constexpr int64_t kMaxOpset = 17;
+
+llvm::Error mlir::etch::addInputShapeSpec(OnnxImportOptions &opts,
+                                          StringRef spec) {
+  SmallVector<StringRef> parts;
+  spec.split(parts, ',', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
+  for (StringRef part : parts) {
+    auto [name, dims] = part.split('=');
+    if (name.empty() || !part.contains('=')) {
+      return llvm::createStringError(
+          "bad --input-shape '%s': expected <name>=<d0>x<d1>x...",
+          part.str().c_str());
+    }
+    SmallVector<int64_t> shape;
+    SmallVector<StringRef> dimStrs;
+    dims.split(dimStrs, 'x');
+    for (StringRef d : dimStrs) {
+      int64_t v;
+      if (dims.empty()) {
+        break;
+      }
+      if (d.trim().getAsInteger(10, v) || v < 0) {
+        return llvm::createStringError(
+            "bad --input-shape '%s': dimension '%s' is not a non-negative "
+            "integer",
+            part.str().c_str(), d.str().c_str());
+      }
+      shape.push_back(v);
+    }
+    opts.inputShapes[name.trim()] = std::move(shape);
+  }
+  return llvm::Error::success();
+}
+
+SmallVector<StringRef> mlir::etch::getSupportedOnnxOps() {
+  SmallVector<StringRef> names;
+  for (const auto &entry : getOpTable()) {
+    names.push_back(entry.getKey());
+  }
+  llvm::sort(names);
+  return names;
+}
+
+/// Formats a TensorShapeProto as `?x3x224x224` (symbolic dims by name).
+static std::string formatShape(const onnx::TensorShapeProto &shape,
+                               bool placeholders) {
+  std::string s;
+  for (int i = 0; i < shape.dim_size(); ++i) {
+    if (i) {
+      s += "x";
+    }
+    const auto &d = shape.dim(i);
+    if (d.has_dim_value() && d.dim_value() >= 0) {
+      s += std::to_string(d.dim_value());
+    } else if (placeholders) {
+      s += "<d" + std::to_string(i) + ">";
+    } else {
+      s += d.has_dim_param() ? d.dim_param() : "?";
+    }
+  }
+  return s;
+}
+
+/// Writes the pinned shapes into the graph inputs' declared types.
+static LogicalResult pinInputShapes(onnx::GraphProto &graph,
+                                    const OnnxImportOptions &opts,
+                                    Location modelLoc) {
+  for (const auto &entry : opts.inputShapes) {
+    auto it = llvm::find_if(*graph.mutable_input(), [&](const auto &in) {
+      return in.name() == entry.getKey();
+    });
+    if (it == graph.mutable_input()->end()) {
+      std::string names;
+      for (const auto &in : graph.input()) {
+        names += (names.empty() ? "'" : ", '") + in.name() + "'";
+      }
+      return emitError(modelLoc)
+             << "--input-shape names '" << entry.getKey()
+             << "', which is not a graph input; graph inputs: " << names;
+    }
+    onnx::TypeProto_Tensor *tt = it->mutable_type()->mutable_tensor_type();
+    ArrayRef<int64_t> pinned = entry.getValue();
+    if (tt->has_shape() &&
+        tt->shape().dim_size() != static_cast<int>(pinned.size())) {
+      return emitError(modelLoc)
+             << "--input-shape gives graph input '" << entry.getKey()
+             << "' rank " << pinned.size() << ", but the model declares rank "
+             << tt->shape().dim_size() << " ("
+             << formatShape(tt->shape(), false) << ")";
+    }
+    if (tt->has_shape()) {
+      for (auto [i, d] : llvm::enumerate(pinned)) {
+        const auto &dim = tt->shape().dim(i);
+        if (dim.has_dim_value() && dim.dim_value() != d) {
+          return emitError(modelLoc)
+                 << "--input-shape gives graph input '" << entry.getKey()
+                 << "' dim " << i << " = " << d << ", but the model fixes it "
+                 << "to " << dim.dim_value();
+        }
+      }
+    }
+    onnx::TensorShapeProto *shape = tt->mutable_shape();
+    shape->clear_dim();
+    for (int64_t d : pinned) {
+      shape->add_dim()->set_dim_value(d);
+    }
+  }
+  // A graph output that passes a graph input through has the input's type;
+  // a vaguer declared output type would otherwise shadow the input's during
+  // ONNX shape inference.
+  for (onnx::ValueInfoProto &out : *graph.mutable_output()) {
+    for (const onnx::ValueInfoProto &in : graph.input()) {
+      if (in.name() == out.name()) {
+        *out.mutable_type() = in.type();
+      }
+    }
+  }
+  return success();
+}
+
+static Location nodeLoc(MLIRContext &ctx, const onnx::NodeProto &node,
+                        int index) {
+  std::string name = node.name();
+  if (name.empty()) {
+    name = node.op_type() + "_" + std::to_string(index);
+  }
+  return NameLoc::get(StringAttr::get(&ctx, name));
+}
+
+/// Rejects non-default domains and unsupported ops before any work.
+static LogicalResult checkSupported(MLIRContext &ctx,
+                                    const onnx::GraphProto &graph) {
+  const OpTable &table = getOpTable();
+  for (auto [i, node] : llvm::enumerate(graph.node())) {
+    Location loc = nodeLoc(ctx, node, i);
+    if (!node.domain().empty() && node.domain() != "ai.onnx") {
+      return emitError(loc) << "node '" << node.name() << "': op '"
+                            << node.op_type() << "' of domain '"
+                            << node.domain()
+                            << "' is not supported; only the default ONNX "
+                               "domain is";
+    }
+    if (!table.count(node.op_type())) {
+      return emitError(loc)
+             << "node '" << node.name() << "': unsupported op '"
+             << node.op_type() << "'; supported ops: "
+             << llvm::join(getSupportedOnnxOps(), ", ");
+    }
+  }
+  return success();
+}
+
+FailureOr<OwningOpRef<ModuleOp>>
+mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
+                            const OnnxImportOptions &opts) {
+  ctx.loadDialect<EtchDialect, func::FuncDialect>();
+  Location modelLoc = FileLineColLoc::get(&ctx, path, 0, 0);
+
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer) {
+    return emitError(modelLoc) << "cannot open ONNX model '" << path
+                               << "': " << buffer.getError().message();
+  }
+  onnx::ModelProto model;
+  if ((*buffer)->getBufferSize() > static_cast<size_t>(INT_MAX) ||
+      !model.ParseFromArray((*buffer)->getBufferStart(),
+                            static_cast<int>((*buffer)->getBufferSize()))) {
+    return emitError(modelLoc) << "failed to parse ONNX model '" << path
+                               << "'";
+  }
+  buffer->reset();
+
+  int64_t opset = -1;
+  for (const auto &imp : model.opset_import()) {
+    if (imp.domain().empty() || imp.domain() == "ai.onnx") {
+      opset = imp.version();
+    }
+  }
+  if (opset < kMinOpset || opset > kMaxOpset) {
+    InFlightDiagnostic diag = emitError(modelLoc);
+    if (opset < 0) {
+      diag << "ONNX model '" << path << "' imports no default-domain opset";
+    } else {
+      diag << "ONNX model '" << path << "' uses opset " << opset
+           << "; supported opsets: " << kMinOpset << " to " << kMaxOpset;
+    }
+    return diag;
+  }
+
+  onnx::GraphProto &graph = *model.mutable_graph();
+  if (failed(checkSupported(ctx, graph)) ||
+      failed(pinInputShapes(graph, opts, modelLoc))) {
+    return failure();
+  }
+  std::string inferError;
+  if (!inferShapes(model, inferError)) {
+    return emitError(modelLoc) << "ONNX shape inference failed on '" << path
+                               << "': " << inferError;
+  }
+
+  SmallString<256> modelDir(path);
+  llvm::sys::path::remove_filename(modelDir);
+  GraphImporter im(ctx, modelDir.empty() ? StringRef(".") : modelDir.str(),
+                   opset);
+  // Later entries win: a graph input's declared (pinned) type is
+  // authoritative even when the same name is also a graph output.
+  for (const auto &info : graph.output()) {
+    im.addValueInfo(info);
+  }
+  for (const auto &info : graph.value_info()) {
+    im.addValueInfo(info);
+  }
+  for (const auto &info : graph.input()) {
+    im.addValueInfo(info);
+  }
+  for (const auto &init : graph.initializer()) {
+    im.addConstant(init.name(), &init,
+                   NameLoc::get(StringAttr::get(&ctx, init.name())));
+  }
+
+  // Function signature: graph inputs that are not initializers (older IR
+  // versions list initializers among the inputs too).
+  SmallVector<Type> argTypes;
+  SmallVector<const onnx::ValueInfoProto *> args;
+  for (const auto &in : graph.input()) {
+    if (im.isKnown(in.name())) {
+      continue;
+    }
+    std::string why;
+    FailureOr<RankedTensorType> type = im.typeOfValueInfo(in.name(), why);
+    if (failed(type)) {
+      const auto &tt = in.type().tensor_type();
+      if (in.type().has_tensor_type() && tt.has_shape() &&
+          convertElementType(&ctx, tt.elem_type())) {
+        return emitError(modelLoc)
+               << "graph input '" << in.name() << "' has a dynamic shape ["
+               << formatShape(tt.shape(), false) << "]; pin it with "
+               << "--input-shape " << in.name() << "="
+               << formatShape(tt.shape(), true);
+      }
+      return emitError(modelLoc) << "graph input '" << in.name()
+                                 << "': " << why;
+    }
+    argTypes.push_back(*type);
+    args.push_back(&in);
+  }
+
+  OwningOpRef<ModuleOp> module = ModuleOp::create(modelLoc);
+  OpBuilder &b = im.getBuilder();
+  b.setInsertionPointToEnd(module->getBody());
+  auto func = func::FuncOp::create(b, modelLoc, "main",
+                                   b.getFunctionType(argTypes, {}));
+  Block *body = func.addEntryBlock();
+  for (auto [i, in] : llvm::enumerate(args)) {
+    func.setArgAttr(i, "etch.name", b.getStringAttr(in->name()));
+    im.setValue(in->name(), body->getArgument(i));
+  }
+  b.setInsertionPointToEnd(body);
+
+  const OpTable &table = getOpTable();
+  for (auto [i, node] : llvm::enumerate(graph.node())) {
+    Location loc = nodeLoc(ctx, node, i);
+    im.beginNode(node, loc);
+    for (const std::string &in : node.input()) {
+      if (!in.empty() && !im.isKnown(in)) {
+        return im.error() << "input '" << in
+                          << "' is not produced by any node, initializer or "
+                             "graph input";
+      }
+    }
+    if (failed(table.lookup(node.op_type())(im, node))) {
+      return failure();
+    }
+  }
+
+  SmallVector<Value> results;
+  for (const auto &out : graph.output()) {
+    if (!im.isKnown(out.name())) {
+      return emitError(modelLoc) << "graph output '" << out.name()
+                                 << "' is not produced by any node, "
+                                    "initializer or graph input";
+    }
+    FailureOr<Value> v = im.lookup(out.name(), modelLoc);
+    if (failed(v)) {
+      return failure();
+    }
+    results.push_back(*v);
+  }
+  func::ReturnOp::create(b, modelLoc, results);
+  func.setFunctionType(
+      b.getFunctionType(argTypes, ValueRange(results).getTypes()));
+  for (auto [i, out] : llvm::enumerate(graph.output())) {
+    func.setResultAttr(i, "etch.name", b.getStringAttr(out.name()));
+  }
+
+  // Inconsistent shapes between ONNX inference and the etch shape rules
+  // surface here, at the offending node.
+  if (failed(verify(*module))) {
+    return failure();
+  }
+  return module;
+}

@@ -1,0 +1,375 @@
+//===- Tensors.cpp - ONNX TensorProto to MLIR attributes ------------------===//
+//
+// Weights are copied exactly once, from the protobuf's raw_data (or the
+// external-data file) into a heap resource blob that the attribute owns.
+//
+//===----------------------------------------------------------------------===//
+#include "GraphImporter.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+#include <cstring>
+
+using namespace mlir;
+using namespace mlir::etch;
+using namespace mlir::etch::importer;
+
+using onnx::TensorProto;
+
+/// Tensors up to this many bytes become DenseElementsAttr (readable in tests,
+/// directly foldable); larger ones become resource blobs.
+static constexpr size_t kMaxDenseBytes = 64;
+
+Type importer::convertElementType(MLIRContext *ctx, int32_t onnxType) {
+  Builder b(ctx);
+  switch (onnxType) {
+  case TensorProto::FLOAT:
+    return b.getF32Type();
+  case TensorProto::DOUBLE:
+    return b.getF64Type();
+  case TensorProto::FLOAT16:
+    return b.getF16Type();
+  case TensorProto::BFLOAT16:
+    return b.getBF16Type();
+  case TensorProto::INT8:
+    return b.getIntegerType(8);
+  case TensorProto::INT16:
+    return b.getIntegerType(16);
+  case TensorProto::INT32:
+    return b.getIntegerType(32);
+  case TensorProto::INT64:
+    return b.getIntegerType(64);
+  case TensorProto::UINT8:
+    return b.getIntegerType(8, /*isSigned=*/false);
+  case TensorProto::UINT16:
+    return b.getIntegerType(16, /*isSigned=*/false);
+  case TensorProto::UINT32:
+    return b.getIntegerType(32, /*isSigned=*/false);
+  case TensorProto::UINT64:
+    return b.getIntegerType(64, /*isSigned=*/false);
+  case TensorProto::BOOL:
+    return b.getI1Type();
+  default:
+    return {};
+  }
+}
+
+std::string importer::onnxTypeName(int32_t onnxType) {
+  if (TensorProto::DataType_IsValid(onnxType)) {
+    return TensorProto::DataType_Name(
+        static_cast<TensorProto::DataType>(onnxType));
+  }
+  return "data type " + std::to_string(onnxType);
+}
+
+/// Bytes per element in MLIR's dense layout (bool: one byte).
+static size_t elementBytes(Type type) {
+  if (type.isInteger(1)) {
+    return 1;
+  }
+  return type.getIntOrFloatBitWidth() / 8;
+}
+
+/// Copies `count` elements of a repeated proto field into `out`, narrowing
+/// each to `To` (int32_data carries all the <= 32-bit integer types and the
+/// 16-bit float bit patterns).
+template <typename To, typename Field>
+static void copyField(const Field &field, char *out) {
+  To *dst = reinterpret_cast<To *>(out);
+  for (int i = 0, e = field.size(); i < e; ++i) {
+    dst[i] = static_cast<To>(field.Get(i));
+  }
+}
+
+/// Reads external data (`location`, `offset`, `length` keys) into `out`.
+static LogicalResult readExternal(const TensorProto &tensor,
+                                  StringRef modelDir, Location loc,
+                                  MutableArrayRef<char> out) {
+  std::string location;
+  uint64_t offset = 0;
+  std::optional<uint64_t> length;
+  for (const auto &entry : tensor.external_data()) {
+    if (entry.key() == "location") {
+      location = entry.value();
+    } else if (entry.key() == "offset" || entry.key() == "length") {
+      uint64_t v;
+      if (StringRef(entry.value()).getAsInteger(10, v)) {
+        return emitError(loc) << "tensor '" << tensor.name()
+                              << "': bad external data " << entry.key()
+                              << " '" << entry.value() << "'";
+      }
+      (entry.key() == "offset" ? offset : length.emplace()) = v;
+    }
+  }
+  if (location.empty()) {
+    return emitError(loc) << "tensor '" << tensor.name()
+                          << "': external data has no 'location'";
+  }
+  SmallString<256> path(modelDir);
+  llvm::sys::path::append(path, location);
+  if (length && *length != out.size()) {
+    return emitError(loc) << "tensor '" << tensor.name()
+                          << "': external data length " << *length
+                          << " does not match the " << out.size()
+                          << " bytes its shape and type need";
+  }
+  auto buffer = llvm::MemoryBuffer::getFileSlice(path, out.size(), offset,
+                                                 /*IsVolatile=*/false);
+  if (!buffer) {
+    return emitError(loc) << "tensor '" << tensor.name()
+                          << "': cannot read external data '" << path
+                          << "' (offset " << offset << ", " << out.size()
+                          << " bytes): " << buffer.getError().message();
+  }
+  if ((*buffer)->getBufferSize() != out.size()) {
+    return emitError(loc) << "tensor '" << tensor.name()
+                          << "': external data file '" << path
+                          << "' is too short";
+  }
+  std::memcpy(out.data(), (*buffer)->getBufferStart(), out.size());
+  return success();
+}
+
+/// Fills `out` (numel * elementBytes bytes) with the tensor's data.
+static LogicalResult readData(const TensorProto &tensor, StringRef modelDir,
+                              Location loc, Type elemType, int64_t numel,
+                              MutableArrayRef<char> out) {
+  if (tensor.data_location() == TensorProto::EXTERNAL) {
+    return readExternal(tensor, modelDir, loc, out);
+  }
+  if (tensor.has_raw_data()) {
+    if (tensor.raw_data().size() != out.size()) {
+      return emitError(loc) << "tensor '" << tensor.name() << "': raw_data has "
+                            << tensor.raw_data().size() << " bytes, expected "
+                            << out.size();
+    }
+    std::memcpy(out.data(), tensor.raw_data().data(), out.size());
+    return success();
+  }
+  auto checkCount = [&](int size, StringRef field) -> LogicalResult {
+    if (size == numel) {
+      return success();
+    }
+    return emitError(loc) << "tensor '" << tensor.name() << "': " << field
+                          << " has " << size << " elements, expected "
+                          << numel;
+  };
+  char *dst = out.data();
+  switch (tensor.data_type()) {
+  case TensorProto::FLOAT:
+    if (failed(checkCount(tensor.float_data_size(), "float_data"))) {
+      return failure();
+    }
+    copyField<float>(tensor.float_data(), dst);
+    return success();
+  case TensorProto::DOUBLE:
+    if (failed(checkCount(tensor.double_data_size(), "double_data"))) {
+      return failure();
+    }
+    copyField<double>(tensor.double_data(), dst);
+    return success();
+  case TensorProto::INT64:
+    if (failed(checkCount(tensor.int64_data_size(), "int64_data"))) {
+      return failure();
+    }
+    copyField<int64_t>(tensor.int64_data(), dst);
+    return success();
+  case TensorProto::UINT32:
+  case TensorProto::UINT64:
+    if (failed(checkCount(tensor.uint64_data_size(), "uint64_data"))) {
+      return failure();
+    }
+    if (tensor.data_type() == TensorProto::UINT32) {
+      copyField<uint32_t>(tensor.uint64_data(), dst);
+    } else {
+      copyField<uint64_t>(tensor.uint64_data(), dst);
+    }
+    return success();
+  default:
+    break;
+  }
+  // Everything else travels in int32_data.
+  if (failed(checkCount(tensor.int32_data_size(), "int32_data"))) {
+    return failure();
+  }
+  switch (elementBytes(elemType)) {
+  case 1:
+    copyField<uint8_t>(tensor.int32_data(), dst);
+    break;
+  case 2:
+    copyField<uint16_t>(tensor.int32_data(), dst);
+    break;
+  default:
+    copyField<int32_t>(tensor.int32_data(), dst);
+    break;
+  }
+  if (elemType.isInteger(1)) {
+    for (char &c : out) {
+      c = c != 0;
+    }
+  }
+  return success();
+}
+
+/// The tensor's type and its data in a heap blob.
+static FailureOr<std::pair<RankedTensorType, AsmResourceBlob>>
+readTensor(const TensorProto &tensor, StringRef modelDir, Location loc) {
+  MLIRContext *ctx = loc.getContext();
+  Type elemType = convertElementType(ctx, tensor.data_type());
+  if (!elemType) {
+    return emitError(loc) << "tensor '" << tensor.name()
+                          << "' has unsupported element type "
+                          << onnxTypeName(tensor.data_type());
+  }
+  SmallVector<int64_t> shape(tensor.dims().begin(), tensor.dims().end());
+  int64_t numel = 1;
+  for (int64_t d : shape) {
+    if (d < 0) {
+      return emitError(loc) << "tensor '" << tensor.name()
+                            << "' has a negative dimension";
+    }
+    numel *= d;
+  }
+  size_t bytes = numel * elementBytes(elemType);
+  size_t align = std::max<size_t>(elementBytes(elemType), 1);
+  AsmResourceBlob blob = HeapAsmResourceBlob::allocate(bytes, align);
+  if (failed(readData(tensor, modelDir, loc, elemType, numel,
+                      blob.getMutableData()))) {
+    return failure();
+  }
+  return std::make_pair(RankedTensorType::get(shape, elemType),
+                        std::move(blob));
+}
+
+/// A resource key that prints as a bare identifier.
+static std::string blobName(StringRef tensorName) {
+  std::string name;
+  for (char c : tensorName) {
+    name.push_back(llvm::isAlnum(c) ? c : '_');
+  }
+  if (name.empty() || llvm::isDigit(name.front())) {
+    name.insert(0, "t_");
+  }
+  return name;
+}
+
+FailureOr<ElementsAttr> importer::convertTensor(const TensorProto &tensor,
+                                                StringRef modelDir,
+                                                Location loc) {
+  auto read = readTensor(tensor, modelDir, loc);
+  if (failed(read)) {
+    return failure();
+  }
+  auto &[type, blob] = *read;
+  ArrayRef<char> data = blob.getData();
+  if (type.getElementType().isInteger(1)) {
+    SmallVector<bool> bits(data.begin(), data.end());
+    return cast<ElementsAttr>(DenseElementsAttr::get(type, bits));
+  }
+  if (data.size() <= kMaxDenseBytes) {
+    return cast<ElementsAttr>(DenseElementsAttr::getFromRawBuffer(type, data));
+  }
+  return cast<ElementsAttr>(DenseResourceElementsAttr::get(
+      type, blobName(tensor.name()), std::move(blob)));
+}
+
+FailureOr<SmallVector<int64_t>>
+importer::tensorToInts(const TensorProto &tensor, StringRef modelDir,
+                       Location loc) {
+  auto read = readTensor(tensor, modelDir, loc);
+  if (failed(read)) {
+    return failure();
+  }
+  auto &[type, blob] = *read;
+  Type elem = type.getElementType();
+  if (!isa<IntegerType>(elem)) {
+    return emitError(loc) << "tensor '" << tensor.name()
+                          << "' must hold integers, got " << elem;
+  }
+  ArrayRef<char> data = blob.getData();
+  SmallVector<int64_t> result;
+  size_t width = elementBytes(elem);
+  bool isSigned = !elem.isUnsignedInteger();
+  for (size_t off = 0; off < data.size(); off += width) {
+    int64_t v = 0;
+    switch (width) {
+    case 1:
+      v = isSigned ? int64_t(int8_t(data[off])) : int64_t(uint8_t(data[off]));
+      break;
+    case 2: {
+      uint16_t u;
+      std::memcpy(&u, &data[off], 2);
+      v = isSigned ? int64_t(int16_t(u)) : int64_t(u);
+      break;
+    }
+    case 4: {
+      uint32_t u;
+      std::memcpy(&u, &data[off], 4);
+      v = isSigned ? int64_t(int32_t(u)) : int64_t(u);
+      break;
+    }
+    default:
+      std::memcpy(&v, &data[off], 8);
+      break;
+    }
+    result.push_back(v);
+  }
+  return result;
+}
+
+FailureOr<SmallVector<double>>
+importer::tensorToFloats(const TensorProto &tensor, StringRef modelDir,
+                         Location loc) {
+  auto read = readTensor(tensor, modelDir, loc);
+  if (failed(read)) {
+    return failure();
+  }
+  auto &[type, blob] = *read;
+  Type elem = type.getElementType();
+  ArrayRef<char> data = blob.getData();
+  SmallVector<double> result;
+  if (elem.isF32()) {
+    for (size_t off = 0; off < data.size(); off += 4) {
+      float f;
+      std::memcpy(&f, &data[off], 4);
+      result.push_back(f);
+    }
+    return result;
+  }
+  if (elem.isF64()) {
+    for (size_t off = 0; off < data.size(); off += 8) {
+      double d;
+      std::memcpy(&d, &data[off], 8);
+      result.push_back(d);
+    }
+    return result;
+  }
+  if (isa<IntegerType>(elem) && !elem.isInteger(1)) {
+    auto ints = tensorToInts(tensor, modelDir, loc);
+    if (failed(ints)) {
+      return failure();
+    }
+    for (int64_t v : *ints) {
+      result.push_back(static_cast<double>(v));
+    }
+    return result;
+  }
+  if (isa<FloatType>(elem)) {
+    // f16/bf16: go through APFloat.
+    auto attr = DenseElementsAttr::getFromRawBuffer(type, data);
+    for (APFloat v : attr.getValues<APFloat>()) {
+      result.push_back(v.convertToDouble());
+    }
+    return result;
+  }
+  return emitError(loc) << "tensor '" << tensor.name()
+                        << "' must hold numbers, got " << elem;
+}
