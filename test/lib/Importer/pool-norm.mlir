@@ -1,0 +1,40 @@
+// RUN: etch-import %S/Inputs/pools.onnx | FileCheck %s
+// RUN: not etch-import %S/Inputs/maxpool_indices.onnx 2>&1 | FileCheck %s --check-prefix=INDICES
+// RUN: etch-import %S/Inputs/batchnorm.onnx | FileCheck %s --check-prefix=BN
+// RUN: not etch-import %S/Inputs/batchnorm_training.onnx 2>&1 | FileCheck %s --check-prefix=BNTRAIN
+// RUN: etch-import %S/Inputs/softmax_opset11.onnx | FileCheck %s --check-prefix=SOFTMAX11
+// RUN: etch-import %S/Inputs/softmax_opset13.onnx | FileCheck %s --check-prefix=SOFTMAX13
+
+// CHECK-LABEL: func.func @main(
+// CHECK-SAME: %[[X:.+]]: tensor<1x2x5x5xf32>
+// CHECK: etch.max_pool %[[X]] {ceil_mode = true, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x2x5x5xf32>) -> tensor<1x2x3x3xf32>
+// CHECK: etch.max_pool %[[X]] {dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x2x5x5xf32>) -> tensor<1x2x3x3xf32>
+// CHECK: etch.average_pool %[[X]] {count_include_pad = true, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x2x5x5xf32>) -> tensor<1x2x5x5xf32>
+// CHECK: etch.global_average_pool %[[X]] : (tensor<1x2x5x5xf32>) -> tensor<1x2x1x1xf32>
+
+// INDICES: loc("pool_idx"): node 'pool_idx' (MaxPool): the Indices output ('idx') is not supported; only the first output is
+
+// BN-LABEL: func.func @main(
+// BN-SAME: %[[X:.+]]: tensor<1x3x4x4xf32>
+// BN: %[[S:.+]] = etch.constant
+// BN: %[[B:.+]] = etch.constant
+// BN: %[[M:.+]] = etch.constant
+// BN: %[[V:.+]] = etch.constant dense<1.000000e+00> : tensor<3xf32>
+// BN: etch.batch_norm %[[X]], %[[S]], %[[B]], %[[M]], %[[V]] {epsilon = 1.000000e-03 : f32} : (tensor<1x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<1x3x4x4xf32>
+
+// BNTRAIN: loc("bn_train"): node 'bn_train' (BatchNormalization): attribute 'training_mode' = 1 is not supported; supported: 0 (inference)
+
+// Opset 11 coerces to 2-D at the axis; a last-axis softmax needs no reshape.
+// SOFTMAX11-LABEL: func.func @main(
+// SOFTMAX11-SAME: %[[X:.+]]: tensor<2x3x4xf32>
+// SOFTMAX11: %[[FLAT:.+]] = etch.reshape %[[X]] : (tensor<2x3x4xf32>) -> tensor<2x12xf32>
+// SOFTMAX11: %[[S:.+]] = etch.softmax %[[FLAT]] {axis = 1 : i64} : tensor<2x12xf32>
+// SOFTMAX11: %[[Y:.+]] = etch.reshape %[[S]] : (tensor<2x12xf32>) -> tensor<2x3x4xf32>
+// SOFTMAX11: %[[Z:.+]] = etch.softmax %[[X]] {axis = 2 : i64} : tensor<2x3x4xf32>
+// SOFTMAX11: return %[[Y]], %[[Z]]
+
+// Opset 13: one axis, normalized.
+// SOFTMAX13-LABEL: func.func @main(
+// SOFTMAX13-NOT: etch.reshape
+// SOFTMAX13: etch.softmax %{{.*}} {axis = 1 : i64} : tensor<2x3x4xf32>
+// SOFTMAX13: etch.softmax %{{.*}} {axis = 2 : i64} : tensor<2x3x4xf32>
