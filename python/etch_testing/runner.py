@@ -93,10 +93,11 @@ def describe(proc: subprocess.CompletedProcess) -> str:
 
 
 def compile_model(etch_compile: str, onnx_path: Path, name: str, out_dir: Path, target: Target = HOST,
-                  extra_flags: Sequence[str] = ()) -> subprocess.CompletedProcess:
+                  extra_flags: Sequence[str] = (), timeout: float = 600) -> subprocess.CompletedProcess:
+    """Raises subprocess.TimeoutExpired after timeout seconds."""
     cmd = [etch_compile, onnx_path, f"--target={target.triple}", *target.compile_flags, f"--name={name}",
            "-o", out_dir / f"{name}.o", *extra_flags]
-    return run(cmd)
+    return run(cmd, timeout=timeout)
 
 
 def check_header(header: Path, name: str) -> None:
