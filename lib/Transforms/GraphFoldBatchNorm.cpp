@@ -60,7 +60,9 @@ std::optional<ChannelAffine> getChannelAffine(BatchNormOp bn, int64_t channels) 
   ChannelAffine affine;
   affine.mean = *mean;
   for (size_t c = 0; c < size; ++c) {
-    float s = (*gamma)[c] / std::sqrt((*var)[c] + eps);
+    // Same operation order as ORT's BatchNormalization kernel.
+    float invStd = 1.0f / std::sqrt((*var)[c] + eps);
+    float s = (*gamma)[c] * invStd;
     affine.scale.push_back(s);
     affine.shift.push_back((*beta)[c] - (*mean)[c] * s);
   }

@@ -3,6 +3,7 @@
 // Runs any etch pass or pipeline stage (and every upstream pass) on .mlir.
 //
 //===----------------------------------------------------------------------===//
+#include "etch/Conversion/Passes.h"
 #include "etch/Transforms/Passes.h"
 #include "etch/codegen/LLVMCPU/Passes.h"
 #include "etch/dialects/Etch/IR/EtchDialect.h"
@@ -16,6 +17,7 @@
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::etch::registerEtchGraphPasses();
+  mlir::etch::registerEtchConversionPasses();
   mlir::etch::llvmcpu::registerEtchLLVMCPUPasses();
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);

@@ -1,0 +1,206 @@
+//===- ConvPatterns.cpp - etch.conv to Linalg -----------------------------===//
+//
+// 2-D convolutions map onto the named NCHW ops (plain, depthwise with
+// multiplier 1, grouped through expand_shape); 1-D/3-D ones onto one grouped
+// `linalg.generic`. The output starts as the broadcast bias and the conv
+// accumulates into it; a fused activation follows as an in-place generic.
+//
+//===----------------------------------------------------------------------===//
+#include "Utils.h"
+
+#include "etch/dialects/Etch/IR/EtchOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+using namespace mlir;
+using namespace mlir::etch;
+using namespace mlir::etch::to_linalg;
+
+namespace {
+
+/// Pads the spatial dims (from dim 2 on) of `input` with zeros.
+Value padSpatial(OpBuilder &b, Location loc, Value input,
+                 ArrayRef<int64_t> pads, Value padValue) {
+  auto type = cast<RankedTensorType>(input.getType());
+  int64_t spatial = type.getRank() - 2;
+  if (llvm::all_of(pads, [](int64_t p) { return p == 0; })) {
+    return input;
+  }
+  SmallVector<int64_t> low(type.getRank(), 0), high(type.getRank(), 0);
+  SmallVector<int64_t> shape(type.getShape());
+  for (int64_t i = 0; i < spatial; ++i) {
+    low[2 + i] = pads[i];
+    high[2 + i] = pads[spatial + i];
+    shape[2 + i] += pads[i] + pads[spatial + i];
+  }
+  auto paddedType = RankedTensorType::get(shape, type.getElementType());
+  SmallVector<OpFoldResult> lowOfr, highOfr;
+  for (int64_t i = 0; i < type.getRank(); ++i) {
+    lowOfr.push_back(b.getIndexAttr(low[i]));
+    highOfr.push_back(b.getIndexAttr(high[i]));
+  }
+  return tensor::PadOp::create(b, loc, paddedType, input, lowOfr, highOfr,
+                               padValue);
+}
+
+/// The output init: the bias broadcast along every dim but `channelDims`
+/// (reshaped to those dims first), or zeros.
+Value createConvInit(OpBuilder &b, Location loc, RankedTensorType type,
+                     Value bias, ArrayRef<int64_t> channelDims) {
+  Type elementType = type.getElementType();
+  if (!bias) {
+    return createFilled(b, loc, type,
+                        createScalar(b, loc, elementType, 0.0));
+  }
+  SmallVector<int64_t> biasShape;
+  for (int64_t d : channelDims) {
+    biasShape.push_back(type.getDimSize(d));
+  }
+  Value shaped = reshapeTo(b, loc, bias,
+                           RankedTensorType::get(biasShape, elementType));
+  SmallVector<int64_t> broadcastDims;
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    if (!llvm::is_contained(channelDims, d)) {
+      broadcastDims.push_back(d);
+    }
+  }
+  return linalg::BroadcastOp::create(b, loc, shaped, createEmpty(b, loc, type),
+                                     broadcastDims)
+      .getResult()[0];
+}
+
+/// Grouped N-d convolution as one generic on
+/// input [N, G, C/G, S...], weight [G, F/G, C/G, K...], out [N, G, F/G, O...].
+Value buildGenericConv(OpBuilder &b, Location loc, Value input, Value weight,
+                       Value init, ArrayRef<int64_t> strides,
+                       ArrayRef<int64_t> dilations) {
+  auto outType = cast<RankedTensorType>(init.getType());
+  int64_t spatial = outType.getRank() - 3;
+  MLIRContext *ctx = b.getContext();
+  // Loops: n, g, f, o_0..o_{s-1}, c, k_0..k_{s-1}.
+  int64_t numLoops = 4 + 2 * spatial;
+  auto dim = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+  AffineExpr n = dim(0), g = dim(1), f = dim(2), c = dim(3 + spatial);
+  SmallVector<AffineExpr> inExprs{n, g, c}, wExprs{g, f, c}, outExprs{n, g, f};
+  for (int64_t i = 0; i < spatial; ++i) {
+    AffineExpr o = dim(3 + i), k = dim(4 + spatial + i);
+    inExprs.push_back(o * strides[i] + k * dilations[i]);
+    wExprs.push_back(k);
+    outExprs.push_back(o);
+  }
+  SmallVector<AffineMap> maps{AffineMap::get(numLoops, 0, inExprs, ctx),
+                              AffineMap::get(numLoops, 0, wExprs, ctx),
+                              AffineMap::get(numLoops, 0, outExprs, ctx)};
+  SmallVector<utils::IteratorType> iterators(numLoops,
+                                             utils::IteratorType::parallel);
+  for (int64_t i = 3 + spatial; i < numLoops; ++i) {
+    iterators[i] = utils::IteratorType::reduction;
+  }
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{outType}, ValueRange{input, weight},
+             ValueRange{init}, maps, iterators,
+             [&](OpBuilder &nb, Location nloc, ValueRange args) {
+               Value mul = arith::MulFOp::create(nb, nloc, args[0], args[1]);
+               Value add = arith::AddFOp::create(nb, nloc, args[2], mul);
+               linalg::YieldOp::create(nb, nloc, add);
+             })
+      .getResult(0);
+}
+
+struct ConvOpLowering : public OpConversionPattern<ConvOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(ConvOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto inType = cast<RankedTensorType>(op.getInput().getType());
+    auto wType = cast<RankedTensorType>(op.getWeight().getType());
+    auto outType = cast<RankedTensorType>(op.getType());
+    Type elementType = outType.getElementType();
+    if (!isa<FloatType>(elementType)) {
+      return rewriter.notifyMatchFailure(op, "only float convolutions");
+    }
+    int64_t rank = inType.getRank();
+    int64_t spatial = rank - 2;
+    int64_t group = op.getGroup();
+    int64_t cIn = inType.getDimSize(1), cOut = outType.getDimSize(1);
+    if (spatial < 1 || group < 1 || cIn % group != 0 || cOut % group != 0) {
+      return rewriter.notifyMatchFailure(op, "unsupported conv shape");
+    }
+    SmallVector<int64_t> strides = valuesOrOnes(op.getStrides(), spatial);
+    SmallVector<int64_t> dilations = valuesOrOnes(op.getDilations(), spatial);
+    SmallVector<int64_t> pads(op.getPads());
+    pads.resize(2 * spatial, 0);
+    Value input = padSpatial(rewriter, loc, adaptor.getInput(), pads,
+                             createScalar(rewriter, loc, elementType, 0.0));
+    Value weight = adaptor.getWeight();
+    Value bias = adaptor.getBias();
+    Value result;
+    if (spatial == 2 && group == 1) {
+      Value init = createConvInit(rewriter, loc, outType, bias, {1});
+      result = linalg::Conv2DNchwFchwOp::create(
+                   rewriter, loc, TypeRange{outType},
+                   ValueRange{input, weight}, ValueRange{init},
+                   getI64Vector(rewriter, strides),
+                   getI64Vector(rewriter, dilations))
+                   .getResult(0);
+    } else if (spatial == 2 && group == cIn && cOut == cIn) {
+      // Depthwise, multiplier 1: weight [C, 1, KH, KW] -> [C, KH, KW].
+      Value init = createConvInit(rewriter, loc, outType, bias, {1});
+      auto w3 = RankedTensorType::get(
+          {wType.getDimSize(0), wType.getDimSize(2), wType.getDimSize(3)},
+          elementType);
+      Value filter = reshapeTo(rewriter, loc, weight, w3);
+      result = linalg::DepthwiseConv2DNchwChwOp::create(
+                   rewriter, loc, TypeRange{outType},
+                   ValueRange{input, filter}, ValueRange{init},
+                   getI64Vector(rewriter, strides),
+                   getI64Vector(rewriter, dilations))
+                   .getResult(0);
+    } else {
+      // Grouped: split the channel dims into [G, C/G].
+      auto inPadded = cast<RankedTensorType>(input.getType());
+      SmallVector<int64_t> inShape{inPadded.getDimSize(0), group,
+                                   cIn / group};
+      SmallVector<int64_t> wShape{group, cOut / group, wType.getDimSize(1)};
+      SmallVector<int64_t> outShape{outType.getDimSize(0), group,
+                                    cOut / group};
+      for (int64_t i = 0; i < spatial; ++i) {
+        inShape.push_back(inPadded.getDimSize(2 + i));
+        wShape.push_back(wType.getDimSize(2 + i));
+        outShape.push_back(outType.getDimSize(2 + i));
+      }
+      Value gInput = reshapeTo(rewriter, loc, input,
+                               RankedTensorType::get(inShape, elementType));
+      Value gWeight = reshapeTo(rewriter, loc, weight,
+                                RankedTensorType::get(wShape, elementType));
+      auto gOutType = RankedTensorType::get(outShape, elementType);
+      Value init = createConvInit(rewriter, loc, gOutType, bias, {1, 2});
+      Value gResult;
+      if (spatial == 2) {
+        gResult = linalg::Conv2DNgchwGfchwOp::create(
+                      rewriter, loc, TypeRange{gOutType},
+                      ValueRange{gInput, gWeight}, ValueRange{init},
+                      getI64Vector(rewriter, strides),
+                      getI64Vector(rewriter, dilations))
+                      .getResult(0);
+      } else {
+        gResult = buildGenericConv(rewriter, loc, gInput, gWeight, init,
+                                   strides, dilations);
+      }
+      result = reshapeTo(rewriter, loc, gResult, outType);
+    }
+    result = applyActivationToTensor(
+        rewriter, loc, result, op.getActivation(),
+        op.getActAlpha().convertToFloat(), op.getActBeta().convertToFloat());
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::etch::populateEtchConvToLinalgPatterns(RewritePatternSet &patterns) {
+  patterns.add<ConvOpLowering>(patterns.getContext());
+}

@@ -1,0 +1,51 @@
+//===- EtchToLinalg.cpp - the etch → Linalg conversion pass ---------------===//
+#include "Utils.h"
+
+#include "etch/Conversion/Passes.h"
+#include "etch/dialects/Etch/IR/EtchDialect.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+#define DEBUG_TYPE "etch-convert-etch-to-linalg"
+
+namespace mlir::etch {
+#define GEN_PASS_DEF_CONVERTETCHTOLINALGPASS
+#include "lib/Conversion/Passes.h.inc"
+} // namespace mlir::etch
+
+using namespace mlir;
+using namespace mlir::etch;
+
+void mlir::etch::populateEtchToLinalgPatterns(RewritePatternSet &patterns) {
+  populateEtchConvToLinalgPatterns(patterns);
+  populateEtchMatmulToLinalgPatterns(patterns);
+  populateEtchElementwiseToLinalgPatterns(patterns);
+  populateEtchPoolingToLinalgPatterns(patterns);
+  populateEtchReductionToLinalgPatterns(patterns);
+  populateEtchShapeToLinalgPatterns(patterns);
+}
+
+namespace {
+
+struct ConvertEtchToLinalgPass
+    : public etch::impl::ConvertEtchToLinalgPassBase<ConvertEtchToLinalgPass> {
+  void runOnOperation() override {
+    MLIRContext *ctx = &getContext();
+    ConversionTarget target(*ctx);
+    target.addIllegalDialect<EtchDialect>();
+    target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
+                           math::MathDialect, tensor::TensorDialect,
+                           func::FuncDialect,
+                           bufferization::BufferizationDialect>();
+    target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+    RewritePatternSet patterns(ctx);
+    populateEtchToLinalgPatterns(patterns);
+    if (failed(applyPartialConversion(getOperation(), target,
+                                      std::move(patterns)))) {
+      signalPassFailure();
+    }
+  }
+};
+
+} // namespace

@@ -1,0 +1,66 @@
+//===- Utils.h - helpers shared by the etch → Linalg patterns ---*- C++ -*-===//
+#ifndef ETCH_LIB_CONVERSION_ETCHTOLINALG_UTILS_H
+#define ETCH_LIB_CONVERSION_ETCHTOLINALG_UTILS_H
+
+#include "etch/dialects/Etch/IR/EtchAttrs.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::etch::to_linalg {
+
+/// `tensor.empty` of a static type.
+Value createEmpty(OpBuilder &b, Location loc, RankedTensorType type);
+
+/// A scalar constant `value` of `elementType` (float or integer).
+Value createScalar(OpBuilder &b, Location loc, Type elementType, double value);
+
+/// The smallest value of `elementType` (-inf for floats): max's identity.
+Value createLowest(OpBuilder &b, Location loc, Type elementType);
+
+/// `linalg.fill` of a fresh `tensor.empty` with `value`.
+Value createFilled(OpBuilder &b, Location loc, RankedTensorType type,
+                   Value value);
+
+/// The map reading an operand of `inShape` for an iteration space of
+/// `outShape` under NumPy broadcasting (trailing dims aligned; size-1
+/// dimensions that are broadcast read index 0).
+AffineMap getBroadcastMap(MLIRContext *ctx, ArrayRef<int64_t> inShape,
+                          ArrayRef<int64_t> outShape);
+
+SmallVector<utils::IteratorType> parallelIterators(int64_t rank);
+
+/// Emits the scalar activation of `kind` on `x` (a float).
+Value applyActivation(OpBuilder &b, Location loc, Value x,
+                      ActivationKind kind, float alpha, float beta);
+
+/// Applies `kind` elementwise to `tensor` with an in-place `linalg.generic`
+/// (the tensor is its only, output, operand); no-op for `None`.
+Value applyActivationToTensor(OpBuilder &b, Location loc, Value tensor,
+                              ActivationKind kind, float alpha, float beta);
+
+/// `tensor.expand_shape`/`collapse_shape` (or both, through 1-D) from
+/// `value` to `type` with the same element count.
+Value reshapeTo(OpBuilder &b, Location loc, Value value,
+                RankedTensorType type);
+
+/// An i64 dense elements attribute of shape [values.size()] (strides and
+/// dilations of named conv/pooling ops).
+DenseIntElementsAttr getI64Vector(OpBuilder &b, ArrayRef<int64_t> values);
+
+/// `values`, or `n` ones when empty (absent strides/dilations).
+SmallVector<int64_t> valuesOrOnes(ArrayRef<int64_t> values, int64_t n);
+
+} // namespace mlir::etch::to_linalg
+
+namespace mlir::etch {
+void populateEtchConvToLinalgPatterns(RewritePatternSet &patterns);
+void populateEtchMatmulToLinalgPatterns(RewritePatternSet &patterns);
+void populateEtchElementwiseToLinalgPatterns(RewritePatternSet &patterns);
+void populateEtchPoolingToLinalgPatterns(RewritePatternSet &patterns);
+void populateEtchReductionToLinalgPatterns(RewritePatternSet &patterns);
+void populateEtchShapeToLinalgPatterns(RewritePatternSet &patterns);
+} // namespace mlir::etch
+
+#endif // ETCH_LIB_CONVERSION_ETCHTOLINALG_UTILS_H
