@@ -87,7 +87,12 @@ GraphImporter::typeOfValueInfo(StringRef name, std::string &why) {
 
 InFlightDiagnostic GraphImporter::error() {
   InFlightDiagnostic diag = emitError(currentLoc);
-  diag << "node '" << current->name() << "' (" << current->op_type() << "): ";
+  // The location's name: the node name, or "<Op>_<index>" for unnamed nodes.
+  StringRef name = current->name();
+  if (auto nameLoc = dyn_cast<NameLoc>(currentLoc)) {
+    name = nameLoc.getName().getValue();
+  }
+  diag << "node '" << name << "' (" << current->op_type() << "): ";
   return diag;
 }
 

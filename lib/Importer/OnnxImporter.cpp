@@ -159,9 +159,10 @@ static LogicalResult checkSupported(MLIRContext &ctx,
                                     const onnx::GraphProto &graph) {
   const OpTable &table = getOpTable();
   for (auto [i, node] : llvm::enumerate(graph.node())) {
-    Location loc = nodeLoc(ctx, node, i);
+    auto loc = cast<NameLoc>(nodeLoc(ctx, node, i));
+    StringRef name = loc.getName().getValue();
     if (!node.domain().empty() && node.domain() != "ai.onnx") {
-      return emitError(loc) << "node '" << node.name() << "': op '"
+      return emitError(loc) << "node '" << name << "': op '"
                             << node.op_type() << "' of domain '"
                             << node.domain()
                             << "' is not supported; only the default ONNX "
@@ -169,7 +170,7 @@ static LogicalResult checkSupported(MLIRContext &ctx,
     }
     if (!table.count(node.op_type())) {
       return emitError(loc)
-             << "node '" << node.name() << "': unsupported op '"
+             << "node '" << name << "': unsupported op '"
              << node.op_type() << "'; supported ops: "
              << llvm::join(getSupportedOnnxOps(), ", ");
     }

@@ -7,94 +7,19 @@
 //===----------------------------------------------------------------------===//
 #include "etch/dialects/Etch/IR/EtchOps.h"
 
+#include "VerifierUtils.h"
+
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/OpImplementation.h"
 
 #include "llvm/ADT/STLExtras.h"
-#include "llvm/ADT/SmallBitVector.h"
 
 #include <cmath>
 
 using namespace mlir;
 using namespace mlir::etch;
-
-static constexpr int64_t kDyn = ShapedType::kDynamic;
-
-/// Formats a shape as `[2x3x?]` for messages.
-static std::string fmt(ArrayRef<int64_t> shape) {
-  std::string str = "[";
-  llvm::raw_string_ostream os(str);
-  llvm::interleave(
-      shape, os,
-      [&](int64_t d) {
-        if (d == kDyn) {
-          os << "?";
-        } else {
-          os << d;
-        }
-      },
-      "x");
-  os << "]";
-  return str;
-}
-static std::string fmt(Type t) {
-  return fmt(cast<RankedTensorType>(t).getShape());
-}
-
-static bool dimsMatch(int64_t a, int64_t b) {
-  return a == kDyn || b == kDyn || a == b;
-}
-
-static bool shapesMatch(ArrayRef<int64_t> a, ArrayRef<int64_t> b) {
-  return a.size() == b.size() &&
-         llvm::all_of(llvm::zip(a, b), [](auto p) {
-           return dimsMatch(std::get<0>(p), std::get<1>(p));
-         });
-}
-
-static RankedTensorType tensorType(Value v) {
-  return cast<RankedTensorType>(v.getType());
-}
-
-/// Checks that all given values share one element type.
-static LogicalResult verifySameElementType(Operation *op, ValueRange values) {
-  if (values.empty()) {
-    return success();
-  }
-  Type elem = tensorType(values.front()).getElementType();
-  for (Value v : values.drop_front()) {
-    if (tensorType(v).getElementType() != elem) {
-      return op->emitOpError() << "element types differ: " << elem << " vs "
-                               << tensorType(v).getElementType();
-    }
-  }
-  return success();
-}
-
-/// NumPy multidirectional broadcasting of two shapes; failure if a pair of
-/// dims is neither equal nor 1.
-static FailureOr<SmallVector<int64_t>> broadcastShapes(ArrayRef<int64_t> a,
-                                                       ArrayRef<int64_t> b) {
-  size_t rank = std::max(a.size(), b.size());
-  SmallVector<int64_t> out(rank);
-  for (size_t i = 0; i < rank; ++i) {
-    int64_t da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
-    int64_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
-    if (da == 1) {
-      out[i] = db;
-    } else if (db == 1) {
-      out[i] = da;
-    } else if (da == kDyn) {
-      out[i] = db;
-    } else if (db == kDyn || da == db) {
-      out[i] = da;
-    } else {
-      return failure();
-    }
-  }
-  return out;
-}
+using namespace mlir::etch::detail;
 
 static LogicalResult verifyBroadcastOp(Operation *op) {
   if (failed(verifySameElementType(op, {op->getOperand(0), op->getOperand(1),
@@ -113,23 +38,6 @@ static LogicalResult verifyBroadcastOp(Operation *op) {
     return op->emitOpError() << "result shape " << fmt(out)
                              << " does not match the broadcast shape "
                              << fmt(*expected);
-  }
-  return success();
-}
-
-/// Checks a per-spatial-dim attribute's length and positivity.
-static LogicalResult verifySpatialAttr(Operation *op, StringRef name,
-                                       ArrayRef<int64_t> values,
-                                       size_t expectedSize, int64_t minValue) {
-  if (values.size() != expectedSize) {
-    return op->emitOpError() << "'" << name << "' has " << values.size()
-                             << " entries, expected " << expectedSize;
-  }
-  for (int64_t v : values) {
-    if (v < minValue) {
-      return op->emitOpError() << "'" << name << "' entries must be >= "
-                               << minValue << ", got " << v;
-    }
   }
   return success();
 }
@@ -440,165 +348,6 @@ LogicalResult SoftmaxOp::verify() {
   if (axis < 0 || axis >= rank) {
     return emitOpError() << "axis " << axis << " out of range [0, "
                          << rank << ")";
-  }
-  return success();
-}
-
-//===----------------------------------------------------------------------===//
-// Reductions
-//===----------------------------------------------------------------------===//
-
-template <typename ReduceOp>
-static LogicalResult verifyReduce(ReduceOp op) {
-  RankedTensorType input = tensorType(op.getInput());
-  if (failed(verifySameElementType(op, {op.getInput(), op.getOutput()}))) {
-    return failure();
-  }
-  ArrayRef<int64_t> axes = op.getAxes();
-  int64_t rank = input.getRank();
-  if (axes.empty() && rank > 0) {
-    return op.emitOpError()
-           << "axes must be explicit (list every axis to reduce all)";
-  }
-  for (auto [i, axis] : llvm::enumerate(axes)) {
-    if (axis < 0 || axis >= rank) {
-      return op.emitOpError() << "axis " << axis << " out of range [0, "
-                              << rank << ")";
-    }
-    if (i > 0 && axes[i - 1] >= axis) {
-      return op.emitOpError() << "axes must be sorted and unique, got "
-                              << fmt(axes);
-    }
-  }
-  SmallVector<int64_t> expected;
-  for (int64_t d = 0; d < rank; ++d) {
-    bool reduced = llvm::is_contained(axes, d);
-    if (!reduced) {
-      expected.push_back(input.getDimSize(d));
-    } else if (op.getKeepdims()) {
-      expected.push_back(1);
-    }
-  }
-  if (!shapesMatch(expected, op.getType().getShape())) {
-    return op.emitOpError() << "result shape " << fmt(op.getType())
-                            << ", expected " << fmt(expected)
-                            << (op.getKeepdims() ? " (keepdims)" : "");
-  }
-  return success();
-}
-
-LogicalResult ReduceMeanOp::verify() { return verifyReduce(*this); }
-LogicalResult ReduceMaxOp::verify() { return verifyReduce(*this); }
-LogicalResult ReduceSumOp::verify() { return verifyReduce(*this); }
-
-//===----------------------------------------------------------------------===//
-// Shape and data movement
-//===----------------------------------------------------------------------===//
-
-LogicalResult ReshapeOp::verify() {
-  if (failed(verifySameElementType(*this, {getInput(), getOutput()}))) {
-    return failure();
-  }
-  RankedTensorType in = tensorType(getInput()), out = getType();
-  if (in.hasStaticShape() && out.hasStaticShape() &&
-      in.getNumElements() != out.getNumElements()) {
-    return emitOpError() << "element count differs: " << fmt(in) << " has "
-                         << in.getNumElements() << ", " << fmt(out) << " has "
-                         << out.getNumElements();
-  }
-  return success();
-}
-
-LogicalResult TransposeOp::verify() {
-  if (failed(verifySameElementType(*this, {getInput(), getOutput()}))) {
-    return failure();
-  }
-  RankedTensorType in = tensorType(getInput());
-  ArrayRef<int64_t> perm = getPerm();
-  int64_t rank = in.getRank();
-  if (static_cast<int64_t>(perm.size()) != rank) {
-    return emitOpError() << "perm has " << perm.size()
-                         << " entries, expected " << rank;
-  }
-  llvm::SmallBitVector seen(rank);
-  for (int64_t p : perm) {
-    if (p < 0 || p >= rank || seen.test(p)) {
-      return emitOpError() << "perm " << fmt(perm)
-                           << " is not a permutation of [0, " << rank << ")";
-    }
-    seen.set(p);
-  }
-  SmallVector<int64_t> expected;
-  for (int64_t p : perm) {
-    expected.push_back(in.getDimSize(p));
-  }
-  if (!shapesMatch(expected, getType().getShape())) {
-    return emitOpError() << "result shape " << fmt(getType())
-                         << ", expected " << fmt(expected);
-  }
-  return success();
-}
-
-LogicalResult ConcatOp::verify() {
-  if (getInputs().empty()) {
-    return emitOpError() << "needs at least one input";
-  }
-  SmallVector<Value> all(getInputs());
-  all.push_back(getOutput());
-  if (failed(verifySameElementType(*this, all))) {
-    return failure();
-  }
-  RankedTensorType out = getType();
-  int64_t rank = out.getRank();
-  auto axis = static_cast<int64_t>(getAxis());
-  if (axis < 0 || axis >= rank) {
-    return emitOpError() << "axis " << axis << " out of range [0, " << rank
-                         << ")";
-  }
-  int64_t sum = 0;
-  for (auto [i, v] : llvm::enumerate(getInputs())) {
-    RankedTensorType t = tensorType(v);
-    if (t.getRank() != rank) {
-      return emitOpError() << "input " << i << " has rank " << t.getRank()
-                           << ", expected " << rank;
-    }
-    for (int64_t d = 0; d < rank; ++d) {
-      if (d != axis && !dimsMatch(t.getDimSize(d), out.getDimSize(d))) {
-        return emitOpError() << "input " << i << " shape " << fmt(t)
-                             << " differs from result " << fmt(out)
-                             << " in non-concatenated dim " << d;
-      }
-    }
-    sum = (sum == kDyn || t.getDimSize(axis) == kDyn)
-              ? kDyn
-              : sum + t.getDimSize(axis);
-  }
-  if (!dimsMatch(sum, out.getDimSize(axis))) {
-    return emitOpError() << "result dim " << axis << " is "
-                         << out.getDimSize(axis)
-                         << ", expected the sum of the inputs' dims " << sum;
-  }
-  return success();
-}
-
-LogicalResult PadOp::verify() {
-  if (failed(verifySameElementType(*this, {getInput(), getOutput()}))) {
-    return failure();
-  }
-  RankedTensorType in = tensorType(getInput());
-  int64_t rank = in.getRank();
-  ArrayRef<int64_t> pads = getPads();
-  if (failed(verifySpatialAttr(*this, "pads", pads, 2 * rank, 0))) {
-    return failure();
-  }
-  SmallVector<int64_t> expected;
-  for (int64_t d = 0; d < rank; ++d) {
-    int64_t dim = in.getDimSize(d);
-    expected.push_back(dim == kDyn ? kDyn : dim + pads[d] + pads[rank + d]);
-  }
-  if (!shapesMatch(expected, getType().getShape())) {
-    return emitOpError() << "result shape " << fmt(getType())
-                         << ", expected " << fmt(expected);
   }
   return success();
 }
