@@ -108,12 +108,6 @@ FailureOr<Value> GraphImporter::input(unsigned i) {
   return lookup(current->input(i), currentLoc);
 }
 
-RankedTensorType GraphImporter::inputType(unsigned i) {
-  FailureOr<Value> v = input(i);
-  assert(succeeded(v) && "inputType of an input that failed to import");
-  return cast<RankedTensorType>(v->getType());
-}
-
 const onnx::TensorProto *GraphImporter::constantInput(unsigned i) const {
   if (!hasInput(i)) {
     return nullptr;

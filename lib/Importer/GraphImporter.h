@@ -108,7 +108,6 @@ public:
   bool hasInput(unsigned i) const;
   /// The value of input `i`; the input must be present.
   FailureOr<Value> input(unsigned i);
-  RankedTensorType inputType(unsigned i);
   /// The tensor behind input `i` if it is an initializer or Constant output.
   const onnx::TensorProto *constantInput(unsigned i) const;
   /// Constant input `i` as integers/floats; `what` names it in the error

@@ -15,8 +15,7 @@ struct Window {
 /// Reads strides/dilations/pads/auto_pad for `spatial` dims over the input
 /// shape `in` with kernel `kernel`, resolving auto_pad into explicit pads.
 static FailureOr<Window> readWindow(GraphImporter &im, ArrayRef<int64_t> in,
-                                    SmallVector<int64_t> kernel,
-                                    bool ceilMode) {
+                                    SmallVector<int64_t> kernel) {
   // (ceil_mode does not change how SAME pads are chosen.)
   size_t spatial = in.size() - 2;
   Window w;
@@ -97,7 +96,7 @@ static LogicalResult importConv(GraphImporter &im, const onnx::NodeProto &) {
   SmallVector<int64_t> kernel = im.attrInts("kernel_shape").value_or(
       SmallVector<int64_t>(wType.getShape().drop_front(2)));
   FailureOr<Window> win =
-      readWindow(im, xType.getShape(), std::move(kernel), false);
+      readWindow(im, xType.getShape(), std::move(kernel));
   FailureOr<RankedTensorType> outType = im.outputType(0);
   if (failed(win) || failed(outType)) {
     return failure();
@@ -134,7 +133,7 @@ static FailureOr<PoolParts> readPool(GraphImporter &im) {
   }
   bool ceilMode = im.attrInt("ceil_mode", 0) != 0;
   FailureOr<Window> win =
-      readWindow(im, xType.getShape(), std::move(*kernel), ceilMode);
+      readWindow(im, xType.getShape(), std::move(*kernel));
   FailureOr<RankedTensorType> outType = im.outputType(0);
   if (failed(win) || failed(outType)) {
     return failure();
