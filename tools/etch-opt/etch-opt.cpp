@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 #include "etch/Conversion/Passes.h"
 #include "etch/Transforms/Passes.h"
+#include "etch/codegen/Common/Passes.h"
 #include "etch/codegen/LLVMCPU/Passes.h"
 #include "etch/dialects/Etch/IR/EtchDialect.h"
 
@@ -17,6 +18,7 @@
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::etch::registerEtchGraphPasses();
+  mlir::etch::registerEtchCommonPasses();
   mlir::etch::registerEtchConversionPasses();
   mlir::etch::llvmcpu::registerEtchLLVMCPUPasses();
   mlir::DialectRegistry registry;

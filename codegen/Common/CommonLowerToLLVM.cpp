@@ -1,0 +1,118 @@
+//===- CommonLowerToLLVM.cpp - Final conversion to the LLVM dialect -------===//
+//
+// One dialect conversion, one type converter: upstream's separate
+// convert-*-to-llvm passes each build their own converter, and
+// convert-vector-to-llvm has no index-bitwidth option, which breaks 32-bit
+// targets. Here every pattern sees the target's index width.
+//
+//===----------------------------------------------------------------------===//
+#include "etch/codegen/Common/Passes.h"
+
+#include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
+#include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVM.h"
+#include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
+#include "mlir/Conversion/LLVMCommon/ConversionTarget.h"
+#include "mlir/Conversion/LLVMCommon/LoweringOptions.h"
+#include "mlir/Conversion/LLVMCommon/TypeConverter.h"
+#include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
+#include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVM.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/Transforms/DialectConversion.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#include "llvm/TargetParser/Triple.h"
+
+#define DEBUG_TYPE "etch-common-lower-to-llvm"
+
+namespace mlir::etch {
+#define GEN_PASS_DEF_COMMONLOWERTOLLVMPASS
+#include "codegen/Common/Passes.h.inc"
+
+namespace {
+
+struct CommonLowerToLLVMPass
+    : public impl::CommonLowerToLLVMPassBase<CommonLowerToLLVMPass> {
+  using Base::Base;
+  void runOnOperation() override;
+};
+
+} // namespace
+
+/// The index width for `module`: explicit option, else the pointer width of
+/// the `etch.target` triple, else 64.
+static unsigned resolveIndexBitwidth(ModuleOp module, unsigned requested) {
+  if (requested != 0) {
+    return requested;
+  }
+  if (auto target = module->getAttrOfType<DictionaryAttr>("etch.target")) {
+    if (auto triple = target.getAs<StringAttr>("triple")) {
+      llvm::Triple parsed(triple.getValue());
+      if (parsed.isArch16Bit()) {
+        return 16;
+      }
+      if (parsed.isArch32Bit()) {
+        return 32;
+      }
+    }
+  }
+  return 64;
+}
+
+void CommonLowerToLLVMPass::runOnOperation() {
+  ModuleOp module = getOperation();
+  MLIRContext *ctx = &getContext();
+
+  // Heap allocation would need malloc: everything must be in the arena (or
+  // on the stack) by now.
+  WalkResult heap = module.walk([&](memref::AllocOp alloc) {
+    alloc.emitOpError() << "would need malloc; run etch-common-plan-memory "
+                           "first";
+    return WalkResult::interrupt();
+  });
+  if (heap.wasInterrupted()) {
+    return signalPassFailure();
+  }
+
+  // Canonicalizations since etch-common-lower-vectors may have folded
+  // inserts back into n-D vector.from_elements, which has no LLVM lowering.
+  {
+    RewritePatternSet unroll(ctx);
+    vector::populateVectorFromElementsUnrollPatterns(unroll);
+    vector::populateVectorToElementsUnrollPatterns(unroll);
+    if (failed(applyPatternsGreedily(module, std::move(unroll)))) {
+      return signalPassFailure();
+    }
+  }
+
+  LowerToLLVMOptions options(ctx);
+  options.overrideIndexBitwidth(resolveIndexBitwidth(module, indexBitwidth));
+  options.useBarePtrCallConv = true;
+  LLVMTypeConverter converter(ctx, options);
+
+  RewritePatternSet patterns(ctx);
+  arith::populateArithToLLVMConversionPatterns(converter, patterns);
+  populateMathToLLVMConversionPatterns(converter, patterns);
+  cf::populateControlFlowToLLVMConversionPatterns(converter, patterns);
+  populateFuncToLLVMConversionPatterns(converter, patterns);
+  populateFinalizeMemRefToLLVMConversionPatterns(converter, patterns);
+  populateVectorToLLVMConversionPatterns(converter, patterns);
+  index::populateIndexToLLVMConversionPatterns(converter, patterns);
+  ub::populateUBToLLVMConversionPatterns(converter, patterns);
+
+  LLVMConversionTarget target(*ctx);
+  target.addLegalOp<ModuleOp>();
+  // Casts between converted and not-yet-converted values fold away in
+  // reconcile-unrealized-casts.
+  target.addLegalOp<UnrealizedConversionCastOp>();
+  if (failed(applyFullConversion(module, target, std::move(patterns)))) {
+    return signalPassFailure();
+  }
+}
+
+} // namespace mlir::etch

@@ -1,0 +1,472 @@
+//===- EmitObject.cpp - LLVM IR, ABI wrappers, optimization, object -------===//
+//
+// After translation to LLVM IR, the lowered entry function takes one pointer
+// per input, per output and the arena. Here it becomes internal and gets the
+// C ABI around it, written directly with IRBuilder:
+//
+//   static etch_status_t NAME_run_impl(const void *const *inputs,
+//                                      void *const *outputs, void *arena);
+//   const etch_model_t NAME_model = {ETCH_ABI_VERSION, "NAME", ...};
+//   etch_status_t NAME_run(const float *in0, ..., float *out0, ..., void *);
+//
+// then the whole module goes through LLVM's O2/O3 pipeline and the target's
+// code generator, in process.
+//
+//===----------------------------------------------------------------------===//
+#include "etch/codegen/Common/EmitObject.h"
+
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "mlir/Target/LLVMIR/Export.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/IR/Verifier.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Object/ObjectFile.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/Target/TargetOptions.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
+
+#include <mutex>
+
+namespace mlir::etch {
+
+namespace {
+
+constexpr uint32_t kAbiVersion = 1; // ETCH_ABI_VERSION
+enum Status : int32_t {
+  kOk = 0,
+  kInvalidArgument = 1,
+  kArenaTooSmall = 2,
+  kArenaUnaligned = 3,
+};
+
+void initializeTargets() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    llvm::InitializeAllTargetInfos();
+    llvm::InitializeAllTargets();
+    llvm::InitializeAllTargetMCs();
+    llvm::InitializeAllAsmPrinters();
+  });
+}
+
+/// Builds the ABI around the lowered entry function.
+class AbiBuilder {
+public:
+  AbiBuilder(llvm::Module &module, const ModelSignature &sig)
+      : module(module), ctx(module.getContext()), sig(sig),
+        layout(module.getDataLayout()) {
+    ptrTy = llvm::PointerType::getUnqual(ctx);
+    i32Ty = llvm::Type::getInt32Ty(ctx);
+    i64Ty = llvm::Type::getInt64Ty(ctx);
+    sizeTy = layout.getIntPtrType(ctx);
+    // etch_tensor_desc_t {name, dtype, rank, shape, scale, zero_point}
+    descTy = llvm::StructType::create(
+        ctx,
+        {ptrTy, i32Ty, i32Ty, ptrTy, llvm::Type::getFloatTy(ctx), i32Ty},
+        "etch_tensor_desc_t");
+    // etch_model_t {abi_version, name, num_inputs, num_outputs, inputs,
+    //               outputs, arena_size, arena_align, run}
+    modelTy = llvm::StructType::create(ctx,
+                                       {i32Ty, ptrTy, i32Ty, i32Ty, ptrTy,
+                                        ptrTy, sizeTy, sizeTy, ptrTy},
+                                       "etch_model_t");
+  }
+
+  void build(llvm::Function *entry) {
+    llvm::Function *runImpl = buildRunImpl(entry);
+    buildModel(runImpl);
+    buildTypedRun(runImpl);
+  }
+
+private:
+  llvm::Constant *cString(llvm::StringRef text, const llvm::Twine &symbol) {
+    llvm::Constant *init = llvm::ConstantDataArray::getString(ctx, text);
+    auto *global = new llvm::GlobalVariable(
+        module, init->getType(), /*isConstant=*/true,
+        llvm::GlobalValue::PrivateLinkage, init, symbol);
+    global->setUnnamedAddr(llvm::GlobalValue::UnnamedAddr::Global);
+    global->setAlignment(llvm::Align(1));
+    return global;
+  }
+
+  llvm::Constant *descTable(const std::vector<TensorInfo> &tensors,
+                            llvm::StringRef kind) {
+    if (tensors.empty()) {
+      return llvm::ConstantPointerNull::get(ptrTy);
+    }
+    std::vector<llvm::Constant *> descs;
+    for (auto [i, t] : llvm::enumerate(tensors)) {
+      std::string prefix = (sig.name + "_" + kind + "_" + llvm::Twine(i)).str();
+      std::vector<llvm::Constant *> dims;
+      for (int64_t d : t.shape) {
+        dims.push_back(llvm::ConstantInt::get(i64Ty, d));
+      }
+      llvm::Constant *shape = llvm::ConstantPointerNull::get(ptrTy);
+      if (!dims.empty()) {
+        auto *arrTy = llvm::ArrayType::get(i64Ty, dims.size());
+        shape = new llvm::GlobalVariable(
+            module, arrTy, true, llvm::GlobalValue::PrivateLinkage,
+            llvm::ConstantArray::get(arrTy, dims), prefix + "_shape");
+      }
+      descs.push_back(llvm::ConstantStruct::get(
+          descTy, {cString(t.name, prefix + "_name"),
+                   llvm::ConstantInt::get(i32Ty, t.dtype),
+                   llvm::ConstantInt::get(i32Ty, t.shape.size()), shape,
+                   llvm::ConstantFP::get(llvm::Type::getFloatTy(ctx), 0.0),
+                   llvm::ConstantInt::get(i32Ty, 0)}));
+    }
+    auto *arrTy = llvm::ArrayType::get(descTy, descs.size());
+    return new llvm::GlobalVariable(module, arrTy, true,
+                                    llvm::GlobalValue::PrivateLinkage,
+                                    llvm::ConstantArray::get(arrTy, descs),
+                                    sig.name + "_" + kind.str() + "_descs");
+  }
+
+  /// Loads `count` pointers from the array `table`, returning INVALID_ARGUMENT
+  /// through `fail` if the table or an entry is null.
+  std::vector<llvm::Value *> loadPointers(llvm::IRBuilder<> &b,
+                                          llvm::Value *table, size_t count,
+                                          llvm::BasicBlock *fail,
+                                          llvm::Function *fn) {
+    std::vector<llvm::Value *> values;
+    if (count == 0) {
+      return values;
+    }
+    auto check = [&](llvm::Value *isNull) {
+      llvm::BasicBlock *next = llvm::BasicBlock::Create(ctx, "ok", fn);
+      b.CreateCondBr(isNull, fail, next);
+      b.SetInsertPoint(next);
+    };
+    check(b.CreateIsNull(table));
+    for (size_t i = 0; i < count; ++i) {
+      llvm::Value *slot = b.CreateConstInBoundsGEP1_64(ptrTy, table, i);
+      llvm::Value *ptr = b.CreateAlignedLoad(ptrTy, slot,
+                                             layout.getPointerABIAlignment(0));
+      check(b.CreateIsNull(ptr));
+      values.push_back(ptr);
+    }
+    return values;
+  }
+
+  llvm::Function *buildRunImpl(llvm::Function *entry) {
+    auto *fnTy = llvm::FunctionType::get(i32Ty, {ptrTy, ptrTy, ptrTy}, false);
+    auto *fn = llvm::Function::Create(fnTy, llvm::GlobalValue::InternalLinkage,
+                                      sig.name + "_run_impl", module);
+    fn->addFnAttr(llvm::Attribute::NoUnwind);
+    llvm::Argument *inputs = fn->getArg(0);
+    llvm::Argument *outputs = fn->getArg(1);
+    llvm::Argument *arena = fn->getArg(2);
+    inputs->setName("inputs");
+    outputs->setName("outputs");
+    arena->setName("arena");
+
+    llvm::BasicBlock *start = llvm::BasicBlock::Create(ctx, "entry", fn);
+    llvm::BasicBlock *invalid = llvm::BasicBlock::Create(ctx, "invalid", fn);
+    llvm::BasicBlock *unaligned = llvm::BasicBlock::Create(ctx, "unaligned", fn);
+    llvm::IRBuilder<> b(invalid);
+    b.CreateRet(llvm::ConstantInt::get(i32Ty, kInvalidArgument));
+    b.SetInsertPoint(unaligned);
+    b.CreateRet(llvm::ConstantInt::get(i32Ty, kArenaUnaligned));
+
+    b.SetInsertPoint(start);
+    std::vector<llvm::Value *> args =
+        loadPointers(b, inputs, sig.inputs.size(), invalid, fn);
+    std::vector<llvm::Value *> outs =
+        loadPointers(b, outputs, sig.outputs.size(), invalid, fn);
+    llvm::append_range(args, outs);
+    if (sig.arenaSize > 0) {
+      llvm::BasicBlock *nonNull = llvm::BasicBlock::Create(ctx, "arena", fn);
+      b.CreateCondBr(b.CreateIsNull(arena), invalid, nonNull);
+      b.SetInsertPoint(nonNull);
+      llvm::Value *bits = b.CreatePtrToInt(arena, sizeTy);
+      llvm::Value *misaligned = b.CreateICmpNE(
+          b.CreateAnd(bits, llvm::ConstantInt::get(sizeTy, sig.arenaAlign - 1)),
+          llvm::ConstantInt::get(sizeTy, 0));
+      llvm::BasicBlock *run = llvm::BasicBlock::Create(ctx, "run", fn);
+      b.CreateCondBr(misaligned, unaligned, run);
+      b.SetInsertPoint(run);
+    }
+    args.push_back(arena);
+    b.CreateCall(entry, args);
+    b.CreateRet(llvm::ConstantInt::get(i32Ty, kOk));
+    return fn;
+  }
+
+  void buildModel(llvm::Function *runImpl) {
+    llvm::Constant *init = llvm::ConstantStruct::get(
+        modelTy,
+        {llvm::ConstantInt::get(i32Ty, kAbiVersion),
+         cString(sig.name, sig.name + "_name"),
+         llvm::ConstantInt::get(i32Ty, sig.inputs.size()),
+         llvm::ConstantInt::get(i32Ty, sig.outputs.size()),
+         descTable(sig.inputs, "input"), descTable(sig.outputs, "output"),
+         llvm::ConstantInt::get(sizeTy, sig.arenaSize),
+         llvm::ConstantInt::get(sizeTy, sig.arenaAlign), runImpl});
+    new llvm::GlobalVariable(module, modelTy, /*isConstant=*/true,
+                             llvm::GlobalValue::ExternalLinkage, init,
+                             sig.name + "_model");
+  }
+
+  void buildTypedRun(llvm::Function *runImpl) {
+    size_t numIn = sig.inputs.size(), numOut = sig.outputs.size();
+    std::vector<llvm::Type *> params(numIn + numOut + 1, ptrTy);
+    auto *fnTy = llvm::FunctionType::get(i32Ty, params, false);
+    auto *fn = llvm::Function::Create(fnTy, llvm::GlobalValue::ExternalLinkage,
+                                      sig.name + "_run", module);
+    fn->addFnAttr(llvm::Attribute::NoUnwind);
+    for (size_t i = 0; i < numIn; ++i) {
+      fn->getArg(i)->setName(sig.inputs[i].cName);
+    }
+    for (size_t i = 0; i < numOut; ++i) {
+      fn->getArg(numIn + i)->setName(sig.outputs[i].cName);
+    }
+    fn->getArg(numIn + numOut)->setName("arena");
+
+    llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", fn));
+    auto table = [&](size_t first, size_t count) -> llvm::Value * {
+      if (count == 0) {
+        return llvm::ConstantPointerNull::get(ptrTy);
+      }
+      llvm::Value *array =
+          b.CreateAlloca(llvm::ArrayType::get(ptrTy, count), nullptr);
+      for (size_t i = 0; i < count; ++i) {
+        b.CreateStore(fn->getArg(first + i),
+                      b.CreateConstInBoundsGEP1_64(ptrTy, array, i));
+      }
+      return array;
+    };
+    llvm::Value *ins = table(0, numIn);
+    llvm::Value *outs = table(numIn, numOut);
+    b.CreateRet(b.CreateCall(runImpl, {ins, outs, fn->getArg(numIn + numOut)}));
+  }
+
+  llvm::Module &module;
+  llvm::LLVMContext &ctx;
+  const ModelSignature &sig;
+  const llvm::DataLayout &layout;
+  llvm::PointerType *ptrTy;
+  llvm::IntegerType *i32Ty, *i64Ty, *sizeTy;
+  llvm::StructType *descTy, *modelTy;
+};
+
+/// Symbols an object may leave undefined: the C library's memory functions,
+/// compiler-runtime helpers and the etch runtime.
+bool isAllowedUndefined(llvm::StringRef name) {
+  return name == "memcpy" || name == "memmove" || name == "memset" ||
+         name.starts_with("__") || name.starts_with("etch_") ||
+         name == "_GLOBAL_OFFSET_TABLE_" || name.empty();
+}
+
+void optimize(llvm::Module &module, llvm::TargetMachine &tm,
+              unsigned optLevel) {
+  llvm::LoopAnalysisManager lam;
+  llvm::FunctionAnalysisManager fam;
+  llvm::CGSCCAnalysisManager cgam;
+  llvm::ModuleAnalysisManager mam;
+  llvm::PipelineTuningOptions tuning;
+  tuning.LoopVectorization = optLevel >= 2;
+  tuning.SLPVectorization = optLevel >= 2;
+  llvm::PassBuilder pb(&tm, tuning);
+  pb.registerModuleAnalyses(mam);
+  pb.registerCGSCCAnalyses(cgam);
+  pb.registerFunctionAnalyses(fam);
+  pb.registerLoopAnalyses(lam);
+  pb.crossRegisterProxies(lam, fam, cgam, mam);
+  llvm::OptimizationLevel level = llvm::OptimizationLevel::O3;
+  switch (optLevel) {
+  case 0:
+    level = llvm::OptimizationLevel::O0;
+    break;
+  case 1:
+    level = llvm::OptimizationLevel::O1;
+    break;
+  case 2:
+    level = llvm::OptimizationLevel::O2;
+    break;
+  default:
+    break;
+  }
+  llvm::ModulePassManager mpm = optLevel == 0
+                                    ? pb.buildO0DefaultPipeline(level)
+                                    : pb.buildPerModuleDefaultPipeline(level);
+  mpm.run(module, mam);
+}
+
+} // namespace
+
+std::unique_ptr<llvm::TargetMachine>
+createEtchTargetMachine(const TargetSpec &spec, unsigned optLevel,
+                        std::string &error) {
+  initializeTargets();
+  llvm::Triple triple(spec.triple.empty() ? llvm::sys::getDefaultTargetTriple()
+                                          : spec.triple);
+  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target) {
+    return nullptr;
+  }
+  std::string cpu = spec.cpu.empty() ? "generic" : spec.cpu;
+  std::vector<std::string> features;
+  if (cpu == "native") {
+    cpu = llvm::sys::getHostCPUName().str();
+    for (const auto &feature : llvm::sys::getHostCPUFeatures()) {
+      features.push_back((feature.second ? "+" : "-") + feature.getKey().str());
+    }
+  }
+  if (!spec.features.empty()) {
+    features.push_back(spec.features);
+  }
+  llvm::TargetOptions options;
+  // Bare metal (no OS) links statically; everything else may end up in a
+  // shared library.
+  std::optional<llvm::Reloc::Model> reloc =
+      triple.getOS() == llvm::Triple::UnknownOS ? llvm::Reloc::Static
+                                                : llvm::Reloc::PIC_;
+  llvm::CodeGenOptLevel level = optLevel == 0   ? llvm::CodeGenOptLevel::None
+                                : optLevel == 1 ? llvm::CodeGenOptLevel::Less
+                                : optLevel == 2
+                                    ? llvm::CodeGenOptLevel::Default
+                                    : llvm::CodeGenOptLevel::Aggressive;
+  std::unique_ptr<llvm::TargetMachine> tm(target->createTargetMachine(
+      triple, cpu, llvm::join(features, ","), options, reloc, std::nullopt,
+      level));
+  if (!tm) {
+    error = "cannot create a target machine for '" + triple.str() + "'";
+  }
+  return tm;
+}
+
+LogicalResult emitModelObject(ModuleOp module, const ModelSignature &sig,
+                              llvm::TargetMachine &tm, unsigned optLevel,
+                              llvm::SmallVectorImpl<char> &object,
+                              llvm::StringRef entryName) {
+  // etch.* argument attributes (names, markers) have no LLVM meaning.
+  module.walk([](FunctionOpInterface fn) {
+    for (unsigned i = 0, e = fn.getNumArguments(); i < e; ++i) {
+      for (NamedAttribute attr : fn.getArgAttrs(i)) {
+        if (attr.getName().getValue().starts_with("etch.")) {
+          fn.removeArgAttr(i, attr.getName());
+        }
+      }
+    }
+  });
+
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(module, llvmContext, sig.name);
+  if (!llvmModule) {
+    return module.emitError() << "cannot translate the module to LLVM IR";
+  }
+  llvmModule->setTargetTriple(tm.getTargetTriple());
+  llvmModule->setDataLayout(tm.createDataLayout());
+
+  llvm::Function *entry = llvmModule->getFunction(entryName);
+  if (!entry || entry->isDeclaration()) {
+    return module.emitError() << "no entry function '" << entryName
+                              << "' in the LLVM module";
+  }
+  size_t numParams = sig.inputs.size() + sig.outputs.size() + 1;
+  if (entry->arg_size() != numParams) {
+    return module.emitError()
+           << "entry function takes " << entry->arg_size()
+           << " pointers; the signature needs " << numParams;
+  }
+  // Nothing but the ABI is exported: keep other definitions from clashing
+  // with the user's symbols (e.g. `main`) and let LLVM inline them.
+  for (llvm::Function &fn : *llvmModule) {
+    if (!fn.isDeclaration()) {
+      fn.setLinkage(llvm::GlobalValue::InternalLinkage);
+    }
+  }
+  for (llvm::GlobalVariable &global : llvmModule->globals()) {
+    if (!global.isDeclaration()) {
+      global.setLinkage(llvm::GlobalValue::PrivateLinkage);
+    }
+  }
+  entry->setName(sig.name + "_main");
+  entry->addFnAttr(llvm::Attribute::NoUnwind);
+  // Both `run` paths (the table's and the typed wrapper) reach it: one copy.
+  entry->addFnAttr(llvm::Attribute::NoInline);
+  // The ABI forbids inputs, outputs and arena to overlap.
+  for (llvm::Argument &arg : entry->args()) {
+    arg.addAttr(llvm::Attribute::NoAlias);
+    if (arg.getArgNo() < sig.inputs.size()) {
+      arg.addAttr(llvm::Attribute::ReadOnly);
+    }
+  }
+
+  AbiBuilder(*llvmModule, sig).build(entry);
+
+  std::string cpu = tm.getTargetCPU().str();
+  std::string features = tm.getTargetFeatureString().str();
+  for (llvm::Function &fn : *llvmModule) {
+    if (fn.isDeclaration()) {
+      continue;
+    }
+    fn.addFnAttr("target-cpu", cpu);
+    if (!features.empty()) {
+      fn.addFnAttr("target-features", features);
+    }
+  }
+
+  std::string verifyErrors;
+  llvm::raw_string_ostream verifyStream(verifyErrors);
+  if (llvm::verifyModule(*llvmModule, &verifyStream)) {
+    return module.emitError() << "internal error: invalid LLVM IR: "
+                              << verifyErrors;
+  }
+
+  optimize(*llvmModule, tm, optLevel);
+
+  object.clear();
+  llvm::raw_svector_ostream os(object);
+  llvm::legacy::PassManager codegen;
+  if (tm.addPassesToEmitFile(codegen, os, nullptr,
+                             llvm::CodeGenFileType::ObjectFile)) {
+    return module.emitError() << "target '" << tm.getTargetTriple().str()
+                              << "' cannot emit object files";
+  }
+  codegen.run(*llvmModule);
+
+  // An object that needs libm (or anything else) would not link on bare
+  // metal: check what the code generator left undefined.
+  llvm::Expected<std::unique_ptr<llvm::object::ObjectFile>> parsed =
+      llvm::object::ObjectFile::createObjectFile(llvm::MemoryBufferRef(
+          llvm::StringRef(object.data(), object.size()), sig.name));
+  if (!parsed) {
+    return module.emitError() << "internal error: unreadable object: "
+                              << llvm::toString(parsed.takeError());
+  }
+  for (const llvm::object::SymbolRef &symbol : (*parsed)->symbols()) {
+    llvm::Expected<uint32_t> flags = symbol.getFlags();
+    if (!flags) {
+      llvm::consumeError(flags.takeError());
+      continue;
+    }
+    if (!(*flags & llvm::object::SymbolRef::SF_Undefined)) {
+      continue;
+    }
+    llvm::Expected<llvm::StringRef> name = symbol.getName();
+    if (!name) {
+      llvm::consumeError(name.takeError());
+      continue;
+    }
+    if (!isAllowedUndefined(*name)) {
+      return module.emitError()
+             << "internal error: the object calls '" << *name
+             << "', which is not in the C library (libm is not allowed)";
+    }
+  }
+  return success();
+}
+
+} // namespace mlir::etch

@@ -1,0 +1,238 @@
+//===- ModelSignature.cpp - Model I/O signature and generated header ------===//
+#include "etch/codegen/Common/EmitObject.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/Interfaces/DataLayoutInterfaces.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace mlir::etch {
+
+namespace {
+
+/// etch_dtype_t values (runtime/include/etch/etch.h).
+enum EtchDType : int32_t {
+  kF32 = 0,
+  kF16,
+  kBF16,
+  kI8,
+  kU8,
+  kI16,
+  kI32,
+  kI64,
+  kBool
+};
+
+struct DTypeInfo {
+  int32_t dtype;
+  const char *cType;
+  const char *onnxName;
+};
+
+std::optional<DTypeInfo> getDType(Type type) {
+  if (type.isF32()) {
+    return DTypeInfo{kF32, "float", "float32"};
+  }
+  if (type.isF16()) {
+    return DTypeInfo{kF16, "uint16_t", "float16"};
+  }
+  if (type.isBF16()) {
+    return DTypeInfo{kBF16, "uint16_t", "bfloat16"};
+  }
+  auto intType = dyn_cast<IntegerType>(type);
+  if (!intType) {
+    return std::nullopt;
+  }
+  bool isUnsigned = intType.isUnsigned();
+  switch (intType.getWidth()) {
+  case 1:
+    return DTypeInfo{kBool, "uint8_t", "bool"};
+  case 8:
+    return isUnsigned ? DTypeInfo{kU8, "uint8_t", "uint8"}
+                      : DTypeInfo{kI8, "int8_t", "int8"};
+  case 16:
+    if (!isUnsigned) {
+      return DTypeInfo{kI16, "int16_t", "int16"};
+    }
+    return std::nullopt;
+  case 32:
+    if (!isUnsigned) {
+      return DTypeInfo{kI32, "int32_t", "int32"};
+    }
+    return std::nullopt;
+  case 64:
+    if (!isUnsigned) {
+      return DTypeInfo{kI64, "int64_t", "int64"};
+    }
+    return std::nullopt;
+  default:
+    return std::nullopt;
+  }
+}
+
+const char *dtypeName(int32_t dtype) {
+  static const char *names[] = {"float32", "float16", "bfloat16",
+                                "int8",    "uint8",   "int16",
+                                "int32",   "int64",   "bool"};
+  return dtype >= 0 && dtype <= kBool ? names[dtype] : "?";
+}
+
+bool isCKeyword(llvm::StringRef word) {
+  static const char *keywords[] = {
+      "auto",     "break",    "case",     "char",     "const",
+      "continue", "default",  "do",       "double",   "else",
+      "enum",     "extern",   "float",    "for",      "goto",
+      "if",       "inline",   "int",      "long",     "register",
+      "restrict", "return",   "short",    "signed",   "sizeof",
+      "static",   "struct",   "switch",   "typedef",  "union",
+      "unsigned", "void",     "volatile", "while",    "_Bool",
+      "_Complex", "_Imaginary", "bool",   "true",     "false",
+      "class",    "new",      "delete",   "this",     "template",
+      "arena"}; // `arena` is the wrapper's own parameter.
+  return llvm::is_contained(keywords, word);
+}
+
+} // namespace
+
+std::string sanitizeCIdentifier(llvm::StringRef text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  for (char c : text) {
+    out.push_back(llvm::isAlnum(c) || c == '_' ? c : '_');
+  }
+  if (out.empty() || llvm::isDigit(out.front())) {
+    out.insert(0, "t_");
+  }
+  if (isCKeyword(out)) {
+    out.push_back('_');
+  }
+  return out;
+}
+
+FailureOr<ModelSignature> readModelSignature(ModuleOp module,
+                                             llvm::StringRef modelName,
+                                             llvm::StringRef entry) {
+  auto func = module.lookupSymbol<func::FuncOp>(entry);
+  if (!func) {
+    return module.emitError() << "no entry function @" << entry;
+  }
+  auto sizeAttr = func->getAttrOfType<IntegerAttr>("etch.arena_size");
+  auto alignAttr = func->getAttrOfType<IntegerAttr>("etch.arena_align");
+  if (!sizeAttr || !alignAttr) {
+    return func.emitOpError() << "has no arena (etch.arena_size / "
+                                 "etch.arena_align): run memory planning first";
+  }
+
+  ModelSignature sig;
+  sig.name = modelName.str();
+  sig.arenaSize = sizeAttr.getInt();
+  sig.arenaAlign = alignAttr.getInt();
+  llvm::StringSet<> usedCNames;
+  bool sawArena = false;
+  for (BlockArgument arg : func.getArguments()) {
+    unsigned i = arg.getArgNumber();
+    if (func.getArgAttr(i, "etch.arena")) {
+      sawArena = true;
+      continue;
+    }
+    auto type = dyn_cast<MemRefType>(arg.getType());
+    if (!type || !type.hasStaticShape()) {
+      return func.emitOpError() << "argument #" << i
+                                << " is not a statically shaped memref: "
+                                << arg.getType();
+    }
+    std::optional<DTypeInfo> dtype = getDType(type.getElementType());
+    if (!dtype) {
+      return func.emitOpError()
+             << "argument #" << i << " has element type "
+             << type.getElementType()
+             << ", which the etch C ABI has no dtype for (supported: f32, "
+                "f16, bf16, i8, ui8, i16, i32, i64, i1)";
+    }
+    bool isOutput = static_cast<bool>(func.getArgAttr(i, "etch.output"));
+    std::vector<TensorInfo> &list = isOutput ? sig.outputs : sig.inputs;
+    TensorInfo info;
+    if (auto name = func.getArgAttrOfType<StringAttr>(i, "etch.name")) {
+      info.name = name.str();
+    } else {
+      info.name = (isOutput ? "output" : "input") + std::to_string(list.size());
+    }
+    std::string base = sanitizeCIdentifier(info.name);
+    info.cName = base;
+    for (unsigned n = 1; usedCNames.contains(info.cName); ++n) {
+      info.cName = base + "_" + std::to_string(n);
+    }
+    usedCNames.insert(info.cName);
+    info.dtype = dtype->dtype;
+    info.cType = dtype->cType;
+    info.shape.assign(type.getShape().begin(), type.getShape().end());
+    list.push_back(std::move(info));
+  }
+  if (!sawArena) {
+    return func.emitOpError() << "has no argument marked etch.arena";
+  }
+  return sig;
+}
+
+std::string emitModelHeader(const ModelSignature &sig,
+                            llvm::StringRef sourceDescription) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  std::string upper = llvm::StringRef(sig.name).upper();
+  auto describe = [&](const TensorInfo &t) {
+    os << " *   " << t.cName << ": " << dtypeName(t.dtype) << "[";
+    llvm::interleaveComma(t.shape, os);
+    os << "]";
+    if (t.cName != t.name) {
+      os << "  (ONNX name \"" << t.name << "\")";
+    }
+    os << "\n";
+  };
+
+  os << "/* " << sig.name << ".h - generated by etch-compile";
+  if (!sourceDescription.empty()) {
+    os << " from " << sourceDescription;
+  }
+  os << ". Do not edit.\n *\n";
+  os << " * Inputs (in ONNX graph order):\n";
+  for (const TensorInfo &t : sig.inputs) {
+    describe(t);
+  }
+  os << " * Outputs:\n";
+  for (const TensorInfo &t : sig.outputs) {
+    describe(t);
+  }
+  os << " *\n"
+     << " * Tensors are dense and row-major. Inputs and outputs must not "
+        "overlap\n"
+     << " * each other or the arena. The arena holds " << upper
+     << "_ARENA_SIZE bytes aligned to\n"
+     << " * " << upper
+     << "_ARENA_ALIGN; it may be NULL when the size is 0. Calls return "
+        "ETCH_OK\n"
+     << " * or an error status; they never abort.\n"
+     << " */\n";
+  os << "#ifndef ETCH_MODEL_" << upper << "_H\n";
+  os << "#define ETCH_MODEL_" << upper << "_H\n\n";
+  os << "#include \"etch/etch.h\"\n\n";
+  os << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
+  os << "#define " << upper << "_ARENA_SIZE " << sig.arenaSize << "\n";
+  os << "#define " << upper << "_ARENA_ALIGN " << sig.arenaAlign << "\n\n";
+  os << "extern const etch_model_t " << sig.name << "_model;\n\n";
+  os << "etch_status_t " << sig.name << "_run(";
+  for (const TensorInfo &t : sig.inputs) {
+    os << "const " << t.cType << " *" << t.cName << ", ";
+  }
+  for (const TensorInfo &t : sig.outputs) {
+    os << t.cType << " *" << t.cName << ", ";
+  }
+  os << "void *arena);\n\n";
+  os << "#ifdef __cplusplus\n} /* extern \"C\" */\n#endif\n\n";
+  os << "#endif /* ETCH_MODEL_" << upper << "_H */\n";
+  return text;
+}
+
+} // namespace mlir::etch

@@ -1,0 +1,233 @@
+//===- Passes.td - etch common codegen passes --------------*- tablegen -*-===//
+//
+// Target-independent codegen: bufferization, static memory planning, and the
+// lowering of the bufferized program to the LLVM dialect.
+//
+//===----------------------------------------------------------------------===//
+#ifndef ETCH_CODEGEN_COMMON_PASSES
+#define ETCH_CODEGEN_COMMON_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def CommonApproximateMathPass
+    : Pass<"etch-common-approximate-math", "func::FuncOp"> {
+  let summary = "Expand math ops into arith so no libm call is ever emitted";
+  let description = [{
+    Generated objects link with nothing but the C library, so every `math`
+    op whose LLVM lowering would become a libm call (`expf`, `tanhf`,
+    `logf`, `erff`, `floorf`, `powf`, ...) is rewritten into arith ops:
+    algebraic expansions (`tanh`, `powf`, `floor`, `ceil`, `round`, ...)
+    followed by the upstream polynomial approximations (`exp`, `log`,
+    `erf`, `sin`, `cos`, `atan`, ...). `arith.remf` (LLVM `frem`, a `fmodf`
+    call) is expanded too. Ops that lower to instructions (`sqrt`, `absf`,
+    `fma`, `copysign`) are kept.
+
+    Before:
+    ```mlir
+    %1 = math.exp %0 : vector<8xf32>
+    ```
+    After (abridged):
+    ```mlir
+    %c = arith.constant dense<1.44269502> : vector<8xf32>
+    %1 = math.fma ... : vector<8xf32>
+    ... arith.shli / arith.bitcast ... // 2^k * p(x)
+    ```
+  }];
+  let dependentDialects = ["arith::ArithDialect", "math::MathDialect",
+                           "vector::VectorDialect"];
+}
+
+def CommonBufferizePass : Pass<"etch-common-bufferize", "ModuleOp"> {
+  let summary = "One-shot bufferize @main; results become caller-owned out-params";
+  let description = [{
+    Runs One-Shot Module Bufferize with function-boundary bufferization and
+    identity layouts at the boundary. Inputs are marked non-writable so they
+    are never updated in place. Afterwards every memref result becomes an
+    out-parameter appended to the arguments (in result order), keeping the
+    result's `etch.name`; a result buffer allocated inside the function is
+    replaced by the out-parameter itself, so outputs are computed directly
+    into the caller's memory. Constant tensors become private constant
+    `memref.global`s (read-only data).
+
+    Before:
+    ```mlir
+    func.func @main(%x: tensor<4xf32> {etch.name = "x"})
+        -> (tensor<4xf32> {etch.name = "y"}) {
+      %e = tensor.empty() : tensor<4xf32>
+      %y = linalg.exp ins(%x : tensor<4xf32>) outs(%e : tensor<4xf32>) -> tensor<4xf32>
+      return %y : tensor<4xf32>
+    }
+    ```
+    After:
+    ```mlir
+    func.func @main(%x: memref<4xf32> {etch.name = "x"},
+                    %y: memref<4xf32> {etch.name = "y"}) {
+      linalg.exp ins(%x : memref<4xf32>) outs(%y : memref<4xf32>)
+      return
+    }
+    ```
+  }];
+  let dependentDialects = ["bufferization::BufferizationDialect",
+                           "memref::MemRefDialect"];
+}
+
+def CommonFlattenGlobalsPass
+    : Pass<"etch-common-flatten-globals", "ModuleOp"> {
+  let summary = "Make constant memref globals 1-D and 64-byte aligned";
+  let description = [{
+    The LLVM IR translation builds one constant object per innermost row of
+    an n-D initializer; a 1x1 convolution's [Cout, Cin, 1, 1] weights would
+    become Cout*Cin one-element arrays. Flattening every constant
+    `memref.global` to rank 1 makes its initializer one raw
+    `ConstantDataArray` (no per-element work, even for millions of weights;
+    `dense_resource` blobs are re-typed, never copied). `memref.get_global`
+    users get a `memref.expand_shape` back to the original shape. Globals
+    also get `alignment = 64` so vector loads from them are aligned.
+
+    Before:
+    ```mlir
+    memref.global "private" constant @w : memref<2x3xf32> = dense_resource<w>
+    %0 = memref.get_global @w : memref<2x3xf32>
+    ```
+    After:
+    ```mlir
+    memref.global "private" constant @w : memref<6xf32> = dense_resource<w> {alignment = 64 : i64}
+    %1 = memref.get_global @w : memref<6xf32>
+    %0 = memref.expand_shape %1 [[0, 1]] output_shape [2, 3] : memref<6xf32> into memref<2x3xf32>
+    ```
+  }];
+  let dependentDialects = ["memref::MemRefDialect"];
+}
+
+def CommonLowerCopiesPass : Pass<"etch-common-lower-copies", "func::FuncOp"> {
+  let summary = "Rewrite memref.copy as a linalg.generic copy";
+  let description = [{
+    The LLVM lowering of `memref.copy` calls `memrefCopy` from the MLIR
+    runtime library whenever a layout is not contiguous; generated objects
+    may not depend on it. Every `memref.copy` becomes a `linalg.generic`
+    copy, which later lowers to plain loops (that LLVM turns into `memcpy`
+    or vector moves where it can).
+
+    Before:
+    ```mlir
+    memref.copy %a, %b : memref<4xf32> to memref<4xf32>
+    ```
+    After:
+    ```mlir
+    linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]}
+        ins(%a : memref<4xf32>) outs(%b : memref<4xf32>) {
+    ^bb0(%in: f32, %out: f32):
+      linalg.yield %in : f32
+    }
+    ```
+  }];
+  let dependentDialects = ["linalg::LinalgDialect"];
+}
+
+def CommonLowerToLLVMPass : Pass<"etch-common-lower-to-llvm", "ModuleOp"> {
+  let summary = "Convert the loop/vector/memref program to the LLVM dialect";
+  let description = [{
+    The final conversion, done as one dialect conversion with one
+    `LLVMTypeConverter` so that every pattern (arith, math, cf, func, memref,
+    vector, index, ub) agrees on the index bitwidth. The index width comes
+    from `index-bitwidth`, or else from the pointer size of the `triple` in
+    the module's `etch.target` attribute (32 on Cortex-M), or else 64.
+    Functions use the bare-pointer calling convention: each statically shaped
+    memref argument is one pointer. Expects scf, affine, linalg and n-D
+    vector transfers to be lowered already (see
+    `etch-common-lower-to-llvm-pipeline`).
+
+    Before:
+    ```mlir
+    func.func @main(%a: memref<4xf32>, %b: memref<4xf32>) {
+      %c0 = arith.constant 0 : index
+      %v = memref.load %a[%c0] : memref<4xf32>
+      memref.store %v, %b[%c0] : memref<4xf32>
+      return
+    }
+    ```
+    After:
+    ```mlir
+    llvm.func @main(%a: !llvm.ptr, %b: !llvm.ptr) {
+      %v = llvm.load %a : !llvm.ptr -> f32
+      llvm.store %v, %b : f32, !llvm.ptr
+      llvm.return
+    }
+    ```
+  }];
+  let options = [
+    Option<"indexBitwidth", "index-bitwidth", "unsigned", /*default=*/"0",
+           "Bitwidth of the index type; 0 derives it from etch.target">,
+  ];
+  let dependentDialects = ["LLVM::LLVMDialect"];
+}
+
+def CommonLowerVectorsPass
+    : Pass<"etch-common-lower-vectors", "func::FuncOp"> {
+  let summary = "Progressively lower high-level vector ops to LLVM-ready ones";
+  let description = [{
+    Contractions become outer products and FMAs, multi-reductions become
+    elementwise ops and 1-D reductions, transposes become shuffles,
+    broadcast/shape_cast/mask ops are lowered, and 1-D transfers become
+    (masked) loads and stores, so that `etch-common-lower-to-llvm` only sees
+    ops with a direct LLVM counterpart.
+
+    Before:
+    ```mlir
+    %r = vector.contract {...} %a, %b, %acc
+        : vector<4x8xf32>, vector<8x16xf32> into vector<4x16xf32>
+    ```
+    After (abridged):
+    ```mlir
+    %t = vector.transpose %a, [1, 0] : vector<4x8xf32> to vector<8x4xf32>
+    %a0 = vector.extract %t[0] : vector<4xf32> from vector<8x4xf32>
+    %r0 = vector.outerproduct %a0, %b0, %acc {kind = #vector.kind<add>}
+    ...
+    ```
+  }];
+  let dependentDialects = ["vector::VectorDialect", "arith::ArithDialect",
+                           "memref::MemRefDialect", "scf::SCFDialect"];
+}
+
+def CommonPlanMemoryPass : Pass<"etch-common-plan-memory", "ModuleOp"> {
+  let summary = "Place every buffer of @main at a static offset in one arena";
+  let description = [{
+    Every static `memref.alloc` in the entry function becomes a
+    `memref.view` into one arena argument `memref<Nxi8>` appended to the
+    arguments (`{etch.arena}`). Offsets come from liveness intervals (first
+    definition to last use in program order; a use inside a loop or region
+    keeps the buffer live for the whole op at the buffer's own nesting level;
+    views, casts, reshapes and loop-carried values count as uses) and
+    best-fit placement (`MemoryPlanner.h`). Allocs inside loops are hoisted
+    (each iteration reuses the same bytes). The arena size and alignment are
+    recorded as `etch.arena_size` / `etch.arena_align` on the function.
+    Deallocs are removed. A dynamically shaped alloc is an error.
+
+    Before:
+    ```mlir
+    func.func @main(%x: memref<16xf32>, %y: memref<16xf32>) {
+      %a = memref.alloc() {alignment = 64 : i64} : memref<16xf32>
+      ...
+    }
+    ```
+    After:
+    ```mlir
+    func.func @main(%x: memref<16xf32>, %y: memref<16xf32>,
+                    %arena: memref<64xi8> {etch.arena})
+        attributes {etch.arena_align = 64 : i64, etch.arena_size = 64 : i64} {
+      %c0 = arith.constant 0 : index
+      %a = memref.view %arena[%c0][] : memref<64xi8> to memref<16xf32>
+      ...
+    }
+    ```
+  }];
+  let options = [
+    Option<"entry", "entry", "std::string", /*default=*/"\"main\"",
+           "Name of the function whose buffers are planned">,
+    Option<"alignment", "alignment", "unsigned", /*default=*/"64",
+           "Minimum alignment in bytes of every buffer and of the arena">,
+  ];
+  let dependentDialects = ["memref::MemRefDialect", "arith::ArithDialect"];
+}
+
+#endif // ETCH_CODEGEN_COMMON_PASSES

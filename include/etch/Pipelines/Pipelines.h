@@ -1,0 +1,86 @@
+//===- Pipelines.h - etch compilation phases and driver ---------*- C++ -*-===//
+//
+// The phase enum, the options of one compilation, and the library entry point
+// `etch-compile`'s main calls. Each phase runs the pipeline builder of the
+// component that owns it (importer, graph, linalg, LLVMCPU tiling, common
+// codegen) — see DESIGN.md, "Pipeline".
+//
+//===----------------------------------------------------------------------===//
+#ifndef ETCH_PIPELINES_PIPELINES_H
+#define ETCH_PIPELINES_PIPELINES_H
+
+#include "etch/codegen/Common/EmitObject.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "mlir/Support/LLVM.h"
+
+#include "llvm/ADT/StringRef.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlir::etch {
+
+/// Compilation phases, in order; `--compile-to=<phase>` stops after one and
+/// prints its IR.
+enum class Phase {
+  Import,
+  Graph,
+  Linalg,
+  Schedule,
+  Tiled,
+  Vector,
+  Bufferized,
+  LLVM,
+  Obj
+};
+
+/// "import", "graph", ..., "obj".
+llvm::StringRef stringifyPhase(Phase phase);
+std::optional<Phase> parsePhase(llvm::StringRef name);
+
+/// One compilation.
+struct CompileOptions {
+  /// An ONNX model, or a `.mlir` file holding a module at the `import`,
+  /// `graph` or `linalg` phase (compilation continues from there).
+  std::string inputPath;
+  /// Object (or printed IR with compileTo < Obj; empty or "-": stdout).
+  std::string outputPath;
+  /// Generated header; empty: `outputPath` with its extension replaced by
+  /// `.h`.
+  std::string headerPath;
+  /// C prefix of the exported symbols; empty: the input file's stem,
+  /// sanitized to a C identifier.
+  std::string modelName;
+  TargetSpec target;
+  /// `--input-shape` specs (`name=1x3x224x224`), passed to the importer.
+  std::vector<std::string> inputShapes;
+  Phase compileTo = Phase::Obj;
+  /// LLVM optimization level (0-3).
+  unsigned optLevel = 3;
+};
+
+/// Runs the phases up to `options.compileTo` on the module in `module`,
+/// which is at `from` (the phase it was produced by). Writes the `etch.target`
+/// attribute first. Diagnostics go to the context's handler.
+LogicalResult runPhases(ModuleOp module, Phase from, Phase to,
+                        const CompileOptions &options);
+
+/// Reads `options.inputPath` (ONNX or .mlir), compiles it and writes the
+/// outputs: the printed IR, or the object and its header. Nothing is written
+/// on failure. Diagnostics go to the context's handler.
+LogicalResult compile(MLIRContext &ctx, const CompileOptions &options);
+
+/// `etch-compile`'s whole main: flags, diagnostics printed as
+/// `etch-compile: error: <location>: <message>`, exit code.
+int runEtchCompileMain(int argc, char **argv);
+
+/// Registers every dialect, interface and translation the phases use.
+void registerEtchCompileDialects(DialectRegistry &registry);
+
+} // namespace mlir::etch
+
+#endif // ETCH_PIPELINES_PIPELINES_H

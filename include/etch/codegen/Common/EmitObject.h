@@ -1,0 +1,89 @@
+//===- EmitObject.h - Model object and header emission ----------*- C++ -*-===//
+//
+// The last phase: the LLVM-dialect module becomes an ELF object that
+// implements the C ABI of runtime/include/etch/etch.h (descriptor tables,
+// `<name>_model`, the typed `<name>_run`), plus the matching `<name>.h`.
+//
+//===----------------------------------------------------------------------===//
+#ifndef ETCH_CODEGEN_COMMON_EMITOBJECT_H
+#define ETCH_CODEGEN_COMMON_EMITOBJECT_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/LLVM.h"
+
+#include "llvm/ADT/SmallVector.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace llvm {
+class TargetMachine;
+} // namespace llvm
+
+namespace mlir::etch {
+
+/// One model input or output as the C ABI describes it.
+struct TensorInfo {
+  std::string name;  ///< ONNX name (`etch.name`).
+  std::string cName; ///< A unique C identifier derived from `name`.
+  int32_t dtype = 0; ///< etch_dtype_t value.
+  std::string cType; ///< Element type in C (`float`, `int8_t`, ...).
+  std::vector<int64_t> shape;
+};
+
+/// Everything the object's tables and the header state about a model.
+struct ModelSignature {
+  std::string name; ///< C prefix of every exported symbol.
+  std::vector<TensorInfo> inputs, outputs;
+  uint64_t arenaSize = 0;
+  uint64_t arenaAlign = 1;
+};
+
+/// `text` as a C identifier: other characters become '_', a leading digit
+/// gets a prefix, C keywords get a '_' suffix. Never empty.
+std::string sanitizeCIdentifier(llvm::StringRef text);
+
+/// Reads the signature of the memory-planned entry function `entry` of
+/// `module`: arguments without `etch.output`/`etch.arena` are inputs, those
+/// with `etch.output` outputs, in order; names from `etch.name`; arena from
+/// `etch.arena_size`/`etch.arena_align`. Emits an error on `module` (e.g. an
+/// element type the ABI has no dtype for) and fails.
+FailureOr<ModelSignature> readModelSignature(ModuleOp module,
+                                             llvm::StringRef modelName,
+                                             llvm::StringRef entry = "main");
+
+/// The `<name>.h` text for `signature` (see DESIGN.md, "The C ABI").
+std::string emitModelHeader(const ModelSignature &signature,
+                            llvm::StringRef sourceDescription);
+
+/// Where the object is for.
+struct TargetSpec {
+  std::string triple;   ///< Empty: the host's.
+  std::string cpu;      ///< "generic" by default; "native" = the host's.
+  std::string features; ///< "+a,-b"; with cpu "native", added to the host's.
+};
+
+/// Builds the TargetMachine for `spec` (all LLVM targets are initialized on
+/// first use). PIC for targets with an OS, static for bare metal. On error,
+/// returns null and sets `error`.
+std::unique_ptr<llvm::TargetMachine>
+createEtchTargetMachine(const TargetSpec &spec, unsigned optLevel,
+                        std::string &error);
+
+/// Translates the LLVM-dialect `module` (entry function `entry`, bare-pointer
+/// arguments: inputs, outputs, arena) to LLVM IR, adds the ABI tables and
+/// wrappers for `signature`, optimizes at `optLevel` (0-3) and writes a
+/// relocatable object for `tm` into `object`. Fails, with an error on
+/// `module`, if the object would reference anything but the C library
+/// (memcpy/memset/memmove), compiler-runtime helpers (`__*`) and the etch
+/// runtime (`etch_*`).
+LogicalResult emitModelObject(ModuleOp module, const ModelSignature &signature,
+                              llvm::TargetMachine &tm, unsigned optLevel,
+                              llvm::SmallVectorImpl<char> &object,
+                              llvm::StringRef entry = "main");
+
+} // namespace mlir::etch
+
+#endif // ETCH_CODEGEN_COMMON_EMITOBJECT_H

@@ -1,0 +1,170 @@
+//===- Driver.cpp - etch-compile command line -----------------------------===//
+//
+// Flags, user-facing diagnostics and the exit code; everything else is
+// `compile()` in Pipelines.cpp.
+//
+//===----------------------------------------------------------------------===//
+#include "etch/Pipelines/Pipelines.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Location.h"
+#include "mlir/IR/MLIRContext.h"
+
+#include "llvm/Config/llvm-config.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/raw_ostream.h"
+
+#ifndef ETCH_VERSION_STRING
+#define ETCH_VERSION_STRING "unknown"
+#endif
+
+namespace mlir::etch {
+
+namespace {
+
+/// "file:line:col", "<input>: node 'conv1'", ... for a diagnostic.
+std::string formatLocation(Location loc, llvm::StringRef inputPath) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  llvm::SmallVector<std::string> nodes;
+  std::string file;
+  loc->walk([&](Location nested) {
+    if (auto name = dyn_cast<NameLoc>(nested)) {
+      nodes.push_back(name.getName().str());
+    } else if (auto fileLoc = dyn_cast<FileLineColLoc>(nested)) {
+      if (file.empty()) {
+        file = fileLoc.getFilename().str();
+        if (fileLoc.getLine() != 0) {
+          file += ":" + std::to_string(fileLoc.getLine()) + ":" +
+                  std::to_string(fileLoc.getColumn());
+        }
+      }
+    }
+    return WalkResult::advance();
+  });
+  os << (file.empty() ? inputPath.str() : file);
+  if (!nodes.empty()) {
+    os << ": node ";
+    llvm::interleaveComma(nodes, os,
+                          [&](const std::string &n) { os << "'" << n << "'"; });
+  }
+  return text;
+}
+
+const char *severityName(DiagnosticSeverity severity) {
+  switch (severity) {
+  case DiagnosticSeverity::Error:
+    return "error";
+  case DiagnosticSeverity::Warning:
+    return "warning";
+  case DiagnosticSeverity::Note:
+    return "note";
+  case DiagnosticSeverity::Remark:
+    return "remark";
+  }
+  return "error";
+}
+
+} // namespace
+
+int runEtchCompileMain(int argc, char **argv) {
+  llvm::InitLLVM initLLVM(argc, argv);
+  static llvm::cl::OptionCategory category("etch-compile options");
+  static llvm::cl::opt<std::string> input(
+      llvm::cl::Positional, llvm::cl::Required, llvm::cl::cat(category),
+      llvm::cl::desc("<model.onnx | module.mlir>"));
+  static llvm::cl::opt<std::string> output(
+      "o", llvm::cl::cat(category), llvm::cl::value_desc("path"),
+      llvm::cl::desc("Output: the object (default <name>.o), or the IR "
+                     "with --compile-to (default: stdout)"));
+  static llvm::cl::opt<std::string> name(
+      "name", llvm::cl::cat(category), llvm::cl::value_desc("identifier"),
+      llvm::cl::desc("C prefix of the generated symbols (<name>_model, "
+                     "<name>_run); default: the model file's stem"));
+  static llvm::cl::opt<std::string> target(
+      "target", llvm::cl::cat(category), llvm::cl::value_desc("triple"),
+      llvm::cl::desc("Target triple (default: the host's), e.g. "
+                     "aarch64-linux-gnu, thumbv7em-none-eabihf"));
+  static llvm::cl::opt<std::string> cpu(
+      "mcpu", llvm::cl::cat(category), llvm::cl::value_desc("cpu"),
+      llvm::cl::init("generic"),
+      llvm::cl::desc("Target CPU, e.g. cortex-m7, or 'native' for the host "
+                     "CPU and its features (default: generic)"));
+  static llvm::cl::opt<std::string> features(
+      "mattr", llvm::cl::cat(category), llvm::cl::value_desc("+a,-b"),
+      llvm::cl::desc("Target features to enable (+) or disable (-)"));
+  static llvm::cl::list<std::string> inputShapes(
+      "input-shape", llvm::cl::cat(category),
+      llvm::cl::value_desc("name=1x3x224x224"),
+      llvm::cl::desc("Static shape for a model input with dynamic dims "
+                     "(repeatable)"));
+  static llvm::cl::opt<Phase> compileTo(
+      "compile-to", llvm::cl::cat(category), llvm::cl::init(Phase::Obj),
+      llvm::cl::desc("Stop after this phase and print its IR"),
+      llvm::cl::values(
+          clEnumValN(Phase::Import, "import", "etch graph dialect (ONNX ops)"),
+          clEnumValN(Phase::Graph, "graph", "after graph optimizations"),
+          clEnumValN(Phase::Linalg, "linalg", "linalg on tensors"),
+          clEnumValN(Phase::Schedule, "schedule",
+                     "with #etch.schedule on root ops"),
+          clEnumValN(Phase::Tiled, "tiled", "tiled and fused loops"),
+          clEnumValN(Phase::Vector, "vector", "vectorized"),
+          clEnumValN(Phase::Bufferized, "bufferized",
+                     "memrefs, one planned arena"),
+          clEnumValN(Phase::LLVM, "llvm", "LLVM dialect"),
+          clEnumValN(Phase::Obj, "obj", "object file and header (default)")));
+  static llvm::cl::opt<std::string> headerPath(
+      "emit-header", llvm::cl::cat(category), llvm::cl::value_desc("path"),
+      llvm::cl::desc("Where to write the C header (default: the object's "
+                     "path with .h)"));
+
+  llvm::cl::HideUnrelatedOptions(category);
+  llvm::cl::SetVersionPrinter([](llvm::raw_ostream &os) {
+    os << "etch-compile " ETCH_VERSION_STRING " (LLVM " LLVM_VERSION_STRING
+          ")\n";
+  });
+  llvm::cl::ParseCommandLineOptions(argc, argv,
+                                    "etch: ahead-of-time ONNX compiler\n");
+
+  CompileOptions options;
+  options.inputPath = input;
+  options.outputPath = output;
+  options.headerPath = headerPath;
+  options.modelName = name;
+  options.target.triple = target;
+  options.target.cpu = cpu;
+  options.target.features = features;
+  options.inputShapes.assign(inputShapes.begin(), inputShapes.end());
+  options.compileTo = compileTo;
+
+  DialectRegistry registry;
+  registerEtchCompileDialects(registry);
+  MLIRContext ctx(registry);
+  // User errors must stay short: no dump of the failing op.
+  ctx.printOpOnDiagnostic(false);
+  bool sawError = false;
+  ScopedDiagnosticHandler handler(&ctx, [&](Diagnostic &diag) {
+    sawError |= diag.getSeverity() == DiagnosticSeverity::Error;
+    llvm::errs() << "etch-compile: " << severityName(diag.getSeverity())
+                 << ": " << formatLocation(diag.getLocation(), options.inputPath)
+                 << ": " << diag.str() << "\n";
+    for (Diagnostic &note : diag.getNotes()) {
+      llvm::errs() << "etch-compile: note: "
+                   << formatLocation(note.getLocation(), options.inputPath)
+                   << ": " << note.str() << "\n";
+    }
+    return success();
+  });
+
+  if (failed(compile(ctx, options))) {
+    if (!sawError) {
+      llvm::errs() << "etch-compile: error: " << options.inputPath
+                   << ": compilation failed\n";
+    }
+    return 1;
+  }
+  return 0;
+}
+
+} // namespace mlir::etch

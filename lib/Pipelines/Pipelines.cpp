@@ -1,0 +1,317 @@
+//===- Pipelines.cpp - Phases of one etch compilation ---------------------===//
+#include "etch/Pipelines/Pipelines.h"
+
+#include "etch/Conversion/Passes.h"
+#include "etch/Importer/OnnxImporter.h"
+#include "etch/Transforms/Passes.h"
+#include "etch/codegen/Common/Passes.h"
+#include "etch/codegen/LLVMCPU/Passes.h"
+#include "etch/dialects/Etch/IR/EtchDialect.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Host.h"
+
+namespace mlir::etch {
+
+llvm::StringRef stringifyPhase(Phase phase) {
+  switch (phase) {
+  case Phase::Import:
+    return "import";
+  case Phase::Graph:
+    return "graph";
+  case Phase::Linalg:
+    return "linalg";
+  case Phase::Schedule:
+    return "schedule";
+  case Phase::Tiled:
+    return "tiled";
+  case Phase::Vector:
+    return "vector";
+  case Phase::Bufferized:
+    return "bufferized";
+  case Phase::LLVM:
+    return "llvm";
+  case Phase::Obj:
+    return "obj";
+  }
+  return "?";
+}
+
+std::optional<Phase> parsePhase(llvm::StringRef name) {
+  return llvm::StringSwitch<std::optional<Phase>>(name)
+      .Case("import", Phase::Import)
+      .Case("graph", Phase::Graph)
+      .Case("linalg", Phase::Linalg)
+      .Case("schedule", Phase::Schedule)
+      .Case("tiled", Phase::Tiled)
+      .Case("vector", Phase::Vector)
+      .Case("bufferized", Phase::Bufferized)
+      .Case("llvm", Phase::LLVM)
+      .Case("obj", Phase::Obj)
+      .Default(std::nullopt);
+}
+
+void registerEtchCompileDialects(DialectRegistry &registry) {
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registry.insert<EtchDialect>();
+  registerEtchCommonDialects(registry);
+}
+
+namespace {
+
+/// The target, resolved: the host triple by default, `native` kept as is
+/// (the TargetMachine resolves it).
+TargetSpec resolveTarget(const TargetSpec &spec) {
+  TargetSpec resolved = spec;
+  if (resolved.triple.empty()) {
+    resolved.triple = llvm::sys::getDefaultTargetTriple();
+  }
+  if (resolved.cpu.empty()) {
+    resolved.cpu = "generic";
+  }
+  return resolved;
+}
+
+/// `etch.target = {triple, cpu, features}` on the module, read by the
+/// strategy selection and the LLVM lowering.
+void setTargetAttr(ModuleOp module, const TargetSpec &target) {
+  Builder b(module.getContext());
+  module->setAttr("etch.target",
+                  b.getDictionaryAttr({
+                      b.getNamedAttr("triple", b.getStringAttr(target.triple)),
+                      b.getNamedAttr("cpu", b.getStringAttr(target.cpu)),
+                      b.getNamedAttr("features",
+                                     b.getStringAttr(target.features)),
+                  }));
+}
+
+/// Adds to `pm` the passes that take the module from phase `phase - 1` to
+/// `phase`, given that compilation stops at `to`.
+void addPhasePasses(OpPassManager &pm, Phase phase, Phase to,
+                    const TargetSpec &target) {
+  switch (phase) {
+  case Phase::Import:
+    break;
+  case Phase::Graph:
+    buildGraphPassPipeline(pm, GraphOptions());
+    break;
+  case Phase::Linalg:
+    buildLinalgPassPipeline(pm, LinalgOptions());
+    break;
+  case Phase::Schedule:
+    // The tiling pipeline selects the strategy itself; only a compilation
+    // that stops here runs the selection alone.
+    if (to == Phase::Schedule) {
+      llvmcpu::LLVMCPUSelectStrategyPassOptions select;
+      select.targetTriple = target.triple;
+      select.targetCPU = target.cpu;
+      select.targetFeatures = target.features;
+      pm.addPass(llvmcpu::createLLVMCPUSelectStrategyPass(select));
+    }
+    break;
+  case Phase::Tiled: {
+    llvmcpu::LLVMCPUTilingOptions tiling;
+    tiling.targetTriple = target.triple;
+    tiling.targetCPU = target.cpu;
+    tiling.targetFeatures = target.features;
+    tiling.skipVectorization = to == Phase::Tiled;
+    llvmcpu::buildLLVMCPUTilingPassPipeline(pm, tiling);
+    break;
+  }
+  case Phase::Vector:
+    // Vectorization is part of the tiling pipeline run for `tiled`.
+    break;
+  case Phase::Bufferized:
+    buildCommonBufferizePassPipeline(pm, CommonBufferizeOptions());
+    break;
+  case Phase::LLVM:
+    buildCommonLowerToLLVMPassPipeline(pm, CommonLowerToLLVMOptions());
+    break;
+  case Phase::Obj:
+    break;
+  }
+}
+
+} // namespace
+
+LogicalResult runPhases(ModuleOp module, Phase from, Phase to,
+                        const CompileOptions &options) {
+  TargetSpec target = resolveTarget(options.target);
+  setTargetAttr(module, target);
+  for (int p = static_cast<int>(from) + 1;
+       p <= static_cast<int>(to) && p <= static_cast<int>(Phase::LLVM); ++p) {
+    auto phase = static_cast<Phase>(p);
+    PassManager pm(module.getContext());
+    addPhasePasses(pm, phase, to, target);
+    if (failed(pm.run(module))) {
+      return failure();
+    }
+    if (phase == Phase::Bufferized) {
+      // The tiling engineer's vector cleanups need the bufferized form.
+      for (auto func : module.getOps<func::FuncOp>()) {
+        llvmcpu::runLLVMCPUPostBufferizationCleanups(func);
+      }
+    }
+  }
+  return success();
+}
+
+namespace {
+
+/// The module in `path`: ONNX through the importer, `.mlir` parsed (and
+/// taken to be at the `linalg` phase at the latest; earlier phases are
+/// re-run, which is harmless on linalg IR). Sets `from`.
+FailureOr<OwningOpRef<ModuleOp>> loadInput(MLIRContext &ctx,
+                                           const CompileOptions &options,
+                                           Phase &from) {
+  llvm::StringRef path = options.inputPath;
+  if (!llvm::sys::fs::exists(path)) {
+    return emitError(FileLineColLoc::get(&ctx, path, 0, 0))
+           << "no such file";
+  }
+  if (path.ends_with(".mlir")) {
+    llvm::SourceMgr sourceMgr;
+    std::string error;
+    std::unique_ptr<llvm::MemoryBuffer> file = openInputFile(path, &error);
+    if (!file) {
+      return emitError(FileLineColLoc::get(&ctx, path, 0, 0)) << error;
+    }
+    sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+    OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &ctx);
+    if (!module) {
+      return failure();
+    }
+    from = Phase::Import;
+    return module;
+  }
+  OnnxImportOptions importOptions;
+  for (const std::string &spec : options.inputShapes) {
+    if (llvm::Error err = addInputShapeSpec(importOptions, spec)) {
+      return emitError(UnknownLoc::get(&ctx))
+             << "--input-shape=" << spec << ": "
+             << llvm::toString(std::move(err));
+    }
+  }
+  from = Phase::Import;
+  return importOnnxModel(ctx, path, importOptions);
+}
+
+/// Writes `contents` to `path` through a temporary file in the same folder,
+/// renamed into place, so a failure never leaves a partial file.
+LogicalResult writeAtomically(MLIRContext &ctx, llvm::StringRef path,
+                              llvm::StringRef contents) {
+  llvm::Error err = llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
+    os << contents;
+    return llvm::Error::success();
+  });
+  if (err) {
+    return emitError(FileLineColLoc::get(&ctx, path, 0, 0))
+           << "cannot write: " << llvm::toString(std::move(err));
+  }
+  return success();
+}
+
+std::string defaultModelName(llvm::StringRef inputPath) {
+  return sanitizeCIdentifier(llvm::sys::path::stem(inputPath));
+}
+
+} // namespace
+
+LogicalResult compile(MLIRContext &ctx, const CompileOptions &options) {
+  Phase from = Phase::Import;
+  FailureOr<OwningOpRef<ModuleOp>> loaded = loadInput(ctx, options, from);
+  if (failed(loaded)) {
+    return failure();
+  }
+  ModuleOp module = loaded->get();
+  bool toStdout = options.outputPath.empty() || options.outputPath == "-";
+  auto printModule = [&]() -> LogicalResult {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    module.print(os);
+    if (toStdout) {
+      llvm::outs() << text;
+      return success();
+    }
+    return writeAtomically(ctx, options.outputPath, text);
+  };
+
+  if (failed(runPhases(module, from,
+                       std::min(options.compileTo, Phase::Bufferized),
+                       options))) {
+    return failure();
+  }
+  if (options.compileTo <= Phase::Bufferized) {
+    return printModule();
+  }
+
+  // The I/O signature is read from the memory-planned function, before the
+  // LLVM lowering erases its types.
+  std::string name = options.modelName.empty()
+                         ? defaultModelName(options.inputPath)
+                         : options.modelName;
+  if (name != sanitizeCIdentifier(name)) {
+    return emitError(UnknownLoc::get(&ctx))
+           << "--name='" << name << "' is not a C identifier";
+  }
+  FailureOr<ModelSignature> signature = readModelSignature(module, name);
+  if (failed(signature)) {
+    return failure();
+  }
+  if (failed(runPhases(module, Phase::Bufferized, Phase::LLVM, options))) {
+    return failure();
+  }
+  if (options.compileTo == Phase::LLVM) {
+    return printModule();
+  }
+
+  std::string tmError;
+  TargetSpec target = resolveTarget(options.target);
+  std::unique_ptr<llvm::TargetMachine> tm =
+      createEtchTargetMachine(target, options.optLevel, tmError);
+  if (!tm) {
+    return emitError(UnknownLoc::get(&ctx))
+           << "--target=" << target.triple << ": " << tmError;
+  }
+  llvm::SmallVector<char> object;
+  if (failed(emitModelObject(module, *signature, *tm, options.optLevel,
+                             object))) {
+    return failure();
+  }
+
+  std::string objectPath =
+      toStdout ? (name + ".o") : options.outputPath;
+  std::string headerPath = options.headerPath;
+  if (headerPath.empty()) {
+    llvm::SmallString<256> derived(objectPath);
+    llvm::sys::path::replace_extension(derived, ".h");
+    headerPath = derived.str().str();
+  }
+  std::string header =
+      emitModelHeader(*signature, llvm::sys::path::filename(options.inputPath));
+  if (failed(writeAtomically(ctx, objectPath,
+                             llvm::StringRef(object.data(), object.size())))) {
+    return failure();
+  }
+  if (failed(writeAtomically(ctx, headerPath, header))) {
+    llvm::sys::fs::remove(objectPath);
+    return failure();
+  }
+  return success();
+}
+
+} // namespace mlir::etch
