@@ -110,9 +110,11 @@ struct GemmOpLowering : public OpConversionPattern<GemmOp> {
                      Value v = arith::MulFOp::create(
                          b, l, args[0], createScalar(b, l, elementType, alpha));
                      if (c) {
-                       Value bc = arith::MulFOp::create(
-                           b, l, args[1],
-                           createScalar(b, l, elementType, beta));
+                       Value bc = args[1];
+                       if (beta != 1.0f) {
+                         bc = arith::MulFOp::create(
+                             b, l, bc, createScalar(b, l, elementType, beta));
+                       }
                        v = arith::AddFOp::create(b, l, v, bc);
                      }
                      v = applyActivation(b, l, v, act, actAlpha, actBeta);

@@ -35,7 +35,7 @@ struct VerifyLinalgContractPass
   void runOnOperation() override {
     ModuleOp module = getOperation();
     bool failed = false;
-    module.walk([&](Operation *op) {
+    module.walk<WalkOrder::PreOrder>([&](Operation *op) {
       if (op == module.getOperation()) {
         return WalkResult::advance();
       }
