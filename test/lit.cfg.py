@@ -22,6 +22,9 @@ config.substitutions.append(
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
+# RUN lines that start with `not`/`FileCheck` find them on PATH.
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.etch_tools_dir, append_path=True)
 
 tool_dirs = [config.etch_tools_dir, config.llvm_tools_dir]
 tools = [
