@@ -220,25 +220,38 @@ def _signal_name(code: int) -> str:
         return f"signal {-code}"
 
 
+def tidy_message(msg: str) -> str:
+    """A diagnostic made test-independent: no paths, no repeated node prefixes,
+    no list of supported ops."""
+    m = re.search(r"unsupported op '([\w.]+)'", msg)
+    if m:
+        return f"unsupported op '{m.group(1)}'"
+    msg = re.sub(r"'?(/[^\s':]+/)+([^\s/':]+)'?", r"\2", msg)  # paths -> base names
+    msg = re.sub(r"^(model\.onnx:\s*)+", "", msg)
+    msg = re.sub(r"^(node '[^']*':\s*)+", "", msg)
+    return msg.split("; supported ops:")[0]
+
+
 def compile_reason(proc: subprocess.CompletedProcess) -> str:
     """One line from etch-compile's diagnostics: the first 'error: ...' message."""
     text = proc.stderr + proc.stdout
     if proc.returncode < 0:
         hint = next((ln for ln in text.splitlines() if "Assertion" in ln or "LLVM ERROR" in ln), "")
-        return f"etch-compile crashed ({_signal_name(proc.returncode)}) {hint}".strip()
+        return f"etch-compile crashed ({_signal_name(proc.returncode)}) {tidy_message(hint)}".strip()
     for line in text.splitlines():
         m = re.search(r"\berror:\s*(.*)", line)
         if m and m.group(1).strip():
-            return m.group(1)
+            return tidy_message(m.group(1))
     last = [ln for ln in text.splitlines() if ln.strip()]
-    return f"etch-compile exit {proc.returncode}: {last[-1] if last else 'no message'}"
+    return f"etch-compile exit {proc.returncode}: {tidy_message(last[-1]) if last else 'no message'}"
 
 
 def link_reason(proc: subprocess.CompletedProcess) -> str:
     undefined = sorted(set(re.findall(r"undefined reference to [`'](\w+)'", proc.stderr)))
     if undefined:
         return f"link failed: undefined {', '.join(undefined)} (the object may link only libc)"
-    return "link failed: " + next((ln for ln in proc.stderr.splitlines() if "error" in ln), "see log")
+    first = next((ln for ln in proc.stderr.splitlines() if ln.strip()), "see log")
+    return "link failed: " + tidy_message(re.sub(r"^\S*ld: (\S+\.o: )?", "", first))
 
 
 def build_harness_objects(work: Path, target: runner.Target = runner.HOST) -> List[Path]:
