@@ -152,12 +152,14 @@ struct DecomposeUnitWindowOp
       SmallVector<int64_t> fStrides(fRank, 1);
       Value w2d = sliceAndReduce(rewriter, loc, filter, fShape, fStrides,
                                  {fRank - 4, fRank - 3});
+      // Operands in matmul order (A = filter, B = input) so that the
+      // vectorizer can specialize the generic back to linalg.matmul.
       SmallVector<AffineMap> maps = {
-          AffineMap::get(3, 0, {d2, d1}, ctx),
           AffineMap::get(3, 0, {d0, d2}, ctx),
+          AffineMap::get(3, 0, {d2, d1}, ctx),
           AffineMap::get(3, 0, {d0, d1}, ctx)};
-      result = buildGeneric(rewriter, op, {in2d, w2d}, out2d, maps,
-                            {par, par, red}, {0, 1, 2});
+      result = buildGeneric(rewriter, op, {w2d, in2d}, out2d, maps,
+                            {par, par, red}, {1, 0, 2});
     } else if (isDepthwise) {
       // Filter [C, 1, 1] -> [C]; loops (c, ow).
       Value w1d = sliceAndReduce(rewriter, loc, filter, fShape, {1, 1, 1}, {0});

@@ -74,27 +74,71 @@ struct LLVMCPUVectorizePass
     });
     IRRewriter rewriter(ctx);
     for (Operation *op : candidates) {
-      rewriter.setInsertionPoint(op);
-      FailureOr<linalg::VectorizationResult> result =
-          linalg::vectorize(rewriter, op);
-      if (failed(result)) {
+      if (failed(linalg::vectorizeOpPrecondition(op))) {
         // Ops the vectorizer cannot handle stay for the backend's loops.
         continue;
       }
-      if (op->getNumResults() != 0) {
-        rewriter.replaceOp(op, result->replacements);
+      rewriter.setInsertionPoint(op);
+      // Tiles keep the unit dims of the outer loops (batch, output row):
+      // drop them first so that reads and writes of an accumulator have the
+      // same vector shape and can be hoisted as a pair.
+      Operation *target = op;
+      // Contractions are vectorized straight to vector.contract with the
+      // op's own maps: generics are specialized back to named contractions.
+      if (auto generic = dyn_cast<linalg::GenericOp>(op);
+          generic && linalg::isaContractionOpInterface(generic)) {
+        FailureOr<linalg::LinalgOp> named =
+            linalg::specializeGenericOp(rewriter, generic);
+        if (succeeded(named) &&
+            isa<linalg::ContractionOpInterface>(named->getOperation())) {
+          target = *named;
+        }
+      }
+      bool isNamedContraction = isa<linalg::ContractionOpInterface>(target);
+      if (!isNamedContraction && !isa<linalg::GenericOp>(target)) {
+        FailureOr<linalg::GenericOp> generic = linalg::generalizeNamedOp(
+            rewriter, cast<linalg::LinalgOp>(target));
+        if (succeeded(generic)) {
+          target = *generic;
+        }
+      }
+      auto generic = dyn_cast<linalg::GenericOp>(target);
+      if (generic && !isNamedContraction) {
+        linalg::ControlDropUnitDims control;
+        control.rankReductionStrategy = linalg::ControlDropUnitDims::
+            RankReductionStrategy::ExtractInsertSlice;
+        rewriter.setInsertionPoint(generic);
+        FailureOr<linalg::DropUnitDimsResult> dropped =
+            linalg::dropUnitDims(rewriter, generic, control);
+        if (succeeded(dropped)) {
+          rewriter.replaceOp(generic, dropped->replacements);
+          target = dropped->resultOp;
+        }
+      }
+      rewriter.setInsertionPoint(target);
+      // Contractions go straight to vector.contract with the op's maps (no
+      // broadcast reads + multi_reduction to re-match).
+      FailureOr<linalg::VectorizationResult> result = linalg::vectorize(
+          rewriter, target, /*inputVectorSizes=*/{},
+          /*inputScalableVecDims=*/{}, /*vectorizeNDExtract=*/false,
+          /*flatten1DDepthwiseConv=*/false,
+          /*assumeDynamicDimsMatchVecSizes=*/false,
+          /*createNamedContraction=*/isNamedContraction);
+      if (failed(result)) {
+        continue;
+      }
+      if (target->getNumResults() != 0) {
+        rewriter.replaceOp(target, result->replacements);
       } else {
-        rewriter.eraseOp(op);
+        rewriter.eraseOp(target);
       }
     }
 
-    // Reductions to contractions, slices folded into transfers, then
-    // loop-invariant accumulator transfers hoisted out of reduction loops.
+    // Fold slices into transfers, then hoist loop-invariant accumulator
+    // transfer pairs out of the reduction loops (inner loops first) while
+    // reads and writes still have matching forms.
     {
       RewritePatternSet patterns(ctx);
-      vector::populateVectorReductionToContractPatterns(patterns);
-      vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
-      vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
       tensor::populateFoldTensorSubsetOpPatterns(patterns);
       addCleanupPatterns(patterns, ctx);
       if (failed(applyPatternsGreedily(func, std::move(patterns)))) {
@@ -102,9 +146,32 @@ struct LLVMCPUVectorizePass
       }
     }
     func.walk([&](LoopLikeOpInterface loop) {
-      // Post-order: inner loops first, so hoisted pairs move outward.
       (void)hoistLoopInvariantSubsets(rewriter, loop);
     });
+
+    // Reductions to contractions (with broadcasts and transposes split out
+    // of the transfers so they fold into the contraction maps); then leading
+    // unit dims cast away. The two sets run separately: unit-dim dropping
+    // and permutation-map lowering undo each other.
+    {
+      RewritePatternSet patterns(ctx);
+      vector::populateVectorReductionToContractPatterns(patterns);
+      vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
+      tensor::populateFoldTensorSubsetOpPatterns(patterns);
+      addCleanupPatterns(patterns, ctx);
+      if (failed(applyPatternsGreedily(func, std::move(patterns)))) {
+        return signalPassFailure();
+      }
+    }
+    {
+      RewritePatternSet patterns(ctx);
+      vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
+      vector::populateVectorReductionToContractPatterns(patterns);
+      addCleanupPatterns(patterns, ctx);
+      if (failed(applyPatternsGreedily(func, std::move(patterns)))) {
+        return signalPassFailure();
+      }
+    }
 
     if (lowerContractions) {
       RewritePatternSet patterns(ctx);

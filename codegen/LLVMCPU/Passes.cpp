@@ -20,7 +20,6 @@ void mlir::etch::llvmcpu::populateLLVMCPUVectorLoweringPatterns(
   vector::populateVectorMultiReductionLoweringPatterns(
       patterns, vector::VectorMultiReductionLowering::InnerReduction);
   vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
-  vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
 }
 
 void mlir::etch::llvmcpu::runLLVMCPUPostBufferizationCleanups(
