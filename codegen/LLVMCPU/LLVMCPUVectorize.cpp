@@ -22,6 +22,29 @@ using namespace mlir::etch::llvmcpu;
 
 namespace {
 
+/// addf(mulf(a, b), c) on vectors -> vector.fma(a, b, c): the payloads of
+/// depthwise convolutions and bias/scale chains are written as separate
+/// multiply and add, and LLVM only fuses them under fast-math contraction.
+struct FuseMulAddToFMA : public OpRewritePattern<arith::AddFOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(arith::AddFOp add,
+                                PatternRewriter &rewriter) const override {
+    if (!isa<VectorType>(add.getType())) {
+      return failure();
+    }
+    for (unsigned i = 0; i < 2; ++i) {
+      auto mul = add->getOperand(i).getDefiningOp<arith::MulFOp>();
+      if (!mul || !mul->hasOneUse()) {
+        continue;
+      }
+      rewriter.replaceOpWithNewOp<vector::FMAOp>(
+          add, mul.getLhs(), mul.getRhs(), add->getOperand(1 - i));
+      return success();
+    }
+    return failure();
+  }
+};
+
 bool hasStaticShapes(Operation *op) {
   auto isStatic = [](Type t) {
     auto shaped = dyn_cast<ShapedType>(t);
@@ -176,6 +199,7 @@ struct LLVMCPUVectorizePass
     if (lowerContractions) {
       RewritePatternSet patterns(ctx);
       populateLLVMCPUVectorLoweringPatterns(patterns);
+      patterns.add<FuseMulAddToFMA>(ctx);
       addCleanupPatterns(patterns, ctx);
       if (failed(applyPatternsGreedily(func, std::move(patterns)))) {
         return signalPassFailure();

@@ -86,23 +86,33 @@ mlir::etch::llvmcpu::getLoopNestInfo(linalg::LinalgOp op, PipelineKind kind) {
     break;
   }
   case PipelineKind::Conv:
-    if (isa<linalg::Conv2DNgchwGfchwOp>(op)) {
-      // (n, g, f, oh, ow, c, kh, kw)
-      setRoles({kRoleOuterParallel, kRoleOuterParallel, kRoleRow,
-                kRoleOuterParallel, kRoleCol, kRoleK, kRoleWindow,
-                kRoleWindow});
-    } else {
-      // (n, f, oh, ow, c, kh, kw)
-      setRoles({kRoleOuterParallel, kRoleRow, kRoleOuterParallel, kRoleCol,
-                kRoleK, kRoleWindow, kRoleWindow});
+  case PipelineKind::Depthwise:
+  case PipelineKind::Pool: {
+    // Roles from the maps, not from the named op's loop order: output
+    // (n, [g,] f, oh, ow) and, for convs, filter ([g,] f, c, kh, kw).
+    AffineMap outMap = op.getIndexingMapMatchingResult(
+        cast<OpResult>(op->getResult(0)));
+    unsigned outRank = outMap.getNumResults();
+    if (outRank < 4 || !outMap.isProjectedPermutation()) {
+      return failure();
+    }
+    for (unsigned i = 0; i < n; ++i) {
+      info.roles[i] = info.isReduction[i] ? kRoleWindow : kRoleOuterParallel;
+    }
+    info.roles[outMap.getDimPosition(outRank - 3)] = kRoleRow;
+    info.roles[outMap.getDimPosition(outRank - 1)] = kRoleCol;
+    if (kind == PipelineKind::Conv) {
+      AffineMap filterMap =
+          op.getMatchingIndexingMap(op.getDpsInputOperand(1));
+      unsigned fRank = filterMap.getNumResults();
+      auto dim = dyn_cast<AffineDimExpr>(filterMap.getResult(fRank - 3));
+      if (!dim) {
+        return failure();
+      }
+      info.roles[dim.getPosition()] = kRoleK;
     }
     break;
-  case PipelineKind::Depthwise:
-  case PipelineKind::Pool:
-    // (n, c, oh, ow, kh, kw)
-    setRoles({kRoleOuterParallel, kRoleRow, kRoleOuterParallel, kRoleCol,
-              kRoleWindow, kRoleWindow});
-    break;
+  }
   case PipelineKind::Elementwise:
   case PipelineKind::Reduction: {
     int lastPar = -1, prevPar = -1, lastRed = -1;
