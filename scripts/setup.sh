@@ -22,13 +22,14 @@ APT_PACKAGES=(
   protobuf-compiler libprotobuf-dev ninja-build cmake gcc g++
   # Python side: exporters from Debian, the rest from PyPI into .venv
   python3-venv python3-onnx python3-torch python3-torchvision python3-numpy
+  # embedded e2e targets (python/etch_testing/runner.py, test/e2e/test_embedded.py)
+  gcc-aarch64-linux-gnu libc6-arm64-cross libc6-dev-arm64-cross qemu-user  # aarch64 Linux
+  gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm  # Cortex-M (mps2-an386, mps3-an547)
 )
 # Cross targets, not installed yet: add them to APT_PACKAGES when their e2e
-# targets land (python/etch_testing/runner.py: AARCH64_LINUX, Cortex-M, PoCL).
+# targets land (python/etch_testing/runner.py: PoCL).
 # shellcheck disable=SC2034
 LATER_APT_PACKAGES=(
-  gcc-aarch64-linux-gnu libc6-arm64-cross qemu-user      # aarch64 Linux
-  gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm  # Cortex-M
   pocl-opencl-icd ocl-icd-opencl-dev opencl-headers      # OpenCL
 )
 

@@ -41,25 +41,68 @@ _C_TYPES = {"float32": "float", "float16": "uint16_t", "int8": "int8_t", "uint8"
             "int16": "int16_t", "int32": "int32_t", "int64": "int64_t", "bool": "_Bool"}
 
 
+CORTEX_M_DIR = REPO / "test" / "e2e" / "cortex-m"
+
+
 @dataclass(frozen=True)
 class Target:
-    """Where a model is compiled for and how its harness is built and run."""
+    """Where a model is compiled for and how its harness is built and run.
+
+    A Linux target runs the harness as ``[*run_prefix, exe, args...]``. A
+    bare-metal target (``semihosting=True``) links startup code, newlib
+    syscalls over semihosting and a board linker script (``ldflags``, after
+    the objects) and runs the image as ``[*run_prefix, -semihosting-config
+    enable=on,target=native,arg=exe,arg=..., -kernel exe]``: harness.c then
+    reads and writes the host's files and its exit status is QEMU's
+    (test/e2e/cortex-m/)."""
 
     triple: str
     cc: Sequence[str]
     run_prefix: Sequence[str] = ()
     compile_flags: Sequence[str] = ()  # extra etch-compile flags, e.g. --mcpu=...
     cflags: Sequence[str] = ()
+    ldflags: Sequence[str] = ()
+    semihosting: bool = False
+    name: str = ""  # short name for test ids; default: the triple
+
+    @property
+    def id(self) -> str:
+        return self.name or self.triple
 
     def available(self) -> bool:
         tools = [self.cc[0]] + ([self.run_prefix[0]] if self.run_prefix else [])
         return all(shutil.which(t) for t in tools)
 
+    def run_command(self, exe: Path, args: Sequence[str]) -> List[str]:
+        if not self.semihosting:
+            return [*self.run_prefix, str(exe), *map(str, args)]
+        argv = [str(exe), *map(str, args)]
+        if any(" " in a for a in argv):
+            raise ValueError(f"semihosting arguments cannot contain spaces: {argv}")
+        config = ",".join(["enable=on", "target=native"] + [f"arg={a.replace(',', ',,')}" for a in argv])
+        return [*self.run_prefix, "-semihosting-config", config, "-kernel", str(exe)]
+
+
+def cortex_m_target(triple: str, mcpu: str, board: str, gcc_flags: Sequence[str], name: str) -> Target:
+    """A Cortex-M core on a QEMU board with a linker script in test/e2e/cortex-m/."""
+    return Target(
+        triple, ["arm-none-eabi-gcc", f"-mcpu={mcpu}", "-mthumb", *gcc_flags],
+        ["qemu-system-arm", "-M", board, "-cpu", mcpu, "-nographic", "-monitor", "none", "-serial", "none"],
+        compile_flags=[f"--mcpu={mcpu}"],
+        ldflags=[CORTEX_M_DIR / "startup.c", CORTEX_M_DIR / "semihost.c", f"-L{CORTEX_M_DIR}",
+                 "-T", f"{board}.ld", "--specs=nosys.specs", "-nostartfiles"],
+        semihosting=True, name=name)
+
 
 HOST = Target("x86_64-linux-gnu", ["cc"])
 AARCH64_LINUX = Target("aarch64-linux-gnu", ["aarch64-linux-gnu-gcc"],
-                       ["qemu-aarch64", "-L", "/usr/aarch64-linux-gnu"])
-TARGETS = {t.triple: t for t in (HOST, AARCH64_LINUX)}
+                       ["qemu-aarch64", "-L", "/usr/aarch64-linux-gnu"], name="aarch64")
+CORTEX_M4 = cortex_m_target("thumbv7em-none-eabihf", "cortex-m4", "mps2-an386",
+                            ["-mfpu=fpv4-sp-d16", "-mfloat-abi=hard"], "cortex-m4")
+CORTEX_M55 = cortex_m_target("thumbv8.1m.main-none-eabihf", "cortex-m55", "mps3-an547",
+                             ["-mfloat-abi=hard"], "cortex-m55")
+TARGETS = {t.triple: t for t in (HOST, AARCH64_LINUX, CORTEX_M4, CORTEX_M55)}
+BARE_METAL = (CORTEX_M4, CORTEX_M55)
 
 
 class CaseFailure(AssertionError):
@@ -138,7 +181,7 @@ def build_harness(name: str, case_dir: Path, manifest: reference.Manifest, targe
            f"-DETCH_MODEL_SYM={name}_model", f'-DETCH_MODEL_HEADER="{name}.h"',
            f"-DETCH_MODEL_ARENA_SIZE={upper}_ARENA_SIZE", f"-DETCH_MODEL_ARENA_ALIGN={upper}_ARENA_ALIGN",
            f"-D{typed_call(name, manifest)}",
-           harness_c, STATUS_C, obj or case_dir / f"{name}.o", *link_flags, "-o", exe]
+           harness_c, STATUS_C, obj or case_dir / f"{name}.o", *link_flags, *target.ldflags, "-o", exe]
     proc = run(cmd)
     if proc.returncode != 0:
         raise CaseFailure(f"linking the harness failed (the object may need more than libc)\n{describe(proc)}")
@@ -153,7 +196,7 @@ def run_harness(exe: Path, case_dir: Path, manifest: reference.Manifest, target:
     for o in outs:
         o.unlink(missing_ok=True)
     flags = ["--check-args"] if check_args else []
-    proc = run([*target.run_prefix, exe, *flags, *ins, "--", *outs], env={**os.environ, **(env or {})})
+    proc = run(target.run_command(exe, [*flags, *ins, "--", *outs]), env={**os.environ, **(env or {})})
     if proc.returncode != 0:
         raise CaseFailure(f"the harness failed\n{describe(proc)}")
     return [reference.read_tensor(str(o), t) for o, t in zip(outs, manifest.outputs)]
