@@ -229,6 +229,7 @@ def tidy_message(msg: str) -> str:
     msg = re.sub(r"'?(/[^\s':]+/)+([^\s/':]+)'?", r"\2", msg)  # paths -> base names
     msg = re.sub(r"^(model\.onnx:\s*)+", "", msg)
     msg = re.sub(r"^(node '[^']*':\s*)+", "", msg)
+    msg = re.sub(r"^node '[^']*' \(([\w.]+)\):\s*", r"\1: ", msg)
     return msg.split("; supported ops:")[0]
 
 
@@ -326,27 +327,50 @@ def _run_test(test: Test, etch_compile: str, case: Path, harness_objs: Sequence[
             msg = next((m.group(1) for ln in proc.stderr.splitlines() if (m := re.search(r"error: (.*)", ln))),
                        proc.stderr.strip() or f"exit {proc.returncode}")
             raise Failure(f"harness: {msg}", runner.describe(proc))
-        errors = []
-        for out, ref in zip(outs, expected):
+        errors, details = [], []
+        for k, (out, ref) in enumerate(zip(outs, expected)):
+            if not ref.name and k < len(model.graph.output):
+                ref.name = model.graph.output[k].name
             err = _check_output(out, ref, rtol, atol)
             if err:
                 errors.append(err)
+                details.append(f"{err}\n{_worst(out, ref)}")
         if errors:
             raise Failure(errors[0] + (f" (+{len(errors) - 1} more outputs)" if len(errors) > 1 else ""),
-                          f"{set_dir.name}:\n" + "\n".join(errors))
+                          f"{set_dir.name} (inputs in {case}):\n" + "\n".join(details))
+
+
+def _read_output(path: Path, ref: Tensor) -> Optional[np.ndarray]:
+    """The harness's output file as ref's dtype and shape; None if its size is wrong."""
+    dtype = np.dtype(np.uint16 if ref.is_bf16 else ref.value.dtype).newbyteorder("<")
+    data = np.fromfile(path, dtype=np.uint8)
+    if data.size != ref.value.size * dtype.itemsize:
+        return None
+    got = data.view(dtype)
+    if ref.is_bf16:
+        got = (got.astype(np.uint32) << 16).view(np.float32)
+    return got.reshape(ref.value.shape)
 
 
 def _check_output(path: Path, ref: Tensor, rtol: float, atol: float) -> Optional[str]:
     if ref.value.dtype == object:
         return f"output '{ref.name}' is a string tensor"
-    dtype = np.dtype(np.uint16 if ref.is_bf16 else ref.value.dtype).newbyteorder("<")
-    data = np.fromfile(path, dtype=np.uint8)
-    if data.size != ref.value.size * dtype.itemsize:
-        return f"output '{ref.name}': {data.size} bytes, expected {ref.value.size * dtype.itemsize}"
-    got = data.view(dtype)
-    if ref.is_bf16:
-        got = (got.astype(np.uint32) << 16).view(np.float32)
-    return compare(ref.name, got.reshape(ref.value.shape), ref.value, rtol, atol)
+    got = _read_output(path, ref)
+    if got is None:
+        return f"output '{ref.name}': {path.stat().st_size} bytes, expected {ref.value.nbytes}"
+    return compare(ref.name, got, ref.value, rtol, atol)
+
+
+def _worst(path: Path, ref: Tensor) -> str:
+    """Where got and expected differ most, for the log."""
+    got = _read_output(path, ref)
+    if got is None or got.shape != ref.value.shape or ref.value.size == 0 or ref.value.dtype == object:
+        return ""
+    with np.errstate(invalid="ignore"):
+        err = np.abs(got.astype(np.float64) - ref.value.astype(np.float64))
+    err = np.where(np.isnan(err) & ~(np.isnan(got) & np.isnan(ref.value)), np.inf, np.nan_to_num(err))
+    idx = np.unravel_index(int(np.argmax(err)), got.shape)
+    return f"worst at {tuple(int(i) for i in idx)}: got {got[idx]!r}, expected {ref.value[idx]!r}"
 
 
 # ---------------------------------------------------------------- many tests

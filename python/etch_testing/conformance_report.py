@@ -116,6 +116,7 @@ def render(xfail: Dict[str, str], tests: Optional[List[Test]] = None) -> str:
         reason = ""
         if blockers[op]:
             top, count = blockers[op].most_common(1)[0]
+            top = top if len(top) <= 90 else top[:87] + "..."
             reason = top.replace("|", "\\|") + (f" (+{n - p - count} other)" if n - p - count else "")
         name = f"**{op}**" if op in foundation else op
         lines.append(f"| {name} | {_frac(p, n)} | {_frac(ep, en)} | {reason} |")
