@@ -60,7 +60,7 @@ COMPILE_TIMEOUT, RUN_TIMEOUT = 60.0, 10.0
 XFAIL_HEADER = """\
 # ONNX backend tests etch does not pass yet: <suite>/<test_name>  # <reason>
 # A listed test that passes fails the run (XPASS), as does an unlisted test that
-# fails. Regenerate with: python -m etch_testing.conformance --update
+# fails. Regenerate with: .venv/bin/python test/conformance/run.py --update
 # (existing reasons are kept; edit them freely). See test/conformance/README.md.
 """
 

@@ -92,3 +92,70 @@ def test_xfail_file_round_trip(tmp_path):
 def test_committed_xfail_file_parses():
     entries = conformance.read_xfail()
     assert all(k.split("/")[0] in conformance.SUITES for k in entries)
+
+
+FAKE_COMPILER = r'''#!{python}
+"""Stands in for etch-compile on a one-input unary float model: y = $FAKE_EXPR(x)."""
+import os, subprocess, sys, time
+import onnx
+model, out = sys.argv[1], sys.argv[sys.argv.index("-o") + 1]
+mode = os.environ["FAKE_MODE"]
+if mode == "error":
+    print(model + ": error: node 'Foo_0': node 'Foo_0': unsupported op 'Foo'; supported ops: A, B", file=sys.stderr)
+    sys.exit(1)
+if mode == "hang":
+    time.sleep(60)
+g = onnx.load(model).graph
+dims = [d.dim_value for d in g.input[0].type.tensor_type.shape.dim]
+n = 1
+for d in dims:
+    n *= d
+d = os.path.dirname(out)
+open(os.path.join(d, "onnx_test.h"), "w").write("""#include <etch/etch.h>
+#define ONNX_TEST_ARENA_SIZE 0
+#define ONNX_TEST_ARENA_ALIGN 64
+extern const etch_model_t onnx_test_model;
+etch_status_t onnx_test_run(const float *x, float *y, void *arena);
+""")
+body = {"relu": "y[i] = x[i] > 0 ? x[i] : 0;", "wrong": "y[i] = x[i];", "crash": "*(volatile int *)0 = 1;"}[mode]
+open(os.path.join(d, "m.c"), "w").write("""#include "onnx_test.h"
+static const int64_t s[] = {%s};
+static const etch_tensor_desc_t in[] = {{"x", ETCH_F32, %d, s, 0, 0}}, o[] = {{"y", ETCH_F32, %d, s, 0, 0}};
+static etch_status_t run(const void *const *ins, void *const *outs, void *arena) {
+  const float *x = ins[0]; float *y = outs[0];
+  for (long i = 0; i < %d; ++i) { %s }
+  return ETCH_OK;
+}
+const etch_model_t onnx_test_model = {ETCH_ABI_VERSION, "onnx_test", 1, 1, in, o, 0, 64, run};
+etch_status_t onnx_test_run(const float *x, float *y, void *arena) {
+  const void *i[] = {x}; void *q[] = {y}; return run(i, q, arena);
+}
+""" % (",".join(map(str, dims)), len(dims), len(dims), n, body))
+sys.exit(subprocess.call(["cc", "-c", "-I" + os.environ["FAKE_INCLUDE"], "-I" + d, os.path.join(d, "m.c"), "-o", out]))
+'''
+
+
+@needs_data
+@pytest.mark.parametrize("mode, reason", [
+    ("relu", ""),
+    ("wrong", "output 'y' mismatch: max abs err"),
+    ("crash", "runtime crash (SIGSEGV)"),
+    ("error", "unsupported op 'Foo'"),
+    ("hang", "compile timeout (2s)"),
+])
+def test_runner_end_to_end_with_a_fake_compiler(tmp_path, monkeypatch, mode, reason):
+    """node/test_relu through run_test with a stand-in for etch-compile: a right
+    object passes, and a wrong result, a crash, an error and a hang each fail
+    with their reason."""
+    import sys
+
+    fake = tmp_path / "fake-etch-compile"
+    fake.write_text(FAKE_COMPILER.replace("{python}", sys.executable))
+    fake.chmod(0o755)
+    monkeypatch.setenv("FAKE_MODE", mode)
+    monkeypatch.setenv("FAKE_INCLUDE", str(runner.RUNTIME_INCLUDE))
+    test = conformance.Test("node", "test_relu")
+    objs = conformance.build_harness_objects(tmp_path / "harness")
+    outcome = conformance.run_test(test, str(fake), tmp_path / "work", objs, compile_timeout=2)
+    assert outcome.passed == (mode == "relu"), outcome
+    assert outcome.reason.startswith(reason), outcome.reason
