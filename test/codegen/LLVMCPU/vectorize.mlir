@@ -1,0 +1,117 @@
+// RUN: etch-opt --split-input-file --pass-pipeline='builtin.module(func.func(etch-llvmcpu-vectorize))' %s | FileCheck %s
+
+// A register tile of a matmul becomes one FMA per (row, k): rows of B are
+// loaded once, elements of A are broadcast.
+// CHECK-LABEL: func.func @matmul_tile
+// CHECK-DAG:   %[[A:.+]] = vector.transfer_read %arg0{{.*}} : tensor<4x2xf32>, vector<4x2xf32>
+// CHECK-DAG:   %[[B:.+]] = vector.transfer_read %arg1{{.*}} : tensor<2x8xf32>, vector<2x8xf32>
+// CHECK-COUNT-8: vector.fma {{.*}} : vector<8xf32>
+// CHECK-NOT:   vector.contract
+// CHECK:       vector.transfer_write {{.*}} : vector<4x8xf32>, tensor<4x8xf32>
+func.func @matmul_tile(%a: tensor<4x2xf32>, %b: tensor<2x8xf32>, %c: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %r = linalg.matmul ins(%a, %b : tensor<4x2xf32>, tensor<2x8xf32>) outs(%c : tensor<4x8xf32>) -> tensor<4x8xf32>
+  return %r : tensor<4x8xf32>
+}
+
+// -----
+
+// The accumulator of a reduction loop is read before and written after the
+// loop (a vector iter_arg), not in every iteration.
+// CHECK-LABEL: func.func @hoist_accumulator
+// CHECK:       %[[INIT:.+]] = vector.transfer_read %arg2{{.*}} : tensor<4x8xf32>, vector<4x8xf32>
+// CHECK:       %[[LOOP:.+]] = scf.for {{.*}} iter_args(%[[ACC:.+]] = %[[INIT]]) -> (vector<4x8xf32>)
+// CHECK-NOT:     vector.transfer_write
+// CHECK:         vector.fma
+// CHECK:         scf.yield %{{.+}} : vector<4x8xf32>
+// CHECK:       vector.transfer_write %[[LOOP]], %arg2
+func.func @hoist_accumulator(%a: tensor<4x16xf32>, %b: tensor<16x8xf32>, %c: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %c0 = arith.constant 0 : index
+  %c2 = arith.constant 2 : index
+  %c16 = arith.constant 16 : index
+  %r = scf.for %k = %c0 to %c16 step %c2 iter_args(%acc = %c) -> (tensor<4x8xf32>) {
+    %as = tensor.extract_slice %a[0, %k] [4, 2] [1, 1] : tensor<4x16xf32> to tensor<4x2xf32>
+    %bs = tensor.extract_slice %b[%k, 0] [2, 8] [1, 1] : tensor<16x8xf32> to tensor<2x8xf32>
+    %m = linalg.matmul ins(%as, %bs : tensor<4x2xf32>, tensor<2x8xf32>) outs(%acc : tensor<4x8xf32>) -> tensor<4x8xf32>
+    scf.yield %m : tensor<4x8xf32>
+  }
+  return %r : tensor<4x8xf32>
+}
+
+// -----
+
+// A conv register tile with a 1x1 window slice, one output row and stride 2
+// becomes a matmul over a strided input row: filter (8x4) x input (4x16).
+// CHECK-LABEL: func.func @conv_unit_window
+// CHECK:       %[[IN:.+]] = tensor.extract_slice %arg0[0, 0, 0, 0] [1, 4, 1, 16] [1, 1, 1, 2] : tensor<1x4x1x31xf32> to tensor<4x16xf32>
+// CHECK:       vector.transfer_read %[[IN]]{{.*}} : tensor<4x16xf32>, vector<4x16xf32>
+// CHECK-COUNT-32: vector.fma {{.*}} : vector<16xf32>
+// CHECK-NOT:   linalg.
+func.func @conv_unit_window(%in: tensor<1x4x1x31xf32>, %w: tensor<8x4x1x1xf32>, %out: tensor<1x8x1x16xf32>) -> tensor<1x8x1x16xf32> {
+  %r = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
+     ins(%in, %w : tensor<1x4x1x31xf32>, tensor<8x4x1x1xf32>) outs(%out : tensor<1x8x1x16xf32>) -> tensor<1x8x1x16xf32>
+  return %r : tensor<1x8x1x16xf32>
+}
+
+// -----
+
+// Depthwise tile: out[c, w] += in[c, w] * broadcast(w[c]), one FMA per channel
+// row (unit-stride slices fold into the transfers).
+// CHECK-LABEL: func.func @depthwise_unit_window
+// CHECK:       vector.transfer_read %arg0{{.*}} : tensor<1x4x1x16xf32>, vector<4x16xf32>
+// CHECK:       vector.transfer_read %arg1{{.*}} : tensor<4x1x1xf32>, vector<4x16xf32>
+// CHECK:       vector.fma {{.*}} : vector<4x16xf32>
+// CHECK-NOT:   linalg.
+func.func @depthwise_unit_window(%in: tensor<1x4x1x16xf32>, %w: tensor<4x1x1xf32>, %out: tensor<1x4x1x16xf32>) -> tensor<1x4x1x16xf32> {
+  %r = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+     ins(%in, %w : tensor<1x4x1x16xf32>, tensor<4x1x1xf32>) outs(%out : tensor<1x4x1x16xf32>) -> tensor<1x4x1x16xf32>
+  return %r : tensor<1x4x1x16xf32>
+}
+
+// -----
+
+// Max-pool tile: elementwise max with the strided input row.
+// CHECK-LABEL: func.func @pool_unit_window
+// CHECK:       tensor.extract_slice %arg0[0, 0, 0, 0] [1, 8, 1, 8] [1, 1, 1, 2] : tensor<1x8x1x15xf32> to tensor<8x8xf32>
+// CHECK:       arith.maximumf {{.*}} : vector<8x8xf32>
+// CHECK-NOT:   linalg.
+func.func @pool_unit_window(%in: tensor<1x8x1x15xf32>, %out: tensor<1x8x1x8xf32>) -> tensor<1x8x1x8xf32> {
+  %win = tensor.empty() : tensor<1x1xf32>
+  %r = linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
+     ins(%in, %win : tensor<1x8x1x15xf32>, tensor<1x1xf32>) outs(%out : tensor<1x8x1x8xf32>) -> tensor<1x8x1x8xf32>
+  return %r : tensor<1x8x1x8xf32>
+}
+
+// -----
+
+// Elementwise with a broadcast operand; unit dims are dropped first.
+// CHECK-LABEL: func.func @bias_relu
+// CHECK:       %[[X:.+]] = vector.transfer_read %arg0{{.*}} : tensor<1x8x1x16xf32>, vector<8x16xf32>
+// CHECK:       %[[B:.+]] = vector.transfer_read %arg1{{.*}} : tensor<8xf32>, vector<8xf32>
+// CHECK:       arith.addf
+// CHECK:       arith.maximumf {{.*}} : vector<8x16xf32>
+func.func @bias_relu(%x: tensor<1x8x1x16xf32>, %b: tensor<8xf32>, %out: tensor<1x8x1x16xf32>) -> tensor<1x8x1x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d1)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+     ins(%x, %b : tensor<1x8x1x16xf32>, tensor<8xf32>) outs(%out : tensor<1x8x1x16xf32>) {
+  ^bb0(%v: f32, %w: f32, %o: f32):
+    %s = arith.addf %v, %w : f32
+    %m = arith.maximumf %s, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<1x8x1x16xf32>
+  return %r : tensor<1x8x1x16xf32>
+}
+
+// -----
+
+// Iteration spaces above max-vector-elements (untiled leftovers) and
+// windows that are not 1x1 stay for the backend's loop lowering.
+// CHECK-LABEL: func.func @too_big
+// CHECK:       linalg.matmul
+// CHECK:       linalg.conv_2d_nchw_fchw
+func.func @too_big(%a: tensor<256x256xf32>, %b: tensor<256x256xf32>, %c: tensor<256x256xf32>,
+                   %in: tensor<1x2x5x5xf32>, %w: tensor<2x2x3x3xf32>, %o: tensor<1x2x3x3xf32>) -> (tensor<256x256xf32>, tensor<1x2x3x3xf32>) {
+  %r = linalg.matmul ins(%a, %b : tensor<256x256xf32>, tensor<256x256xf32>) outs(%c : tensor<256x256xf32>) -> tensor<256x256xf32>
+  %s = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+     ins(%in, %w : tensor<1x2x5x5xf32>, tensor<2x2x3x3xf32>) outs(%o : tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
+  return %r, %s : tensor<256x256xf32>, tensor<1x2x3x3xf32>
+}
