@@ -112,6 +112,40 @@ struct BinaryOpLowering : public OpConversionPattern<OpTy> {
   }
 };
 
+/// Integer Relu/Clip: bounds rounded toward the inside of the range and
+/// clamped to the type's range (ONNX Clip on int8 etc.).
+Value applyIntegerClamp(OpBuilder &b, Location loc, Value x,
+                        const ScalarActivation &act) {
+  auto type = cast<IntegerType>(x.getType());
+  unsigned width = type.getWidth();
+  bool isUnsigned = type.isUnsigned();
+  double typeMin = isUnsigned ? 0.0
+                              : static_cast<double>(
+                                    llvm::APInt::getSignedMinValue(width)
+                                        .getSExtValue());
+  double typeMax =
+      isUnsigned
+          ? static_cast<double>(llvm::APInt::getMaxValue(width).getZExtValue())
+          : static_cast<double>(
+                llvm::APInt::getSignedMaxValue(width).getSExtValue());
+  double lo = act.kind == ActivationKind::Relu ? 0.0 : std::ceil(act.alpha);
+  double hi = act.kind == ActivationKind::Relu ? typeMax : std::floor(act.beta);
+  lo = std::max(lo, typeMin);
+  hi = std::min(hi, typeMax);
+  Value v = x;
+  if (lo > typeMin) {
+    Value c = createScalar(b, loc, type, lo);
+    v = isUnsigned ? arith::MaxUIOp::create(b, loc, v, c).getResult()
+                   : arith::MaxSIOp::create(b, loc, v, c).getResult();
+  }
+  if (hi < typeMax) {
+    Value c = createScalar(b, loc, type, hi);
+    v = isUnsigned ? arith::MinUIOp::create(b, loc, v, c).getResult()
+                   : arith::MinSIOp::create(b, loc, v, c).getResult();
+  }
+  return v;
+}
+
 /// Relu, Clip, Sigmoid, Tanh, HardSigmoid, HardSwish, LeakyRelu.
 template <typename OpTy>
 struct UnaryOpLowering : public OpConversionPattern<OpTy> {
@@ -122,9 +156,14 @@ struct UnaryOpLowering : public OpConversionPattern<OpTy> {
   matchAndRewrite(OpTy op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     auto outType = cast<RankedTensorType>(op.getType());
+    Type elementType = outType.getElementType();
     std::optional<ScalarActivation> act = getScalarActivation(op);
-    if (!act || !isa<FloatType>(outType.getElementType())) {
-      return rewriter.notifyMatchFailure(op, "only float activations");
+    bool isInt = isa<IntegerType>(elementType);
+    if (!act || (!isa<FloatType>(elementType) &&
+                 !(isInt && (act->kind == ActivationKind::Relu ||
+                             act->kind == ActivationKind::Clip)))) {
+      return rewriter.notifyMatchFailure(
+          op, "only float activations, and integer relu/clip");
     }
     Location loc = op.getLoc();
     auto identity =
@@ -135,7 +174,9 @@ struct UnaryOpLowering : public OpConversionPattern<OpTy> {
         parallelIterators(outType.getRank()),
         [&](OpBuilder &b, Location l, ValueRange args) {
           Value v =
-              applyActivation(b, l, args[0], act->kind, act->alpha, act->beta);
+              isInt ? applyIntegerClamp(b, l, args[0], *act)
+                    : applyActivation(b, l, args[0], act->kind, act->alpha,
+                                      act->beta);
           linalg::YieldOp::create(b, l, v);
         });
     rewriter.replaceOp(op, generic.getResults());

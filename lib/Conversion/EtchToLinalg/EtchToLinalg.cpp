@@ -3,6 +3,7 @@
 
 #include "etch/Conversion/Passes.h"
 #include "etch/dialects/Etch/IR/EtchDialect.h"
+#include "etch/dialects/Etch/IR/EtchOps.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -39,6 +40,29 @@ struct ConvertEtchToLinalgPass
                            func::FuncDialect,
                            bufferization::BufferizationDialect>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+    // arith computes only on float and signless integer types; say so
+    // instead of failing inside a pattern.
+    WalkResult unsupported = getOperation()->walk([](Operation *op) {
+      if (!isa<EtchDialect>(op->getDialect()) ||
+          isa<ConstantOp, IdentityOp, ReshapeOp, TransposeOp, ConcatOp>(op)) {
+        return WalkResult::advance();
+      }
+      for (Type type : op->getResultTypes()) {
+        auto tensorType = dyn_cast<RankedTensorType>(type);
+        if (tensorType && tensorType.getElementType().isUnsignedInteger()) {
+          op->emitError() << "'" << op->getName()
+                          << "' on unsigned integer tensors (" << tensorType
+                          << ") is not supported by the linalg lowering; "
+                             "supported element types are floats and "
+                             "signless integers";
+          return WalkResult::interrupt();
+        }
+      }
+      return WalkResult::advance();
+    });
+    if (unsupported.wasInterrupted()) {
+      return signalPassFailure();
+    }
     RewritePatternSet patterns(ctx);
     populateEtchToLinalgPatterns(patterns);
     if (failed(applyPartialConversion(getOperation(), target,

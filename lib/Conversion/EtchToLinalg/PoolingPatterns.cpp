@@ -245,13 +245,13 @@ struct AveragePoolOpLowering : public OpConversionPattern<AveragePoolOp> {
     if (uniform) {
       divisor = createScalar(rewriter, loc, elementType, divisors.front());
     } else {
-      if (!elementType.isF32()) {
-        return rewriter.notifyMatchFailure(op, "non-uniform divisor on non-f32");
-      }
       auto divType = RankedTensorType::get(outSpatial, elementType);
+      SmallVector<Attribute> values;
+      for (float d : divisors) {
+        values.push_back(rewriter.getFloatAttr(elementType, d));
+      }
       divisor = arith::ConstantOp::create(
-          rewriter, loc,
-          DenseElementsAttr::get(divType, ArrayRef<float>(divisors)));
+          rewriter, loc, DenseElementsAttr::get(divType, values));
       SmallVector<AffineExpr> exprs;
       for (int64_t i = 0; i < spatial; ++i) {
         exprs.push_back(getAffineDimExpr(2 + i, ctx));

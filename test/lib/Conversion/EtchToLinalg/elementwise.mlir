@@ -139,3 +139,19 @@ func.func @constant_identity() -> tensor<2x2xf32> {
     }
   }
 #-}
+
+// -----
+
+// Integer clip: bounds rounded inward (x >= -3.5 is x >= -3 on integers).
+// CHECK-LABEL: func.func @int8_clip_relu
+// CHECK: %[[LO:.+]] = arith.constant -3 : i8
+// CHECK: arith.maxsi %{{.+}}, %[[LO]] : i8
+// CHECK: %[[HI:.+]] = arith.constant 100 : i8
+// CHECK: arith.minsi %{{.+}}, %[[HI]] : i8
+// CHECK: %[[Z:.+]] = arith.constant 0 : i8
+// CHECK: arith.maxsi %{{.+}}, %[[Z]] : i8
+func.func @int8_clip_relu(%a: tensor<4xi8>) -> tensor<4xi8> {
+  %0 = etch.clip %a {min = -3.5 : f32, max = 100.0 : f32} : tensor<4xi8>
+  %1 = etch.relu %0 : tensor<4xi8>
+  return %1 : tensor<4xi8>
+}
