@@ -22,6 +22,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -79,12 +80,18 @@ void CommonLowerToLLVMPass::runOnOperation() {
     return signalPassFailure();
   }
 
-  // Canonicalizations since etch-common-lower-vectors may have folded
-  // inserts back into n-D vector.from_elements, which has no LLVM lowering.
+  // Canonicalizations since etch-common-lower-vectors may have folded ops
+  // back into forms with no LLVM lowering (n-D vector.from_elements, n-D
+  // shape_casts, broadcasts): lower those again, without canonicalizing.
   {
     RewritePatternSet unroll(ctx);
     vector::populateVectorFromElementsUnrollPatterns(unroll);
     vector::populateVectorToElementsUnrollPatterns(unroll);
+    vector::populateVectorShapeCastLoweringPatterns(unroll);
+    vector::populateVectorBroadcastLoweringPatterns(unroll);
+    vector::populateVectorTransposeLoweringPatterns(
+        unroll, vector::VectorTransposeLowering::EltWise);
+    vector::populateVectorInsertExtractStridedSliceTransforms(unroll);
     if (failed(applyPatternsGreedily(module, std::move(unroll)))) {
       return signalPassFailure();
     }

@@ -15,6 +15,8 @@
 //===----------------------------------------------------------------------===//
 #include "etch/codegen/Common/EmitObject.h"
 
+#include "EmitObjectInternal.h"
+
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Target/LLVMIR/Export.h"
 
@@ -308,8 +310,9 @@ std::unique_ptr<llvm::TargetMachine>
 createEtchTargetMachine(const TargetSpec &spec, unsigned optLevel,
                         std::string &error) {
   initializeTargets();
-  llvm::Triple triple(spec.triple.empty() ? llvm::sys::getDefaultTargetTriple()
-                                          : spec.triple);
+  // Normalized, so "x86_64-linux-gnu" has OS linux (and gets PIC).
+  llvm::Triple triple(llvm::Triple::normalize(
+      spec.triple.empty() ? llvm::sys::getDefaultTargetTriple() : spec.triple));
   const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
   if (!target) {
     return nullptr;
@@ -426,6 +429,7 @@ LogicalResult emitModelObject(ModuleOp module, const ModelSignature &sig,
   }
 
   optimize(*llvmModule, tm, optLevel);
+  detail::expandLibmIntrinsics(*llvmModule, tm);
 
   object.clear();
   llvm::raw_svector_ostream os(object);

@@ -23,15 +23,21 @@ namespace mlir::etch {
 
 namespace {
 
-/// "file:line:col", "<input>: node 'conv1'", ... for a diagnostic.
-std::string formatLocation(Location loc, llvm::StringRef inputPath) {
+/// "file:line:col", "<input>: node 'conv1'", ... for a diagnostic whose
+/// text is `message` (nodes the message already names are not repeated).
+std::string formatLocation(Location loc, llvm::StringRef inputPath,
+                           llvm::StringRef message) {
   std::string text;
   llvm::raw_string_ostream os(text);
   llvm::SmallVector<std::string> nodes;
   std::string file;
   loc->walk([&](Location nested) {
     if (auto name = dyn_cast<NameLoc>(nested)) {
-      nodes.push_back(name.getName().str());
+      std::string node = name.getName().str();
+      if (!message.contains("'" + node + "'") &&
+          !llvm::is_contained(nodes, node)) {
+        nodes.push_back(node);
+      }
     } else if (auto fileLoc = dyn_cast<FileLineColLoc>(nested)) {
       if (file.empty()) {
         file = fileLoc.getFilename().str();
@@ -114,6 +120,10 @@ int runEtchCompileMain(int argc, char **argv) {
                      "memrefs, one planned arena"),
           clEnumValN(Phase::LLVM, "llvm", "LLVM dialect"),
           clEnumValN(Phase::Obj, "obj", "object file and header (default)")));
+  static llvm::cl::opt<unsigned> optLevel(
+      "O", llvm::cl::cat(category), llvm::cl::Prefix, llvm::cl::init(3),
+      llvm::cl::value_desc("level"),
+      llvm::cl::desc("LLVM optimization level, -O0 to -O3 (default: -O3)"));
   static llvm::cl::opt<std::string> headerPath(
       "emit-header", llvm::cl::cat(category), llvm::cl::value_desc("path"),
       llvm::cl::desc("Where to write the C header (default: the object's "
@@ -137,6 +147,12 @@ int runEtchCompileMain(int argc, char **argv) {
   options.target.features = features;
   options.inputShapes.assign(inputShapes.begin(), inputShapes.end());
   options.compileTo = compileTo;
+  if (optLevel > 3) {
+    llvm::errs() << "etch-compile: error: -O" << optLevel
+                 << ": the optimization level must be 0 to 3\n";
+    return 1;
+  }
+  options.optLevel = optLevel;
 
   DialectRegistry registry;
   registerEtchCompileDialects(registry);
@@ -147,11 +163,14 @@ int runEtchCompileMain(int argc, char **argv) {
   ScopedDiagnosticHandler handler(&ctx, [&](Diagnostic &diag) {
     sawError |= diag.getSeverity() == DiagnosticSeverity::Error;
     llvm::errs() << "etch-compile: " << severityName(diag.getSeverity())
-                 << ": " << formatLocation(diag.getLocation(), options.inputPath)
+                 << ": "
+                 << formatLocation(diag.getLocation(), options.inputPath,
+                                   diag.str())
                  << ": " << diag.str() << "\n";
     for (Diagnostic &note : diag.getNotes()) {
       llvm::errs() << "etch-compile: note: "
-                   << formatLocation(note.getLocation(), options.inputPath)
+                   << formatLocation(note.getLocation(), options.inputPath,
+                                     note.str())
                    << ": " << note.str() << "\n";
     }
     return success();

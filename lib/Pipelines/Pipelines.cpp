@@ -23,6 +23,7 @@
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
 
 namespace mlir::etch {
 
@@ -80,6 +81,7 @@ TargetSpec resolveTarget(const TargetSpec &spec) {
   if (resolved.triple.empty()) {
     resolved.triple = llvm::sys::getDefaultTargetTriple();
   }
+  resolved.triple = llvm::Triple::normalize(resolved.triple);
   if (resolved.cpu.empty()) {
     resolved.cpu = "generic";
   }

@@ -1,0 +1,76 @@
+// RUN: etch-opt --split-input-file --pass-pipeline='builtin.module(etch-common-lower-to-llvm-pipeline)' %s | FileCheck %s
+
+// Bare pointers for memrefs, the arena view becomes a GEP, loops become
+// branches; a 64-bit target (the default) gets i64 indices.
+// CHECK-LABEL: llvm.func @main
+// CHECK-SAME: (%[[X:.+]]: !llvm.ptr, %[[Y:.+]]: !llvm.ptr, %[[ARENA:.+]]: !llvm.ptr)
+// CHECK: llvm.getelementptr %[[ARENA]][64] : (!llvm.ptr) -> !llvm.ptr, i8
+// CHECK: llvm.icmp "slt" %{{.+}}, %{{.+}} : i64
+// CHECK-NOT: memref
+// CHECK-NOT: scf.
+// CHECK: llvm.return
+func.func @main(%x: memref<16xf32>, %y: memref<16xf32>, %arena: memref<128xi8>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %c64 = arith.constant 64 : index
+  %t = memref.view %arena[%c64][] : memref<128xi8> to memref<16xf32>
+  scf.for %i = %c0 to %c16 step %c1 {
+    %v = memref.load %x[%i] : memref<16xf32>
+    memref.store %v, %t[%i] : memref<16xf32>
+  }
+  memref.copy %t, %y : memref<16xf32> to memref<16xf32>
+  return
+}
+
+// -----
+
+// A 32-bit target (from etch.target) gets i32 indices everywhere, vectors
+// included.
+// CHECK-LABEL: llvm.func @main
+// CHECK-NOT: llvm.mlir.constant({{.*}} : index) : i64
+// CHECK: llvm.icmp "slt" %{{.+}}, %{{.+}} : i32
+// CHECK: llvm.getelementptr %{{.+}}[%{{.+}}] : (!llvm.ptr, i32) -> !llvm.ptr, f32
+// CHECK-NOT: (!llvm.ptr, i64)
+// CHECK: llvm.return
+module attributes {etch.target = {cpu = "cortex-m7", features = "", triple = "thumbv7em-unknown-none-eabihf"}} {
+  func.func @main(%x: memref<16xf32>, %y: memref<16xf32>, %arena: memref<0xi8>) {
+    %c0 = arith.constant 0 : index
+    %c4 = arith.constant 4 : index
+    %c16 = arith.constant 16 : index
+    %pad = arith.constant 0.0 : f32
+    scf.for %i = %c0 to %c16 step %c4 {
+      %v = vector.transfer_read %x[%i], %pad {in_bounds = [true]} : memref<16xf32>, vector<4xf32>
+      %e = vector.extract %v[2] : f32 from vector<4xf32>
+      %b = vector.broadcast %e : f32 to vector<4xf32>
+      %s = arith.addf %v, %b : vector<4xf32>
+      vector.transfer_write %s, %y[%i] {in_bounds = [true]} : vector<4xf32>, memref<16xf32>
+    }
+    return
+  }
+}
+
+// -----
+
+// memref.copy never becomes a call to the MLIR runtime's memrefCopy, even
+// for strided views; math ops never become libm calls.
+// CHECK-LABEL: llvm.func @main
+// CHECK-NOT: llvm.call
+// CHECK-NOT: llvm.intr.exp
+// CHECK-NOT: llvm.intr.log
+// CHECK-NOT: llvm.intr.floor
+// CHECK-NOT: llvm.intr.fma
+// CHECK: llvm.return
+func.func @main(%x: memref<4x8xf32>, %y: memref<4x4xf32>, %arena: memref<0xi8>) {
+  %s = memref.subview %x[0, 2] [4, 4] [1, 1] : memref<4x8xf32> to memref<4x4xf32, strided<[8, 1], offset: 2>>
+  memref.copy %s, %y : memref<4x4xf32, strided<[8, 1], offset: 2>> to memref<4x4xf32>
+  %c0 = arith.constant 0 : index
+  %v = memref.load %y[%c0, %c0] : memref<4x4xf32>
+  %e = math.exp %v : f32
+  %l = math.log %e : f32
+  %f = math.floor %l : f32
+  %t = math.tanh %f : f32
+  memref.store %t, %y[%c0, %c0] : memref<4x4xf32>
+  return
+}
+
