@@ -19,13 +19,15 @@ installs them), unless ETCH_REQUIRE_EMBEDDED=1.
 """
 
 import os
+import re
 import shutil
 from pathlib import Path
 
 import numpy as np
+import onnx
 import pytest
 
-from etch_testing import reference, runner
+from etch_testing import mcu_models, models, reference, runner, torchvision_models
 from etch_testing.onnx_build import make_model, node
 
 SELFTEST = Path(__file__).resolve().parent / "selftest"
@@ -100,3 +102,104 @@ def test_bare_metal_fault_is_reported(target, tmp_path):
     assert proc.returncode == 0, runner.describe(proc)
     proc = runner.run(target.run_command(exe, []), timeout=60)
     assert proc.returncode == 3 and "fault" in proc.stderr, runner.describe(proc)
+
+
+# --- AArch64 Linux: foundation single ops and MobileNetV2 -----------------------
+
+SINGLE_OPS = models.single_op_models()
+
+
+@pytest.mark.parametrize("name,model", SINGLE_OPS, ids=[n for n, _ in SINGLE_OPS])
+def test_aarch64_single_op(name, model, etch_compile, tmp_path):
+    require(runner.AARCH64_LINUX)
+    runner.run_case(name, model, tmp_path, etch_compile, runner.AARCH64_LINUX)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("opset", torchvision_models.OPSETS)
+def test_aarch64_mobilenet_v2(opset, etch_compile, model_cache, tmp_path):
+    require(runner.AARCH64_LINUX)
+    name = f"mobilenet_v2_op{opset}"
+    path = torchvision_models.export("mobilenet_v2", opset, model_cache / f"{name}.onnx")
+    runner.run_case(name, onnx.load(str(path)), tmp_path, etch_compile, runner.AARCH64_LINUX)
+
+
+# --- Cortex-M: MCU-sized models under QEMU ------------------------------------------
+
+MCU_MODELS = mcu_models.mcu_models()
+# The EABI spellings of memcpy/memset (what LLVM calls on ARM EABI targets).
+MEM_FUNCTIONS = re.compile(r"(memcpy|memset|__aeabi_mem(cpy|set|clr)[48]?)")
+
+
+def undefined_symbols(obj: Path):
+    nm = shutil.which("arm-none-eabi-nm") or shutil.which("llvm-nm") or "nm"
+    proc = runner.run([nm, "-u", obj])
+    assert proc.returncode == 0, runner.describe(proc)
+    return [line.split()[-1] for line in proc.stdout.splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("target", runner.BARE_METAL, ids=[t.id for t in runner.BARE_METAL])
+@pytest.mark.parametrize("name,model", MCU_MODELS, ids=[n for n, _ in MCU_MODELS])
+def test_mcu_model(name, model, target, etch_compile, tmp_path):
+    require(target)
+    runner.run_case(name, model, tmp_path, etch_compile, target)
+    extra = [s for s in undefined_symbols(tmp_path / f"{name}.o") if not MEM_FUNCTIONS.fullmatch(s)]
+    assert not extra, f"{name}.o for {target.id} needs more than memcpy/memset: {extra}"
+
+
+# --- the CMake firmware example against an installed etch --------------------------
+
+EXAMPLE = REPO / "examples" / "cortex-m"
+TOOLCHAIN = REPO / "cmake" / "toolchains" / "arm-none-eabi.cmake"
+
+
+def example_features() -> np.ndarray:
+    """main.c's make_features(), bit for bit."""
+    out = np.empty(49 * 10, dtype=np.float32)
+    state = 12345
+    for i in range(out.size):
+        state = (state * 1664525 + 1013904223) & 0xFFFFFFFF
+        out[i] = np.float32((state >> 8) - (1 << 23)) / np.float32(1 << 23)
+    return out.reshape(1, 1, 49, 10)
+
+
+@pytest.fixture(scope="module")
+def etch_prefix(tmp_path_factory):
+    """$ETCH_PREFIX (an installed etch), else `cmake --install` of the build
+    directory ($ETCH_BUILD_DIR or build/) into a temporary prefix."""
+    if os.environ.get("ETCH_PREFIX"):
+        return Path(os.environ["ETCH_PREFIX"])
+    build = runner.build_dir()
+    if not (build / "CMakeCache.txt").is_file():
+        pytest.skip(f"{build} is not a CMake build directory (set ETCH_BUILD_DIR)")
+    prefix = tmp_path_factory.mktemp("etch-install")
+    proc = runner.run(["cmake", "--install", build, "--prefix", prefix])
+    assert proc.returncode == 0, runner.describe(proc)
+    assert (prefix / "bin" / "etch-compile").is_file() and (prefix / "lib" / "cmake" / "etch").is_dir()
+    return prefix
+
+
+@pytest.mark.parametrize("target", runner.BARE_METAL, ids=[t.id for t in runner.BARE_METAL])
+def test_firmware_example(target, etch_prefix, tmp_path):
+    require(target)
+    mcpu = target.id
+    gen = ["-G", "Ninja"] if shutil.which("ninja") else []
+    proc = runner.run(["cmake", "-S", EXAMPLE, "-B", tmp_path, *gen, f"-DCMAKE_TOOLCHAIN_FILE={TOOLCHAIN}",
+                       f"-DETCH_MCPU={mcpu}", f"-DCMAKE_PREFIX_PATH={etch_prefix}",
+                       "-DCMAKE_BUILD_TYPE=Release"])
+    assert proc.returncode == 0, runner.describe(proc)
+    proc = runner.run(["cmake", "--build", tmp_path])
+    assert proc.returncode == 0, runner.describe(proc)
+    image = tmp_path / "kws_firmware.elf"
+    assert (tmp_path / "kws.etch" / "kws.h").is_file() and image.is_file()
+
+    proc = runner.run(target.run_command(image, []), timeout=300)
+    assert proc.returncode == 0, runner.describe(proc)
+    got = {int(i): np.frombuffer(int(bits, 16).to_bytes(4, "little"), np.float32)[0]
+           for i, bits in re.findall(r"probs\[(\d+)\] = \S+ bits=0x([0-9a-f]{8})", proc.stdout)}
+    assert sorted(got) == list(range(12)), runner.describe(proc)
+
+    [ref] = reference.run_onnxruntime(onnx.load(str(EXAMPLE / "kws.onnx")), {"mfcc": example_features()})
+    err = runner.compare("probs", np.array([got[i] for i in range(12)], np.float32).reshape(ref.shape), ref)
+    assert err is None, f"{err}\n{proc.stdout}"
+    assert f"top class: {int(np.argmax(ref))} " in proc.stdout, proc.stdout
