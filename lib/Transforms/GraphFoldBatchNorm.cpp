@@ -202,11 +202,58 @@ struct FoldGemmBatchNorm : public OpRewritePattern<BatchNormOp> {
   }
 };
 
+/// 2-D MatMul + BatchNorm over the columns becomes a Gemm with a bias.
+struct FoldMatMulBatchNorm : public OpRewritePattern<BatchNormOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(BatchNormOp bn,
+                                PatternRewriter &rewriter) const override {
+    auto matmul = bn.getInput().getDefiningOp<MatMulOp>();
+    if (!matmul || !matmul->hasOneUse() ||
+        matmul.getActivation() != ActivationKind::None ||
+        matmul.getType() != bn.getType()) {
+      return rewriter.notifyMatchFailure(bn, "no single-use plain matmul");
+    }
+    auto outType = cast<RankedTensorType>(matmul.getType());
+    auto aType = cast<RankedTensorType>(matmul.getA().getType());
+    auto bType = cast<RankedTensorType>(matmul.getB().getType());
+    if (!outType.getElementType().isF32() || outType.getRank() != 2 ||
+        aType.getRank() != 2 || bType.getRank() != 2) {
+      return rewriter.notifyMatchFailure(bn, "only 2-D f32 matmul");
+    }
+    int64_t n = outType.getDimSize(1);
+    std::optional<ChannelAffine> affine = getChannelAffine(bn, n);
+    std::optional<SmallVector<float>> b = constantFloats(matmul.getB());
+    if (!affine || !b) {
+      return rewriter.notifyMatchFailure(bn, "non-constant parameters");
+    }
+    int64_t k = bType.getDimSize(0);
+    for (int64_t kk = 0; kk < k; ++kk) {
+      for (int64_t j = 0; j < n; ++j) {
+        (*b)[kk * n + j] *= affine->scale[j];
+      }
+    }
+    Location loc = rewriter.getFusedLoc({matmul->getLoc(), bn->getLoc()});
+    Value newB = makeConstant(rewriter, matmul.getB().getLoc(), bType, *b,
+                              blobName(bn, "_w"));
+    Value newC = makeConstant(
+        rewriter, bn.getBias().getLoc(),
+        RankedTensorType::get({n}, rewriter.getF32Type()), affine->shift,
+        blobName(bn, "_b"));
+    auto gemm = GemmOp::create(rewriter, loc, TypeRange{outType},
+                               ValueRange{matmul.getA(), newB, newC});
+    rewriter.replaceOp(bn, gemm->getResults());
+    rewriter.eraseOp(matmul);
+    return success();
+  }
+};
+
 struct GraphFoldBatchNormPass
     : public etch::impl::GraphFoldBatchNormPassBase<GraphFoldBatchNormPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<FoldConvBatchNorm, FoldGemmBatchNorm>(&getContext());
+    patterns.add<FoldConvBatchNorm, FoldGemmBatchNorm, FoldMatMulBatchNorm>(
+        &getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns)))) {
       getOperation()->emitError("batch-norm folding did not converge");
       signalPassFailure();

@@ -13,7 +13,8 @@ def GraphFoldBatchNormPass : Pass<"etch-graph-fold-batch-norm"> {
   let summary = "Fold inference BatchNormalization into a preceding Conv/Gemm";
   let description = [{
     A `etch.batch_norm` whose input is the single use of an `etch.conv` (or
-    an `etch.gemm` with a per-column BN) without a fused activation, and whose
+    a 2-D `etch.gemm`/`etch.matmul`, whose columns are the BN channels; a
+    MatMul becomes a Gemm with the new bias) without a fused activation, and whose
     weight, bias and BN parameters are all constants, is folded into the
     producer: with `s = scale / sqrt(var + eps)`, the weights are scaled per
     output channel by `s` and the bias becomes `(b - mean) * s + bias`. The new

@@ -61,6 +61,26 @@ func.func @gemm_bn(%a: tensor<1x2xf32>) -> tensor<1x2xf32> {
 
 // -----
 
+// 2-D MatMul + BN becomes a Gemm: B's columns scale by s, C = shift.
+// CHECK-LABEL: func.func @matmul_bn
+// CHECK-DAG: %[[B:.+]] = etch.constant dense<{{\[}}[2.000000e+00, 6.000000e+00], [6.000000e+00, 1.200000e+01]]> : tensor<2x2xf32>
+// CHECK-DAG: %[[C:.+]] = etch.constant dense<[0.000000e+00, -3.000000e+00]> : tensor<2xf32>
+// CHECK: etch.gemm %{{.+}}, %[[B]], %[[C]] : (tensor<1x2xf32>, tensor<2x2xf32>, tensor<2xf32>) -> tensor<1x2xf32> loc(fused["mm", "bn"])
+// CHECK-NOT: etch.batch_norm
+// CHECK-NOT: etch.matmul
+func.func @matmul_bn(%a: tensor<1x2xf32>) -> tensor<1x2xf32> {
+  %bw = etch.constant dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>
+  %0 = etch.matmul %a, %bw : (tensor<1x2xf32>, tensor<2x2xf32>) -> tensor<1x2xf32> loc("mm")
+  %g = etch.constant dense<[4.0, 3.0]> : tensor<2xf32>
+  %b = etch.constant dense<[1.0, 0.0]> : tensor<2xf32>
+  %m = etch.constant dense<[0.5, 1.0]> : tensor<2xf32>
+  %v = etch.constant dense<[3.0, 0.0]> : tensor<2xf32>
+  %1 = etch.batch_norm %0, %g, %b, %m, %v {epsilon = 1.0 : f32} : (tensor<1x2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2xf32> loc("bn")
+  return %1 : tensor<1x2xf32>
+}
+
+// -----
+
 // Not folded: the conv has another use, a fused activation, or non-constant
 // weights; a standalone batch_norm stays.
 // CHECK-LABEL: func.func @not_folded
