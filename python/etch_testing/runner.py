@@ -215,7 +215,7 @@ def compare(name: str, got: np.ndarray, ref: np.ndarray, rtol: float = RTOL) -> 
         return (f"{name}: {int(bad_nan.sum())} of {g.size} values are NaN where the reference is not "
                 f"(first at {idx}; the arena/output poison is 0xFF bytes, so NaN often means unwritten "
                 f"or uninitialized memory)")
-    err = np.abs(g - r)
+    err = np.array(np.abs(g - r))  # np.array: a 0-d result must stay writable
     err[np.isnan(r) & np.isnan(g)] = 0
     tol = rtol * max(1.0, float(np.nanmax(np.abs(r))))
     worst = float(np.nanmax(err))
