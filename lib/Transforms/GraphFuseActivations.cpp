@@ -9,6 +9,7 @@
 #include "etch/dialects/Etch/IR/EtchOps.h"
 
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 #define DEBUG_TYPE "etch-graph-fuse-activations"
@@ -56,6 +57,10 @@ struct FuseActivation : public RewritePattern {
       return failure();
     }
     Value input = op->getOperand(0);
+    // Fused activations are float formulas (integer clip/relu stay ops).
+    if (!isa<FloatType>(getElementTypeOrSelf(input.getType()))) {
+      return rewriter.notifyMatchFailure(op, "not a float activation");
+    }
     Operation *producer = input.getDefiningOp();
     if (!producer || !input.hasOneUse()) {
       return rewriter.notifyMatchFailure(op, "no single-use producer");

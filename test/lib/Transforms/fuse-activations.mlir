@@ -56,8 +56,8 @@ func.func @more_kinds(%a: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>, tenso
 
 // -----
 
-// Not fused: the producer has a second use, already has an activation, or
-// cannot absorb one (sub).
+// Not fused: the producer has a second use, already has an activation,
+// cannot absorb one (sub), or computes on integers.
 // CHECK-LABEL: func.func @not_fused
 // CHECK: %[[A:.+]] = etch.add
 // CHECK: etch.relu %[[A]]
@@ -65,12 +65,16 @@ func.func @more_kinds(%a: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>, tenso
 // CHECK: etch.sigmoid %[[B]]
 // CHECK: %[[S:.+]] = etch.sub
 // CHECK: etch.relu %[[S]]
-func.func @not_fused(%a: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) {
+// CHECK: %[[I:.+]] = etch.add %{{.+}}, %{{.+}} : (tensor<4xi8>, tensor<4xi8>) -> tensor<4xi8>
+// CHECK: etch.relu %[[I]]
+func.func @not_fused(%a: tensor<4xf32>, %i: tensor<4xi8>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xi8>) {
   %0 = etch.add %a, %a : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
   %1 = etch.relu %0 : tensor<4xf32>
   %2 = etch.add %a, %a {activation = #etch.activation<relu>} : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
   %3 = etch.sigmoid %2 : tensor<4xf32>
   %4 = etch.sub %a, %a : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
   %5 = etch.relu %4 : tensor<4xf32>
-  return %0, %1, %3, %5 : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>
+  %6 = etch.add %i, %i : (tensor<4xi8>, tensor<4xi8>) -> tensor<4xi8>
+  %7 = etch.relu %6 : tensor<4xi8>
+  return %0, %1, %3, %5, %7 : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xi8>
 }
