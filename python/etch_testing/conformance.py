@@ -56,6 +56,7 @@ RESULTS_FILE = CONFORMANCE_DIR / "results.md"
 NAME = "onnx_test"  # the C name every test model is compiled under
 RTOL, ATOL = 1e-3, 1e-7  # ONNX's backend-test defaults
 COMPILE_TIMEOUT, RUN_TIMEOUT = 60.0, 10.0
+COMPILE_MEMORY = 4 << 30  # bytes of address space per etch-compile (prlimit --as)
 
 XFAIL_HEADER = """\
 # ONNX backend tests etch does not pass yet: <suite>/<test_name>  # <reason>
@@ -290,8 +291,12 @@ def run_test(test: Test, etch_compile: str, work: Path, harness_objs: Sequence[P
 def _run_test(test: Test, etch_compile: str, case: Path, harness_objs: Sequence[Path],
               compile_timeout: float, run_timeout: float) -> None:
     model = onnx.load(str(test.dir / "model.onnx"), load_external_data=False)
+    # A compile that runs away with memory must fail alone, not starve its neighbours.
+    prlimit = shutil.which("prlimit")
+    cmd = [*([prlimit, f"--as={COMPILE_MEMORY}", "--"] if prlimit else []), etch_compile,
+           test.dir / "model.onnx", f"--target={runner.HOST.triple}", f"--name={NAME}", "-o", case / f"{NAME}.o"]
     try:
-        proc = runner.compile_model(etch_compile, test.dir / "model.onnx", NAME, case, timeout=compile_timeout)
+        proc = runner.run(cmd, timeout=compile_timeout)
     except subprocess.TimeoutExpired:
         raise Failure(f"compile timeout ({compile_timeout:g}s)")
     if proc.returncode != 0:
