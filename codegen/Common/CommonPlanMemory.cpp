@@ -231,6 +231,9 @@ void CommonPlanMemoryPass::runOnOperation() {
     intervals.push_back(p.interval);
   }
   MemoryPlan plan = planMemory(intervals);
+  numBuffers = intervals.size();
+  arenaBytes = plan.arenaSize;
+  lowerBoundBytes = liveBytesLowerBound(intervals);
   uint64_t arenaSize = plan.arenaSize;
   uint64_t arenaAlign = alignment;
   for (const BufferInterval &b : intervals) {

@@ -227,6 +227,12 @@ def CommonPlanMemoryPass : Pass<"etch-common-plan-memory", "ModuleOp"> {
     Option<"alignment", "alignment", "unsigned", /*default=*/"64",
            "Minimum alignment in bytes of every buffer and of the arena">,
   ];
+  let statistics = [
+    Statistic<"numBuffers", "num-buffers", "Buffers placed in the arena">,
+    Statistic<"arenaBytes", "arena-bytes", "Arena size in bytes">,
+    Statistic<"lowerBoundBytes", "lower-bound-bytes",
+              "Most bytes live at one program point (no plan can be smaller)">,
+  ];
   let dependentDialects = ["memref::MemRefDialect", "arith::ArithDialect"];
 }
 
