@@ -18,6 +18,7 @@ const OpTable &importer::getOpTable() {
     registerConvPoolOps(t);
     registerElementwiseOps(t);
     registerShapeOps(t);
+    registerMathOps(t);
     return t;
   }();
   return table;

@@ -34,6 +34,7 @@ using OpTable = llvm::StringMap<OpImportFn>;
 void registerConvPoolOps(OpTable &table);
 void registerElementwiseOps(OpTable &table);
 void registerShapeOps(OpTable &table);
+void registerMathOps(OpTable &table); // ImportMath*.cpp
 
 /// The full dispatch table (built once).
 const OpTable &getOpTable();

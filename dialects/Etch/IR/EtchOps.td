@@ -299,4 +299,6 @@ def Etch_PadOp : Etch_Op<"pad", [Pure]> {
   let hasVerifier = 1;
 }
 
+include "dialects/Etch/IR/EtchMathOps.td"
+
 #endif // ETCH_OPS_TD

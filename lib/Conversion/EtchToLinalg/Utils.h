@@ -61,6 +61,10 @@ void populateEtchElementwiseToLinalgPatterns(RewritePatternSet &patterns);
 void populateEtchPoolingToLinalgPatterns(RewritePatternSet &patterns);
 void populateEtchReductionToLinalgPatterns(RewritePatternSet &patterns);
 void populateEtchShapeToLinalgPatterns(RewritePatternSet &patterns);
+/// Math*Patterns.cpp: elementwise math/logic/Where/Cast; the second is
+/// called by the first (ReduceMin/Prod, ArgMax/ArgMin).
+void populateEtchMathToLinalgPatterns(RewritePatternSet &patterns);
+void populateEtchMathReductionToLinalgPatterns(RewritePatternSet &patterns);
 } // namespace mlir::etch
 
 #endif // ETCH_LIB_CONVERSION_ETCHTOLINALG_UTILS_H

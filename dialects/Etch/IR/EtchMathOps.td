@@ -1,0 +1,118 @@
+//===- EtchMathOps.td - math, logic and reduction ops ------*- tablegen -*-===//
+//
+// Included from EtchOps.td. Elementwise math (float unless noted), logic on
+// i1 tensors, comparisons, Where, Cast, PRelu/Pow, extra reductions and
+// ArgMax/ArgMin. Composite ONNX ops (LayerNormalization, LogSoftmax, Mean,
+// ReduceL2, ...) are decomposed by the importer into these and the core ops.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ETCH_MATH_OPS_TD
+#define ETCH_MATH_OPS_TD
+
+//===----------------------------------------------------------------------===//
+// Elementwise unary math
+//===----------------------------------------------------------------------===//
+
+def Etch_SqrtOp : Etch_UnaryOp<"sqrt", "Sqrt">;
+def Etch_ExpOp : Etch_UnaryOp<"exp", "Exp">;
+def Etch_LogOp : Etch_UnaryOp<"log", "Log">;
+def Etch_ErfOp : Etch_UnaryOp<"erf", "Erf">;
+def Etch_SinOp : Etch_UnaryOp<"sin", "Sin">;
+def Etch_CosOp : Etch_UnaryOp<"cos", "Cos">;
+def Etch_AbsOp : Etch_UnaryOp<"abs", "Abs (floats and integers)">;
+def Etch_NegOp : Etch_UnaryOp<"neg", "Neg (floats and integers)">;
+def Etch_SignOp : Etch_UnaryOp<"sign", "Sign (floats and integers)">;
+def Etch_ReciprocalOp : Etch_UnaryOp<"reciprocal", "Reciprocal">;
+def Etch_FloorOp : Etch_UnaryOp<"floor", "Floor">;
+def Etch_CeilOp : Etch_UnaryOp<"ceil", "Ceil">;
+def Etch_RoundOp : Etch_UnaryOp<"round", "Round (half to even)">;
+def Etch_NotOp : Etch_UnaryOp<"not", "Not (i1)">;
+def Etch_SoftplusOp : Etch_UnaryOp<"softplus", "Softplus: log(exp(x) + 1)">;
+def Etch_SoftsignOp : Etch_UnaryOp<"softsign", "Softsign: x / (1 + |x|)">;
+def Etch_EluOp : Etch_UnaryOp<"elu", "Elu",
+    (ins DefaultValuedAttr<F32Attr, "1.0f">:$alpha)>;
+def Etch_SeluOp : Etch_UnaryOp<"selu", "Selu",
+    (ins DefaultValuedAttr<F32Attr, "1.67326319217681884765625f">:$alpha,
+         DefaultValuedAttr<F32Attr, "1.05070102214813232421875f">:$gamma)>;
+def Etch_CeluOp : Etch_UnaryOp<"celu", "Celu",
+    (ins DefaultValuedAttr<F32Attr, "1.0f">:$alpha)>;
+def Etch_ThresholdedReluOp : Etch_UnaryOp<"thresholded_relu",
+    "ThresholdedRelu: x > alpha ? x : 0",
+    (ins DefaultValuedAttr<F32Attr, "1.0f">:$alpha)>;
+
+//===----------------------------------------------------------------------===//
+// Elementwise binary ops with NumPy broadcasting
+//===----------------------------------------------------------------------===//
+
+// Operands share one element type; the result has it too (arithmetic,
+// logic), or is i1 (comparisons).
+class Etch_MathBinaryOp<string mnemonic, string onnxName,
+                        list<Trait> traits = []>
+    : Etch_BinaryOp<mnemonic, onnxName, traits>;
+
+def Etch_PowOp : Etch_MathBinaryOp<"pow", "Pow (exponent cast to the base type)">;
+def Etch_PReluOp : Etch_MathBinaryOp<"prelu", "PRelu (slope broadcast to x)">;
+def Etch_AndOp : Etch_MathBinaryOp<"and", "And (i1)", [Commutative]>;
+def Etch_OrOp : Etch_MathBinaryOp<"or", "Or (i1)", [Commutative]>;
+def Etch_XorOp : Etch_MathBinaryOp<"xor", "Xor (i1)", [Commutative]>;
+def Etch_EqualOp : Etch_MathBinaryOp<"equal", "Equal (i1 result)", [Commutative]>;
+def Etch_LessOp : Etch_MathBinaryOp<"less", "Less (i1 result)">;
+def Etch_LessOrEqualOp : Etch_MathBinaryOp<"less_or_equal",
+                                           "LessOrEqual (i1 result)">;
+def Etch_GreaterOp : Etch_MathBinaryOp<"greater", "Greater (i1 result)">;
+def Etch_GreaterOrEqualOp : Etch_MathBinaryOp<"greater_or_equal",
+                                              "GreaterOrEqual (i1 result)">;
+
+def Etch_WhereOp : Etch_Op<"where", [Pure]> {
+  let summary = "ONNX Where: condition ? x : y, with NumPy broadcasting";
+  let arguments = (ins Etch_Tensor:$condition, Etch_Tensor:$x,
+                       Etch_Tensor:$y);
+  let results = (outs Etch_Tensor:$output);
+  let assemblyFormat = [{
+    $condition `,` $x `,` $y attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Etch_CastOp : Etch_Op<"cast", [Pure]> {
+  let summary = "ONNX Cast to the result element type";
+  let description = [{
+    Float to integer rounds toward zero; to i1 is `x != 0`; i1 to a number is
+    0 or 1. Integer tensors are signless: `unsigned_input` /
+    `unsigned_output` record that the ONNX type was unsigned, which decides
+    zero- vs sign-extension and unsigned float conversions.
+  }];
+  let arguments = (ins Etch_Tensor:$input,
+                       DefaultValuedAttr<BoolAttr, "false">:$unsigned_input,
+                       DefaultValuedAttr<BoolAttr, "false">:$unsigned_output);
+  let results = (outs Etch_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Reductions and index reductions
+//===----------------------------------------------------------------------===//
+
+def Etch_ReduceMinOp : Etch_ReduceOp<"reduce_min", "ReduceMin">;
+def Etch_ReduceProdOp : Etch_ReduceOp<"reduce_prod", "ReduceProd">;
+
+class Etch_ArgReduceOp<string mnemonic, string onnxName>
+    : Etch_Op<mnemonic, [Pure]> {
+  let summary = "ONNX " # onnxName # " (i64 indices along a normalized axis)";
+  let description = [{
+    Ties pick the first index, or the last with `select_last_index`.
+  }];
+  let arguments = (ins Etch_Tensor:$input, I64Attr:$axis,
+                       DefaultValuedAttr<BoolAttr, "true">:$keepdims,
+                       DefaultValuedAttr<BoolAttr, "false">:$select_last_index);
+  let results = (outs Etch_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Etch_ArgMaxOp : Etch_ArgReduceOp<"arg_max", "ArgMax">;
+def Etch_ArgMinOp : Etch_ArgReduceOp<"arg_min", "ArgMin">;
+
+#endif // ETCH_MATH_OPS_TD

@@ -1,0 +1,382 @@
+//===- MathPatterns.cpp - elementwise math/logic/compare/cast to Linalg ---===//
+//
+// Each op is one `linalg.generic` over the (broadcast) result shape with a
+// scalar body of arith/math ops. Integers are signless; integer division,
+// comparison and conversion are signed.
+//
+//===----------------------------------------------------------------------===//
+#include "Utils.h"
+
+#include "etch/dialects/Etch/IR/EtchOps.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+using namespace mlir;
+using namespace mlir::etch;
+using namespace mlir::etch::to_linalg;
+
+namespace {
+
+Value cst(OpBuilder &b, Location loc, Type type, double v) {
+  return createScalar(b, loc, type, v);
+}
+
+Value select(OpBuilder &b, Location loc, Value c, Value t, Value f) {
+  return arith::SelectOp::create(b, loc, c, t, f);
+}
+
+Value cmpf(OpBuilder &b, Location loc, arith::CmpFPredicate p, Value l,
+           Value r) {
+  return arith::CmpFOp::create(b, loc, p, l, r);
+}
+
+/// The scalar body of a unary op; null if the element type is unsupported.
+Value buildUnary(OpBuilder &b, Location loc, Operation *op, Value x) {
+  Type t = x.getType();
+  bool isFloat = isa<FloatType>(t);
+  if (!isFloat) {
+    if (isa<AbsOp>(op)) {
+      return math::AbsIOp::create(b, loc, x);
+    }
+    if (isa<NegOp>(op)) {
+      return arith::SubIOp::create(b, loc, cst(b, loc, t, 0), x);
+    }
+    if (isa<SignOp>(op)) {
+      Value zero = cst(b, loc, t, 0);
+      Value gt = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, x,
+                                       zero);
+      Value lt = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x,
+                                       zero);
+      return select(b, loc, gt, cst(b, loc, t, 1),
+                    select(b, loc, lt, cst(b, loc, t, -1), zero));
+    }
+    if (isa<NotOp>(op) && t.isInteger(1)) {
+      return arith::XOrIOp::create(b, loc, x, cst(b, loc, t, 1));
+    }
+    return {};
+  }
+  if (isa<SqrtOp>(op)) {
+    return math::SqrtOp::create(b, loc, x);
+  }
+  if (isa<ExpOp>(op)) {
+    return math::ExpOp::create(b, loc, x);
+  }
+  if (isa<LogOp>(op)) {
+    return math::LogOp::create(b, loc, x);
+  }
+  if (isa<ErfOp>(op)) {
+    return math::ErfOp::create(b, loc, x);
+  }
+  if (isa<SinOp>(op)) {
+    return math::SinOp::create(b, loc, x);
+  }
+  if (isa<CosOp>(op)) {
+    return math::CosOp::create(b, loc, x);
+  }
+  if (isa<AbsOp>(op)) {
+    return math::AbsFOp::create(b, loc, x);
+  }
+  if (isa<NegOp>(op)) {
+    return arith::NegFOp::create(b, loc, x);
+  }
+  if (isa<ReciprocalOp>(op)) {
+    return arith::DivFOp::create(b, loc, cst(b, loc, t, 1), x);
+  }
+  if (isa<FloorOp>(op)) {
+    return math::FloorOp::create(b, loc, x);
+  }
+  if (isa<CeilOp>(op)) {
+    return math::CeilOp::create(b, loc, x);
+  }
+  if (isa<RoundOp>(op)) {
+    return math::RoundEvenOp::create(b, loc, x);
+  }
+  Value zero = cst(b, loc, t, 0), one = cst(b, loc, t, 1);
+  if (isa<SignOp>(op)) {
+    // NaN and +-0 pass through.
+    return select(b, loc, cmpf(b, loc, arith::CmpFPredicate::OGT, x, zero),
+                  one,
+                  select(b, loc,
+                         cmpf(b, loc, arith::CmpFPredicate::OLT, x, zero),
+                         cst(b, loc, t, -1), x));
+  }
+  if (isa<SoftplusOp>(op)) {
+    Value e = math::ExpOp::create(b, loc, x);
+    return math::LogOp::create(b, loc, arith::AddFOp::create(b, loc, e, one));
+  }
+  if (isa<SoftsignOp>(op)) {
+    Value d = arith::AddFOp::create(b, loc, one, math::AbsFOp::create(b, loc, x));
+    return arith::DivFOp::create(b, loc, x, d);
+  }
+  if (auto elu = dyn_cast<EluOp>(op)) {
+    Value alpha = cst(b, loc, t, elu.getAlpha().convertToDouble());
+    Value em1 =
+        arith::SubFOp::create(b, loc, math::ExpOp::create(b, loc, x), one);
+    return select(b, loc, cmpf(b, loc, arith::CmpFPredicate::OLT, x, zero),
+                  arith::MulFOp::create(b, loc, alpha, em1), x);
+  }
+  if (auto selu = dyn_cast<SeluOp>(op)) {
+    Value alpha = cst(b, loc, t, selu.getAlpha().convertToDouble());
+    Value gamma = cst(b, loc, t, selu.getGamma().convertToDouble());
+    Value neg = arith::SubFOp::create(
+        b, loc,
+        arith::MulFOp::create(b, loc, alpha, math::ExpOp::create(b, loc, x)),
+        alpha);
+    Value v = select(b, loc, cmpf(b, loc, arith::CmpFPredicate::OLE, x, zero),
+                     neg, x);
+    return arith::MulFOp::create(b, loc, gamma, v);
+  }
+  if (auto celu = dyn_cast<CeluOp>(op)) {
+    // max(0, x) + min(0, alpha * (exp(x / alpha) - 1))
+    Value alpha = cst(b, loc, t, celu.getAlpha().convertToDouble());
+    Value e = math::ExpOp::create(b, loc, arith::DivFOp::create(b, loc, x, alpha));
+    Value neg = arith::MulFOp::create(b, loc, alpha,
+                                      arith::SubFOp::create(b, loc, e, one));
+    return arith::AddFOp::create(
+        b, loc, arith::MaximumFOp::create(b, loc, zero, x),
+        arith::MinimumFOp::create(b, loc, zero, neg));
+  }
+  if (auto tr = dyn_cast<ThresholdedReluOp>(op)) {
+    Value alpha = cst(b, loc, t, tr.getAlpha().convertToDouble());
+    return select(b, loc, cmpf(b, loc, arith::CmpFPredicate::OGT, x, alpha), x,
+                  zero);
+  }
+  return {};
+}
+
+/// The scalar body of a binary op; null if unsupported.
+Value buildBinary(OpBuilder &b, Location loc, Operation *op, Value l, Value r) {
+  Type t = l.getType();
+  bool isFloat = isa<FloatType>(t);
+  if (isa<AndOp>(op)) {
+    return arith::AndIOp::create(b, loc, l, r);
+  }
+  if (isa<OrOp>(op)) {
+    return arith::OrIOp::create(b, loc, l, r);
+  }
+  if (isa<XorOp>(op)) {
+    return arith::XOrIOp::create(b, loc, l, r);
+  }
+  if (isa<EqualOp, LessOp, LessOrEqualOp, GreaterOp, GreaterOrEqualOp>(op)) {
+    if (isFloat) {
+      arith::CmpFPredicate p =
+          isa<EqualOp>(op)         ? arith::CmpFPredicate::OEQ
+          : isa<LessOp>(op)        ? arith::CmpFPredicate::OLT
+          : isa<LessOrEqualOp>(op) ? arith::CmpFPredicate::OLE
+          : isa<GreaterOp>(op)     ? arith::CmpFPredicate::OGT
+                                   : arith::CmpFPredicate::OGE;
+      return cmpf(b, loc, p, l, r);
+    }
+    arith::CmpIPredicate p = isa<EqualOp>(op)         ? arith::CmpIPredicate::eq
+                             : isa<LessOp>(op)        ? arith::CmpIPredicate::slt
+                             : isa<LessOrEqualOp>(op) ? arith::CmpIPredicate::sle
+                             : isa<GreaterOp>(op)     ? arith::CmpIPredicate::sgt
+                                                      : arith::CmpIPredicate::sge;
+    return arith::CmpIOp::create(b, loc, p, l, r);
+  }
+  if (isa<PReluOp>(op)) {
+    if (isFloat) {
+      Value zero = cst(b, loc, t, 0);
+      return select(b, loc, cmpf(b, loc, arith::CmpFPredicate::OLT, l, zero),
+                    arith::MulFOp::create(b, loc, l, r), l);
+    }
+    Value zero = cst(b, loc, t, 0);
+    return select(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, l, zero),
+        arith::MulIOp::create(b, loc, l, r), l);
+  }
+  if (isa<PowOp>(op)) {
+    if (isFloat) {
+      return math::PowFOp::create(b, loc, l, r);
+    }
+    // Integer pow through f64 (exact for the results that fit in 53 bits).
+    Type f64 = b.getF64Type();
+    Value lf = arith::SIToFPOp::create(b, loc, f64, l);
+    Value rf = arith::SIToFPOp::create(b, loc, f64, r);
+    return arith::FPToSIOp::create(b, loc, t,
+                                   math::PowFOp::create(b, loc, lf, rf));
+  }
+  return {};
+}
+
+/// Converts scalar `x` to `to` with ONNX Cast semantics.
+Value buildCast(OpBuilder &b, Location loc, Value x, Type to, bool uIn,
+                bool uOut) {
+  Type from = x.getType();
+  if (from == to) {
+    return x;
+  }
+  auto fromF = dyn_cast<FloatType>(from);
+  auto toF = dyn_cast<FloatType>(to);
+  if (to.isInteger(1)) {
+    return fromF ? cmpf(b, loc, arith::CmpFPredicate::UNE, x, cst(b, loc, from, 0))
+                 : arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, x,
+                                         cst(b, loc, from, 0))
+                       .getResult();
+  }
+  bool unsignedIn = uIn || from.isInteger(1);
+  if (fromF && toF) {
+    return fromF.getWidth() < toF.getWidth()
+               ? arith::ExtFOp::create(b, loc, to, x).getResult()
+               : arith::TruncFOp::create(b, loc, to, x).getResult();
+  }
+  if (toF) {
+    return unsignedIn ? arith::UIToFPOp::create(b, loc, to, x).getResult()
+                      : arith::SIToFPOp::create(b, loc, to, x).getResult();
+  }
+  if (fromF) {
+    return uOut ? arith::FPToUIOp::create(b, loc, to, x).getResult()
+                : arith::FPToSIOp::create(b, loc, to, x).getResult();
+  }
+  unsigned fw = from.getIntOrFloatBitWidth(), tw = to.getIntOrFloatBitWidth();
+  if (fw > tw) {
+    return arith::TruncIOp::create(b, loc, to, x);
+  }
+  return unsignedIn ? arith::ExtUIOp::create(b, loc, to, x).getResult()
+                    : arith::ExtSIOp::create(b, loc, to, x).getResult();
+}
+
+/// A parallel generic over the result shape reading every operand with its
+/// broadcast map.
+template <typename BodyFn>
+Value elementwise(OpBuilder &b, Location loc, RankedTensorType outType,
+                  ValueRange operands, BodyFn body) {
+  MLIRContext *ctx = b.getContext();
+  SmallVector<AffineMap> maps;
+  for (Value v : operands) {
+    maps.push_back(getBroadcastMap(
+        ctx, cast<RankedTensorType>(v.getType()).getShape(),
+        outType.getShape()));
+  }
+  maps.push_back(AffineMap::getMultiDimIdentityMap(outType.getRank(), ctx));
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{outType}, operands,
+             ValueRange{createEmpty(b, loc, outType)}, maps,
+             parallelIterators(outType.getRank()),
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               linalg::YieldOp::create(nb, l, body(nb, l, args));
+             })
+      .getResult(0);
+}
+
+template <typename OpTy>
+struct MathUnaryLowering : public OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  using OpAdaptor = typename OpConversionPattern<OpTy>::OpAdaptor;
+
+  LogicalResult
+  matchAndRewrite(OpTy op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto outType = cast<RankedTensorType>(op.getType());
+    Operation *etchOp = op.getOperation();
+    // Probe the element type support on a throwaway builder position.
+    bool ok = true;
+    Value result = elementwise(
+        rewriter, op.getLoc(), outType, ValueRange{adaptor.getInput()},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value v = buildUnary(b, l, etchOp, args[0]);
+          if (!v) {
+            ok = false;
+            return args[0];
+          }
+          return v;
+        });
+    if (!ok) {
+      rewriter.eraseOp(result.getDefiningOp());
+      return rewriter.notifyMatchFailure(op, "unsupported element type");
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+template <typename OpTy>
+struct MathBinaryLowering : public OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  using OpAdaptor = typename OpConversionPattern<OpTy>::OpAdaptor;
+
+  LogicalResult
+  matchAndRewrite(OpTy op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto outType = cast<RankedTensorType>(op.getType());
+    Operation *etchOp = op.getOperation();
+    bool ok = true;
+    Value result = elementwise(
+        rewriter, op.getLoc(), outType,
+        ValueRange{adaptor.getLhs(), adaptor.getRhs()},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value v = buildBinary(b, l, etchOp, args[0], args[1]);
+          if (!v) {
+            ok = false;
+            return args[2];
+          }
+          return v;
+        });
+    if (!ok) {
+      rewriter.eraseOp(result.getDefiningOp());
+      return rewriter.notifyMatchFailure(op, "unsupported element type");
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct WhereLowering : public OpConversionPattern<WhereOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(WhereOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(
+        op, elementwise(rewriter, op.getLoc(), op.getType(),
+                        adaptor.getOperands(),
+                        [](OpBuilder &b, Location l, ValueRange args) {
+                          return select(b, l, args[0], args[1], args[2]);
+                        }));
+    return success();
+  }
+};
+
+struct CastLowering : public OpConversionPattern<CastOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(CastOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Type to = op.getType().getElementType();
+    bool uIn = op.getUnsignedInput(), uOut = op.getUnsignedOutput();
+    rewriter.replaceOp(
+        op, elementwise(rewriter, op.getLoc(), op.getType(),
+                        ValueRange{adaptor.getInput()},
+                        [&](OpBuilder &b, Location l, ValueRange args) {
+                          return buildCast(b, l, args[0], to, uIn, uOut);
+                        }));
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::etch::populateEtchMathToLinalgPatterns(RewritePatternSet &patterns) {
+  MLIRContext *ctx = patterns.getContext();
+  patterns.add<MathUnaryLowering<SqrtOp>, MathUnaryLowering<ExpOp>,
+               MathUnaryLowering<LogOp>, MathUnaryLowering<ErfOp>,
+               MathUnaryLowering<SinOp>, MathUnaryLowering<CosOp>,
+               MathUnaryLowering<AbsOp>, MathUnaryLowering<NegOp>,
+               MathUnaryLowering<SignOp>, MathUnaryLowering<ReciprocalOp>,
+               MathUnaryLowering<FloorOp>, MathUnaryLowering<CeilOp>,
+               MathUnaryLowering<RoundOp>, MathUnaryLowering<NotOp>,
+               MathUnaryLowering<SoftplusOp>, MathUnaryLowering<SoftsignOp>,
+               MathUnaryLowering<EluOp>, MathUnaryLowering<SeluOp>,
+               MathUnaryLowering<CeluOp>,
+               MathUnaryLowering<ThresholdedReluOp>>(ctx);
+  patterns.add<MathBinaryLowering<PowOp>, MathBinaryLowering<PReluOp>,
+               MathBinaryLowering<AndOp>, MathBinaryLowering<OrOp>,
+               MathBinaryLowering<XorOp>, MathBinaryLowering<EqualOp>,
+               MathBinaryLowering<LessOp>, MathBinaryLowering<LessOrEqualOp>,
+               MathBinaryLowering<GreaterOp>,
+               MathBinaryLowering<GreaterOrEqualOp>>(ctx);
+  patterns.add<WhereLowering, CastLowering>(ctx);
+  populateEtchMathReductionToLinalgPatterns(patterns);
+}

@@ -1,0 +1,228 @@
+//===- ImportMath.cpp - elementwise math, logic, Where, Cast, ArgMax ------===//
+//
+// Mean and Sum are chains of etch.add (Mean then divides by the input
+// count); Pow casts an exponent of another type to the base type.
+//
+//===----------------------------------------------------------------------===//
+#include "ImportMath.h"
+
+using namespace mlir;
+using namespace mlir::etch;
+using namespace mlir::etch::importer;
+
+Value importer::createScalarConstant(GraphImporter &im, Type elementType,
+                                     double value) {
+  auto type = RankedTensorType::get({}, elementType);
+  Attribute attr;
+  if (auto ft = dyn_cast<FloatType>(elementType)) {
+    attr = DenseElementsAttr::get(type, FloatAttr::get(ft, value));
+  } else {
+    attr = DenseElementsAttr::get(
+        type, IntegerAttr::get(elementType, static_cast<int64_t>(value)));
+  }
+  return im.create<ConstantOp>(type, {},
+                               {im.namedAttr("value", attr)});
+}
+
+SmallVector<int64_t> importer::broadcastShape(ArrayRef<int64_t> a,
+                                              ArrayRef<int64_t> b) {
+  size_t rank = std::max(a.size(), b.size());
+  SmallVector<int64_t> out(rank);
+  for (size_t i = 0; i < rank; ++i) {
+    int64_t da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
+    int64_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
+    out[i] = da == 1 ? db : da;
+  }
+  return out;
+}
+
+template <typename OpTy>
+Value importer::createBinary(GraphImporter &im, Value lhs, Value rhs,
+                             Type resultElementType) {
+  auto l = cast<RankedTensorType>(lhs.getType());
+  auto r = cast<RankedTensorType>(rhs.getType());
+  Type elem = resultElementType ? resultElementType : l.getElementType();
+  return im.create<OpTy>(
+      RankedTensorType::get(broadcastShape(l.getShape(), r.getShape()), elem),
+      {lhs, rhs});
+}
+
+template Value importer::createBinary<AddOp>(GraphImporter &, Value, Value,
+                                             Type);
+template Value importer::createBinary<SubOp>(GraphImporter &, Value, Value,
+                                             Type);
+template Value importer::createBinary<MulOp>(GraphImporter &, Value, Value,
+                                             Type);
+template Value importer::createBinary<DivOp>(GraphImporter &, Value, Value,
+                                             Type);
+template Value importer::createBinary<EqualOp>(GraphImporter &, Value, Value,
+                                               Type);
+
+template <typename OpTy>
+static LogicalResult importMathUnary(GraphImporter &im,
+                                     const onnx::NodeProto &) {
+  FailureOr<Value> x = im.input(0);
+  if (failed(x)) {
+    return failure();
+  }
+  SmallVector<NamedAttribute> attrs;
+  OpBuilder &b = im.getBuilder();
+  auto f32 = [&](StringRef name, float dflt) {
+    attrs.push_back(
+        im.namedAttr(name, b.getF32FloatAttr(im.attrFloat(name, dflt))));
+  };
+  if constexpr (std::is_same_v<OpTy, EluOp> || std::is_same_v<OpTy, CeluOp> ||
+                std::is_same_v<OpTy, ThresholdedReluOp>) {
+    f32("alpha", 1.0f);
+  } else if constexpr (std::is_same_v<OpTy, SeluOp>) {
+    f32("alpha", 1.67326319217681884765625f);
+    f32("gamma", 1.05070102214813232421875f);
+  }
+  im.setOutput(0, im.create<OpTy>(x->getType(), *x, attrs));
+  return success();
+}
+
+/// Binary ops whose result element type comes from ONNX shape inference
+/// (the operands' type, or i1 for comparisons).
+template <typename OpTy>
+static LogicalResult importMathBinary(GraphImporter &im,
+                                      const onnx::NodeProto &) {
+  FailureOr<Value> lhs = im.input(0), rhs = im.input(1);
+  FailureOr<RankedTensorType> outType = im.outputType(0);
+  if (failed(lhs) || failed(rhs) || failed(outType)) {
+    return failure();
+  }
+  Value r = *rhs;
+  Type lElem = cast<RankedTensorType>(lhs->getType()).getElementType();
+  auto rType = cast<RankedTensorType>(r.getType());
+  if (std::is_same_v<OpTy, PowOp> && rType.getElementType() != lElem) {
+    r = im.create<CastOp>(RankedTensorType::get(rType.getShape(), lElem), r);
+  }
+  im.setOutput(0, im.create<OpTy>(*outType, {*lhs, r}));
+  return success();
+}
+
+static LogicalResult importWhere(GraphImporter &im, const onnx::NodeProto &) {
+  FailureOr<Value> c = im.input(0), x = im.input(1), y = im.input(2);
+  FailureOr<RankedTensorType> outType = im.outputType(0);
+  if (failed(c) || failed(x) || failed(y) || failed(outType)) {
+    return failure();
+  }
+  im.setOutput(0, im.create<WhereOp>(*outType, {*c, *x, *y}));
+  return success();
+}
+
+static LogicalResult importCast(GraphImporter &im, const onnx::NodeProto &) {
+  FailureOr<Value> x = im.input(0);
+  FailureOr<RankedTensorType> outType = im.outputType(0);
+  if (failed(x) || failed(outType)) {
+    return failure();
+  }
+  auto inType = cast<RankedTensorType>(x->getType());
+  if (inType == *outType) {
+    im.setOutput(0, *x);
+    return success();
+  }
+  im.setOutput(0, im.create<CastOp>(*outType, *x));
+  return success();
+}
+
+/// Sum and Mean: a chain of adds (Mean divides by the input count).
+static LogicalResult importSumMean(GraphImporter &im,
+                                   const onnx::NodeProto &node) {
+  if (node.input_size() < 1) {
+    return im.error() << "needs at least one input";
+  }
+  FailureOr<Value> acc = im.input(0);
+  if (failed(acc)) {
+    return failure();
+  }
+  for (int i = 1; i < node.input_size(); ++i) {
+    FailureOr<Value> rhs = im.input(i);
+    if (failed(rhs)) {
+      return failure();
+    }
+    acc = createBinary<AddOp>(im, *acc, *rhs);
+  }
+  if (node.op_type() == "Mean" && node.input_size() > 1) {
+    Type elem = cast<RankedTensorType>(acc->getType()).getElementType();
+    acc = createBinary<DivOp>(
+        im, *acc, createScalarConstant(im, elem, node.input_size()));
+  }
+  im.setOutput(0, *acc);
+  return success();
+}
+
+template <typename OpTy>
+static LogicalResult importArgReduce(GraphImporter &im,
+                                     const onnx::NodeProto &) {
+  FailureOr<Value> x = im.input(0);
+  if (failed(x)) {
+    return failure();
+  }
+  auto type = cast<RankedTensorType>(x->getType());
+  FailureOr<int64_t> axis =
+      normalizeAxis(im, im.attrInt("axis", 0), type.getRank(), "axis");
+  if (failed(axis)) {
+    return failure();
+  }
+  bool keepdims = im.attrInt("keepdims", 1) != 0;
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    if (d != *axis) {
+      shape.push_back(type.getDimSize(d));
+    } else if (keepdims) {
+      shape.push_back(1);
+    }
+  }
+  OpBuilder &b = im.getBuilder();
+  im.setOutput(
+      0, im.create<OpTy>(
+             RankedTensorType::get(shape, b.getI64Type()), *x,
+             {im.namedAttr("axis", b.getI64IntegerAttr(*axis)),
+              im.namedAttr("keepdims", b.getBoolAttr(keepdims)),
+              im.namedAttr("select_last_index",
+                           b.getBoolAttr(im.attrInt("select_last_index", 0) !=
+                                         0))}));
+  return success();
+}
+
+void importer::registerMathOps(OpTable &table) {
+  table["Sqrt"] = importMathUnary<SqrtOp>;
+  table["Exp"] = importMathUnary<ExpOp>;
+  table["Log"] = importMathUnary<LogOp>;
+  table["Erf"] = importMathUnary<ErfOp>;
+  table["Sin"] = importMathUnary<SinOp>;
+  table["Cos"] = importMathUnary<CosOp>;
+  table["Abs"] = importMathUnary<AbsOp>;
+  table["Neg"] = importMathUnary<NegOp>;
+  table["Sign"] = importMathUnary<SignOp>;
+  table["Reciprocal"] = importMathUnary<ReciprocalOp>;
+  table["Floor"] = importMathUnary<FloorOp>;
+  table["Ceil"] = importMathUnary<CeilOp>;
+  table["Round"] = importMathUnary<RoundOp>;
+  table["Not"] = importMathUnary<NotOp>;
+  table["Softplus"] = importMathUnary<SoftplusOp>;
+  table["Softsign"] = importMathUnary<SoftsignOp>;
+  table["Elu"] = importMathUnary<EluOp>;
+  table["Selu"] = importMathUnary<SeluOp>;
+  table["Celu"] = importMathUnary<CeluOp>;
+  table["ThresholdedRelu"] = importMathUnary<ThresholdedReluOp>;
+  table["Pow"] = importMathBinary<PowOp>;
+  table["PRelu"] = importMathBinary<PReluOp>;
+  table["And"] = importMathBinary<AndOp>;
+  table["Or"] = importMathBinary<OrOp>;
+  table["Xor"] = importMathBinary<XorOp>;
+  table["Equal"] = importMathBinary<EqualOp>;
+  table["Less"] = importMathBinary<LessOp>;
+  table["LessOrEqual"] = importMathBinary<LessOrEqualOp>;
+  table["Greater"] = importMathBinary<GreaterOp>;
+  table["GreaterOrEqual"] = importMathBinary<GreaterOrEqualOp>;
+  table["Where"] = importWhere;
+  table["Cast"] = importCast;
+  table["Sum"] = importSumMean;
+  table["Mean"] = importSumMean;
+  table["ArgMax"] = importArgReduce<ArgMaxOp>;
+  table["ArgMin"] = importArgReduce<ArgMinOp>;
+  registerMathReduceOps(table);
+}

@@ -1,0 +1,48 @@
+// RUN: etch-opt --split-input-file --verify-diagnostics %s
+// One case per verifier rule of the math ops.
+
+func.func @compare_result(%a: tensor<3xf32>) -> tensor<3xf32> {
+  // expected-error @+1 {{result must be an i1 tensor}}
+  %0 = etch.equal %a, %a : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+func.func @logic_type(%a: tensor<3xi32>) -> tensor<3xi32> {
+  // expected-error @+1 {{operands and result must be i1 tensors}}
+  %0 = etch.and %a, %a : (tensor<3xi32>, tensor<3xi32>) -> tensor<3xi32>
+  return %0 : tensor<3xi32>
+}
+
+// -----
+
+func.func @where_bcast(%c: tensor<3xi1>, %x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{is not broadcastable}}
+  %0 = etch.where %c, %x, %x : (tensor<3xi1>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @cast_shape(%x: tensor<4xf32>) -> tensor<3xi32> {
+  // expected-error @+1 {{differs from the input shape}}
+  %0 = etch.cast %x : (tensor<4xf32>) -> tensor<3xi32>
+  return %0 : tensor<3xi32>
+}
+
+// -----
+
+func.func @argmax_type(%x: tensor<4x5xf32>) -> tensor<4x1xi32> {
+  // expected-error @+1 {{result must be an i64 tensor}}
+  %0 = etch.arg_max %x {axis = 1 : i64} : (tensor<4x5xf32>) -> tensor<4x1xi32>
+  return %0 : tensor<4x1xi32>
+}
+
+// -----
+
+func.func @reduce_min_shape(%x: tensor<4x5xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{result shape [4], expected [4x1]}}
+  %0 = etch.reduce_min %x {axes = array<i64: 1>} : (tensor<4x5xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}

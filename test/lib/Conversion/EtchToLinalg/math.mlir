@@ -1,0 +1,75 @@
+// RUN: etch-opt --split-input-file --pass-pipeline='builtin.module(func.func(etch-convert-etch-to-linalg))' --mlir-print-local-scope %s | FileCheck %s
+
+// CHECK-LABEL: func.func @unary_math
+// CHECK: linalg.generic
+// CHECK:   math.erf
+// CHECK: linalg.generic
+// CHECK:   math.roundeven
+// CHECK: linalg.generic
+// CHECK:   math.exp
+// CHECK:   arith.select
+func.func @unary_math(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = etch.erf %x : tensor<4xf32>
+  %1 = etch.round %0 : tensor<4xf32>
+  %2 = etch.elu %1 {alpha = 0.5 : f32} : tensor<4xf32>
+  return %2 : tensor<4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @int_unary
+// CHECK: math.absi
+// CHECK: arith.subi
+func.func @int_unary(%x: tensor<4xi32>) -> tensor<4xi32> {
+  %0 = etch.abs %x : tensor<4xi32>
+  %1 = etch.neg %0 : tensor<4xi32>
+  return %1 : tensor<4xi32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @compare_where
+// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>]
+// CHECK:   arith.cmpi slt
+// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> ()>, affine_map<(d0, d1) -> (d0, d1)>]
+// CHECK:   arith.select
+func.func @compare_where(%a: tensor<2x3xi64>, %b: tensor<3xi64>, %x: tensor<2x3xf32>, %y: tensor<f32>) -> tensor<2x3xf32> {
+  %0 = etch.less %a, %b : (tensor<2x3xi64>, tensor<3xi64>) -> tensor<2x3xi1>
+  %1 = etch.where %0, %x, %y : (tensor<2x3xi1>, tensor<2x3xf32>, tensor<f32>) -> tensor<2x3xf32>
+  return %1 : tensor<2x3xf32>
+}
+
+// -----
+
+// Cast: f32 -> i32 truncates (fptosi), i1 -> f32 is 0/1 (uitofp).
+// CHECK-LABEL: func.func @casts
+// CHECK: arith.fptosi
+// CHECK: arith.uitofp
+func.func @casts(%x: tensor<4xf32>, %c: tensor<4xi1>) -> (tensor<4xi32>, tensor<4xf32>) {
+  %0 = etch.cast %x : (tensor<4xf32>) -> tensor<4xi32>
+  %1 = etch.cast %c : (tensor<4xi1>) -> tensor<4xf32>
+  return %0, %1 : tensor<4xi32>, tensor<4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @argmax_last
+// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]}
+// CHECK:   arith.cmpf oge
+// CHECK:   linalg.index 1
+// CHECK: tensor.expand_shape
+func.func @argmax_last(%x: tensor<3x4xf32>) -> tensor<3x1xi64> {
+  %0 = etch.arg_max %x {axis = 1 : i64, select_last_index = true} : (tensor<3x4xf32>) -> tensor<3x1xi64>
+  return %0 : tensor<3x1xi64>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @reduce_prod
+// CHECK: arith.constant 1.000000e+00
+// CHECK: linalg.generic {{.*}} iterator_types = ["reduction", "parallel"]
+// CHECK:   arith.mulf
+func.func @reduce_prod(%x: tensor<3x4xf32>) -> tensor<4xf32> {
+  %0 = etch.reduce_prod %x {axes = array<i64: 0>, keepdims = false} : (tensor<3x4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
