@@ -19,6 +19,8 @@ const OpTable &importer::getOpTable() {
     registerElementwiseOps(t);
     registerShapeOps(t);
     registerMathOps(t);
+    registerTensorOps(t);
+    registerTensorFoldOps(t); // keep last: fills only missing entries
     return t;
   }();
   return table;

@@ -35,6 +35,15 @@ void registerConvPoolOps(OpTable &table);
 void registerElementwiseOps(OpTable &table);
 void registerShapeOps(OpTable &table);
 void registerMathOps(OpTable &table); // ImportMath*.cpp
+/// Fallbacks for ops only supported when folded; registered last, adds only
+/// missing entries.
+void registerTensorFoldOps(OpTable &table);
+void registerTensorOps(OpTable &table);
+
+/// Evaluates `node` at import when its inputs are small constants (or, for
+/// Shape/Size, statically shaped) and records its outputs as constants.
+/// Returns whether it folded. (ImportTensorFold.cpp)
+FailureOr<bool> tryFoldNode(GraphImporter &im, const onnx::NodeProto &node);
 
 /// The full dispatch table (built once).
 const OpTable &getOpTable();

@@ -138,7 +138,28 @@ static FailureOr<PoolParts> readPool(GraphImporter &im) {
   if (failed(win) || failed(outType)) {
     return failure();
   }
-  return PoolParts{*x, std::move(*win), *outType, ceilMode};
+  RankedTensorType type = *outType;
+  if (ceilMode) {
+    // ONNX 1.12 shape inference keeps a last window that starts inside the
+    // end padding; ONNX Runtime (and the spec's reference) drops it.
+    SmallVector<int64_t> shape(type.getShape());
+    size_t spatial = xType.getRank() - 2;
+    for (size_t i = 0; i < spatial && shape.size() == xType.getRank(); ++i) {
+      int64_t in = xType.getDimSize(2 + i), pb = win->pads[i];
+      int64_t window = (win->kernel[i] - 1) * win->dilations[i] + 1;
+      int64_t numer = in + pb + win->pads[spatial + i] - window;
+      if (numer < 0) {
+        continue;
+      }
+      int64_t out = llvm::divideCeil(numer, win->strides[i]) + 1;
+      if ((out - 1) * win->strides[i] >= in + pb) {
+        --out;
+      }
+      shape[2 + i] = out;
+    }
+    type = RankedTensorType::get(shape, type.getElementType());
+  }
+  return PoolParts{*x, std::move(*win), type, ceilMode};
 }
 
 static LogicalResult importMaxPool(GraphImporter &im,

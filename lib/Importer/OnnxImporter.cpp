@@ -297,6 +297,13 @@ mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
                              "graph input";
       }
     }
+    FailureOr<bool> folded = tryFoldNode(im, node);
+    if (failed(folded)) {
+      return failure();
+    }
+    if (*folded) {
+      continue;
+    }
     if (failed(table.lookup(node.op_type())(im, node))) {
       return failure();
     }

@@ -317,6 +317,8 @@ def single_op_models() -> List[Case]:
         conv_models, gemm_models, matmul_models, binary_models, activation_models, pool_models,
         reduce_models, shape_models, constant_models, norm_softmax_pad_models,
     ]
+    from .tensor_models import tensor_models
+    gens.append(tensor_models)
     from .math_models import math_models
     gens.append(math_models)
     cases = [c for g in gens for c in g()]

@@ -300,5 +300,6 @@ def Etch_PadOp : Etch_Op<"pad", [Pure]> {
 }
 
 include "dialects/Etch/IR/EtchMathOps.td"
+include "dialects/Etch/IR/EtchTensorOps.td"
 
 #endif // ETCH_OPS_TD

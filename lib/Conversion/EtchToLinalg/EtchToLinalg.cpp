@@ -25,6 +25,7 @@ void mlir::etch::populateEtchToLinalgPatterns(RewritePatternSet &patterns) {
   populateEtchPoolingToLinalgPatterns(patterns);
   populateEtchReductionToLinalgPatterns(patterns);
   populateEtchShapeToLinalgPatterns(patterns);
+  populateEtchTensorToLinalgPatterns(patterns);
   populateEtchMathToLinalgPatterns(patterns);
 }
 

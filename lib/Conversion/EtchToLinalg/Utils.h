@@ -61,6 +61,8 @@ void populateEtchElementwiseToLinalgPatterns(RewritePatternSet &patterns);
 void populateEtchPoolingToLinalgPatterns(RewritePatternSet &patterns);
 void populateEtchReductionToLinalgPatterns(RewritePatternSet &patterns);
 void populateEtchShapeToLinalgPatterns(RewritePatternSet &patterns);
+/// TensorPatterns.cpp: Slice, Gather.
+void populateEtchTensorToLinalgPatterns(RewritePatternSet &patterns);
 /// Math*Patterns.cpp: elementwise math/logic/Where/Cast; the second is
 /// called by the first (ReduceMin/Prod, ArgMax/ArgMin).
 void populateEtchMathToLinalgPatterns(RewritePatternSet &patterns);
