@@ -184,9 +184,11 @@ LogicalResult importHardmax(GraphImporter &im, const onnx::NodeProto &) {
   });
 }
 
-/// (x - mean) / sqrt(var + eps) over `axes` (keepdims).
+/// (x - mean) / sqrt(var + eps) over `axes` (keepdims); `meanOut` and
+/// `stdOut` receive mean and sqrt(var + eps) when given.
 Value normalize(GraphImporter &im, Value x, ArrayRef<int64_t> axes,
-                float epsilon) {
+                float epsilon, Value *meanOut = nullptr,
+                Value *stdOut = nullptr) {
   Type elem = cast<RankedTensorType>(x.getType()).getElementType();
   Value mean = createReduce<ReduceMeanOp>(im, x, axes, true);
   Value d = createBinary<SubOp>(im, x, mean);
@@ -194,13 +196,18 @@ Value normalize(GraphImporter &im, Value x, ArrayRef<int64_t> axes,
       createReduce<ReduceMeanOp>(im, createBinary<MulOp>(im, d, d), axes, true);
   Value std = unary<SqrtOp>(
       im, createBinary<AddOp>(im, var, createScalarConstant(im, elem, epsilon)));
+  if (meanOut) {
+    *meanOut = mean;
+  }
+  if (stdOut) {
+    *stdOut = std;
+  }
   return createBinary<DivOp>(im, d, std);
 }
 
 LogicalResult importLayerNorm(GraphImporter &im, const onnx::NodeProto &) {
   FailureOr<Value> x = im.input(0), scale = im.input(1);
-  if (failed(x) || failed(scale) ||
-      failed(im.rejectOutputsFrom(1, "Mean and InvStdDev outputs"))) {
+  if (failed(x) || failed(scale)) {
     return failure();
   }
   int64_t rank = cast<RankedTensorType>(x->getType()).getRank();
@@ -210,7 +217,17 @@ LogicalResult importLayerNorm(GraphImporter &im, const onnx::NodeProto &) {
     return failure();
   }
   SmallVector<int64_t> axes = llvm::to_vector(llvm::seq<int64_t>(*axis, rank));
-  Value y = normalize(im, *x, axes, im.attrFloat("epsilon", 1e-5f));
+  Value mean, std;
+  Value y =
+      normalize(im, *x, axes, im.attrFloat("epsilon", 1e-5f), &mean, &std);
+  // The optional Mean and InvStdDev outputs (keepdims shapes).
+  const onnx::NodeProto &node = im.getNode();
+  if (node.output_size() > 1 && !node.output(1).empty()) {
+    im.setOutput(1, mean);
+  }
+  if (node.output_size() > 2 && !node.output(2).empty()) {
+    im.setOutput(2, unary<ReciprocalOp>(im, std));
+  }
   y = createBinary<MulOp>(im, y, *scale);
   if (im.hasInput(2)) {
     FailureOr<Value> bias = im.input(2);

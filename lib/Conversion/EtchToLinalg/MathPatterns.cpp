@@ -216,6 +216,30 @@ Value buildCast(OpBuilder &b, Location loc, Value x, Type to, bool uIn,
                        .getResult();
   }
   bool unsignedIn = uIn || from.isInteger(1);
+  if (fromF && toF && to.isBF16() && !from.isBF16()) {
+    // f32 -> bf16 by rounding the bits to nearest even: a plain truncf
+    // becomes a compiler-rt call (__truncsfbf2) on most targets.
+    Type f32 = b.getF32Type();
+    Value f = x;
+    if (fromF.getWidth() > 32) {
+      f = arith::TruncFOp::create(b, loc, f32, x);
+    } else if (fromF.getWidth() < 32) {
+      f = arith::ExtFOp::create(b, loc, f32, x);
+    }
+    Type i32 = b.getI32Type();
+    Value bits = arith::BitcastOp::create(b, loc, i32, f);
+    Value lsb = arith::AndIOp::create(
+        b, loc, arith::ShRUIOp::create(b, loc, bits, cst(b, loc, i32, 16)),
+        cst(b, loc, i32, 1));
+    Value bias = arith::AddIOp::create(b, loc, lsb, cst(b, loc, i32, 0x7fff));
+    Value rounded = arith::ShRUIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, bits, bias), cst(b, loc, i32, 16));
+    // NaN stays a quiet NaN instead of rounding into infinity.
+    Value isNan = cmpf(b, loc, arith::CmpFPredicate::UNO, f, f);
+    rounded = select(b, loc, isNan, cst(b, loc, i32, 0x7fc0), rounded);
+    Value half = arith::TruncIOp::create(b, loc, b.getI16Type(), rounded);
+    return arith::BitcastOp::create(b, loc, to, half);
+  }
   if (fromF && toF) {
     return fromF.getWidth() < toF.getWidth()
                ? arith::ExtFOp::create(b, loc, to, x).getResult()
