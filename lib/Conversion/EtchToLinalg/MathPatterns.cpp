@@ -190,10 +190,11 @@ Value buildBinary(OpBuilder &b, Location loc, Operation *op, Value l, Value r) {
     if (isFloat) {
       return math::PowFOp::create(b, loc, l, r);
     }
-    // Integer pow through f64 (exact for the results that fit in 53 bits).
-    Type f64 = b.getF64Type();
-    Value lf = arith::SIToFPOp::create(b, loc, f64, l);
-    Value rf = arith::SIToFPOp::create(b, loc, f64, r);
+    // Integer pow through f32, which the backend approximates without libm
+    // (exact while the result fits in 24 bits).
+    Type f32 = b.getF32Type();
+    Value lf = arith::SIToFPOp::create(b, loc, f32, l);
+    Value rf = arith::SIToFPOp::create(b, loc, f32, r);
     return arith::FPToSIOp::create(b, loc, t,
                                    math::PowFOp::create(b, loc, lf, rf));
   }
