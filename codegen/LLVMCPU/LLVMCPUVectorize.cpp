@@ -87,6 +87,17 @@ struct LLVMCPUVectorizePass
           !hasStaticShapes(op) || !linalg::hasVectorizationImpl(op)) {
         return;
       }
+      // Bool tensors are one byte per element in memory (the C ABI's
+      // ETCH_BOOL), but LLVM packs vector<Nxi1> loads and stores into bits:
+      // ops touching i1 tensors stay scalar loops.
+      auto isBoolTensor = [](Type t) {
+        auto shaped = dyn_cast<ShapedType>(t);
+        return shaped && shaped.getElementType().isInteger(1);
+      };
+      if (llvm::any_of(op->getOperandTypes(), isBoolTensor) ||
+          llvm::any_of(op->getResultTypes(), isBoolTensor)) {
+        return;
+      }
       int64_t elements = 1;
       for (int64_t r : linalgOp.getStaticLoopRanges()) {
         elements *= r;

@@ -27,7 +27,10 @@ void mlir::etch::llvmcpu::runLLVMCPUPostBufferizationCleanups(
   MLIRContext *ctx = func.getContext();
   IRRewriter rewriter(ctx);
   linalg::hoistRedundantVectorTransfers(func);
-  linalg::hoistRedundantVectorBroadcasts(rewriter, func);
+  // No linalg::hoistRedundantVectorBroadcasts here: on reductions whose
+  // accumulator is a loop-carried vector (M=1 GEMM, reduce-over-all-axes) it
+  // rewired the FMA to the loop's initial value instead of the iter_arg,
+  // giving wrong results (test/e2e gemm_fc, reduce*_all).
   vector::transferOpflowOpt(rewriter, func);
   RewritePatternSet patterns(ctx);
   populateLLVMCPUVectorLoweringPatterns(patterns);

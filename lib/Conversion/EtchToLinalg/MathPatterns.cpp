@@ -188,7 +188,30 @@ Value buildBinary(OpBuilder &b, Location loc, Operation *op, Value l, Value r) {
   }
   if (isa<PowOp>(op)) {
     if (isFloat) {
-      return math::PowFOp::create(b, loc, l, r);
+      // pow(|x|, y) with C's sign rules: the backend expands math.powf as
+      // exp(y * log(x)), which is NaN for every negative base, while ONNX
+      // (std::pow) gives (-2)^2 = 4 and (-2)^3 = -8 (exporters decompose
+      // LayerNorm into Pow(x - mean, 2)).
+      Value zero = cst(b, loc, t, 0);
+      Value one = cst(b, loc, t, 1);
+      Value half = cst(b, loc, t, 0.5);
+      Value mag = math::PowFOp::create(b, loc, math::AbsFOp::create(b, loc, l), r);
+      Value isInt = cmpf(b, loc, arith::CmpFPredicate::OEQ,
+                         math::FloorOp::create(b, loc, r), r);
+      Value halfR = arith::MulFOp::create(b, loc, r, half);
+      Value isEven = cmpf(b, loc, arith::CmpFPredicate::OEQ,
+                          math::FloorOp::create(b, loc, halfR), halfR);
+      Value nan = arith::ConstantOp::create(
+          b, loc, b.getFloatAttr(t, APFloat::getNaN(cast<FloatType>(t).getFloatSemantics())));
+      Value negResult =
+          select(b, loc, isInt,
+                 select(b, loc, isEven, mag, arith::NegFOp::create(b, loc, mag)),
+                 nan);
+      Value isNeg = cmpf(b, loc, arith::CmpFPredicate::OLT, l, zero);
+      Value result = select(b, loc, isNeg, negResult, mag);
+      // pow(x, 0) is 1 for every x, NaN included.
+      return select(b, loc, cmpf(b, loc, arith::CmpFPredicate::OEQ, r, zero),
+                    one, result);
     }
     // Integer pow through f32, which the backend approximates without libm
     // (exact while the result fits in 24 bits).
