@@ -19,5 +19,7 @@ echo "== e2e: pytest -n auto test/e2e"
 if [[ -f "$ROOT/tools/etch-compile/CMakeLists.txt" ]]; then
   export ETCH_REQUIRE_COMPILER=1
 fi
+# setup.sh installs the cross toolchains and qemu: embedded e2e must not skip.
+export ETCH_REQUIRE_EMBEDDED=1
 export ETCH_BUILD_DIR="$BUILD"
 "$ROOT/.venv/bin/python" -m pytest -n auto test/e2e "$@"
