@@ -99,9 +99,14 @@ TEST(ScheduleHeuristics, ConvVectorizesOutputWidth) {
   ScheduleSizes s =
       computeDefaultSchedule(convNest(64, 56, 56, 64), makeTarget(16, 32));
   EXPECT_EQ(s.workgroup, (SmallVector<int64_t>{0, 0, 1, 0, 0, 0, 0}));
-  EXPECT_EQ(s.registerTiles, (SmallVector<int64_t>{0, 8, 0, 32, 0, 0, 0}));
+  // 56 is not a multiple of 16 lanes: 14-wide columns, twice the rows.
+  EXPECT_EQ(s.registerTiles, (SmallVector<int64_t>{0, 16, 0, 14, 0, 0, 0}));
   EXPECT_EQ(s.reduction, (SmallVector<int64_t>{0, 0, 0, 0, 8, 1, 1}));
   EXPECT_EQ(s.parallel, (SmallVector<int64_t>{0, 1, 2, 3}));
+
+  // A multiple of the vector width keeps two full vectors per row.
+  s = computeDefaultSchedule(convNest(64, 64, 64, 64), makeTarget(16, 32));
+  EXPECT_EQ(s.registerTiles, (SmallVector<int64_t>{0, 8, 0, 32, 0, 0, 0}));
 
   // 7-wide output: narrower than a vector, so twice the rows.
   s = computeDefaultSchedule(convNest(512, 7, 7, 512), makeTarget(16, 32));
