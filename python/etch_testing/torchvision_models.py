@@ -1,5 +1,6 @@
-"""MobileNetV2 and ResNet-18 from torchvision, random seeded weights, eval mode,
-batch 1, 3x224x224, exported to ONNX at opset 13 and 17.
+"""MobileNetV2 and ResNet-18 from torchvision (batch 1, 3x224x224) and a 2-layer
+torch.nn.TransformerEncoder (d_model 128, 4 heads, sequence 32), random seeded
+weights, eval mode, exported to ONNX at opset 13 and 17.
 
 Needs torch/torchvision (Debian's python3-torch/python3-torchvision, visible in
 the --system-site-packages venv). Exports are cached: ``export(...)`` writes the
@@ -15,7 +16,7 @@ from typing import List, Tuple
 
 from .onnx_build import seed_for
 
-ARCHS = ("mobilenet_v2", "resnet18")
+ARCHS = ("mobilenet_v2", "resnet18", "transformer_encoder")
 OPSETS = (13, 17)
 INPUT_SHAPE = (1, 3, 224, 224)
 
@@ -35,7 +36,14 @@ def export(arch: str, opset: int, path: Path) -> Path:
 
     name = f"{arch}_op{opset}"
     torch.manual_seed(seed_for(name))
-    model = getattr(torchvision.models, arch)(weights=None).eval()
+    if arch == "transformer_encoder":
+        layer = torch.nn.TransformerEncoderLayer(d_model=128, nhead=4, dim_feedforward=256,
+                                                 batch_first=True)
+        model = torch.nn.TransformerEncoder(layer, num_layers=2).eval()
+        example, names = torch.randn(1, 32, 128), (["x"], ["y"])
+    else:
+        model = getattr(torchvision.models, arch)(weights=None).eval()
+        example, names = torch.randn(*INPUT_SHAPE), (["input"], ["logits"])
     # Fresh BatchNorm layers are identities; randomize them so the (exporter-
     # folded) conv weights are not just the init distribution.
     with torch.no_grad():
@@ -50,8 +58,8 @@ def export(arch: str, opset: int, path: Path) -> Path:
     os.close(fd)
     os.chmod(tmp, 0o644)
     try:
-        torch.onnx.export(model, torch.randn(*INPUT_SHAPE), tmp, opset_version=opset,
-                          input_names=["input"], output_names=["logits"], do_constant_folding=True)
+        torch.onnx.export(model, example, tmp, opset_version=opset, input_names=names[0],
+                          output_names=names[1], do_constant_folding=True)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
