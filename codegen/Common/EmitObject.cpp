@@ -351,7 +351,8 @@ createEtchTargetMachine(const TargetSpec &spec, unsigned optLevel,
 LogicalResult emitModelObject(ModuleOp module, const ModelSignature &sig,
                               llvm::TargetMachine &tm, unsigned optLevel,
                               llvm::SmallVectorImpl<char> &object,
-                              llvm::StringRef entryName) {
+                              llvm::StringRef entryName,
+                              llvm::StringRef weightsSection) {
   // etch.* argument attributes (names, markers) have no LLVM meaning.
   module.walk([](FunctionOpInterface fn) {
     for (unsigned i = 0, e = fn.getNumArguments(); i < e; ++i) {
@@ -390,9 +391,15 @@ LogicalResult emitModelObject(ModuleOp module, const ModelSignature &sig,
       fn.setLinkage(llvm::GlobalValue::InternalLinkage);
     }
   }
+  // Every global here is a model constant (intermediates live in the arena):
+  // with --weights-section a linker script can place them all, e.g. in
+  // flash. The ABI tables added below stay in .rodata.
   for (llvm::GlobalVariable &global : llvmModule->globals()) {
     if (!global.isDeclaration()) {
       global.setLinkage(llvm::GlobalValue::PrivateLinkage);
+      if (!weightsSection.empty() && global.isConstant()) {
+        global.setSection(weightsSection);
+      }
     }
   }
   entry->setName(sig.name + "_main");

@@ -129,6 +129,12 @@ int runEtchCompileMain(int argc, char **argv) {
       llvm::cl::desc("Where to write the C header (default: the object's "
                      "path with .h)"));
 
+  static llvm::cl::opt<std::string> weightsSection(
+      "weights-section", llvm::cl::cat(category), llvm::cl::value_desc("name"),
+      llvm::cl::desc("Put the weights in this object-file section (e.g. one "
+                     "a firmware linker script places in flash); default: "
+                     ".rodata"));
+
   llvm::cl::HideUnrelatedOptions(category);
   llvm::cl::SetVersionPrinter([](llvm::raw_ostream &os) {
     os << "etch-compile " ETCH_VERSION_STRING " (LLVM " LLVM_VERSION_STRING
@@ -147,6 +153,7 @@ int runEtchCompileMain(int argc, char **argv) {
   options.target.features = features;
   options.inputShapes.assign(inputShapes.begin(), inputShapes.end());
   options.compileTo = compileTo;
+  options.weightsSection = weightsSection;
   if (optLevel > 3) {
     llvm::errs() << "etch-compile: error: -O" << optLevel
                  << ": the optimization level must be 0 to 3\n";

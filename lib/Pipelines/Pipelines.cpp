@@ -291,7 +291,8 @@ LogicalResult compile(MLIRContext &ctx, const CompileOptions &options) {
   }
   llvm::SmallVector<char> object;
   if (failed(emitModelObject(module, *signature, *tm, options.optLevel,
-                             object))) {
+                             object, /*entry=*/"main",
+                             options.weightsSection))) {
     return failure();
   }
 

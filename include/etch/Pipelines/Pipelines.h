@@ -61,6 +61,8 @@ struct CompileOptions {
   Phase compileTo = Phase::Obj;
   /// LLVM optimization level (0-3).
   unsigned optLevel = 3;
+  /// Object-file section for the weights (empty: the default, .rodata).
+  std::string weightsSection;
 };
 
 /// Runs the phases up to `options.compileTo` on the module in `module`,

@@ -82,7 +82,8 @@ createEtchTargetMachine(const TargetSpec &spec, unsigned optLevel,
 LogicalResult emitModelObject(ModuleOp module, const ModelSignature &signature,
                               llvm::TargetMachine &tm, unsigned optLevel,
                               llvm::SmallVectorImpl<char> &object,
-                              llvm::StringRef entry = "main");
+                              llvm::StringRef entry = "main",
+                              llvm::StringRef weightsSection = "");
 
 } // namespace mlir::etch
 
