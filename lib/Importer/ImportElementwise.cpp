@@ -1,5 +1,6 @@
 //===- ImportElementwise.cpp - Gemm, MatMul, elementwise ops, Softmax -----===//
 #include "GraphImporter.h"
+#include "ImportMath.h"
 
 #include <cmath>
 #include <limits>
@@ -7,20 +8,6 @@
 using namespace mlir;
 using namespace mlir::etch;
 using namespace mlir::etch::importer;
-
-/// NumPy broadcast of two static shapes (callers have ONNX-valid inputs; a
-/// mismatch is reported by the op verifier).
-static SmallVector<int64_t> broadcast(ArrayRef<int64_t> a,
-                                      ArrayRef<int64_t> b) {
-  size_t rank = std::max(a.size(), b.size());
-  SmallVector<int64_t> out(rank);
-  for (size_t i = 0; i < rank; ++i) {
-    int64_t da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
-    int64_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
-    out[i] = da == 1 ? db : da;
-  }
-  return out;
-}
 
 /// Add/Sub/Mul/Div, and Max/Min with any number of inputs: a left-to-right
 /// chain of binary ops (one input: the input itself).
@@ -44,7 +31,7 @@ static LogicalResult importBinaryChain(GraphImporter &im,
     if (i + 1 < node.input_size()) {
       auto l = cast<RankedTensorType>(acc->getType());
       auto r = cast<RankedTensorType>(rhs->getType());
-      type = RankedTensorType::get(broadcast(l.getShape(), r.getShape()),
+      type = RankedTensorType::get(broadcastShape(l.getShape(), r.getShape()),
                                    l.getElementType());
     }
     acc = im.create<OpTy>(type, {*acc, *rhs});

@@ -24,16 +24,36 @@ Value importer::createScalarConstant(GraphImporter &im, Type elementType,
                                {im.namedAttr("value", attr)});
 }
 
-SmallVector<int64_t> importer::broadcastShape(ArrayRef<int64_t> a,
-                                              ArrayRef<int64_t> b) {
+/// Right-aligned NumPy broadcast; `compatible` is cleared on a mismatch.
+static SmallVector<int64_t> broadcastImpl(ArrayRef<int64_t> a,
+                                          ArrayRef<int64_t> b,
+                                          bool &compatible) {
   size_t rank = std::max(a.size(), b.size());
   SmallVector<int64_t> out(rank);
+  compatible = true;
   for (size_t i = 0; i < rank; ++i) {
     int64_t da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
     int64_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
+    compatible &= da == db || da == 1 || db == 1;
     out[i] = da == 1 ? db : da;
   }
   return out;
+}
+
+std::optional<SmallVector<int64_t>>
+importer::tryBroadcastShape(ArrayRef<int64_t> a, ArrayRef<int64_t> b) {
+  bool compatible;
+  SmallVector<int64_t> out = broadcastImpl(a, b, compatible);
+  if (!compatible) {
+    return std::nullopt;
+  }
+  return out;
+}
+
+SmallVector<int64_t> importer::broadcastShape(ArrayRef<int64_t> a,
+                                              ArrayRef<int64_t> b) {
+  bool compatible;
+  return broadcastImpl(a, b, compatible);
 }
 
 template <typename OpTy>

@@ -4,12 +4,20 @@
 
 #include "GraphImporter.h"
 
+#include <optional>
+
 namespace mlir::etch::importer {
 
 /// A rank-0 etch.constant of `elementType` holding `value`.
 Value createScalarConstant(GraphImporter &im, Type elementType, double value);
 
-/// NumPy broadcast of two valid static shapes.
+/// NumPy broadcast of two static shapes; nullopt if they are incompatible.
+std::optional<SmallVector<int64_t>> tryBroadcastShape(ArrayRef<int64_t> a,
+                                                      ArrayRef<int64_t> b);
+
+/// NumPy broadcast of two static shapes that ONNX already validated (a
+/// mismatch is left for the op verifier to report: the first shape's dim
+/// wins).
 SmallVector<int64_t> broadcastShape(ArrayRef<int64_t> a, ArrayRef<int64_t> b);
 
 /// A broadcasting binary etch op (Add/Sub/Mul/Div) with the result type

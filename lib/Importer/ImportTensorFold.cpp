@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "GraphImporter.h"
+#include "ImportMath.h"
 
 #include "llvm/ADT/STLExtras.h"
 
@@ -226,22 +227,6 @@ static std::optional<int64_t> normAxis(int64_t a, int64_t rank) {
   return a < 0 ? a + rank : a;
 }
 
-/// NumPy broadcast of two shapes; nullopt if incompatible.
-static std::optional<SmallVector<int64_t>>
-broadcastShapes(ArrayRef<int64_t> a, ArrayRef<int64_t> b) {
-  size_t rank = std::max(a.size(), b.size());
-  SmallVector<int64_t> out(rank);
-  for (size_t i = 0; i < rank; ++i) {
-    int64_t da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
-    int64_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
-    if (da != db && da != 1 && db != 1) {
-      return std::nullopt;
-    }
-    out[i] = da == 1 ? db : da;
-  }
-  return out;
-}
-
 /// Flat index into `shape` (right-aligned, broadcast) for output `idx`.
 static int64_t broadcastIndex(ArrayRef<int64_t> shape,
                               ArrayRef<int64_t> idx) {
@@ -267,7 +252,7 @@ static std::optional<HostTensor>
 evalElementwise(StringRef op, ArrayRef<HostTensor> in) {
   SmallVector<int64_t> shape = in[0].shape;
   for (const HostTensor &t : in.drop_front()) {
-    auto s = broadcastShapes(shape, t.shape);
+    auto s = tryBroadcastShape(shape, t.shape);
     if (!s) {
       return std::nullopt;
     }
@@ -481,7 +466,7 @@ evalSlice(const HostTensor &x, ArrayRef<int64_t> starts, ArrayRef<int64_t> ends,
 /// Reshape/Expand/Squeeze/Unsqueeze: the data is unchanged or broadcast.
 static std::optional<HostTensor> evalExpand(const HostTensor &x,
                                             ArrayRef<int64_t> target) {
-  auto shape = broadcastShapes(x.shape, target);
+  auto shape = tryBroadcastShape(x.shape, target);
   if (!shape) {
     return std::nullopt;
   }
