@@ -25,12 +25,7 @@ APT_PACKAGES=(
   # embedded e2e targets (python/etch_testing/runner.py, test/e2e/test_embedded.py)
   gcc-aarch64-linux-gnu libc6-arm64-cross libc6-dev-arm64-cross qemu-user  # aarch64 Linux
   gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm  # Cortex-M (mps2-an386, mps3-an547)
-)
-# Cross targets, not installed yet: add them to APT_PACKAGES when their e2e
-# targets land (python/etch_testing/runner.py: PoCL).
-# shellcheck disable=SC2034
-LATER_APT_PACKAGES=(
-  pocl-opencl-icd ocl-icd-opencl-dev opencl-headers      # OpenCL
+  pocl-opencl-icd ocl-icd-opencl-dev opencl-headers clinfo  # OpenCL target, run on PoCL (CPU)
 )
 
 missing=()
