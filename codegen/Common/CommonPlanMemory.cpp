@@ -233,7 +233,8 @@ void CommonPlanMemoryPass::runOnOperation() {
   MemoryPlan plan = planMemory(intervals);
   numBuffers = intervals.size();
   arenaBytes = plan.arenaSize;
-  lowerBoundBytes = liveBytesLowerBound(intervals);
+  uint64_t lowerBound = liveBytesLowerBound(intervals);
+  lowerBoundBytes = lowerBound;
   uint64_t arenaSize = plan.arenaSize;
   uint64_t arenaAlign = alignment;
   for (const BufferInterval &b : intervals) {
@@ -284,6 +285,10 @@ void CommonPlanMemoryPass::runOnOperation() {
                 b.getI64IntegerAttr(static_cast<int64_t>(arenaSize)));
   func->setAttr("etch.arena_align",
                 b.getI64IntegerAttr(static_cast<int64_t>(arenaAlign)));
+  // The most bytes simultaneously live for this op order: no placement can
+  // use less (`etch-compile --size-report` compares the arena with it).
+  func->setAttr("etch.arena_lower_bound",
+                b.getI64IntegerAttr(static_cast<int64_t>(lowerBound)));
 }
 
 } // namespace mlir::etch

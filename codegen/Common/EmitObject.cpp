@@ -21,12 +21,14 @@
 #include "mlir/Target/LLVMIR/Export.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/IR/Verifier.h"
 #include "llvm/MC/TargetRegistry.h"
+#include "llvm/Object/ELFObjectFile.h"
 #include "llvm/Object/ObjectFile.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -261,6 +263,13 @@ private:
   llvm::StructType *descTy, *modelTy;
 };
 
+uint64_t elfSymbolSize(const llvm::object::SymbolRef &symbol) {
+  if (llvm::isa<llvm::object::ELFObjectFileBase>(symbol.getObject())) {
+    return llvm::object::ELFSymbolRef(symbol).getSize();
+  }
+  return 0;
+}
+
 /// Symbols an object may leave undefined: the C library's memory functions,
 /// compiler-runtime helpers and the etch runtime.
 bool isAllowedUndefined(llvm::StringRef name) {
@@ -302,6 +311,43 @@ void optimize(llvm::Module &module, llvm::TargetMachine &tm,
                                     ? pb.buildO0DefaultPipeline(level)
                                     : pb.buildPerModuleDefaultPipeline(level);
   mpm.run(module, mam);
+}
+
+/// Fills the section-derived fields of `sizes` (the globals' are set).
+void measureObject(const llvm::object::ObjectFile &object,
+                   const ModelSignature &sig, ObjectSizes &sizes) {
+  uint64_t code = 0, readOnly = 0;
+  for (const llvm::object::SectionRef &section : object.sections()) {
+    auto elf = llvm::dyn_cast<llvm::object::ELFObjectFileBase>(&object);
+    uint64_t flags = elf ? llvm::object::ELFSectionRef(section).getFlags() : 0;
+    if (elf && !(flags & llvm::ELF::SHF_ALLOC)) {
+      continue;
+    }
+    if (section.isText()) {
+      code += section.getSize();
+    } else if (section.isBSS() || (flags & llvm::ELF::SHF_WRITE)) {
+      sizes.staticRAM += section.getSize();
+    } else {
+      readOnly += section.getSize();
+    }
+  }
+  for (const llvm::object::SymbolRef &symbol : object.symbols()) {
+    llvm::Expected<llvm::StringRef> name = symbol.getName();
+    llvm::Expected<llvm::object::SymbolRef::Type> type = symbol.getType();
+    if (!name || !type) {
+      llvm::consumeError(name.takeError());
+      llvm::consumeError(type.takeError());
+      continue;
+    }
+    if (*type == llvm::object::SymbolRef::ST_Function &&
+        (*name == sig.name + "_run" || *name == sig.name + "_run_impl")) {
+      sizes.glueCode += elfSymbolSize(symbol);
+    }
+  }
+  sizes.glueCode = std::min(sizes.glueCode, code);
+  sizes.kernelCode = code - sizes.glueCode;
+  uint64_t known = sizes.weights + sizes.abiTables;
+  sizes.otherConstants = readOnly > known ? readOnly - known : 0;
 }
 
 } // namespace
@@ -352,7 +398,8 @@ LogicalResult emitModelObject(ModuleOp module, const ModelSignature &sig,
                               llvm::TargetMachine &tm, unsigned optLevel,
                               llvm::SmallVectorImpl<char> &object,
                               llvm::StringRef entryName,
-                              llvm::StringRef weightsSection) {
+                              llvm::StringRef weightsSection,
+                              ObjectSizes *sizes) {
   // etch.* argument attributes (names, markers) have no LLVM meaning.
   module.walk([](FunctionOpInterface fn) {
     for (unsigned i = 0, e = fn.getNumArguments(); i < e; ++i) {
@@ -394,8 +441,10 @@ LogicalResult emitModelObject(ModuleOp module, const ModelSignature &sig,
   // Every global here is a model constant (intermediates live in the arena):
   // with --weights-section a linker script can place them all, e.g. in
   // flash. The ABI tables added below stay in .rodata.
+  llvm::StringSet<> weightNames;
   for (llvm::GlobalVariable &global : llvmModule->globals()) {
     if (!global.isDeclaration()) {
+      weightNames.insert(global.getName());
       global.setLinkage(llvm::GlobalValue::PrivateLinkage);
       if (!weightsSection.empty() && global.isConstant()) {
         global.setSection(weightsSection);
@@ -437,6 +486,22 @@ LogicalResult emitModelObject(ModuleOp module, const ModelSignature &sig,
 
   optimize(*llvmModule, tm, optLevel);
   detail::expandLibmIntrinsics(*llvmModule, tm);
+  if (sizes) {
+    // What survived optimization, by origin: the model's globals, or the ABI
+    // tables added above.
+    *sizes = ObjectSizes();
+    sizes->weightsSection =
+        weightsSection.empty() ? ".rodata" : weightsSection.str();
+    const llvm::DataLayout &layout = llvmModule->getDataLayout();
+    for (llvm::GlobalVariable &global : llvmModule->globals()) {
+      if (global.isDeclaration()) {
+        continue;
+      }
+      uint64_t bytes = layout.getTypeAllocSize(global.getValueType());
+      (weightNames.contains(global.getName()) ? sizes->weights
+                                              : sizes->abiTables) += bytes;
+    }
+  }
 
   object.clear();
   llvm::raw_svector_ostream os(object);
@@ -456,6 +521,9 @@ LogicalResult emitModelObject(ModuleOp module, const ModelSignature &sig,
   if (!parsed) {
     return module.emitError() << "internal error: unreadable object: "
                               << llvm::toString(parsed.takeError());
+  }
+  if (sizes) {
+    measureObject(**parsed, sig, *sizes);
   }
   for (const llvm::object::SymbolRef &symbol : (*parsed)->symbols()) {
     llvm::Expected<uint32_t> flags = symbol.getFlags();

@@ -4,9 +4,9 @@
 // RV32IMAC, a Cortex-M7 without --mcpu), the code generator softens every
 // floating-point op into a runtime call: arithmetic into compiler-runtime
 // helpers (__aeabi_fadd, __addsf3: fine), but sqrt, fmin/fmax and friends
-// into libm (sqrtf, fminf). Those intrinsics are rewritten here, in LLVM IR,
-// into arithmetic and compares; sqrt also where the target has no fast
-// square root.
+// into libm (sqrtf, fminf, and fmaxf/fmaximumf for min/max reductions).
+// Those intrinsics are rewritten here, in LLVM IR, into arithmetic and
+// compares; sqrt also where the target has no fast square root.
 //
 //===----------------------------------------------------------------------===//
 #include "EmitObjectInternal.h"
@@ -79,6 +79,36 @@ llvm::Value *buildMinMax(llvm::IRBuilder<> &b, llvm::Intrinsic::ID id,
   return b.CreateSelect(b.CreateOr(better, nanCase), x, y);
 }
 
+/// The min/max intrinsic that folds the elements of a min/max reduction.
+llvm::Intrinsic::ID reductionStep(llvm::Intrinsic::ID id) {
+  switch (id) {
+  case llvm::Intrinsic::vector_reduce_fmax:
+    return llvm::Intrinsic::maxnum;
+  case llvm::Intrinsic::vector_reduce_fmin:
+    return llvm::Intrinsic::minnum;
+  case llvm::Intrinsic::vector_reduce_fmaximum:
+    return llvm::Intrinsic::maximum;
+  case llvm::Intrinsic::vector_reduce_fminimum:
+    return llvm::Intrinsic::minimum;
+  default:
+    return llvm::Intrinsic::not_intrinsic;
+  }
+}
+
+/// A min/max reduction of `vector` as a chain of compares and selects, in
+/// element order (the target's ExpandReductions would emit fmaxf/fmaximumf
+/// calls instead).
+llvm::Value *buildMinMaxReduction(llvm::IRBuilder<> &b, llvm::Intrinsic::ID id,
+                                  llvm::Value *vector) {
+  auto *type = llvm::cast<llvm::FixedVectorType>(vector->getType());
+  llvm::Intrinsic::ID step = reductionStep(id);
+  llvm::Value *acc = b.CreateExtractElement(vector, uint64_t{0});
+  for (unsigned i = 1, e = type->getNumElements(); i < e; ++i) {
+    acc = buildMinMax(b, step, acc, b.CreateExtractElement(vector, i));
+  }
+  return acc;
+}
+
 } // namespace
 
 void expandLibmIntrinsics(llvm::Module &module, llvm::TargetMachine &tm) {
@@ -114,6 +144,15 @@ void expandLibmIntrinsics(llvm::Module &module, llvm::TargetMachine &tm) {
           worklist.push_back(call);
         }
         break;
+      case llvm::Intrinsic::vector_reduce_fmax:
+      case llvm::Intrinsic::vector_reduce_fmin:
+      case llvm::Intrinsic::vector_reduce_fmaximum:
+      case llvm::Intrinsic::vector_reduce_fminimum:
+        if (softened(type) && llvm::isa<llvm::FixedVectorType>(
+                                  call->getArgOperand(0)->getType())) {
+          worklist.push_back(call);
+        }
+        break;
       default:
         break;
       }
@@ -122,10 +161,12 @@ void expandLibmIntrinsics(llvm::Module &module, llvm::TargetMachine &tm) {
   for (llvm::IntrinsicInst *call : worklist) {
     llvm::IRBuilder<> b(call);
     b.setFastMathFlags(call->getFastMathFlags());
+    llvm::Intrinsic::ID id = call->getIntrinsicID();
     llvm::Value *replacement =
-        call->getIntrinsicID() == llvm::Intrinsic::sqrt
-            ? buildSqrt(b, call->getArgOperand(0))
-            : buildMinMax(b, call->getIntrinsicID(), call->getArgOperand(0),
+        id == llvm::Intrinsic::sqrt ? buildSqrt(b, call->getArgOperand(0))
+        : reductionStep(id) != llvm::Intrinsic::not_intrinsic
+            ? buildMinMaxReduction(b, id, call->getArgOperand(0))
+            : buildMinMax(b, id, call->getArgOperand(0),
                           call->getArgOperand(1));
     call->replaceAllUsesWith(replacement);
     call->eraseFromParent();

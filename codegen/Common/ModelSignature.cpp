@@ -130,6 +130,9 @@ FailureOr<ModelSignature> readModelSignature(ModuleOp module,
   sig.name = modelName.str();
   sig.arenaSize = sizeAttr.getInt();
   sig.arenaAlign = alignAttr.getInt();
+  if (auto bound = func->getAttrOfType<IntegerAttr>("etch.arena_lower_bound")) {
+    sig.arenaLowerBound = bound.getInt();
+  }
   llvm::StringSet<> usedCNames;
   bool sawArena = false;
   for (BlockArgument arg : func.getArguments()) {

@@ -200,7 +200,9 @@ def CommonPlanMemoryPass : Pass<"etch-common-plan-memory", "ModuleOp"> {
     views, casts, reshapes and loop-carried values count as uses) and
     best-fit placement (`MemoryPlanner.h`). Allocs inside loops are hoisted
     (each iteration reuses the same bytes). The arena size and alignment are
-    recorded as `etch.arena_size` / `etch.arena_align` on the function.
+    recorded as `etch.arena_size` / `etch.arena_align` on the function, with
+    `etch.arena_lower_bound`: the most bytes simultaneously live for this op
+    order (no placement can need less).
     Deallocs are removed. A dynamically shaped alloc is an error.
 
     Before:
@@ -214,7 +216,9 @@ def CommonPlanMemoryPass : Pass<"etch-common-plan-memory", "ModuleOp"> {
     ```mlir
     func.func @main(%x: memref<16xf32>, %y: memref<16xf32>,
                     %arena: memref<64xi8> {etch.arena})
-        attributes {etch.arena_align = 64 : i64, etch.arena_size = 64 : i64} {
+        attributes {etch.arena_align = 64 : i64,
+                    etch.arena_lower_bound = 64 : i64,
+                    etch.arena_size = 64 : i64} {
       %c0 = arith.constant 0 : index
       %a = memref.view %arena[%c0][] : memref<64xi8> to memref<16xf32>
       ...

@@ -135,6 +135,13 @@ int runEtchCompileMain(int argc, char **argv) {
                      "a firmware linker script places in flash); default: "
                      ".rodata"));
 
+  static llvm::cl::opt<std::string> sizeReport(
+      "size-report", llvm::cl::cat(category), llvm::cl::ValueOptional,
+      llvm::cl::value_desc("text|json"),
+      llvm::cl::desc("Print the object's footprint to stdout: code (kernels, "
+                     "entry), weights, ABI tables, static RAM, and the arena "
+                     "against its lower bound (default format: text)"));
+
   llvm::cl::HideUnrelatedOptions(category);
   llvm::cl::SetVersionPrinter([](llvm::raw_ostream &os) {
     os << "etch-compile " ETCH_VERSION_STRING " (LLVM " LLVM_VERSION_STRING
@@ -154,6 +161,21 @@ int runEtchCompileMain(int argc, char **argv) {
   options.inputShapes.assign(inputShapes.begin(), inputShapes.end());
   options.compileTo = compileTo;
   options.weightsSection = weightsSection;
+  if (sizeReport.getNumOccurrences() > 0) {
+    options.sizeReport = parseSizeReportFormat(
+        sizeReport.empty() ? llvm::StringRef("text") : llvm::StringRef(sizeReport));
+    if (!options.sizeReport) {
+      llvm::errs() << "etch-compile: error: --size-report=" << sizeReport
+                   << ": unknown format; supported: text, json\n";
+      return 1;
+    }
+    if (compileTo != Phase::Obj) {
+      llvm::errs() << "etch-compile: error: --size-report measures the "
+                      "object; it cannot be combined with --compile-to="
+                   << stringifyPhase(compileTo) << "\n";
+      return 1;
+    }
+  }
   if (optLevel > 3) {
     llvm::errs() << "etch-compile: error: -O" << optLevel
                  << ": the optimization level must be 0 to 3\n";

@@ -101,6 +101,17 @@ void setTargetAttr(ModuleOp module, const TargetSpec &target) {
                   }));
 }
 
+/// Alignment of arena buffers: a cache line (64 bytes) where there are
+/// caches and wide vectors; on microcontrollers (32-bit Arm without an OS)
+/// 16 bytes, enough for Helium's 128-bit loads, so small models do not pay
+/// a cache line of padding per intermediate.
+unsigned arenaAlignmentFor(const TargetSpec &target) {
+  llvm::Triple triple(target.triple);
+  bool microcontroller = triple.getOS() == llvm::Triple::UnknownOS &&
+                         (triple.isARM() || triple.isThumb());
+  return microcontroller ? 16 : 64;
+}
+
 /// Adds to `pm` the passes that take the module from phase `phase - 1` to
 /// `phase`, given that compilation stops at `to`.
 void addPhasePasses(OpPassManager &pm, Phase phase, Phase to,
@@ -137,9 +148,12 @@ void addPhasePasses(OpPassManager &pm, Phase phase, Phase to,
   case Phase::Vector:
     // Vectorization is part of the tiling pipeline run for `tiled`.
     break;
-  case Phase::Bufferized:
-    buildCommonBufferizePassPipeline(pm, CommonBufferizeOptions());
+  case Phase::Bufferized: {
+    CommonBufferizeOptions bufferize;
+    bufferize.arenaAlignment = arenaAlignmentFor(target);
+    buildCommonBufferizePassPipeline(pm, bufferize);
     break;
+  }
   case Phase::LLVM:
     buildCommonLowerToLLVMPassPipeline(pm, CommonLowerToLLVMOptions());
     break;
@@ -290,9 +304,10 @@ LogicalResult compile(MLIRContext &ctx, const CompileOptions &options) {
            << "--target=" << target.triple << ": " << tmError;
   }
   llvm::SmallVector<char> object;
+  ObjectSizes sizes;
   if (failed(emitModelObject(module, *signature, *tm, options.optLevel,
                              object, /*entry=*/"main",
-                             options.weightsSection))) {
+                             options.weightsSection, &sizes))) {
     return failure();
   }
 
@@ -313,6 +328,13 @@ LogicalResult compile(MLIRContext &ctx, const CompileOptions &options) {
   if (failed(writeAtomically(ctx, headerPath, header))) {
     llvm::sys::fs::remove(objectPath);
     return failure();
+  }
+  if (options.sizeReport) {
+    TargetSpec reported = target;
+    reported.triple = tm->getTargetTriple().str();
+    reported.cpu = tm->getTargetCPU().str();
+    printSizeReport(llvm::outs(), *signature, sizes, reported,
+                    *options.sizeReport);
   }
   return success();
 }

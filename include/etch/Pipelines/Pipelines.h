@@ -10,6 +10,7 @@
 #define ETCH_PIPELINES_PIPELINES_H
 
 #include "etch/codegen/Common/EmitObject.h"
+#include "etch/codegen/Common/SizeReport.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -63,6 +64,8 @@ struct CompileOptions {
   unsigned optLevel = 3;
   /// Object-file section for the weights (empty: the default, .rodata).
   std::string weightsSection;
+  /// Print the object's footprint to stdout in this format (with Obj only).
+  std::optional<SizeReportFormat> sizeReport;
 };
 
 /// Runs the phases up to `options.compileTo` on the module in `module`,

@@ -4,7 +4,7 @@
 // and the arena holds two 64-byte buffers.
 // CHECK-LABEL: func.func @main
 // CHECK-SAME: %[[ARENA:[a-z0-9]+]]: memref<128xi8> {etch.arena}
-// CHECK-SAME: attributes {etch.arena_align = 64 : i64, etch.arena_size = 128 : i64}
+// CHECK-SAME: attributes {etch.arena_align = 64 : i64, etch.arena_lower_bound = 128 : i64, etch.arena_size = 128 : i64}
 // CHECK-DAG: %[[C0:.+]] = arith.constant 0 : index
 // CHECK-DAG: %[[C64:.+]] = arith.constant 64 : index
 // CHECK: %[[A:.+]] = memref.view %[[ARENA]][%[[C0]]][] : memref<128xi8> to memref<16xf32>
@@ -82,7 +82,7 @@ func.func @main(%x: memref<16xf32>, %y: memref<16xf32>) {
 // No buffers: a zero-sized arena.
 // CHECK-LABEL: func.func @main
 // CHECK-SAME: memref<0xi8> {etch.arena}
-// CHECK-SAME: etch.arena_align = 64 : i64, etch.arena_size = 0 : i64
+// CHECK-SAME: etch.arena_align = 64 : i64, etch.arena_lower_bound = 0 : i64, etch.arena_size = 0 : i64
 func.func @main(%x: memref<4xf32>, %y: memref<4xf32>) {
   linalg.copy ins(%x : memref<4xf32>) outs(%y : memref<4xf32>)
   return
@@ -93,7 +93,7 @@ func.func @main(%x: memref<4xf32>, %y: memref<4xf32>) {
 // Buffer sizes are rounded to the alignment; a bigger explicit alignment wins.
 // CHECK-LABEL: func.func @main
 // CHECK-SAME: memref<128xi8> {etch.arena}
-// CHECK-SAME: etch.arena_align = 128 : i64, etch.arena_size = 128 : i64
+// CHECK-SAME: etch.arena_align = 128 : i64, etch.arena_lower_bound = 128 : i64, etch.arena_size = 128 : i64
 func.func @main(%x: memref<3xi8>, %y: memref<3xi8>) {
   %a = memref.alloc() {alignment = 128 : i64} : memref<3xi8>
   %b = memref.alloc() : memref<3xi8>

@@ -39,6 +39,30 @@ struct ModelSignature {
   std::vector<TensorInfo> inputs, outputs;
   uint64_t arenaSize = 0;
   uint64_t arenaAlign = 1;
+  /// The most bytes simultaneously live in the planned op order
+  /// (`etch.arena_lower_bound`); 0 if the planner did not record it.
+  uint64_t arenaLowerBound = 0;
+};
+
+/// What an emitted object is made of, in bytes (`etch-compile
+/// --size-report`). Code and data come from the object's sections and
+/// symbols, so they are what a linker places.
+struct ObjectSizes {
+  /// Executable sections: the model body (`<name>_main`, every layer's
+  /// kernel inlined or called from it) and the ABI glue.
+  uint64_t kernelCode = 0;
+  /// `<name>_run` and `<name>_run_impl`: argument checks and the calls.
+  uint64_t glueCode = 0;
+  /// Model constants: weights, biases, lookup tables.
+  uint64_t weights = 0;
+  /// Section holding the weights (".rodata" unless --weights-section).
+  std::string weightsSection;
+  /// `<name>_model`, tensor descriptors, names and shapes.
+  uint64_t abiTables = 0;
+  /// Other read-only data (the code generator's constant pools, padding).
+  uint64_t otherConstants = 0;
+  /// Writable sections (.data, .bss): etch objects keep none.
+  uint64_t staticRAM = 0;
 };
 
 /// `text` as a C identifier: other characters become '_', a leading digit
@@ -78,12 +102,13 @@ createEtchTargetMachine(const TargetSpec &spec, unsigned optLevel,
 /// relocatable object for `tm` into `object`. Fails, with an error on
 /// `module`, if the object would reference anything but the C library
 /// (memcpy/memset/memmove), compiler-runtime helpers (`__*`) and the etch
-/// runtime (`etch_*`).
+/// runtime (`etch_*`). With `sizes`, also measures the object.
 LogicalResult emitModelObject(ModuleOp module, const ModelSignature &signature,
                               llvm::TargetMachine &tm, unsigned optLevel,
                               llvm::SmallVectorImpl<char> &object,
                               llvm::StringRef entry = "main",
-                              llvm::StringRef weightsSection = "");
+                              llvm::StringRef weightsSection = "",
+                              ObjectSizes *sizes = nullptr);
 
 } // namespace mlir::etch
 
