@@ -20,6 +20,9 @@ const OpTable &importer::getOpTable() {
     registerShapeOps(t);
     registerMathOps(t);
     registerTensorOps(t);
+    registerDataOps(t);
+    registerResizeOps(t);
+    registerCompositeOps(t);
     registerTensorFoldOps(t); // keep last: fills only missing entries
     return t;
   }();

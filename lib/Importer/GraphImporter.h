@@ -31,7 +31,9 @@ class GraphImporter;
 using OpImportFn = LogicalResult (*)(GraphImporter &, const onnx::NodeProto &);
 using OpTable = llvm::StringMap<OpImportFn>;
 
+void registerCompositeOps(OpTable &table); // ImportComposite.cpp
 void registerConvPoolOps(OpTable &table);
+void registerDataOps(OpTable &table); // ImportData.cpp
 void registerElementwiseOps(OpTable &table);
 void registerShapeOps(OpTable &table);
 void registerMathOps(OpTable &table); // ImportMath*.cpp
@@ -39,6 +41,7 @@ void registerMathOps(OpTable &table); // ImportMath*.cpp
 /// missing entries.
 void registerTensorFoldOps(OpTable &table);
 void registerTensorOps(OpTable &table);
+void registerResizeOps(OpTable &table); // ImportResize.cpp
 
 /// Evaluates `node` at import when its inputs are small constants (or, for
 /// Shape/Size, statically shaped) and records its outputs as constants.

@@ -163,13 +163,7 @@ static FailureOr<PoolParts> readPool(GraphImporter &im) {
 }
 
 static LogicalResult importMaxPool(GraphImporter &im,
-                                   const onnx::NodeProto &) {
-  if (failed(im.rejectOutputsFrom(1, "Indices"))) {
-    return failure();
-  }
-  if (im.attrInt("storage_order", 0) != 0) {
-    return im.unsupportedAttr("storage_order", "1", "0 (row major)");
-  }
+                                   const onnx::NodeProto &node) {
   FailureOr<PoolParts> p = readPool(im);
   if (failed(p)) {
     return failure();
@@ -178,6 +172,15 @@ static LogicalResult importMaxPool(GraphImporter &im,
                                     p->input, p->window.kernel,
                                     p->window.strides, p->window.pads,
                                     p->window.dilations, p->ceilMode));
+  // storage_order only changes the Indices output.
+  if (node.output_size() > 1 && !node.output(1).empty()) {
+    OpBuilder &b = im.getBuilder();
+    auto idxType = RankedTensorType::get(p->type.getShape(), b.getI64Type());
+    im.setOutput(1, MaxPoolIndicesOp::create(
+                        b, im.getLoc(), idxType, p->input, p->window.kernel,
+                        p->window.strides, p->window.pads, p->window.dilations,
+                        im.attrInt("storage_order", 0) != 0));
+  }
   return success();
 }
 

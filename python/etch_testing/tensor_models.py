@@ -78,4 +78,5 @@ def ceil_pool_models() -> List[Case]:
 
 
 def tensor_models() -> List[Case]:
-    return shape_fold_models() + ceil_pool_models()
+    from .data_models import data_models
+    return shape_fold_models() + ceil_pool_models() + data_models()

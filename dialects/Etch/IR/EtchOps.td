@@ -301,5 +301,6 @@ def Etch_PadOp : Etch_Op<"pad", [Pure]> {
 
 include "dialects/Etch/IR/EtchMathOps.td"
 include "dialects/Etch/IR/EtchTensorOps.td"
+include "dialects/Etch/IR/EtchDataOps.td"
 
 #endif // ETCH_OPS_TD

@@ -27,6 +27,9 @@ void mlir::etch::populateEtchToLinalgPatterns(RewritePatternSet &patterns) {
   populateEtchShapeToLinalgPatterns(patterns);
   populateEtchTensorToLinalgPatterns(patterns);
   populateEtchMathToLinalgPatterns(patterns);
+  populateEtchDataToLinalgPatterns(patterns);
+  populateEtchResizeToLinalgPatterns(patterns);
+  populateEtchConvTransposeToLinalgPatterns(patterns);
 }
 
 namespace {

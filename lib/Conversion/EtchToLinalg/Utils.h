@@ -67,6 +67,11 @@ void populateEtchTensorToLinalgPatterns(RewritePatternSet &patterns);
 /// called by the first (ReduceMin/Prod, ArgMax/ArgMin).
 void populateEtchMathToLinalgPatterns(RewritePatternSet &patterns);
 void populateEtchMathReductionToLinalgPatterns(RewritePatternSet &patterns);
+/// DataPatterns.cpp: Expand, GatherElements, GatherND, CumSum, TopK, Mod.
+void populateEtchDataToLinalgPatterns(RewritePatternSet &patterns);
+void populateEtchResizeToLinalgPatterns(RewritePatternSet &patterns);
+/// ConvTransposePatterns.cpp: ConvTranspose, MaxPool's indices.
+void populateEtchConvTransposeToLinalgPatterns(RewritePatternSet &patterns);
 } // namespace mlir::etch
 
 #endif // ETCH_LIB_CONVERSION_ETCHTOLINALG_UTILS_H

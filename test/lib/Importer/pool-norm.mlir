@@ -1,5 +1,5 @@
 // RUN: etch-import %S/Inputs/pools.onnx | FileCheck %s
-// RUN: not etch-import %S/Inputs/maxpool_indices.onnx 2>&1 | FileCheck %s --check-prefix=INDICES
+// RUN: etch-import %S/Inputs/maxpool_indices.onnx | FileCheck %s --check-prefix=INDICES
 // RUN: etch-import %S/Inputs/batchnorm.onnx | FileCheck %s --check-prefix=BN
 // RUN: not etch-import %S/Inputs/batchnorm_training.onnx 2>&1 | FileCheck %s --check-prefix=BNTRAIN
 // RUN: etch-import %S/Inputs/softmax_opset11.onnx | FileCheck %s --check-prefix=SOFTMAX11
@@ -12,7 +12,12 @@
 // CHECK: etch.average_pool %[[X]] {count_include_pad = true, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x2x5x5xf32>) -> tensor<1x2x5x5xf32>
 // CHECK: etch.global_average_pool %[[X]] : (tensor<1x2x5x5xf32>) -> tensor<1x2x1x1xf32>
 
-// INDICES: loc("pool_idx"): node 'pool_idx' (MaxPool): the Indices output ('idx') is not supported; only the first output is
+// MaxPool's Indices output is a second op over the same input.
+// INDICES-LABEL: func.func @main(
+// INDICES-SAME: %[[X:.+]]: tensor<1x2x4x4xf32>
+// INDICES: %[[Y:.+]] = etch.max_pool %[[X]]
+// INDICES: %[[I:.+]] = etch.max_pool_indices %[[X]] {dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x4x4xf32>) -> tensor<1x2x3x3xi64>
+// INDICES: return %[[Y]], %[[I]]
 
 // BN-LABEL: func.func @main(
 // BN-SAME: %[[X:.+]]: tensor<1x3x4x4xf32>

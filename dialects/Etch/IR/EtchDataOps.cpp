@@ -1,0 +1,281 @@
+//===- EtchDataOps.cpp - verifiers of the gather/resize/scan ops ----------===//
+#include "etch/dialects/Etch/IR/EtchOps.h"
+
+#include "VerifierUtils.h"
+
+#include "llvm/ADT/STLExtras.h"
+
+using namespace mlir;
+using namespace mlir::etch;
+using namespace mlir::etch::detail;
+
+static bool isIndexType(Type t) { return t.isInteger(32) || t.isInteger(64); }
+
+static LogicalResult verifyAxis(Operation *op, int64_t axis, int64_t rank) {
+  if (axis < 0 || axis >= rank) {
+    return op->emitOpError() << "axis " << axis << " out of range [0, "
+                             << rank << ")";
+  }
+  return success();
+}
+
+LogicalResult ExpandOp::verify() {
+  if (failed(verifySameElementType(*this, {getInput(), getOutput()}))) {
+    return failure();
+  }
+  ArrayRef<int64_t> out = tensorType(getOutput()).getShape();
+  FailureOr<SmallVector<int64_t>> b =
+      broadcastShapes(tensorType(getInput()).getShape(), out);
+  if (failed(b) || !shapesMatch(*b, out)) {
+    return emitOpError() << "input shape " << fmt(getInput().getType())
+                         << " does not broadcast to the result shape "
+                         << fmt(out);
+  }
+  return success();
+}
+
+LogicalResult GatherElementsOp::verify() {
+  RankedTensorType in = tensorType(getInput());
+  RankedTensorType idx = tensorType(getIndices());
+  if (failed(verifySameElementType(*this, {getInput(), getOutput()}))) {
+    return failure();
+  }
+  if (!isIndexType(idx.getElementType())) {
+    return emitOpError() << "indices must be i32 or i64, got "
+                         << idx.getElementType();
+  }
+  if (idx.getRank() != in.getRank()) {
+    return emitOpError() << "indices rank " << idx.getRank()
+                         << " differs from the input rank " << in.getRank();
+  }
+  if (!shapesMatch(idx.getShape(), tensorType(getOutput()).getShape())) {
+    return emitOpError() << "result shape " << fmt(getOutput().getType())
+                         << " differs from the indices shape "
+                         << fmt(idx.getShape());
+  }
+  return verifyAxis(*this, getAxis(), in.getRank());
+}
+
+LogicalResult GatherNDOp::verify() {
+  RankedTensorType in = tensorType(getInput());
+  RankedTensorType idx = tensorType(getIndices());
+  if (failed(verifySameElementType(*this, {getInput(), getOutput()}))) {
+    return failure();
+  }
+  if (!isIndexType(idx.getElementType())) {
+    return emitOpError() << "indices must be i32 or i64, got "
+                         << idx.getElementType();
+  }
+  int64_t b = getBatchDims();
+  if (idx.getRank() < 1 || b < 0 || b >= std::min(in.getRank(), idx.getRank())) {
+    return emitOpError() << "batch_dims " << b
+                         << " must be less than both ranks, and indices "
+                            "must have rank >= 1";
+  }
+  int64_t k = idx.getShape().back();
+  if (ShapedType::isDynamic(k) || k < 1 || b + k > in.getRank()) {
+    return emitOpError() << "the last indices dimension (" << k
+                         << ") must be in [1, input rank - batch_dims]";
+  }
+  if (!shapesMatch(in.getShape().take_front(b), idx.getShape().take_front(b))) {
+    return emitOpError() << "the batch dimensions of input and indices differ";
+  }
+  SmallVector<int64_t> shape(idx.getShape().drop_back());
+  llvm::append_range(shape, in.getShape().drop_front(b + k));
+  if (!shapesMatch(shape, tensorType(getOutput()).getShape())) {
+    return emitOpError() << "result shape " << fmt(getOutput().getType())
+                         << " does not match the gather shape " << fmt(shape);
+  }
+  return success();
+}
+
+LogicalResult CumSumOp::verify() {
+  return verifyAxis(*this, getAxis(), tensorType(getInput()).getRank());
+}
+
+LogicalResult TopKOp::verify() {
+  RankedTensorType in = tensorType(getInput());
+  if (failed(verifySameElementType(*this, {getInput(), getValues()}))) {
+    return failure();
+  }
+  if (!tensorType(getIndices()).getElementType().isInteger(64)) {
+    return emitOpError() << "indices result must be i64";
+  }
+  int64_t axis = getAxis();
+  if (failed(verifyAxis(*this, axis, in.getRank()))) {
+    return failure();
+  }
+  int64_t dim = in.getDimSize(axis);
+  if (getK() < 0 || (!ShapedType::isDynamic(dim) && getK() > dim)) {
+    return emitOpError() << "k = " << getK() << " must be in [0, " << dim
+                         << "]";
+  }
+  SmallVector<int64_t> shape(in.getShape());
+  shape[axis] = getK();
+  if (!shapesMatch(shape, tensorType(getValues()).getShape()) ||
+      !shapesMatch(shape, tensorType(getIndices()).getShape())) {
+    return emitOpError() << "results must have shape " << fmt(shape);
+  }
+  return success();
+}
+
+LogicalResult ModOp::verify() {
+  if (failed(verifySameElementType(*this, {getLhs(), getRhs(), getOutput()}))) {
+    return failure();
+  }
+  Type elem = tensorType(getLhs()).getElementType();
+  if (isa<FloatType>(elem) && !getFmod()) {
+    return emitOpError() << "floating-point Mod requires fmod = true";
+  }
+  FailureOr<SmallVector<int64_t>> b = broadcastShapes(
+      tensorType(getLhs()).getShape(), tensorType(getRhs()).getShape());
+  if (failed(b) || !shapesMatch(*b, tensorType(getOutput()).getShape())) {
+    return emitOpError() << "result shape " << fmt(getOutput().getType())
+                         << " is not the broadcast of the operand shapes";
+  }
+  return success();
+}
+
+LogicalResult ResizeOp::verify() {
+  RankedTensorType in = tensorType(getInput());
+  RankedTensorType out = tensorType(getOutput());
+  int64_t rank = in.getRank();
+  if (failed(verifySameElementType(*this, {getInput(), getOutput()}))) {
+    return failure();
+  }
+  if (out.getRank() != rank) {
+    return emitOpError() << "result rank " << out.getRank()
+                         << " differs from the input rank " << rank;
+  }
+  if (!llvm::is_contained({"nearest", "linear", "cubic"}, getMode())) {
+    return emitOpError() << "mode '" << getMode()
+                         << "' is not one of nearest, linear, cubic";
+  }
+  if (getMode() != "nearest" && !isa<FloatType>(in.getElementType())) {
+    return emitOpError() << "mode '" << getMode()
+                         << "' needs a floating-point input";
+  }
+  if (!llvm::is_contained({"half_pixel", "pytorch_half_pixel", "align_corners",
+                           "asymmetric", "tf_half_pixel_for_nn",
+                           "tf_crop_and_resize"},
+                          getCoordinateTransformationMode())) {
+    return emitOpError() << "coordinate_transformation_mode '"
+                         << getCoordinateTransformationMode()
+                         << "' is not supported";
+  }
+  if (!llvm::is_contained(
+          {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"},
+          getNearestMode())) {
+    return emitOpError() << "nearest_mode '" << getNearestMode()
+                         << "' is not supported";
+  }
+  auto check1D = [&](Value v, int64_t n, StringRef what) -> LogicalResult {
+    RankedTensorType t = tensorType(v);
+    if (t.getRank() != 1 || !t.getElementType().isF32() ||
+        !dimsMatch(t.getDimSize(0), n)) {
+      return emitOpError() << what << " must be a 1-D f32 tensor of " << n
+                           << " elements";
+    }
+    return success();
+  };
+  if (bool(getScales()) == bool(getStaticScales())) {
+    return emitOpError() << "needs exactly one of the scales operand and "
+                            "static_scales";
+  }
+  if (getScales() && failed(check1D(getScales(), rank, "scales"))) {
+    return failure();
+  }
+  if (getStaticScales() &&
+      static_cast<int64_t>(getStaticScales()->size()) != rank) {
+    return emitOpError() << "static_scales must have " << rank << " entries";
+  }
+  if (getStaticScales() &&
+      llvm::any_of(*getStaticScales(), [](float s) { return !(s > 0.0f); })) {
+    return emitOpError() << "scales must be positive";
+  }
+  bool crop = getCoordinateTransformationMode() == "tf_crop_and_resize";
+  if (getRoi() && getStaticRoi()) {
+    return emitOpError() << "has both a roi operand and static_roi";
+  }
+  if (crop && !getRoi() && !getStaticRoi()) {
+    return emitOpError() << "tf_crop_and_resize needs a roi";
+  }
+  if (getRoi() && failed(check1D(getRoi(), 2 * rank, "roi"))) {
+    return failure();
+  }
+  if (getStaticRoi() &&
+      static_cast<int64_t>(getStaticRoi()->size()) != 2 * rank) {
+    return emitOpError() << "static_roi must have " << 2 * rank << " entries";
+  }
+  return success();
+}
+
+LogicalResult ConvTransposeOp::verify() {
+  RankedTensorType in = tensorType(getInput());
+  RankedTensorType w = tensorType(getWeight());
+  RankedTensorType out = tensorType(getOutput());
+  int64_t rank = in.getRank(), spatial = rank - 2, group = getGroup();
+  if (failed(verifySameElementType(*this, {getInput(), getWeight(),
+                                           getOutput()}))) {
+    return failure();
+  }
+  if (rank < 3 || w.getRank() != rank || out.getRank() != rank) {
+    return emitOpError() << "input, weight and result must have the same "
+                            "rank >= 3";
+  }
+  if (failed(verifySpatialAttr(*this, "strides", getStrides(), spatial, 1)) ||
+      failed(verifySpatialAttr(*this, "dilations", getDilations(), spatial,
+                               1)) ||
+      failed(verifySpatialAttr(*this, "pads", getPads(), 2 * spatial,
+                               INT64_MIN))) {
+    return failure();
+  }
+  if (group < 1 || in.getDimSize(1) % group != 0 ||
+      !dimsMatch(w.getDimSize(0), in.getDimSize(1)) ||
+      !dimsMatch(out.getDimSize(1), w.getDimSize(1) * group) ||
+      !dimsMatch(out.getDimSize(0), in.getDimSize(0))) {
+    return emitOpError() << "channels: input " << fmt(in.getShape())
+                         << ", weight " << fmt(w.getShape()) << ", group "
+                         << group << " and result " << fmt(out.getShape())
+                         << " do not fit";
+  }
+  if (getBias()) {
+    RankedTensorType bias = tensorType(getBias());
+    if (bias.getRank() != 1 || !dimsMatch(bias.getDimSize(0), out.getDimSize(1))) {
+      return emitOpError() << "bias must have shape [" << out.getDimSize(1)
+                           << "]";
+    }
+  }
+  for (int64_t d = 0; d < spatial; ++d) {
+    int64_t k = w.getDimSize(d + 2), x = in.getDimSize(d + 2);
+    int64_t full = getStrides()[d] * (x - 1) + getDilations()[d] * (k - 1) +
+                   1 - getPads()[d] - getPads()[d + spatial];
+    int64_t o = out.getDimSize(d + 2);
+    if (o < full || o >= full + std::max(getStrides()[d], getDilations()[d])) {
+      return emitOpError() << "spatial dim " << d << ": result size " << o
+                           << " is not " << full << " plus an output padding "
+                           << "smaller than the stride or dilation";
+    }
+  }
+  return success();
+}
+
+LogicalResult MaxPoolIndicesOp::verify() {
+  RankedTensorType in = tensorType(getInput());
+  RankedTensorType out = tensorType(getOutput());
+  int64_t spatial = in.getRank() - 2;
+  if (spatial < 1 || out.getRank() != in.getRank() ||
+      !out.getElementType().isInteger(64)) {
+    return emitOpError() << "expects an input of rank >= 3 and an i64 result "
+                            "of the same rank";
+  }
+  if (failed(verifySpatialAttr(*this, "kernel_shape", getKernelShape(),
+                               spatial, 1)) ||
+      failed(verifySpatialAttr(*this, "strides", getStrides(), spatial, 1)) ||
+      failed(verifySpatialAttr(*this, "dilations", getDilations(), spatial,
+                               1)) ||
+      failed(verifySpatialAttr(*this, "pads", getPads(), 2 * spatial, 0))) {
+    return failure();
+  }
+  return success();
+}

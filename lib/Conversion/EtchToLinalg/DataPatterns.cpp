@@ -1,0 +1,347 @@
+//===- DataPatterns.cpp - Expand/GatherElements/GatherND/CumSum/TopK/Mod --===//
+//
+// All are linalg.generic ops over the result. Gathers read their index
+// operand through an indexing map (GatherElements) or tensor.extract
+// (GatherND) and the data through tensor.extract. CumSum is a reduction over
+// a second copy of the scanned axis that masks by position (O(n^2) along the
+// axis, no loop-carried state). TopK ranks every element against its axis
+// (ties: lower index first), then picks rank j for output j.
+//
+//===----------------------------------------------------------------------===//
+#include "Utils.h"
+
+#include "etch/dialects/Etch/IR/EtchOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+using namespace mlir;
+using namespace mlir::etch;
+using namespace mlir::etch::to_linalg;
+
+namespace {
+
+/// `k` (an integer index value) as an index, negative values wrapped by
+/// `size`.
+Value wrapIndex(OpBuilder &b, Location l, Value k, int64_t size) {
+  k = arith::IndexCastOp::create(b, l, b.getIndexType(), k);
+  Value zero = arith::ConstantIndexOp::create(b, l, 0);
+  Value neg = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, k, zero);
+  Value wrapped = arith::AddIOp::create(
+      b, l, k, arith::ConstantIndexOp::create(b, l, size));
+  return arith::SelectOp::create(b, l, neg, wrapped, k);
+}
+
+/// The identity map over `rank` dims with dim `axis` replaced by dim `with`.
+AffineMap replacedMap(MLIRContext *ctx, int64_t numDims, int64_t rank,
+                      int64_t axis, int64_t with) {
+  SmallVector<AffineExpr> exprs;
+  for (int64_t d = 0; d < rank; ++d) {
+    exprs.push_back(getAffineDimExpr(d == axis ? with : d, ctx));
+  }
+  return AffineMap::get(numDims, 0, exprs, ctx);
+}
+
+struct ExpandLowering : public OpConversionPattern<ExpandOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ExpandOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(op.getType());
+    auto inType = cast<RankedTensorType>(op.getInput().getType());
+    int64_t rank = type.getRank();
+    auto generic = linalg::GenericOp::create(
+        rewriter, op.getLoc(), TypeRange{type}, ValueRange{adaptor.getInput()},
+        ValueRange{createEmpty(rewriter, op.getLoc(), type)},
+        {getBroadcastMap(rewriter.getContext(), inType.getShape(),
+                         type.getShape()),
+         rewriter.getMultiDimIdentityMap(rank)},
+        parallelIterators(rank), [](OpBuilder &b, Location l, ValueRange args) {
+          linalg::YieldOp::create(b, l, args[0]);
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+struct GatherElementsLowering : public OpConversionPattern<GatherElementsOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(GatherElementsOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(op.getType());
+    Value input = adaptor.getInput();
+    auto inType = cast<RankedTensorType>(input.getType());
+    int64_t rank = type.getRank(), axis = op.getAxis();
+    int64_t dim = inType.getDimSize(axis);
+    auto identity = rewriter.getMultiDimIdentityMap(rank);
+    auto generic = linalg::GenericOp::create(
+        rewriter, op.getLoc(), TypeRange{type},
+        ValueRange{adaptor.getIndices()},
+        ValueRange{createEmpty(rewriter, op.getLoc(), type)},
+        {identity, identity}, parallelIterators(rank),
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          SmallVector<Value> idx;
+          for (int64_t d = 0; d < rank; ++d) {
+            idx.push_back(d == axis ? wrapIndex(b, l, args[0], dim)
+                                    : linalg::IndexOp::create(b, l, d));
+          }
+          linalg::YieldOp::create(
+              b, l, tensor::ExtractOp::create(b, l, input, idx).getResult());
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+struct GatherNDLowering : public OpConversionPattern<GatherNDOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(GatherNDOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(op.getType());
+    Value input = adaptor.getInput(), indices = adaptor.getIndices();
+    auto inType = cast<RankedTensorType>(input.getType());
+    auto idxType = cast<RankedTensorType>(indices.getType());
+    int64_t rank = type.getRank(), batch = op.getBatchDims();
+    int64_t q = idxType.getRank(), k = idxType.getShape().back();
+    auto generic = linalg::GenericOp::create(
+        rewriter, op.getLoc(), TypeRange{type}, ValueRange{},
+        ValueRange{createEmpty(rewriter, op.getLoc(), type)},
+        {rewriter.getMultiDimIdentityMap(rank)}, parallelIterators(rank),
+        [&](OpBuilder &b, Location l, ValueRange) {
+          SmallVector<Value> outIdx;
+          for (int64_t d = 0; d < rank; ++d) {
+            outIdx.push_back(linalg::IndexOp::create(b, l, d));
+          }
+          SmallVector<Value> at(outIdx.begin(), outIdx.begin() + q - 1);
+          at.push_back(Value());
+          SmallVector<Value> dataIdx(outIdx.begin(), outIdx.begin() + batch);
+          for (int64_t j = 0; j < k; ++j) {
+            at.back() = arith::ConstantIndexOp::create(b, l, j);
+            Value v = tensor::ExtractOp::create(b, l, indices, at);
+            dataIdx.push_back(
+                wrapIndex(b, l, v, inType.getDimSize(batch + j)));
+          }
+          dataIdx.append(outIdx.begin() + q - 1, outIdx.end());
+          linalg::YieldOp::create(
+              b, l,
+              tensor::ExtractOp::create(b, l, input, dataIdx).getResult());
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+Value addValues(OpBuilder &b, Location l, Value x, Value y) {
+  if (isa<FloatType>(x.getType())) {
+    return arith::AddFOp::create(b, l, x, y);
+  }
+  return arith::AddIOp::create(b, l, x, y);
+}
+
+struct CumSumLowering : public OpConversionPattern<CumSumOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(CumSumOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(op.getType());
+    Type elem = type.getElementType();
+    if (!elem.isIntOrFloat() || elem.isInteger(1)) {
+      return rewriter.notifyMatchFailure(op, "unsupported element type");
+    }
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    int64_t rank = type.getRank(), axis = op.getAxis();
+    // Dims 0..rank-1: the result; dim `rank`: the summed position.
+    SmallVector<utils::IteratorType> iterators = parallelIterators(rank);
+    iterators.push_back(utils::IteratorType::reduction);
+    AffineMap outMap = AffineMap::get(
+        rank + 1, 0, rewriter.getMultiDimIdentityMap(rank).getResults(), ctx);
+    arith::CmpIPredicate pred =
+        op.getReverse() ? (op.getExclusive() ? arith::CmpIPredicate::sgt
+                                             : arith::CmpIPredicate::sge)
+                        : (op.getExclusive() ? arith::CmpIPredicate::slt
+                                             : arith::CmpIPredicate::sle);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type}, ValueRange{adaptor.getInput()},
+        ValueRange{createFilled(rewriter, loc, type,
+                                createScalar(rewriter, loc, elem, 0))},
+        {replacedMap(ctx, rank + 1, rank, axis, rank), outMap}, iterators,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value j = linalg::IndexOp::create(b, l, rank);
+          Value i = linalg::IndexOp::create(b, l, axis);
+          Value take = arith::CmpIOp::create(b, l, pred, j, i);
+          Value zero = createScalar(b, l, elem, 0);
+          Value x = arith::SelectOp::create(b, l, take, args[0], zero);
+          linalg::YieldOp::create(b, l, addValues(b, l, args[1], x));
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+/// x "beats" y for TopK: strictly better, or equal at a lower position.
+Value beats(OpBuilder &b, Location l, Value x, Value y, Value xPos, Value yPos,
+            bool largest) {
+  Value better, equal;
+  if (isa<FloatType>(x.getType())) {
+    better = arith::CmpFOp::create(b, l,
+                                   largest ? arith::CmpFPredicate::OGT
+                                           : arith::CmpFPredicate::OLT,
+                                   x, y);
+    equal = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, x, y);
+  } else {
+    better = arith::CmpIOp::create(b, l,
+                                   largest ? arith::CmpIPredicate::sgt
+                                           : arith::CmpIPredicate::slt,
+                                   x, y);
+    equal = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, x, y);
+  }
+  Value lower =
+      arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, xPos, yPos);
+  return arith::OrIOp::create(b, l, better,
+                              arith::AndIOp::create(b, l, equal, lower));
+}
+
+struct TopKLowering : public OpConversionPattern<TopKOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(TopKOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Value input = adaptor.getInput();
+    auto inType = cast<RankedTensorType>(input.getType());
+    Type elem = inType.getElementType();
+    if (!elem.isIntOrFloat() || elem.isInteger(1)) {
+      return rewriter.notifyMatchFailure(op, "unsupported element type");
+    }
+    int64_t rank = inType.getRank(), axis = op.getAxis();
+    bool largest = op.getLargest();
+    Type i64 = rewriter.getI64Type();
+    SmallVector<utils::IteratorType> iterators = parallelIterators(rank);
+    iterators.push_back(utils::IteratorType::reduction);
+    AffineMap self = AffineMap::get(
+        rank + 1, 0, rewriter.getMultiDimIdentityMap(rank).getResults(), ctx);
+    AffineMap other = replacedMap(ctx, rank + 1, rank, axis, rank);
+
+    // rank[i] = #elements along the axis that beat element i.
+    auto rankType = RankedTensorType::get(inType.getShape(), i64);
+    Value ranks =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{rankType}, ValueRange{input, input},
+            ValueRange{createFilled(rewriter, loc, rankType,
+                                    createScalar(rewriter, loc, i64, 0))},
+            {self, other, self}, iterators,
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              Value mine = linalg::IndexOp::create(b, l, axis);
+              Value theirs = linalg::IndexOp::create(b, l, rank);
+              Value win = beats(b, l, args[1], args[0], theirs, mine, largest);
+              Value one = arith::ExtUIOp::create(b, l, i64, win);
+              linalg::YieldOp::create(
+                  b, l, arith::AddIOp::create(b, l, args[2], one).getResult());
+            })
+            .getResult(0);
+
+    // Output j along the axis: the element whose rank is j.
+    auto valType = cast<RankedTensorType>(op.getValues().getType());
+    auto idxType = cast<RankedTensorType>(op.getIndices().getType());
+    auto picked = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{valType, idxType}, ValueRange{ranks, input},
+        ValueRange{createFilled(rewriter, loc, valType,
+                                createScalar(rewriter, loc, elem, 0)),
+                   createFilled(rewriter, loc, idxType,
+                                createScalar(rewriter, loc, i64, 0))},
+        {other, other, self, self}, iterators,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value j = arith::IndexCastOp::create(
+              b, l, i64, linalg::IndexOp::create(b, l, axis));
+          Value pos = arith::IndexCastOp::create(
+              b, l, i64, linalg::IndexOp::create(b, l, rank));
+          Value hit =
+              arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, args[0], j);
+          linalg::YieldOp::create(
+              b, l,
+              ValueRange{arith::SelectOp::create(b, l, hit, args[1], args[2]),
+                         arith::SelectOp::create(b, l, hit, pos, args[3])});
+        });
+    rewriter.replaceOp(op, picked.getResults());
+    return success();
+  }
+};
+
+struct ModLowering : public OpConversionPattern<ModOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ModOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(op.getType());
+    Type elem = type.getElementType();
+    if (!elem.isIntOrFloat() || elem.isInteger(1)) {
+      return rewriter.notifyMatchFailure(op, "unsupported element type");
+    }
+    MLIRContext *ctx = rewriter.getContext();
+    int64_t rank = type.getRank();
+    bool fmod = op.getFmod();
+    auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
+    auto rhsType = cast<RankedTensorType>(op.getRhs().getType());
+    auto generic = linalg::GenericOp::create(
+        rewriter, op.getLoc(), TypeRange{type},
+        ValueRange{adaptor.getLhs(), adaptor.getRhs()},
+        ValueRange{createEmpty(rewriter, op.getLoc(), type)},
+        {getBroadcastMap(ctx, lhsType.getShape(), type.getShape()),
+         getBroadcastMap(ctx, rhsType.getShape(), type.getShape()),
+         rewriter.getMultiDimIdentityMap(rank)},
+        parallelIterators(rank), [&](OpBuilder &b, Location l, ValueRange args) {
+          Value x = args[0], y = args[1];
+          if (isa<FloatType>(elem)) {
+            // Narrow floats through f32: LLVM would promote their frem to a
+            // fmodf call, which the libm-free remf expansion never sees.
+            Type f32 = b.getF32Type();
+            bool narrow = elem.getIntOrFloatBitWidth() < 32;
+            if (narrow) {
+              x = arith::ExtFOp::create(b, l, f32, x);
+              y = arith::ExtFOp::create(b, l, f32, y);
+            }
+            Value r = arith::RemFOp::create(b, l, x, y);
+            if (narrow) {
+              r = arith::TruncFOp::create(b, l, elem, r);
+            }
+            linalg::YieldOp::create(b, l, r);
+            return;
+          }
+          if (op.getIsUnsigned()) {
+            linalg::YieldOp::create(
+                b, l, arith::RemUIOp::create(b, l, x, y).getResult());
+            return;
+          }
+          Value r = arith::RemSIOp::create(b, l, x, y);
+          if (!fmod) {
+            // Python's %: a non-zero remainder takes the divisor's sign.
+            Value zero = createScalar(b, l, elem, 0);
+            Value nonZero =
+                arith::CmpIOp::create(b, l, arith::CmpIPredicate::ne, r, zero);
+            Value rNeg =
+                arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, r, zero);
+            Value yNeg =
+                arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, y, zero);
+            Value fix = arith::AndIOp::create(
+                b, l, nonZero, arith::XOrIOp::create(b, l, rNeg, yNeg));
+            r = arith::SelectOp::create(b, l, fix,
+                                        arith::AddIOp::create(b, l, r, y), r);
+          }
+          linalg::YieldOp::create(b, l, r);
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::etch::populateEtchDataToLinalgPatterns(RewritePatternSet &patterns) {
+  patterns.add<ExpandLowering, GatherElementsLowering, GatherNDLowering,
+               CumSumLowering, TopKLowering, ModLowering>(
+      patterns.getContext());
+}
