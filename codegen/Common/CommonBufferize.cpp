@@ -61,6 +61,9 @@ void CommonBufferizePass::runOnOperation() {
                                                                 memorySpace);
   };
   options.allowReturnAllocsFromLoops = true;
+  // Buffer alignment is the arena planner's per-target policy
+  // (etch-common-plan-memory's `alignment`), not a fixed 64 bytes here.
+  options.bufferAlignment = 0;
 
   bufferization::BufferizationState state;
   if (failed(bufferization::runOneShotModuleBufferize(module, options, state))) {

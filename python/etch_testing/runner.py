@@ -101,7 +101,12 @@ CORTEX_M4 = cortex_m_target("thumbv7em-none-eabihf", "cortex-m4", "mps2-an386",
                             ["-mfpu=fpv4-sp-d16", "-mfloat-abi=hard"], "cortex-m4")
 CORTEX_M55 = cortex_m_target("thumbv8.1m.main-none-eabihf", "cortex-m55", "mps3-an547",
                              ["-mfloat-abi=hard"], "cortex-m55")
-TARGETS = {t.triple: t for t in (HOST, AARCH64_LINUX, CORTEX_M4, CORTEX_M55)}
+# Bare-metal AArch64 objects (static relocations, no OS calls) linked into a
+# static Linux image: qemu-aarch64 runs the same freestanding code a board
+# would, and harness.c gets its files from Linux instead of semihosting.
+AARCH64_BARE = Target("aarch64-none-elf", ["aarch64-linux-gnu-gcc", "-static"], ["qemu-aarch64"],
+                      compile_flags=["--mcpu=cortex-a53"], name="aarch64-none-elf")
+TARGETS = {t.triple: t for t in (HOST, AARCH64_LINUX, AARCH64_BARE, CORTEX_M4, CORTEX_M55)}
 BARE_METAL = (CORTEX_M4, CORTEX_M55)
 
 

@@ -11,6 +11,11 @@ test/e2e/cortex-m/). The same harness.c runs everywhere.
 - test_mcu_*: DS-CNN, MobileNetV1-0.25 and an MLP (mcu_models.py) compiled
   for Cortex-M4/M55, plus a check that the objects need nothing from a C
   library but memcpy/memset.
+- test_aarch64_bare_metal_*: the MCU models compiled for aarch64-none-elf,
+  linked statically and run under qemu-aarch64; test_cortex_m0plus_*:
+  thumbv6m objects need no libm.
+- test_cortex_m4_footprint: --size-report's entry code, static RAM and arena
+  bounds for the MLP and DS-CNN.
 - test_firmware_example: examples/cortex-m configured and built with CMake
   against an installed etch, then run in QEMU.
 
@@ -18,6 +23,7 @@ Tests skip when a target's toolchain or QEMU is missing (scripts/setup.sh
 installs them), unless ETCH_REQUIRE_EMBEDDED=1.
 """
 
+import json
 import os
 import re
 import shutil
@@ -135,7 +141,7 @@ MEM_FUNCTIONS = re.compile(r"(memcpy|memset|__aeabi_[a-z0-9]+)")
 
 
 def undefined_symbols(obj: Path):
-    nm = shutil.which("arm-none-eabi-nm") or shutil.which("llvm-nm") or "nm"
+    nm = shutil.which("llvm-nm") or shutil.which("llvm-nm-22") or shutil.which("arm-none-eabi-nm") or "nm"
     proc = runner.run([nm, "-u", obj])
     assert proc.returncode == 0, runner.describe(proc)
     return [line.split()[-1] for line in proc.stdout.splitlines() if line.strip()]
@@ -148,6 +154,57 @@ def test_mcu_model(name, model, target, etch_compile, tmp_path):
     runner.run_case(name, model, tmp_path, etch_compile, target)
     extra = [s for s in undefined_symbols(tmp_path / f"{name}.o") if not MEM_FUNCTIONS.fullmatch(s)]
     assert not extra, f"{name}.o for {target.id} needs more than memcpy/memset: {extra}"
+
+
+# --- AArch64 bare metal (aarch64-none-elf) and Cortex-M0+ (no FPU) -----------------
+
+AARCH64_MEM_FUNCTIONS = re.compile(r"(memcpy|memset|memmove)")
+
+
+@pytest.mark.parametrize("name,model", MCU_MODELS, ids=[n for n, _ in MCU_MODELS])
+def test_aarch64_bare_metal_model(name, model, etch_compile, tmp_path):
+    """--target=aarch64-none-elf objects run (linked statically, under
+    qemu-aarch64) and need nothing from a C library but memcpy/memset."""
+    require(runner.AARCH64_BARE)
+    runner.run_case(name, model, tmp_path, etch_compile, runner.AARCH64_BARE)
+    extra = [s for s in undefined_symbols(tmp_path / f"{name}.o") if not AARCH64_MEM_FUNCTIONS.fullmatch(s)]
+    assert not extra, f"{name}.o for aarch64-none-elf needs more than memcpy/memset: {extra}"
+
+
+@pytest.mark.parametrize("name,model", MCU_MODELS + SINGLE_OPS[:40], ids=[n for n, _ in MCU_MODELS + SINGLE_OPS[:40]])
+def test_cortex_m0plus_object(name, model, etch_compile, tmp_path):
+    """thumbv6m (Cortex-M0+, no FPU): float math becomes Arm RTABI helper
+    calls (__aeabi_fadd, ...), never libm (fmaxf, sqrtf, ...)."""
+    onnx_path = tmp_path / f"{name}.onnx"
+    onnx.save(model, str(onnx_path))
+    obj = tmp_path / f"{name}.o"
+    proc = runner.run([etch_compile, onnx_path, "--target=thumbv6m-none-eabi", "--mcpu=cortex-m0plus",
+                       f"--name={name}", "-o", obj])
+    assert proc.returncode == 0, runner.describe(proc)
+    extra = [s for s in undefined_symbols(obj) if not MEM_FUNCTIONS.fullmatch(s)]
+    assert not extra, f"{name}.o for cortex-m0plus needs more than memcpy/memset: {extra}"
+
+
+# --- footprint (issue: code outside kernels <= 1 KB, arena <= 1.1x its bound) -------
+
+@pytest.mark.parametrize("name", ["mlp_kws", "ds_cnn_kws"])
+def test_cortex_m4_footprint(name, etch_compile, tmp_path):
+    model = dict(MCU_MODELS)[name]
+    onnx_path = tmp_path / f"{name}.onnx"
+    onnx.save(model, str(onnx_path))
+    proc = runner.run([etch_compile, onnx_path, "--target=thumbv7em-none-eabihf", "--mcpu=cortex-m4",
+                       f"--name={name}", "-o", tmp_path / f"{name}.o", "--size-report=json"])
+    assert proc.returncode == 0, runner.describe(proc)
+    report = json.loads(proc.stdout)
+    assert report["code"]["entry"] <= 1024, report
+    assert report["code"]["kernels"] + report["code"]["entry"] == report["code"]["total"], report
+    assert report["static_ram"] == 0, report
+    arena = report["arena"]
+    assert arena["lower_bound"] > 0 and arena["size"] <= 1.1 * arena["lower_bound"], report
+    # Weights are stored once, in flash-placeable read-only data; folding
+    # BatchNorm into the convolutions only removes bytes.
+    initializers = sum(int(np.prod(t.dims)) * 4 for t in model.graph.initializer)
+    assert 0.5 * initializers < report["read_only"]["weights"] <= initializers, report
 
 
 # --- the CMake firmware example against an installed etch --------------------------

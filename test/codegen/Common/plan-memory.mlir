@@ -93,7 +93,7 @@ func.func @main(%x: memref<4xf32>, %y: memref<4xf32>) {
 // Buffer sizes are rounded to the alignment; a bigger explicit alignment wins.
 // CHECK-LABEL: func.func @main
 // CHECK-SAME: memref<128xi8> {etch.arena}
-// CHECK-SAME: etch.arena_align = 128 : i64, etch.arena_lower_bound = 128 : i64, etch.arena_size = 128 : i64
+// CHECK-SAME: etch.arena_align = 128 : i64, etch.arena_lower_bound = 6 : i64, etch.arena_size = 128 : i64
 func.func @main(%x: memref<3xi8>, %y: memref<3xi8>) {
   %a = memref.alloc() {alignment = 128 : i64} : memref<3xi8>
   %b = memref.alloc() : memref<3xi8>
