@@ -106,7 +106,19 @@ CORTEX_M55 = cortex_m_target("thumbv8.1m.main-none-eabihf", "cortex-m55", "mps3-
 # would, and harness.c gets its files from Linux instead of semihosting.
 AARCH64_BARE = Target("aarch64-none-elf", ["aarch64-linux-gnu-gcc", "-static"], ["qemu-aarch64"],
                       compile_flags=["--mcpu=cortex-a53"], name="aarch64-none-elf")
-TARGETS = {t.triple: t for t in (HOST, AARCH64_LINUX, AARCH64_BARE, CORTEX_M4, CORTEX_M55)}
+# Cortex-M0+ (ARMv6-M, no FPU) on QEMU's microbit (a Cortex-M0 with 16 KiB of
+# SRAM): the harness is built with a small guard and command-line buffer, and
+# only models with small tensors fit (test_embedded.py picks them).
+CORTEX_M0PLUS = Target(
+    "thumbv6m-none-eabi",
+    ["arm-none-eabi-gcc", "-mcpu=cortex-m0plus", "-mthumb", "-mfloat-abi=soft",
+     "-DETCH_SEMIHOST_CMDLINE=1024", "-DGUARD_BYTES=256"],
+    ["qemu-system-arm", "-M", "microbit", "-nographic", "-monitor", "none", "-serial", "none"],
+    compile_flags=["--mcpu=cortex-m0plus"],
+    ldflags=[CORTEX_M_DIR / "startup.c", CORTEX_M_DIR / "semihost.c", f"-L{CORTEX_M_DIR}",
+             "-T", "microbit.ld", "--specs=nosys.specs", "-nostartfiles"],
+    semihosting=True, name="cortex-m0plus")
+TARGETS = {t.triple: t for t in (HOST, AARCH64_LINUX, AARCH64_BARE, CORTEX_M4, CORTEX_M55, CORTEX_M0PLUS)}
 BARE_METAL = (CORTEX_M4, CORTEX_M55)
 
 

@@ -40,7 +40,10 @@
 
 extern const etch_model_t ETCH_MODEL_SYM;
 
+/* Boards with little RAM (microbit: 16 KiB) build with a smaller guard. */
+#ifndef GUARD_BYTES
 #define GUARD_BYTES 4096
+#endif
 #define GUARD_BYTE 0xA5
 #define POISON_BYTE 0xFF
 

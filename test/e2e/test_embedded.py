@@ -12,8 +12,9 @@ test/e2e/cortex-m/). The same harness.c runs everywhere.
   for Cortex-M4/M55, plus a check that the objects need nothing from a C
   library but memcpy/memset.
 - test_aarch64_bare_metal_*: the MCU models compiled for aarch64-none-elf,
-  linked statically and run under qemu-aarch64; test_cortex_m0plus_*:
-  thumbv6m objects need no libm.
+  linked statically and run under qemu-aarch64; test_cortex_m0plus_*: the
+  single-op models small enough for QEMU's microbit (Cortex-M0, 16 KiB SRAM)
+  run there, and thumbv6m objects of the MCU models need no libm.
 - test_cortex_m4_footprint: --size-report's entry code, static RAM and arena
   bounds for the MLP and DS-CNN.
 - test_firmware_example: examples/cortex-m configured and built with CMake
@@ -38,7 +39,7 @@ from etch_testing.onnx_build import make_model, node
 
 SELFTEST = Path(__file__).resolve().parent / "selftest"
 REPO = runner.REPO
-CROSS = [runner.AARCH64_LINUX, runner.CORTEX_M4, runner.CORTEX_M55]
+CROSS = [runner.AARCH64_LINUX, runner.CORTEX_M4, runner.CORTEX_M55, runner.CORTEX_M0PLUS]
 
 
 def require(target: runner.Target) -> None:
@@ -169,6 +170,28 @@ def test_aarch64_bare_metal_model(name, model, etch_compile, tmp_path):
     runner.run_case(name, model, tmp_path, etch_compile, runner.AARCH64_BARE)
     extra = [s for s in undefined_symbols(tmp_path / f"{name}.o") if not AARCH64_MEM_FUNCTIONS.fullmatch(s)]
     assert not extra, f"{name}.o for aarch64-none-elf needs more than memcpy/memset: {extra}"
+
+
+def io_bytes(model: onnx.ModelProto) -> int:
+    total = 0
+    for value in list(model.graph.input) + list(model.graph.output):
+        t = value.type.tensor_type
+        total += int(np.prod([d.dim_value for d in t.shape.dim])) * np.dtype(
+            onnx.mapping.TENSOR_TYPE_TO_NP_TYPE[t.elem_type]).itemsize
+    return total
+
+
+# The single-op models whose inputs and outputs (which harness.c holds twice)
+# fit the microbit's 9 KiB heap beside the arena.
+M0_OPS = [(n, m) for n, m in SINGLE_OPS if io_bytes(m) <= 1536]
+
+
+@pytest.mark.parametrize("name,model", M0_OPS, ids=[n for n, _ in M0_OPS])
+def test_cortex_m0plus_single_op(name, model, etch_compile, tmp_path):
+    """Cortex-M0+ objects (soft float through Arm RTABI helpers) run on QEMU's
+    microbit (a Cortex-M0) and match ONNX Runtime."""
+    require(runner.CORTEX_M0PLUS)
+    runner.run_case(name, model, tmp_path, etch_compile, runner.CORTEX_M0PLUS)
 
 
 @pytest.mark.parametrize("name,model", MCU_MODELS + SINGLE_OPS[:40], ids=[n for n, _ in MCU_MODELS + SINGLE_OPS[:40]])

@@ -59,7 +59,12 @@ void etch_semihost_init(void) {
 }
 
 #define MAX_ARGS 64
-static char cmdline[4096];
+/* The command line (paths of the case files); boards with little RAM
+ * (microbit: 16 KiB) build with a smaller -DETCH_SEMIHOST_CMDLINE. */
+#ifndef ETCH_SEMIHOST_CMDLINE
+#define ETCH_SEMIHOST_CMDLINE 4096
+#endif
+static char cmdline[ETCH_SEMIHOST_CMDLINE];
 static char *args[MAX_ARGS + 1];
 
 int etch_semihost_args(char ***argv) {

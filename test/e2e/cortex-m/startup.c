@@ -1,4 +1,5 @@
-/* Bare-metal start for the Cortex-M e2e images (QEMU mps2-an386, mps3-an547).
+/* Bare-metal start for the Cortex-M e2e images (QEMU mps2-an386, mps3-an547,
+ * microbit).
  *
  * The vector table's first two words are the initial stack pointer and
  * Reset_Handler. Reset_Handler enables the FPU (and MVE on M55: both are
@@ -45,6 +46,12 @@ __attribute__((noreturn, used)) static void reset_c(void) {
   exit(main(argc, argv));
 }
 
+#if defined(__ARM_ARCH_6M__)
+/* ARMv6-M (Cortex-M0/M0+): no FPU to enable. */
+__attribute__((naked, noreturn)) void Reset_Handler(void) {
+  __asm__ volatile("b reset_c\n");
+}
+#else
 /* Naked: no prologue may touch the FPU or the stack before CPACR is set. */
 __attribute__((naked, noreturn)) void Reset_Handler(void) {
   __asm__ volatile("ldr r0, =0xE000ED88\n" /* CPACR */
@@ -56,6 +63,7 @@ __attribute__((naked, noreturn)) void Reset_Handler(void) {
                    "b reset_c\n"
                    ".ltorg\n");
 }
+#endif
 
 /* Called with the stacked exception frame (r0-r3, r12, lr, pc, xpsr). */
 __attribute__((used, noreturn)) static void fault_report(uint32_t *frame,
@@ -72,12 +80,27 @@ __attribute__((used, noreturn)) static void fault_report(uint32_t *frame,
 
 /* Picks the stack the exception frame was pushed to (EXC_RETURN bit 2). */
 __attribute__((naked, noreturn)) void Fault_Handler(void) {
+#if defined(__ARM_ARCH_6M__)
+  /* ARMv6-M has no IT blocks and no immediate TST. */
+  __asm__ volatile("movs r0, #4\n"
+                   "mov r1, lr\n"
+                   "tst r0, r1\n"
+                   "bne 1f\n"
+                   "mrs r0, msp\n"
+                   "b 2f\n"
+                   "1: mrs r0, psp\n"
+                   "2: mrs r1, ipsr\n"
+                   "ldr r2, =fault_report\n"
+                   "bx r2\n"
+                   ".ltorg\n");
+#else
   __asm__ volatile("tst lr, #4\n"
                    "ite eq\n"
                    "mrseq r0, msp\n"
                    "mrsne r0, psp\n"
                    "mrs r1, ipsr\n"
                    "b fault_report\n");
+#endif
 }
 
 /* exit() runs __libc_fini_array, which calls _fini (crti.o's, which
