@@ -1,14 +1,18 @@
-//===- ImportComposite.cpp - ConvTranspose, LRN, Shrink, IsInf/IsNaN ===//
+//===- ImportComposite.cpp - ConvTranspose, Einsum, LRN, Shrink, IsInf ---===//
 //
 // ConvTranspose resolves auto_pad/output_shape/output_padding into explicit
-// pads (ONNX's formulas) for etch.conv_transpose. The others are decomposed
-// into core etch ops: LRN's window sum over channels is an AveragePool
-// (count_include_pad) of x^2 viewed as [N, 1, C, rest].
+// pads (ONNX's formulas) for etch.conv_transpose. Einsum of one or two
+// operands becomes reduce_sum/transpose/reshape/etch.matmul (the well-trodden
+// matmul path); diagonals and more operands one etch.einsum. The others are
+// decomposed into core etch ops: LRN's window sum over channels is an
+// AveragePool (count_include_pad) of x^2 viewed as [N, 1, C, rest].
 //
 //===----------------------------------------------------------------------===//
 #include "ImportMath.h"
 
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 
 #include <limits>
 
@@ -207,9 +211,276 @@ LogicalResult importIsInf(GraphImporter &im, const onnx::NodeProto &) {
   return success();
 }
 
+/// One Einsum term ("bij", "...ii") as labels: letters are their character
+/// codes, ellipsis dims 1000 + k (right-aligned across operands, `ellipsis`
+/// of them in total); `rank` < 0 for the output.
+FailureOr<SmallVector<int64_t>> einsumLabels(GraphImporter &im, StringRef term,
+                                             int64_t rank, int64_t &ellipsis) {
+  size_t dots = term.find("...");
+  StringRef before = dots == StringRef::npos ? term : term.take_front(dots);
+  StringRef after = dots == StringRef::npos ? "" : term.drop_front(dots + 3);
+  for (char c : llvm::concat<const char>(before, after)) {
+    if (!llvm::isAlpha(c)) {
+      return im.error() << "bad einsum term '" << term << "'";
+    }
+  }
+  int64_t n = before.size() + after.size();
+  int64_t e = 0;
+  if (dots != StringRef::npos) {
+    e = rank < 0 ? ellipsis : rank - n;
+  } else if (rank >= 0 && rank != n) {
+    return im.error() << "einsum term '" << term << "' has " << n
+                      << " labels for an operand of rank " << rank;
+  }
+  if (e < 0) {
+    return im.error() << "einsum term '" << term << "' has too many labels";
+  }
+  ellipsis = std::max(ellipsis, e);
+  SmallVector<int64_t> labels(before.begin(), before.end());
+  for (int64_t k = 0; k < e; ++k) {
+    labels.push_back(1000 + k + (rank < 0 ? 0 : -e)); // fixed up below
+  }
+  labels.append(after.begin(), after.end());
+  return labels;
+}
+
+/// `x` (dims labelled `labels`) transposed to the label order `order`.
+Value transposeTo(GraphImporter &im, Value x, ArrayRef<int64_t> labels,
+                  ArrayRef<int64_t> order) {
+  SmallVector<int64_t> perm;
+  for (int64_t label : order) {
+    perm.push_back(llvm::find(labels, label) - labels.begin());
+  }
+  if (llvm::equal(perm, llvm::seq<int64_t>(0, perm.size()))) {
+    return x;
+  }
+  auto type = cast<RankedTensorType>(x.getType());
+  SmallVector<int64_t> shape;
+  for (int64_t p : perm) {
+    shape.push_back(type.getDimSize(p));
+  }
+  return im.create<TransposeOp>(
+      RankedTensorType::get(shape, type.getElementType()), {x},
+      {im.namedAttr("perm", im.getBuilder().getDenseI64ArrayAttr(perm))});
+}
+
+/// Sums `x` over the dims whose label fails `keep` and drops those labels.
+Value sumAway(GraphImporter &im, Value x, SmallVector<int64_t> &labels,
+              function_ref<bool(int64_t)> keep) {
+  auto type = cast<RankedTensorType>(x.getType());
+  SmallVector<int64_t> axes, shape, kept;
+  for (auto [d, label] : llvm::enumerate(labels)) {
+    if (keep(label)) {
+      shape.push_back(type.getDimSize(d));
+      kept.push_back(label);
+    } else {
+      axes.push_back(d);
+    }
+  }
+  if (axes.empty()) {
+    return x;
+  }
+  labels = kept;
+  OpBuilder &b = im.getBuilder();
+  return im.create<ReduceSumOp>(
+      RankedTensorType::get(shape, type.getElementType()), {x},
+      {im.namedAttr("axes", b.getDenseI64ArrayAttr(axes)),
+       im.namedAttr("keepdims", b.getBoolAttr(false))});
+}
+
+Value reshapeTo(GraphImporter &im, Value x, ArrayRef<int64_t> shape) {
+  auto type = cast<RankedTensorType>(x.getType());
+  if (type.getShape() == shape) {
+    return x;
+  }
+  return im.create<ReshapeOp>(
+      RankedTensorType::get(shape, type.getElementType()), {x});
+}
+
+/// Einsum of at most two operands without diagonals as core ops: labels used
+/// by one operand only are summed first; then one operand is a transpose,
+/// two are [batch, M, K] x [batch, K, N] etch.matmul between transposes and
+/// reshapes.
+Value einsumAsMatmul(GraphImporter &im, SmallVector<Value> inputs,
+                     SmallVector<SmallVector<int64_t>> labels,
+                     ArrayRef<int64_t> out) {
+  llvm::DenseMap<int64_t, int64_t> size;
+  for (auto [v, l] : llvm::zip(inputs, labels)) {
+    for (auto [d, label] : llvm::enumerate(l)) {
+      size[label] = cast<RankedTensorType>(v.getType()).getDimSize(d);
+    }
+  }
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    inputs[i] = sumAway(im, inputs[i], labels[i], [&](int64_t label) {
+      return llvm::is_contained(out, label) ||
+             (inputs.size() == 2 && llvm::is_contained(labels[1 - i], label));
+    });
+  }
+  if (inputs.size() == 1) {
+    return transposeTo(im, inputs[0], labels[0], out);
+  }
+  SmallVector<int64_t> batch, contracted, freeA, freeB;
+  for (int64_t label : labels[0]) {
+    bool inB = llvm::is_contained(labels[1], label);
+    bool inOut = llvm::is_contained(out, label);
+    (inB ? (inOut ? batch : contracted) : freeA).push_back(label);
+  }
+  for (int64_t label : labels[1]) {
+    if (!llvm::is_contained(labels[0], label)) {
+      freeB.push_back(label);
+    }
+  }
+  auto product = [&](ArrayRef<int64_t> ls) {
+    int64_t n = 1;
+    for (int64_t label : ls) {
+      n *= size[label];
+    }
+    return n;
+  };
+  int64_t bt = product(batch), m = product(freeA), k = product(contracted),
+          n = product(freeB);
+  auto cat = [](ArrayRef<int64_t> a, ArrayRef<int64_t> b,
+                ArrayRef<int64_t> c) {
+    SmallVector<int64_t> r(a);
+    r.append(b.begin(), b.end());
+    r.append(c.begin(), c.end());
+    return r;
+  };
+  Value a = reshapeTo(
+      im, transposeTo(im, inputs[0], labels[0], cat(batch, freeA, contracted)),
+      {bt, m, k});
+  Value b = reshapeTo(
+      im, transposeTo(im, inputs[1], labels[1], cat(batch, contracted, freeB)),
+      {bt, k, n});
+  Type elem = cast<RankedTensorType>(a.getType()).getElementType();
+  Value y = im.create<MatMulOp>(RankedTensorType::get({bt, m, n}, elem),
+                                {a, b});
+  SmallVector<int64_t> yLabels = cat(batch, freeA, freeB), yShape;
+  for (int64_t label : yLabels) {
+    yShape.push_back(size[label]);
+  }
+  return transposeTo(im, reshapeTo(im, y, yShape), yLabels, out);
+}
+
+bool hasRepeatedLabel(ArrayRef<int64_t> labels) {
+  SmallVector<int64_t> sorted(labels);
+  llvm::sort(sorted);
+  return std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end();
+}
+
+LogicalResult importEinsum(GraphImporter &im, const onnx::NodeProto &node) {
+  std::string eq;
+  for (char c : im.attrString("equation", "")) {
+    if (c != ' ') {
+      eq.push_back(c);
+    }
+  }
+  StringRef lhs = eq, rhs;
+  bool explicitOut = StringRef(eq).contains("->");
+  if (explicitOut) {
+    std::tie(lhs, rhs) = StringRef(eq).split("->");
+  }
+  SmallVector<StringRef> terms;
+  lhs.split(terms, ',');
+  if (static_cast<int>(terms.size()) != node.input_size()) {
+    return im.error() << "equation '" << eq << "' has " << terms.size()
+                      << " operand terms for " << node.input_size()
+                      << " inputs";
+  }
+  SmallVector<Value> inputs;
+  SmallVector<SmallVector<int64_t>> labels;
+  int64_t ellipsis = 0;
+  for (auto [i, term] : llvm::enumerate(terms)) {
+    FailureOr<Value> v = im.input(i);
+    if (failed(v)) {
+      return failure();
+    }
+    inputs.push_back(*v);
+    FailureOr<SmallVector<int64_t>> l = einsumLabels(
+        im, term, cast<RankedTensorType>(v->getType()).getRank(), ellipsis);
+    if (failed(l)) {
+      return failure();
+    }
+    labels.push_back(std::move(*l));
+  }
+  // Operand ellipsis labels were numbered from the right (1000 - e ..
+  // 999); shift them so the rightmost of all is 1000 + ellipsis - 1.
+  for (auto &l : labels) {
+    for (int64_t &label : l) {
+      if (label >= 1000 - ellipsis && label < 1000) {
+        label += ellipsis;
+      }
+    }
+  }
+  SmallVector<int64_t> out;
+  if (explicitOut) {
+    FailureOr<SmallVector<int64_t>> l = einsumLabels(im, rhs, -1, ellipsis);
+    if (failed(l)) {
+      return failure();
+    }
+    out = std::move(*l);
+  } else {
+    for (int64_t k = 0; k < ellipsis; ++k) {
+      out.push_back(1000 + k);
+    }
+    SmallVector<int64_t> once;
+    for (auto &l : labels) {
+      for (int64_t label : l) {
+        int64_t count = 0;
+        for (auto &m : labels) {
+          count += llvm::count(m, label);
+        }
+        if (label < 1000 && count == 1) {
+          once.push_back(label);
+        }
+      }
+    }
+    llvm::sort(once);
+    out.append(once);
+  }
+  // ONNX 1.12 infers no Einsum shapes: the result shape follows from the
+  // labels (the verifier checks the sizes agree).
+  SmallVector<int64_t> shape;
+  for (int64_t label : out) {
+    int64_t size = -1;
+    for (auto [v, l] : llvm::zip(inputs, labels)) {
+      auto it = llvm::find(l, label);
+      if (it != l.end()) {
+        size = cast<RankedTensorType>(v.getType()).getDimSize(it - l.begin());
+        break;
+      }
+    }
+    if (size < 0) {
+      return im.error() << "output label '" << char(label)
+                        << "' is not used by any operand";
+    }
+    shape.push_back(size);
+  }
+  OpBuilder &b = im.getBuilder();
+  SmallVector<Attribute> inputLabels;
+  for (auto &l : labels) {
+    inputLabels.push_back(b.getDenseI64ArrayAttr(l));
+  }
+  auto outType = RankedTensorType::get(
+      shape, cast<RankedTensorType>(inputs.front().getType()).getElementType());
+  if (inputs.size() <= 2 && !llvm::any_of(labels, [](ArrayRef<int64_t> l) {
+        return hasRepeatedLabel(l);
+      })) {
+    im.setOutput(0, einsumAsMatmul(im, inputs, labels, out));
+    return success();
+  }
+  im.setOutput(0, im.create<EinsumOp>(
+                      outType, inputs,
+                      {im.namedAttr("input_labels", b.getArrayAttr(inputLabels)),
+                       im.namedAttr("output_labels",
+                                    b.getDenseI64ArrayAttr(out))}));
+  return success();
+}
+
 } // namespace
 
 void importer::registerCompositeOps(OpTable &table) {
+  table["Einsum"] = importEinsum;
   table["ConvTranspose"] = importConvTranspose;
   table["IsInf"] = importIsInf;
   table["IsNaN"] = importIsNaN;

@@ -1,6 +1,6 @@
 """e2e single-op models for Resize/Upsample, Split, Tile, Expand, the gathers,
-CumSum, TopK, DepthToSpace/SpaceToDepth, ConvTranspose, LRN, Shrink, Mod and
-MaxPool's indices, compared with ONNX Runtime.
+CumSum, TopK, DepthToSpace/SpaceToDepth, ConvTranspose, Einsum, LRN, Shrink,
+Mod and MaxPool's indices, compared with ONNX Runtime.
 
 Graph inputs are float32; integer operands (indices, repeats, scales, sizes,
 axes) are initializers. Integer-tensor variants are covered by the ONNX node
@@ -144,5 +144,20 @@ def conv_models() -> List[Case]:
     return out
 
 
+def einsum_models() -> List[Case]:
+    out = []
+    for case, eq, shapes in [
+        ("einsum_bmm", "bij,bjk->bik", [[2, 3, 4], [2, 4, 5]]),
+        ("einsum_ellipsis", "...ij,...jk->...ik", [[2, 3, 4, 5], [2, 3, 5, 2]]),
+        ("einsum_transpose", "ij->ji", [[3, 4]]),
+        ("einsum_reduce", "bij->b", [[2, 3, 4]]),
+        ("einsum_implicit", "ij,kj", [[3, 4], [5, 4]]),
+        ("einsum_diag", "bii->bi", [[2, 3, 3]]),
+    ]:
+        names = [f"x{i}" for i in range(len(shapes))]
+        out.append(single(case, "Einsum", 12, list(zip(names, shapes)), equation=eq))
+    return out
+
+
 def data_models() -> List[Case]:
-    return resize_models() + data_movement_models() + conv_models()
+    return resize_models() + data_movement_models() + conv_models() + einsum_models()

@@ -3,6 +3,7 @@
 
 #include "VerifierUtils.h"
 
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
 
 using namespace mlir;
@@ -276,6 +277,52 @@ LogicalResult MaxPoolIndicesOp::verify() {
                                1)) ||
       failed(verifySpatialAttr(*this, "pads", getPads(), 2 * spatial, 0))) {
     return failure();
+  }
+  return success();
+}
+
+LogicalResult EinsumOp::verify() {
+  if (getInputs().empty() ||
+      getInputLabels().size() != getInputs().size()) {
+    return emitOpError() << "needs one label list per operand";
+  }
+  if (failed(verifySameElementType(*this, llvm::to_vector(llvm::concat<Value>(
+                                              getInputs(), getOperation()->getResults()))))) {
+    return failure();
+  }
+  llvm::DenseMap<int64_t, int64_t> sizes;
+  for (auto [v, attr] : llvm::zip(getInputs(), getInputLabels())) {
+    auto labels = dyn_cast<DenseI64ArrayAttr>(attr);
+    RankedTensorType t = tensorType(v);
+    if (!labels || static_cast<int64_t>(labels.size()) != t.getRank()) {
+      return emitOpError() << "operand of type " << t
+                           << " needs a label per dimension";
+    }
+    for (auto [d, label] : llvm::enumerate(labels.asArrayRef())) {
+      auto [it, inserted] = sizes.try_emplace(label, t.getDimSize(d));
+      if (!inserted && it->second != t.getDimSize(d)) {
+        return emitOpError() << "label " << label << " has sizes "
+                             << it->second << " and " << t.getDimSize(d);
+      }
+    }
+  }
+  ArrayRef<int64_t> out = getOutputLabels();
+  RankedTensorType outType = tensorType(getOutput());
+  if (static_cast<int64_t>(out.size()) != outType.getRank()) {
+    return emitOpError() << "needs one output label per result dimension";
+  }
+  for (auto [d, label] : llvm::enumerate(out)) {
+    auto it = sizes.find(label);
+    if (it == sizes.end()) {
+      return emitOpError() << "output label " << label
+                           << " labels no operand dimension";
+    }
+    if (llvm::count(out, label) != 1) {
+      return emitOpError() << "output label " << label << " repeats";
+    }
+    if (it->second != outType.getDimSize(d)) {
+      return emitOpError() << "result dim " << d << " must be " << it->second;
+    }
   }
   return success();
 }

@@ -164,4 +164,23 @@ def Etch_MaxPoolIndicesOp : Etch_Op<"max_pool_indices", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Etch_EinsumOp : Etch_Op<"einsum", [Pure]> {
+  let summary = "ONNX Einsum with the equation resolved into dimension labels";
+  let description = [{
+    `input_labels[i][d]` labels dimension `d` of operand `i` (ellipses are
+    expanded into labels of their own); `output_labels` labels the result's
+    dimensions. Dimensions with the same label are one loop (a repeated label
+    within an operand reads its diagonal); labels missing from the output are
+    summed over. The result is the sum of the products of the operands.
+  }];
+  let arguments = (ins Variadic<Etch_Tensor>:$inputs,
+                       ArrayAttr:$input_labels,
+                       DenseI64ArrayAttr:$output_labels);
+  let results = (outs Etch_Tensor:$output);
+  let assemblyFormat = [{
+    $inputs attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // ETCH_DATA_OPS_TD

@@ -1,4 +1,4 @@
-//===- DataPatterns.cpp - Expand/GatherElements/GatherND/CumSum/TopK/Mod --===//
+//===- DataPatterns.cpp - gathers, CumSum, TopK, Mod, Einsum --------------===//
 //
 // All are linalg.generic ops over the result. Gathers read their index
 // operand through an indexing map (GatherElements) or tensor.extract
@@ -338,10 +338,67 @@ struct ModLowering : public OpConversionPattern<ModOp> {
   }
 };
 
+/// Einsum: one generic, a loop per label (the output's first), the product
+/// of the operands summed into the result.
+struct EinsumLowering : public OpConversionPattern<EinsumOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(EinsumOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(op.getType());
+    Type elem = type.getElementType();
+    if (!elem.isIntOrFloat() || elem.isInteger(1)) {
+      return rewriter.notifyMatchFailure(op, "unsupported element type");
+    }
+    MLIRContext *ctx = rewriter.getContext();
+    SmallVector<int64_t> loops(op.getOutputLabels());
+    for (Attribute attr : op.getInputLabels()) {
+      for (int64_t label : cast<DenseI64ArrayAttr>(attr).asArrayRef()) {
+        if (!llvm::is_contained(loops, label)) {
+          loops.push_back(label);
+        }
+      }
+    }
+    auto dimOf = [&](int64_t label) {
+      return getAffineDimExpr(llvm::find(loops, label) - loops.begin(), ctx);
+    };
+    int64_t numLoops = loops.size();
+    SmallVector<AffineMap> maps;
+    for (Attribute attr : op.getInputLabels()) {
+      SmallVector<AffineExpr> exprs;
+      for (int64_t label : cast<DenseI64ArrayAttr>(attr).asArrayRef()) {
+        exprs.push_back(dimOf(label));
+      }
+      maps.push_back(AffineMap::get(numLoops, 0, exprs, ctx));
+    }
+    int64_t rank = type.getRank();
+    maps.push_back(AffineMap::get(
+        numLoops, 0, rewriter.getMultiDimIdentityMap(rank).getResults(), ctx));
+    SmallVector<utils::IteratorType> iterators = parallelIterators(rank);
+    iterators.append(numLoops - rank, utils::IteratorType::reduction);
+    Location loc = op.getLoc();
+    bool isFloat = isa<FloatType>(elem);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type}, adaptor.getInputs(),
+        ValueRange{createFilled(rewriter, loc, type,
+                                createScalar(rewriter, loc, elem, 0))},
+        maps, iterators, [&](OpBuilder &b, Location l, ValueRange args) {
+          Value prod = args[0];
+          for (Value v : args.drop_front().drop_back()) {
+            prod = isFloat ? arith::MulFOp::create(b, l, prod, v).getResult()
+                           : arith::MulIOp::create(b, l, prod, v).getResult();
+          }
+          linalg::YieldOp::create(b, l, addValues(b, l, args.back(), prod));
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
 } // namespace
 
 void mlir::etch::populateEtchDataToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<ExpandLowering, GatherElementsLowering, GatherNDLowering,
-               CumSumLowering, TopKLowering, ModLowering>(
+               CumSumLowering, TopKLowering, ModLowering, EinsumLowering>(
       patterns.getContext());
 }

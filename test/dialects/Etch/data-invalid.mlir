@@ -126,3 +126,19 @@ func.func @max_pool_indices_type(%x: tensor<1x1x3x3xf32>) -> tensor<1x1x2x2xi32>
   %0 = etch.max_pool_indices %x {dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x1x3x3xf32>) -> tensor<1x1x2x2xi32>
   return %0 : tensor<1x1x2x2xi32>
 }
+
+// -----
+
+func.func @einsum_label_sizes(%a: tensor<2x3xf32>, %b: tensor<4x5xf32>) -> tensor<2x5xf32> {
+  // expected-error @+1 {{label 106 has sizes 3 and 4}}
+  %0 = etch.einsum %a, %b {input_labels = [array<i64: 105, 106>, array<i64: 106, 107>], output_labels = array<i64: 105, 107>} : (tensor<2x3xf32>, tensor<4x5xf32>) -> tensor<2x5xf32>
+  return %0 : tensor<2x5xf32>
+}
+
+// -----
+
+func.func @einsum_unknown_output(%a: tensor<2x3xf32>) -> tensor<2x4xf32> {
+  // expected-error @+1 {{output label 120 labels no operand dimension}}
+  %0 = etch.einsum %a {input_labels = [array<i64: 105, 106>], output_labels = array<i64: 105, 120>} : (tensor<2x3xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}

@@ -104,7 +104,22 @@ def composite_models():
         [weight("w", [4, 3, 3, 3]), weight("bias", [6])], opset=17)
 
 
+def einsum_models():
+    # Explicit output with ellipsis and a diagonal; implicit output.
+    save("einsum", [
+        helper.make_node("Einsum", ["a", "b"], ["y"], name="einsum_bmm",
+                         equation="...ij, ...jk -> ...ik"),
+        helper.make_node("Einsum", ["c"], ["diag"], name="einsum_diag",
+                         equation="bii->bi"),
+        helper.make_node("Einsum", ["a", "d"], ["z"], name="einsum_implicit",
+                         equation="bij,kj"),
+    ], [vi("a", [2, 3, 4]), vi("b", [2, 4, 5]), vi("c", [2, 3, 3]),
+        vi("d", [6, 4])],
+        [vi("y", [2, 3, 5]), vi("diag", [2, 3]), vi("z", [2, 3, 6])])
+
+
 if __name__ == "__main__":
+    einsum_models()
     data_models()
     resize_models()
     composite_models()

@@ -173,3 +173,26 @@ func.func @max_pool_indices(%x: tensor<1x1x5x5xf32>) -> tensor<1x1x3x3xi64> {
   %0 = etch.max_pool_indices %x {dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x1x5x5xf32>) -> tensor<1x1x3x3xi64>
   return %0 : tensor<1x1x3x3xi64>
 }
+
+// -----
+
+// Einsum: a loop per label, output labels first; the summed label is a
+// reduction and the body multiplies the operands.
+// CHECK-LABEL: func.func @einsum_bmm
+// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d3, d2)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+// CHECK: %[[P:.+]] = arith.mulf
+// CHECK: arith.addf %{{.+}}, %[[P]]
+func.func @einsum_bmm(%a: tensor<2x3x4xf32>, %b: tensor<2x4x5xf32>) -> tensor<2x3x5xf32> {
+  %0 = etch.einsum %a, %b {input_labels = [array<i64: 98, 105, 106>, array<i64: 98, 106, 107>], output_labels = array<i64: 98, 105, 107>} : (tensor<2x3x4xf32>, tensor<2x4x5xf32>) -> tensor<2x3x5xf32>
+  return %0 : tensor<2x3x5xf32>
+}
+
+// -----
+
+// A diagonal: the repeated label is one loop read twice in the same map.
+// CHECK-LABEL: func.func @einsum_diag
+// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+func.func @einsum_diag(%a: tensor<2x3x3xf32>) -> tensor<2x3xf32> {
+  %0 = etch.einsum %a {input_labels = [array<i64: 98, 105, 105>], output_labels = array<i64: 98, 105>} : (tensor<2x3x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
