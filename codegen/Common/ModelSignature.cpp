@@ -23,7 +23,11 @@ enum EtchDType : int32_t {
   kI16,
   kI32,
   kI64,
-  kBool
+  kBool,
+  kF64,
+  kU16,
+  kU32,
+  kU64
 };
 
 struct DTypeInfo {
@@ -32,9 +36,14 @@ struct DTypeInfo {
   const char *onnxName;
 };
 
-std::optional<DTypeInfo> getDType(Type type) {
+/// The dtype of an element type; integer tensors are signless, so
+/// `isUnsigned` (the argument's etch.unsigned) picks the unsigned dtype.
+std::optional<DTypeInfo> getDType(Type type, bool isUnsigned) {
   if (type.isF32()) {
     return DTypeInfo{kF32, "float", "float32"};
+  }
+  if (type.isF64()) {
+    return DTypeInfo{kF64, "double", "float64"};
   }
   if (type.isF16()) {
     return DTypeInfo{kF16, "uint16_t", "float16"};
@@ -46,7 +55,7 @@ std::optional<DTypeInfo> getDType(Type type) {
   if (!intType) {
     return std::nullopt;
   }
-  bool isUnsigned = intType.isUnsigned();
+  isUnsigned |= intType.isUnsigned();
   switch (intType.getWidth()) {
   case 1:
     return DTypeInfo{kBool, "uint8_t", "bool"};
@@ -54,30 +63,25 @@ std::optional<DTypeInfo> getDType(Type type) {
     return isUnsigned ? DTypeInfo{kU8, "uint8_t", "uint8"}
                       : DTypeInfo{kI8, "int8_t", "int8"};
   case 16:
-    if (!isUnsigned) {
-      return DTypeInfo{kI16, "int16_t", "int16"};
-    }
-    return std::nullopt;
+    return isUnsigned ? DTypeInfo{kU16, "uint16_t", "uint16"}
+                      : DTypeInfo{kI16, "int16_t", "int16"};
   case 32:
-    if (!isUnsigned) {
-      return DTypeInfo{kI32, "int32_t", "int32"};
-    }
-    return std::nullopt;
+    return isUnsigned ? DTypeInfo{kU32, "uint32_t", "uint32"}
+                      : DTypeInfo{kI32, "int32_t", "int32"};
   case 64:
-    if (!isUnsigned) {
-      return DTypeInfo{kI64, "int64_t", "int64"};
-    }
-    return std::nullopt;
+    return isUnsigned ? DTypeInfo{kU64, "uint64_t", "uint64"}
+                      : DTypeInfo{kI64, "int64_t", "int64"};
   default:
     return std::nullopt;
   }
 }
 
 const char *dtypeName(int32_t dtype) {
-  static const char *names[] = {"float32", "float16", "bfloat16",
-                                "int8",    "uint8",   "int16",
-                                "int32",   "int64",   "bool"};
-  return dtype >= 0 && dtype <= kBool ? names[dtype] : "?";
+  static const char *names[] = {"float32", "float16", "bfloat16", "int8",
+                                "uint8",   "int16",   "int32",    "int64",
+                                "bool",    "float64", "uint16",   "uint32",
+                                "uint64"};
+  return dtype >= 0 && dtype <= kU64 ? names[dtype] : "?";
 }
 
 bool isCKeyword(llvm::StringRef word) {
@@ -147,13 +151,14 @@ FailureOr<ModelSignature> readModelSignature(ModuleOp module,
                                 << " is not a statically shaped memref: "
                                 << arg.getType();
     }
-    std::optional<DTypeInfo> dtype = getDType(type.getElementType());
+    std::optional<DTypeInfo> dtype = getDType(
+        type.getElementType(), func.getArgAttr(i, "etch.unsigned") != nullptr);
     if (!dtype) {
       return func.emitOpError()
              << "argument #" << i << " has element type "
              << type.getElementType()
              << ", which the etch C ABI has no dtype for (supported: f32, "
-                "f16, bf16, i8, ui8, i16, i32, i64, i1)";
+                "f64, f16, bf16, i1 and 8/16/32/64-bit integers)";
     }
     bool isOutput = static_cast<bool>(func.getArgAttr(i, "etch.output"));
     std::vector<TensorInfo> &list = isOutput ? sig.outputs : sig.inputs;

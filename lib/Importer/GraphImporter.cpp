@@ -3,6 +3,8 @@
 
 #include "mlir/IR/BuiltinAttributes.h"
 
+#include "llvm/ADT/StringSet.h"
+
 using namespace mlir;
 using namespace mlir::etch;
 using namespace mlir::etch::importer;
@@ -127,7 +129,9 @@ FailureOr<SmallVector<int64_t>> GraphImporter::constantInts(unsigned i,
   const onnx::TensorProto *t = constantInput(i);
   if (!t) {
     return error() << "the '" << what << "' input ('" << current->input(i)
-                   << "') must be a constant (initializer or Constant node)";
+                   << "') must be a constant (initializer or Constant node; "
+                      "fix a graph input's value with --input-value "
+                   << current->input(i) << "=v0,v1,...)";
   }
   return tensorToInts(*t, modelDir, currentLoc);
 }
@@ -140,6 +144,26 @@ FailureOr<SmallVector<double>> GraphImporter::constantFloats(unsigned i,
                    << "') must be a constant (initializer or Constant node)";
   }
   return tensorToFloats(*t, modelDir, currentLoc);
+}
+
+int32_t GraphImporter::onnxElementType(StringRef name) const {
+  if (auto it = constants.find(name); it != constants.end()) {
+    return it->second.tensor->data_type();
+  }
+  auto it = valueInfos.find(name);
+  if (it == valueInfos.end() || !it->second->has_tensor_type()) {
+    return onnx::TensorProto::UNDEFINED;
+  }
+  return it->second->tensor_type().elem_type();
+}
+
+bool GraphImporter::isUnsignedInput(unsigned i) const {
+  return hasInput(i) && isUnsignedType(onnxElementType(current->input(i)));
+}
+
+bool GraphImporter::isUnsignedOutput(unsigned i) const {
+  return static_cast<int>(i) < current->output_size() &&
+         isUnsignedType(onnxElementType(current->output(i)));
 }
 
 FailureOr<RankedTensorType> GraphImporter::outputType(unsigned i) {
@@ -214,4 +238,51 @@ FailureOr<int64_t> importer::normalizeAxis(GraphImporter &im, int64_t axis,
                       << ", " << rank << ")";
   }
   return axis < 0 ? axis + rank : axis;
+}
+
+/// Ops that import unsigned integer tensors correctly: their results do not
+/// depend on signedness (data movement, wrapping add/sub/mul, equality), or
+/// their importer records it (`is_unsigned`, Cast's unsigned_input/output).
+/// An op not listed here gets a clear error for unsigned tensors instead of
+/// silently signed arithmetic; list an op once its importer and lowering
+/// handle unsigned operands.
+static bool acceptsUnsigned(StringRef op) {
+  static const llvm::StringSet<> ops = {
+      // Signedness-free.
+      "Add", "Sub", "Mul", "Sum", "Equal", "Not", "And", "Or", "Xor", "Where",
+      "Identity", "Dropout", "Constant", "ConstantOfShape", "Shape", "Size",
+      "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Transpose", "Concat",
+      "Slice", "Gather", "GatherElements", "Expand", "Tile", "Split", "Pad",
+      "Trilu", "DepthToSpace", "SpaceToDepth",
+      // Signedness recorded by the importer.
+      "Div", "Max", "Min", "Less", "LessOrEqual", "Greater", "GreaterOrEqual",
+      "Cast", "CastLike", "Pow", "Clip", "Abs"};
+  return ops.contains(op);
+}
+
+LogicalResult importer::checkUnsignedSupport(GraphImporter &im,
+                                             const onnx::NodeProto &node) {
+  if (acceptsUnsigned(node.op_type())) {
+    return success();
+  }
+  auto check = [&](const std::string &name) -> LogicalResult {
+    int32_t type = im.onnxElementType(name);
+    if (name.empty() || !isUnsignedType(type)) {
+      return success();
+    }
+    return im.error() << "unsigned integer tensors (" << onnxTypeName(type)
+                      << " '" << name << "') are not supported by "
+                      << node.op_type();
+  };
+  for (const std::string &name : node.input()) {
+    if (failed(check(name))) {
+      return failure();
+    }
+  }
+  for (const std::string &name : node.output()) {
+    if (failed(check(name))) {
+      return failure();
+    }
+  }
+  return success();
 }

@@ -48,6 +48,27 @@ void registerResizeOps(OpTable &table); // ImportResize.cpp
 /// Returns whether it folded. (ImportTensorFold.cpp)
 FailureOr<bool> tryFoldNode(GraphImporter &im, const onnx::NodeProto &node);
 
+/// For models below opset 7 (LegacyOpsets.cpp): checks `node` against what
+/// the importer supports of its op's old form (error naming the node, op and
+/// attribute otherwise). Returns whether the import-time folder may evaluate
+/// it (it knows only the opset-7+ forms).
+FailureOr<bool> checkLegacyNode(GraphImporter &im, const onnx::NodeProto &node);
+
+/// Opset-1..6 binary elementwise ops: with broadcast=1 and `axis`, reshapes
+/// `rhs` with trailing ones so that NumPy broadcasting aligns it at `axis`;
+/// without broadcast=1 the shapes must match. Returns `rhs` from opset 7 on.
+FailureOr<Value> legacyBroadcastRhs(GraphImporter &im, Value lhs, Value rhs);
+
+/// Errors if `node` has an unsigned integer input or output and its op is
+/// not one that imports them correctly (integer tensors are signless).
+LogicalResult checkUnsignedSupport(GraphImporter &im,
+                                   const onnx::NodeProto &node);
+
+/// Replaces nodes whose op has no importer but an ONNX function body (at
+/// `opset`) by the body's nodes, recursively; whether it changed the model.
+/// (ExpandFunctions.cpp)
+bool expandFunctionOps(onnx::ModelProto &model, int64_t opset);
+
 /// The full dispatch table (built once).
 const OpTable &getOpTable();
 
@@ -58,6 +79,8 @@ const OpTable &getOpTable();
 /// Maps an ONNX TensorProto::DataType to an MLIR element type; null if
 /// unsupported.
 Type convertElementType(MLIRContext *ctx, int32_t onnxType);
+/// Whether a TensorProto::DataType is UINT8/16/32/64 (imported signless).
+bool isUnsignedType(int32_t onnxType);
 /// The ONNX name of a TensorProto::DataType, for messages.
 std::string onnxTypeName(int32_t onnxType);
 
@@ -127,6 +150,14 @@ public:
   /// when it is not a constant.
   FailureOr<SmallVector<int64_t>> constantInts(unsigned i, StringRef what);
   FailureOr<SmallVector<double>> constantFloats(unsigned i, StringRef what);
+
+  /// The ONNX element type (TensorProto::DataType) of the value `name`, from
+  /// its value info or constant; UNDEFINED (0) when unknown.
+  int32_t onnxElementType(StringRef name) const;
+  /// Whether input/output `i` of the current node has an unsigned ONNX
+  /// integer type (the MLIR type is signless).
+  bool isUnsignedInput(unsigned i) const;
+  bool isUnsignedOutput(unsigned i) const;
 
   /// The statically shaped type ONNX shape inference gave output `i`.
   FailureOr<RankedTensorType> outputType(unsigned i);

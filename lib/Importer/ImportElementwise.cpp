@@ -27,6 +27,12 @@ static LogicalResult importBinaryChain(GraphImporter &im,
     if (failed(rhs)) {
       return failure();
     }
+    if (node.op_type() != "Max" && node.op_type() != "Min") {
+      rhs = legacyBroadcastRhs(im, *acc, *rhs);
+      if (failed(rhs)) {
+        return failure();
+      }
+    }
     Type type = *outType;
     if (i + 1 < node.input_size()) {
       auto l = cast<RankedTensorType>(acc->getType());
@@ -34,7 +40,15 @@ static LogicalResult importBinaryChain(GraphImporter &im,
       type = RankedTensorType::get(broadcastShape(l.getShape(), r.getShape()),
                                    l.getElementType());
     }
-    acc = im.create<OpTy>(type, {*acc, *rhs});
+    SmallVector<NamedAttribute> attrs;
+    if constexpr (std::is_same_v<OpTy, DivOp> || std::is_same_v<OpTy, MaxOp> ||
+                  std::is_same_v<OpTy, MinOp>) {
+      if (im.isUnsignedOutput(0)) {
+        attrs.push_back(
+            im.namedAttr("is_unsigned", im.getBuilder().getUnitAttr()));
+      }
+    }
+    acc = im.create<OpTy>(type, {*acc, *rhs}, attrs);
   }
   im.setOutput(0, *acc);
   return success();
@@ -61,6 +75,10 @@ static LogicalResult importUnary(GraphImporter &im, const onnx::NodeProto &) {
   return success();
 }
 
+/// Clip. Constant bounds on floats and signed integers become etch.clip's
+/// attributes; bounds computed at run time (graph inputs, other nodes) and
+/// unsigned tensors become max(x, min) then min(., max) on the bound
+/// tensors, so they stay real operands.
 static LogicalResult importClip(GraphImporter &im, const onnx::NodeProto &) {
   FailureOr<Value> x = im.input(0);
   if (failed(x)) {
@@ -68,10 +86,51 @@ static LogicalResult importClip(GraphImporter &im, const onnx::NodeProto &) {
   }
   float lo = -std::numeric_limits<float>::infinity();
   float hi = std::numeric_limits<float>::infinity();
+  OpBuilder &b = im.getBuilder();
+  bool isUnsigned = im.isUnsignedInput(0);
   if (im.getOpset() < 11) {
     lo = im.attrFloat("min", lo);
     hi = im.attrFloat("max", hi);
   } else {
+    bool runtimeBounds = false;
+    for (unsigned i : {1u, 2u}) {
+      if (im.hasInput(i) && !im.constantInput(i)) {
+        runtimeBounds = true;
+      }
+    }
+    if (runtimeBounds || isUnsigned) {
+      Value v = *x;
+      auto elemType = cast<RankedTensorType>(v.getType()).getElementType();
+      SmallVector<NamedAttribute> attrs;
+      if (isUnsigned) {
+        attrs.push_back(im.namedAttr("is_unsigned", b.getUnitAttr()));
+      }
+      for (unsigned i : {1u, 2u}) {
+        if (!im.hasInput(i)) {
+          continue;
+        }
+        FailureOr<Value> bound = im.input(i);
+        if (failed(bound)) {
+          return failure();
+        }
+        auto boundType = cast<RankedTensorType>(bound->getType());
+        if (boundType.getNumElements() != 1 ||
+            boundType.getElementType() != elemType) {
+          return im.error() << "the '" << (i == 1 ? "min" : "max")
+                            << "' input must be a scalar of the input's "
+                               "element type, got "
+                            << boundType;
+        }
+        if (boundType.getRank() != 0) {
+          bound = im.create<ReshapeOp>(RankedTensorType::get({}, elemType),
+                                       *bound);
+        }
+        v = i == 1 ? im.create<MaxOp>(v.getType(), {v, *bound}, attrs)
+                   : im.create<MinOp>(v.getType(), {v, *bound}, attrs);
+      }
+      im.setOutput(0, v);
+      return success();
+    }
     for (unsigned i : {1u, 2u}) {
       if (!im.hasInput(i)) {
         continue;
@@ -87,7 +146,6 @@ static LogicalResult importClip(GraphImporter &im, const onnx::NodeProto &) {
       (i == 1 ? lo : hi) = static_cast<float>(v->front());
     }
   }
-  OpBuilder &b = im.getBuilder();
   im.setOutput(0, im.create<ClipOp>(
                       x->getType(), *x,
                       {im.namedAttr("min", b.getF32FloatAttr(lo)),

@@ -85,6 +85,10 @@ static LogicalResult importMathUnary(GraphImporter &im,
   if (failed(x)) {
     return failure();
   }
+  if (std::is_same_v<OpTy, AbsOp> && im.isUnsignedInput(0)) {
+    im.setOutput(0, *x);
+    return success();
+  }
   SmallVector<NamedAttribute> attrs;
   OpBuilder &b = im.getBuilder();
   auto f32 = [&](StringRef name, float dflt) {
@@ -112,13 +116,31 @@ static LogicalResult importMathBinary(GraphImporter &im,
   if (failed(lhs) || failed(rhs) || failed(outType)) {
     return failure();
   }
+  if (!std::is_same_v<OpTy, PReluOp>) {
+    rhs = legacyBroadcastRhs(im, *lhs, *rhs);
+    if (failed(rhs)) {
+      return failure();
+    }
+  }
   Value r = *rhs;
   Type lElem = cast<RankedTensorType>(lhs->getType()).getElementType();
   auto rType = cast<RankedTensorType>(r.getType());
+  OpBuilder &b = im.getBuilder();
   if (std::is_same_v<OpTy, PowOp> && rType.getElementType() != lElem) {
-    r = im.create<CastOp>(RankedTensorType::get(rType.getShape(), lElem), r);
+    r = im.create<CastOp>(
+        RankedTensorType::get(rType.getShape(), lElem), r,
+        {im.namedAttr("unsigned_input", b.getBoolAttr(im.isUnsignedInput(1)))});
   }
-  im.setOutput(0, im.create<OpTy>(*outType, {*lhs, r}));
+  SmallVector<NamedAttribute> attrs;
+  if constexpr (std::is_same_v<OpTy, LessOp> ||
+                std::is_same_v<OpTy, LessOrEqualOp> ||
+                std::is_same_v<OpTy, GreaterOp> ||
+                std::is_same_v<OpTy, GreaterOrEqualOp>) {
+    if (im.isUnsignedInput(0)) {
+      attrs.push_back(im.namedAttr("is_unsigned", b.getUnitAttr()));
+    }
+  }
+  im.setOutput(0, im.create<OpTy>(*outType, {*lhs, r}, attrs));
   return success();
 }
 
@@ -134,16 +156,50 @@ static LogicalResult importWhere(GraphImporter &im, const onnx::NodeProto &) {
 
 static LogicalResult importCast(GraphImporter &im, const onnx::NodeProto &) {
   FailureOr<Value> x = im.input(0);
-  FailureOr<RankedTensorType> outType = im.outputType(0);
-  if (failed(x) || failed(outType)) {
+  if (failed(x)) {
     return failure();
   }
   auto inType = cast<RankedTensorType>(x->getType());
+  // Cast-1 (opsets 1-5) names the type as a string ("FLOAT") and ONNX infers
+  // no type for it.
+  const onnx::AttributeProto *toAttr = im.attr("to");
+  FailureOr<RankedTensorType> outType = failure();
+  bool uOut = im.isUnsignedOutput(0);
+  if (toAttr && toAttr->type() == onnx::AttributeProto::STRING) {
+    onnx::TensorProto::DataType dt;
+    Type elem;
+    if (onnx::TensorProto::DataType_Parse(toAttr->s(), &dt)) {
+      elem = convertElementType(im.getContext(), dt);
+    }
+    if (!elem) {
+      return im.unsupportedAttr("to", "'" + toAttr->s() + "'",
+                                "numeric and bool type names");
+    }
+    outType = RankedTensorType::get(inType.getShape(), elem);
+    uOut = isUnsignedType(dt);
+  } else {
+    outType = im.outputType(0);
+  }
+  if (failed(outType)) {
+    return failure();
+  }
+  Type to = outType->getElementType();
+  if (!to.isIntOrFloat() || !inType.getElementType().isIntOrFloat()) {
+    return im.error() << "cast from " << inType.getElementType() << " to "
+                      << to << " is not supported";
+  }
+  bool uIn = im.isUnsignedInput(0);
+  // Same bits, same meaning (int8 <-> uint8 reinterpret the same bits too:
+  // ONNX casts between integer types wrap).
   if (inType == *outType) {
     im.setOutput(0, *x);
     return success();
   }
-  im.setOutput(0, im.create<CastOp>(*outType, *x));
+  OpBuilder &b = im.getBuilder();
+  im.setOutput(0, im.create<CastOp>(
+                      *outType, *x,
+                      {im.namedAttr("unsigned_input", b.getBoolAttr(uIn)),
+                       im.namedAttr("unsigned_output", b.getBoolAttr(uOut))}));
   return success();
 }
 
@@ -240,6 +296,7 @@ void importer::registerMathOps(OpTable &table) {
   table["GreaterOrEqual"] = importMathBinary<GreaterOrEqualOp>;
   table["Where"] = importWhere;
   table["Cast"] = importCast;
+  table["CastLike"] = importCast; // to input 1's type, which inference gives
   table["Sum"] = importSumMean;
   table["Mean"] = importSumMean;
   table["ArgMax"] = importArgReduce<ArgMaxOp>;

@@ -125,8 +125,16 @@ static LogicalResult importFlatten(GraphImporter &im,
 static LogicalResult importReshape(GraphImporter &im,
                                    const onnx::NodeProto &) {
   FailureOr<Value> x = im.input(0);
-  FailureOr<SmallVector<int64_t>> target = im.constantInts(1, "shape");
-  if (failed(x) || failed(target)) {
+  if (failed(x)) {
+    return failure();
+  }
+  // Reshape-1 (opsets 1-4) takes the shape as an attribute.
+  FailureOr<SmallVector<int64_t>> target =
+      im.getOpset() >= 5 ? im.constantInts(1, "shape")
+                         : FailureOr<SmallVector<int64_t>>(
+                               im.attrInts("shape").value_or(
+                                   SmallVector<int64_t>()));
+  if (failed(target)) {
     return failure();
   }
   auto type = cast<RankedTensorType>(x->getType());
@@ -277,12 +285,13 @@ static LogicalResult importConcat(GraphImporter &im,
   if (inputs.empty()) {
     return im.error() << "needs at least one input";
   }
-  if (!im.attr("axis")) {
+  // Concat-1 (opsets 1-3) defaults the axis to 1.
+  if (!im.attr("axis") && im.getOpset() >= 4) {
     return im.error() << "missing required attribute 'axis'";
   }
   auto type = cast<RankedTensorType>(inputs.front().getType());
   FailureOr<int64_t> axis =
-      normalizeAxis(im, im.attrInt("axis", 0), type.getRank(), "axis");
+      normalizeAxis(im, im.attrInt("axis", 1), type.getRank(), "axis");
   if (failed(axis)) {
     return failure();
   }
@@ -301,9 +310,34 @@ static LogicalResult importConcat(GraphImporter &im,
 
 /// Identity, and Dropout (an identity at inference).
 static LogicalResult importIdentity(GraphImporter &im,
-                                    const onnx::NodeProto &) {
+                                    const onnx::NodeProto &node) {
   if (failed(im.rejectOutputsFrom(1, "mask"))) {
     return failure();
+  }
+  // Dropout-12+: training_mode = true drops at random; only inference, or a
+  // constant ratio of 0 (both an identity), is supported.
+  bool zeroRatio = false;
+  if (node.op_type() == "Dropout" && im.hasInput(1) && im.constantInput(1)) {
+    FailureOr<SmallVector<double>> ratio = im.constantFloats(1, "ratio");
+    if (failed(ratio)) {
+      return failure();
+    }
+    zeroRatio = llvm::all_of(*ratio, [](double r) { return r == 0.0; });
+  }
+  if (node.op_type() == "Dropout" && im.hasInput(2) && !zeroRatio) {
+    if (!im.constantInput(2)) {
+      return im.error() << "the 'training_mode' input ('" << node.input(2)
+                        << "') must be a constant false (inference); "
+                           "training-mode dropout is not supported";
+    }
+    FailureOr<SmallVector<int64_t>> training =
+        im.constantInts(2, "training_mode");
+    if (failed(training)) {
+      return failure();
+    }
+    if (llvm::any_of(*training, [](int64_t v) { return v != 0; })) {
+      return im.unsupportedAttr("training_mode", "true", "false (inference)");
+    }
   }
   FailureOr<Value> x = im.input(0);
   if (failed(x)) {
@@ -358,10 +392,14 @@ static LogicalResult importPad(GraphImporter &im, const onnx::NodeProto &) {
   }
   SmallVector<int64_t> pads;
   double value = 0.0;
+  bool runtimeValue = false;
   if (im.getOpset() < 11) {
-    std::optional<SmallVector<int64_t>> p = im.attrInts("pads");
+    // Pad-1 (opset 1) calls them `paddings`.
+    std::optional<SmallVector<int64_t>> p =
+        im.attrInts(im.getOpset() < 2 ? "paddings" : "pads");
     if (!p) {
-      return im.error() << "missing required attribute 'pads'";
+      return im.error() << "missing required attribute '"
+                        << (im.getOpset() < 2 ? "paddings" : "pads") << "'";
     }
     pads = std::move(*p);
     value = im.attrFloat("value", 0.0f);
@@ -371,7 +409,9 @@ static LogicalResult importPad(GraphImporter &im, const onnx::NodeProto &) {
       return failure();
     }
     pads = std::move(*p);
-    if (im.hasInput(2)) {
+    if (im.hasInput(2) && !im.constantInput(2)) {
+      runtimeValue = true;
+    } else if (im.hasInput(2)) {
       FailureOr<SmallVector<double>> v = im.constantFloats(2, "constant_value");
       if (failed(v)) {
         return failure();
@@ -396,10 +436,47 @@ static LogicalResult importPad(GraphImporter &im, const onnx::NodeProto &) {
     shape.push_back(type.getDimSize(d) + pads[d] + pads[rank + d]);
   }
   OpBuilder &b = im.getBuilder();
-  im.setOutput(0, im.create<PadOp>(
-                      RankedTensorType::get(shape, type.getElementType()), *x,
-                      {im.namedAttr("pads", b.getDenseI64ArrayAttr(pads)),
-                       im.namedAttr("value", b.getF32FloatAttr(value))}));
+  auto outType = RankedTensorType::get(shape, type.getElementType());
+  Value padded = im.create<PadOp>(
+      outType, *x,
+      {im.namedAttr("pads", b.getDenseI64ArrayAttr(pads)),
+       im.namedAttr("value", b.getF32FloatAttr(value))});
+  if (runtimeValue) {
+    // A pad value computed at run time: where(interior, padded, value), the
+    // interior mask a constant of the output shape.
+    FailureOr<Value> v = im.input(2);
+    if (failed(v)) {
+      return failure();
+    }
+    auto vType = cast<RankedTensorType>(v->getType());
+    if (vType.getNumElements() != 1 ||
+        vType.getElementType() != type.getElementType()) {
+      return im.error() << "the 'constant_value' input must be a scalar of "
+                           "the input's element type, got "
+                        << vType;
+    }
+    if (vType.getRank() != 0) {
+      v = im.create<ReshapeOp>(
+          RankedTensorType::get({}, type.getElementType()), *v);
+    }
+    SmallVector<bool> interior(outType.getNumElements());
+    SmallVector<int64_t> idx(rank, 0);
+    for (bool &inside : interior) {
+      inside = true;
+      for (int64_t d = 0; d < rank; ++d) {
+        inside &= idx[d] >= pads[d] && idx[d] < pads[d] + type.getDimSize(d);
+      }
+      for (int64_t d = rank - 1; d >= 0 && ++idx[d] == shape[d]; --d) {
+        idx[d] = 0;
+      }
+    }
+    auto maskType = RankedTensorType::get(shape, b.getI1Type());
+    Value mask = im.create<ConstantOp>(
+        maskType, {},
+        {im.namedAttr("value", DenseElementsAttr::get(maskType, interior))});
+    padded = im.create<WhereOp>(outType, {mask, padded, *v});
+  }
+  im.setOutput(0, padded);
   return success();
 }
 

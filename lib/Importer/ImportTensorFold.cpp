@@ -773,10 +773,21 @@ FailureOr<bool> importer::tryFoldNode(GraphImporter &im,
 /// Ops etch only supports when the folder above evaluates them.
 static LogicalResult importFoldOnly(GraphImporter &im,
                                     const onnx::NodeProto &node) {
-  return im.error() << "op '" << node.op_type()
-                    << "' is only supported when it can be evaluated at "
-                       "import (all inputs constant, at most "
-                    << kMaxFoldElements << " elements)";
+  InFlightDiagnostic diag = im.error();
+  diag << "op '" << node.op_type()
+       << "' is only supported when it can be evaluated at import (all "
+          "inputs constant, at most "
+       << kMaxFoldElements << " elements)";
+  for (int i = 0; i < node.input_size(); ++i) {
+    if (im.hasInput(i) && !im.constantInput(i)) {
+      diag << "; input '" << node.input(i)
+           << "' is not a constant (fix a graph input's value with "
+              "--input-value "
+           << node.input(i) << "=v0,v1,...)";
+      break;
+    }
+  }
+  return diag;
 }
 
 void importer::registerTensorFoldOps(OpTable &table) {

@@ -24,7 +24,7 @@ using namespace mlir;
 using namespace mlir::etch;
 using namespace mlir::etch::importer;
 
-static constexpr int64_t kMinOpset = 7;
+static constexpr int64_t kMinOpset = 1;
 static constexpr int64_t kMaxOpset = 17;
 
 llvm::Error mlir::etch::addInputShapeSpec(OnnxImportOptions &opts,
@@ -55,6 +55,28 @@ llvm::Error mlir::etch::addInputShapeSpec(OnnxImportOptions &opts,
       shape.push_back(v);
     }
     opts.inputShapes[name.trim()] = std::move(shape);
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error mlir::etch::addInputValueSpec(OnnxImportOptions &opts,
+                                          StringRef spec) {
+  auto [name, values] = spec.split('=');
+  if (name.trim().empty() || !spec.contains('=')) {
+    return llvm::createStringError(
+        "bad --input-value '%s': expected <name>=<v0>,<v1>,... (<name>= "
+        "for an empty tensor)",
+        spec.str().c_str());
+  }
+  // `name=` gives an empty tensor.
+  SmallVector<StringRef> parts;
+  if (!values.trim().empty()) {
+    values.split(parts, ',');
+  }
+  SmallVector<std::string> &list = opts.inputValues[name.trim()];
+  list.clear();
+  for (StringRef v : parts) {
+    list.push_back(v.trim().str());
   }
   return llvm::Error::success();
 }
@@ -145,6 +167,80 @@ static LogicalResult pinInputShapes(onnx::GraphProto &graph,
   return success();
 }
 
+/// Turns the graph inputs named by --input-value into initializers (before
+/// shape inference, which then sees their values).
+static LogicalResult pinInputValues(onnx::GraphProto &graph,
+                                    const OnnxImportOptions &opts,
+                                    Location modelLoc) {
+  for (const auto &entry : opts.inputValues) {
+    StringRef name = entry.getKey();
+    auto it = llvm::find_if(*graph.mutable_input(),
+                            [&](const auto &in) { return in.name() == name; });
+    if (it == graph.mutable_input()->end()) {
+      return emitError(modelLoc) << "--input-value names '" << name
+                                 << "', which is not a graph input";
+    }
+    const onnx::TypeProto_Tensor &tt = it->type().tensor_type();
+    onnx::TensorProto t;
+    t.set_name(name.str());
+    t.set_data_type(tt.elem_type());
+    int64_t numel = 1;
+    for (const auto &d : tt.shape().dim()) {
+      if (!d.has_dim_value()) {
+        return emitError(modelLoc)
+               << "--input-value: graph input '" << name
+               << "' has a dynamic shape; pin it with --input-shape too";
+      }
+      t.add_dims(d.dim_value());
+      numel *= d.dim_value();
+    }
+    ArrayRef<std::string> values = entry.getValue();
+    if (!it->type().has_tensor_type() || !tt.has_shape() ||
+        static_cast<int64_t>(values.size()) != numel) {
+      return emitError(modelLoc)
+             << "--input-value gives graph input '" << name << "' "
+             << values.size() << " values; its shape holds " << numel;
+    }
+    bool isFloat = tt.elem_type() == onnx::TensorProto::FLOAT ||
+                   tt.elem_type() == onnx::TensorProto::DOUBLE;
+    bool isInt = tt.elem_type() == onnx::TensorProto::INT64 ||
+                 tt.elem_type() == onnx::TensorProto::INT32;
+    if (!isFloat && !isInt) {
+      return emitError(modelLoc)
+             << "--input-value: graph input '" << name << "' has element type "
+             << onnxTypeName(tt.elem_type())
+             << "; supported: int64, int32, float, double";
+    }
+    for (const std::string &v : values) {
+      double f = 0;
+      int64_t i = 0;
+      if (isFloat ? StringRef(v).getAsDouble(f) : StringRef(v).getAsInteger(10, i)) {
+        return emitError(modelLoc) << "--input-value: '" << v
+                                   << "' is not a valid "
+                                   << onnxTypeName(tt.elem_type())
+                                   << " for graph input '" << name << "'";
+      }
+      switch (tt.elem_type()) {
+      case onnx::TensorProto::FLOAT:
+        t.add_float_data(static_cast<float>(f));
+        break;
+      case onnx::TensorProto::DOUBLE:
+        t.add_double_data(f);
+        break;
+      case onnx::TensorProto::INT64:
+        t.add_int64_data(i);
+        break;
+      default:
+        t.add_int32_data(static_cast<int32_t>(i));
+        break;
+      }
+    }
+    graph.mutable_input()->erase(it);
+    *graph.add_initializer() = std::move(t);
+  }
+  return success();
+}
+
 static Location nodeLoc(MLIRContext &ctx, const onnx::NodeProto &node,
                         int index) {
   std::string name = node.name();
@@ -205,6 +301,14 @@ mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
       opset = imp.version();
     }
   }
+  bool usesDefaultDomain = llvm::any_of(model.graph().node(), [](auto &n) {
+    return n.domain().empty() || n.domain() == "ai.onnx";
+  });
+  if (opset < 0 && !usesDefaultDomain) {
+    // Every node is of another domain (e.g. ai.onnx.preview.training):
+    // checkSupported names the first one.
+    opset = kMaxOpset;
+  }
   if (opset < kMinOpset || opset > kMaxOpset) {
     InFlightDiagnostic diag = emitError(modelLoc);
     if (opset < 0) {
@@ -216,9 +320,11 @@ mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
     return diag;
   }
 
+  expandFunctionOps(model, opset);
   onnx::GraphProto &graph = *model.mutable_graph();
   if (failed(checkSupported(ctx, graph)) ||
-      failed(pinInputShapes(graph, opts, modelLoc))) {
+      failed(pinInputShapes(graph, opts, modelLoc)) ||
+      failed(pinInputValues(graph, opts, modelLoc))) {
     return failure();
   }
   std::string inferError;
@@ -282,6 +388,10 @@ mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
   Block *body = func.addEntryBlock();
   for (auto [i, in] : llvm::enumerate(args)) {
     func.setArgAttr(i, "etch.name", b.getStringAttr(in->name()));
+    // Signless in the IR; the C ABI's dtype (uint8_t, ...) comes from this.
+    if (isUnsignedType(in->type().tensor_type().elem_type())) {
+      func.setArgAttr(i, "etch.unsigned", b.getUnitAttr());
+    }
     im.setValue(in->name(), body->getArgument(i));
   }
   b.setInsertionPointToEnd(body);
@@ -297,14 +407,19 @@ mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
                              "graph input";
       }
     }
-    FailureOr<bool> folded = tryFoldNode(im, node);
+    FailureOr<bool> foldable = checkLegacyNode(im, node);
+    if (failed(foldable)) {
+      return failure();
+    }
+    FailureOr<bool> folded = *foldable ? tryFoldNode(im, node) : false;
     if (failed(folded)) {
       return failure();
     }
     if (*folded) {
       continue;
     }
-    if (failed(table.lookup(node.op_type())(im, node))) {
+    if (failed(checkUnsignedSupport(im, node)) ||
+        failed(table.lookup(node.op_type())(im, node))) {
       return failure();
     }
   }
@@ -327,6 +442,9 @@ mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
       b.getFunctionType(argTypes, ValueRange(results).getTypes()));
   for (auto [i, out] : llvm::enumerate(graph.output())) {
     func.setResultAttr(i, "etch.name", b.getStringAttr(out.name()));
+    if (isUnsignedType(im.onnxElementType(out.name()))) {
+      func.setResultAttr(i, "etch.unsigned", b.getUnitAttr());
+    }
   }
 
   // Inconsistent shapes between ONNX inference and the etch shape rules

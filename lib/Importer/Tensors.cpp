@@ -47,19 +47,26 @@ Type importer::convertElementType(MLIRContext *ctx, int32_t onnxType) {
     return b.getIntegerType(32);
   case TensorProto::INT64:
     return b.getIntegerType(64);
+  // Integer tensors are signless (arith's convention); the ops whose result
+  // depends on signedness carry it (isUnsignedType, `is_unsigned`).
   case TensorProto::UINT8:
-    return b.getIntegerType(8, /*isSigned=*/false);
+    return b.getIntegerType(8);
   case TensorProto::UINT16:
-    return b.getIntegerType(16, /*isSigned=*/false);
+    return b.getIntegerType(16);
   case TensorProto::UINT32:
-    return b.getIntegerType(32, /*isSigned=*/false);
+    return b.getIntegerType(32);
   case TensorProto::UINT64:
-    return b.getIntegerType(64, /*isSigned=*/false);
+    return b.getIntegerType(64);
   case TensorProto::BOOL:
     return b.getI1Type();
   default:
     return {};
   }
+}
+
+bool importer::isUnsignedType(int32_t onnxType) {
+  return onnxType == TensorProto::UINT8 || onnxType == TensorProto::UINT16 ||
+         onnxType == TensorProto::UINT32 || onnxType == TensorProto::UINT64;
 }
 
 std::string importer::onnxTypeName(int32_t onnxType) {
@@ -297,7 +304,7 @@ importer::tensorToInts(const TensorProto &tensor, StringRef modelDir,
   ArrayRef<char> data = blob.getData();
   SmallVector<int64_t> result;
   size_t width = elementBytes(elem);
-  bool isSigned = !elem.isUnsignedInteger();
+  bool isSigned = !isUnsignedType(tensor.data_type());
   for (size_t off = 0; off < data.size(); off += width) {
     int64_t v = 0;
     switch (width) {

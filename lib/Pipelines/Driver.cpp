@@ -105,6 +105,13 @@ int runEtchCompileMain(int argc, char **argv) {
       llvm::cl::value_desc("name=1x3x224x224"),
       llvm::cl::desc("Static shape for a model input with dynamic dims "
                      "(repeatable)"));
+  static llvm::cl::list<std::string> inputValues(
+      "input-value", llvm::cl::cat(category),
+      llvm::cl::value_desc("name=v0,v1,..."),
+      llvm::cl::desc("Fix a model input to these values (row-major); it "
+                     "becomes a constant and leaves the C signature. For "
+                     "inputs that decide shapes, e.g. Reshape's shape "
+                     "(repeatable)"));
   static llvm::cl::opt<Phase> compileTo(
       "compile-to", llvm::cl::cat(category), llvm::cl::init(Phase::Obj),
       llvm::cl::desc("Stop after this phase and print its IR"),
@@ -159,6 +166,7 @@ int runEtchCompileMain(int argc, char **argv) {
   options.target.cpu = cpu;
   options.target.features = features;
   options.inputShapes.assign(inputShapes.begin(), inputShapes.end());
+  options.inputValues.assign(inputValues.begin(), inputValues.end());
   options.compileTo = compileTo;
   options.weightsSection = weightsSection;
   if (sizeReport.getNumOccurrences() > 0) {

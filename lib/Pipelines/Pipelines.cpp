@@ -222,6 +222,13 @@ FailureOr<OwningOpRef<ModuleOp>> loadInput(MLIRContext &ctx,
              << llvm::toString(std::move(err));
     }
   }
+  for (const std::string &spec : options.inputValues) {
+    if (llvm::Error err = addInputValueSpec(importOptions, spec)) {
+      return emitError(UnknownLoc::get(&ctx))
+             << "--input-value=" << spec << ": "
+             << llvm::toString(std::move(err));
+    }
+  }
   from = Phase::Import;
   return importOnnxModel(ctx, path, importOptions);
 }

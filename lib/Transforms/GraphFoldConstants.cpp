@@ -109,8 +109,10 @@ struct FoldConstantOp : public RewritePattern {
 
   LogicalResult matchAndRewrite(Operation *op,
                                 PatternRewriter &rewriter) const override {
+    // Unsigned integer arithmetic (signless tensors) is left to run time.
     if (!isa<EtchDialect>(op->getDialect()) || isa<ConstantOp>(op) ||
-        op->getNumResults() != 1 || op->getNumOperands() == 0) {
+        op->getNumResults() != 1 || op->getNumOperands() == 0 ||
+        op->hasAttr("is_unsigned")) {
       return failure();
     }
     auto resultType = dyn_cast<RankedTensorType>(op->getResult(0).getType());

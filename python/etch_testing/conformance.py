@@ -295,10 +295,24 @@ def _run_test(test: Test, etch_compile: str, case: Path, harness_objs: Sequence[
     prlimit = shutil.which("prlimit")
     cmd = [*([prlimit, f"--as={COMPILE_MEMORY}", "--"] if prlimit else []), etch_compile,
            test.dir / "model.onnx", f"--target={runner.HOST.triple}", f"--name={NAME}", "-o", case / f"{NAME}.o"]
-    try:
-        proc = runner.run(cmd, timeout=compile_timeout)
-    except subprocess.TimeoutExpired:
-        raise Failure(f"compile timeout ({compile_timeout:g}s)")
+    # etch is ahead-of-time with static shapes: a graph input that decides a
+    # shape (Reshape's shape, reduction axes, ...) is fixed at compile time
+    # with --input-value when every data set gives it the same value.
+    sets = data_sets(test)
+    graph_inputs = [vi.name for vi in model.graph.input
+                    if vi.name not in {init.name for init in model.graph.initializer}]
+    pinned: Dict[str, str] = {}
+    while True:
+        try:
+            proc = runner.run([*cmd, *(f"--input-value={k}={v}" for k, v in pinned.items())],
+                              timeout=compile_timeout)
+        except subprocess.TimeoutExpired:
+            raise Failure(f"compile timeout ({compile_timeout:g}s)")
+        name = _shape_input_to_pin(proc, graph_inputs, pinned)
+        value = _pinned_value(sets, graph_inputs.index(name)) if name else None
+        if value is None:
+            break
+        pinned[name] = value
     if proc.returncode != 0:
         raise Failure(compile_reason(proc), runner.describe(proc))
     obj = case / f"{NAME}.o"
@@ -316,9 +330,11 @@ def _run_test(test: Test, etch_compile: str, case: Path, harness_objs: Sequence[
     if proc.returncode != 0:
         raise Failure(link_reason(proc), runner.describe(proc))
     rtol, atol = tolerances(test)
-    for set_dir, inputs, expected in data_sets(test):
+    for set_dir, inputs, expected in sets:
         ins, outs = [], []
         for k, t in enumerate(inputs):
+            if k < len(graph_inputs) and graph_inputs[k] in pinned:
+                continue
             ins.append(case / f"in{k}.bin")
             ins[-1].write_bytes(t.raw())
         outs = [case / f"out{k}.bin" for k in range(len(expected))]
@@ -343,6 +359,28 @@ def _run_test(test: Test, etch_compile: str, case: Path, harness_objs: Sequence[
         if errors:
             raise Failure(errors[0] + (f" (+{len(errors) - 1} more outputs)" if len(errors) > 1 else ""),
                           f"{set_dir.name} (inputs in {case}):\n" + "\n".join(details))
+
+
+def _shape_input_to_pin(proc: subprocess.CompletedProcess, graph_inputs: Sequence[str],
+                        pinned: Dict[str, str]) -> Optional[str]:
+    """The graph input etch-compile asks to fix with --input-value, if any."""
+    if proc.returncode == 0:
+        return None
+    m = re.search(r"fix a graph input's value with --input-value (\S+)=", proc.stderr)
+    if not m or m.group(1) not in graph_inputs or m.group(1) in pinned:
+        return None
+    return m.group(1)
+
+
+def _pinned_value(sets, index: int) -> Optional[str]:
+    """Input `index` as an --input-value list, if every data set has the same one."""
+    values = [inputs[index].value for _, inputs, _ in sets if index < len(inputs)]
+    if not values or len(values) != len(sets) or any(not np.array_equal(v, values[0]) for v in values):
+        return None
+    v = values[0]
+    if v.dtype.kind not in "iuf":
+        return None
+    return ",".join(str(int(x)) if v.dtype.kind in "iu" else repr(float(x)) for x in v.reshape(-1))
 
 
 def _read_output(path: Path, ref: Tensor) -> Optional[np.ndarray]:

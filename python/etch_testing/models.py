@@ -321,6 +321,8 @@ def single_op_models() -> List[Case]:
     gens.append(tensor_models)
     from .math_models import math_models
     gens.append(math_models)
+    from .dtype_models import dtype_models
+    gens.append(dtype_models)
     cases = [c for g in gens for c in g()]
     names = [n for n, _ in cases]
     dup = {n for n in names if names.count(n) > 1}

@@ -37,8 +37,9 @@ STATUS_C = REPO / "runtime" / "src" / "status.c"
 HARNESS_C = REPO / "test" / "e2e" / "harness.c"
 RTOL = 1e-4
 
-_C_TYPES = {"float32": "float", "float16": "uint16_t", "int8": "int8_t", "uint8": "uint8_t",
-            "int16": "int16_t", "int32": "int32_t", "int64": "int64_t", "bool": "_Bool"}
+_C_TYPES = {"float32": "float", "float64": "double", "float16": "uint16_t", "int8": "int8_t",
+            "uint8": "uint8_t", "int16": "int16_t", "uint16": "uint16_t", "int32": "int32_t",
+            "uint32": "uint32_t", "int64": "int64_t", "uint64": "uint64_t", "bool": "_Bool"}
 
 
 CORTEX_M_DIR = REPO / "test" / "e2e" / "cortex-m"

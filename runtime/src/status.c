@@ -23,16 +23,20 @@ size_t etch_dtype_size(etch_dtype_t dtype) {
   switch (dtype) {
   case ETCH_F32:
   case ETCH_I32:
+  case ETCH_U32:
     return 4;
   case ETCH_F16:
   case ETCH_BF16:
   case ETCH_I16:
+  case ETCH_U16:
     return 2;
   case ETCH_I8:
   case ETCH_U8:
   case ETCH_BOOL:
     return 1;
   case ETCH_I64:
+  case ETCH_U64:
+  case ETCH_F64:
     return 8;
   }
   return 0;

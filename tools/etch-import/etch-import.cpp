@@ -28,6 +28,11 @@ static cl::list<std::string>
                 cl::desc("Pin a graph input's shape: name=d0xd1x... "
                          "(repeatable, or comma separated)"),
                 cl::value_desc("name=shape"));
+static cl::list<std::string>
+    inputValues("input-value",
+                cl::desc("Fix a graph input to constant values: "
+                         "name=v0,v1,... (row-major, repeatable)"),
+                cl::value_desc("name=values"));
 
 int main(int argc, char **argv) {
   InitLLVM y(argc, argv);
@@ -38,6 +43,12 @@ int main(int argc, char **argv) {
   mlir::etch::OnnxImportOptions opts;
   for (const std::string &spec : inputShapes) {
     if (Error err = mlir::etch::addInputShapeSpec(opts, spec)) {
+      errs() << "etch-import: " << toString(std::move(err)) << "\n";
+      return 1;
+    }
+  }
+  for (const std::string &spec : inputValues) {
+    if (Error err = mlir::etch::addInputValueSpec(opts, spec)) {
       errs() << "etch-import: " << toString(std::move(err)) << "\n";
       return 1;
     }

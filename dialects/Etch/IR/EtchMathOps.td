@@ -48,8 +48,8 @@ def Etch_ThresholdedReluOp : Etch_UnaryOp<"thresholded_relu",
 // Operands share one element type; the result has it too (arithmetic,
 // logic), or is i1 (comparisons).
 class Etch_MathBinaryOp<string mnemonic, string onnxName,
-                        list<Trait> traits = []>
-    : Etch_BinaryOp<mnemonic, onnxName, traits>;
+                        list<Trait> traits = [], dag attrs = (ins)>
+    : Etch_BinaryOp<mnemonic, onnxName, traits, attrs>;
 
 def Etch_PowOp : Etch_MathBinaryOp<"pow", "Pow (exponent cast to the base type)">;
 def Etch_PReluOp : Etch_MathBinaryOp<"prelu", "PRelu (slope broadcast to x)">;
@@ -57,12 +57,16 @@ def Etch_AndOp : Etch_MathBinaryOp<"and", "And (i1)", [Commutative]>;
 def Etch_OrOp : Etch_MathBinaryOp<"or", "Or (i1)", [Commutative]>;
 def Etch_XorOp : Etch_MathBinaryOp<"xor", "Xor (i1)", [Commutative]>;
 def Etch_EqualOp : Etch_MathBinaryOp<"equal", "Equal (i1 result)", [Commutative]>;
-def Etch_LessOp : Etch_MathBinaryOp<"less", "Less (i1 result)">;
+def Etch_LessOp : Etch_MathBinaryOp<"less", "Less (i1 result)", [],
+                                    Etch_SignednessAttr>;
 def Etch_LessOrEqualOp : Etch_MathBinaryOp<"less_or_equal",
-                                           "LessOrEqual (i1 result)">;
-def Etch_GreaterOp : Etch_MathBinaryOp<"greater", "Greater (i1 result)">;
+                                           "LessOrEqual (i1 result)", [],
+                                           Etch_SignednessAttr>;
+def Etch_GreaterOp : Etch_MathBinaryOp<"greater", "Greater (i1 result)", [],
+                                       Etch_SignednessAttr>;
 def Etch_GreaterOrEqualOp : Etch_MathBinaryOp<"greater_or_equal",
-                                              "GreaterOrEqual (i1 result)">;
+                                              "GreaterOrEqual (i1 result)", [],
+                                              Etch_SignednessAttr>;
 
 def Etch_WhereOp : Etch_Op<"where", [Pure]> {
   let summary = "ONNX Where: condition ? x : y, with NumPy broadcasting";

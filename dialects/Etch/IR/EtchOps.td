@@ -109,10 +109,11 @@ def Etch_MatMulOp : Etch_Op<"matmul", [Pure]> {
 // Elementwise binary ops with NumPy broadcasting
 //===----------------------------------------------------------------------===//
 
-class Etch_BinaryOp<string mnemonic, string onnxName, list<Trait> traits = []>
+class Etch_BinaryOp<string mnemonic, string onnxName, list<Trait> traits = [],
+                    dag attrs = (ins)>
     : Etch_Op<mnemonic, !listconcat([Pure], traits)> {
   let summary = "ONNX " # onnxName # " with NumPy-style broadcasting";
-  let arguments = (ins Etch_Tensor:$lhs, Etch_Tensor:$rhs);
+  let arguments = !con((ins Etch_Tensor:$lhs, Etch_Tensor:$rhs), attrs);
   let results = (outs Etch_Tensor:$output);
   let assemblyFormat = [{
     $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
@@ -132,9 +133,14 @@ def Etch_AddOp : Etch_Op<"add", [Pure, Commutative]> {
 }
 def Etch_SubOp : Etch_BinaryOp<"sub", "Sub">;
 def Etch_MulOp : Etch_BinaryOp<"mul", "Mul", [Commutative]>;
-def Etch_DivOp : Etch_BinaryOp<"div", "Div">;
-def Etch_MaxOp : Etch_BinaryOp<"max", "Max (two operands)", [Commutative]>;
-def Etch_MinOp : Etch_BinaryOp<"min", "Min (two operands)", [Commutative]>;
+// Integer tensors are signless; `is_unsigned` records that the ONNX type was
+// unsigned (udiv, unsigned max/min and comparisons).
+defvar Etch_SignednessAttr = (ins UnitAttr:$is_unsigned);
+def Etch_DivOp : Etch_BinaryOp<"div", "Div", [], Etch_SignednessAttr>;
+def Etch_MaxOp : Etch_BinaryOp<"max", "Max (two operands)", [Commutative],
+                               Etch_SignednessAttr>;
+def Etch_MinOp : Etch_BinaryOp<"min", "Min (two operands)", [Commutative],
+                               Etch_SignednessAttr>;
 
 //===----------------------------------------------------------------------===//
 // Elementwise unary ops

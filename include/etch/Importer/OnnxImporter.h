@@ -26,7 +26,16 @@ struct OnnxImportOptions {
   /// inputs (`--input-shape name=1x3x224x224`); the rank must match the
   /// model's where the model declares one.
   llvm::StringMap<llvm::SmallVector<int64_t>> inputShapes;
+  /// Graph input name -> its values, row-major (`--input-value
+  /// shape=1,3,-1`): the input becomes a constant of the model (and leaves
+  /// the C signature), so inputs that decide shapes (Reshape's shape,
+  /// reduction axes, Pad's pads, ...) can be fixed at compile time.
+  llvm::StringMap<llvm::SmallVector<std::string>> inputValues;
 };
+
+/// Parses one `--input-value` value, `name=v0,v1,...` (numbers in the
+/// input's element type; a scalar is one value), into `opts`.
+llvm::Error addInputValueSpec(OnnxImportOptions &opts, llvm::StringRef spec);
 
 /// Parses one `--input-shape` value, `name=d0xd1x...` (a scalar is `name=`),
 /// into `opts`. Several specs may be joined with commas. Returns a

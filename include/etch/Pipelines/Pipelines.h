@@ -59,6 +59,9 @@ struct CompileOptions {
   TargetSpec target;
   /// `--input-shape` specs (`name=1x3x224x224`), passed to the importer.
   std::vector<std::string> inputShapes;
+  /// `--input-value` specs (`name=v0,v1,...`): graph inputs fixed to
+  /// constants at compile time.
+  std::vector<std::string> inputValues;
   Phase compileTo = Phase::Obj;
   /// LLVM optimization level (0-3).
   unsigned optLevel = 3;

@@ -28,7 +28,8 @@ Value createBinary(OpBuilder &b, Location loc, Operation *op, Value lhs,
                    Value rhs) {
   Type type = lhs.getType();
   bool isFloat = isa<FloatType>(type);
-  bool isUnsigned = type.isUnsignedInteger();
+  // Integer tensors are signless; Div/Max/Min say when ONNX's were unsigned.
+  bool isUnsigned = op->hasAttr("is_unsigned");
   if (isa<AddOp>(op)) {
     return isFloat ? arith::AddFOp::create(b, loc, lhs, rhs).getResult()
                    : arith::AddIOp::create(b, loc, lhs, rhs).getResult();

@@ -1,8 +1,8 @@
 //===- MathPatterns.cpp - elementwise math/logic/compare/cast to Linalg ---===//
 //
 // Each op is one `linalg.generic` over the (broadcast) result shape with a
-// scalar body of arith/math ops. Integers are signless; integer division,
-// comparison and conversion are signed.
+// scalar body of arith/math ops. Integers are signless; comparisons are
+// unsigned where the op says `is_unsigned`, casts where Cast's flags say so.
 //
 //===----------------------------------------------------------------------===//
 #include "Utils.h"
@@ -172,6 +172,24 @@ Value buildBinary(OpBuilder &b, Location loc, Operation *op, Value l, Value r) {
                              : isa<LessOrEqualOp>(op) ? arith::CmpIPredicate::sle
                              : isa<GreaterOp>(op)     ? arith::CmpIPredicate::sgt
                                                       : arith::CmpIPredicate::sge;
+    if (op->hasAttr("is_unsigned")) {
+      switch (p) {
+      case arith::CmpIPredicate::slt:
+        p = arith::CmpIPredicate::ult;
+        break;
+      case arith::CmpIPredicate::sle:
+        p = arith::CmpIPredicate::ule;
+        break;
+      case arith::CmpIPredicate::sgt:
+        p = arith::CmpIPredicate::ugt;
+        break;
+      case arith::CmpIPredicate::sge:
+        p = arith::CmpIPredicate::uge;
+        break;
+      default:
+        break;
+      }
+    }
     return arith::CmpIOp::create(b, loc, p, l, r);
   }
   if (isa<PReluOp>(op)) {

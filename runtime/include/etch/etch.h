@@ -50,7 +50,12 @@ typedef enum {
   ETCH_I16,
   ETCH_I32,
   ETCH_I64,
-  ETCH_BOOL
+  ETCH_BOOL,
+  /* Added after ABI version 1's first nine; existing values are unchanged. */
+  ETCH_F64,
+  ETCH_U16,
+  ETCH_U32,
+  ETCH_U64
 } etch_dtype_t;
 
 typedef struct {

@@ -10,13 +10,14 @@
 // constants.
 // CHECK-LABEL: func.func @main(
 // CHECK-SAME: %[[X:.+]]: tensor<2xf32> {etch.name = "x"}
-// CHECK-SAME: -> (tensor<2xf32> {etch.name = "sum"}, tensor<2xf32> {etch.name = "x"}, tensor<f32> {etch.name = "c_float"}, tensor<3xi64> {etch.name = "c_ints"}, tensor<3xi8> {etch.name = "i8"}, tensor<2xui8> {etch.name = "u8"}, tensor<2xi1> {etch.name = "flags"}, tensor<2xi32> {etch.name = "i32"}, tensor<20xi64> {etch.name = "big"})
+// CHECK-SAME: -> (tensor<2xf32> {etch.name = "sum"}, tensor<2xf32> {etch.name = "x"}, tensor<f32> {etch.name = "c_float"}, tensor<3xi64> {etch.name = "c_ints"}, tensor<3xi8> {etch.name = "i8"}, tensor<2xi8> {etch.name = "u8", etch.unsigned}, tensor<2xi1> {etch.name = "flags"}, tensor<2xi32> {etch.name = "i32"}, tensor<20xi64> {etch.name = "big"})
 // CHECK: %[[T:.+]] = etch.constant dense<[1.500000e+00, -2.000000e+00]> : tensor<2xf32> loc(#[[TLOC:loc[0-9]*]])
 // CHECK: %[[SUM:.+]] = etch.add %[[X]], %[[T]]
 // CHECK: %[[F:.+]] = etch.constant dense<2.500000e-01> : tensor<f32>
 // CHECK: %[[INTS:.+]] = etch.constant dense<[1, 2, 3]> : tensor<3xi64>
 // CHECK: %[[I8:.+]] = etch.constant dense<[-1, 2, -3]> : tensor<3xi8>
-// CHECK: %[[U8:.+]] = etch.constant dense<[7, 255]> : tensor<2xui8>
+// Unsigned integers are signless; the output is marked etch.unsigned above.
+// CHECK: %[[U8:.+]] = etch.constant dense<[7, -1]> : tensor<2xi8>
 // CHECK: %[[B:.+]] = etch.constant dense<[true, false]> : tensor<2xi1>
 // CHECK: %[[I32:.+]] = etch.constant dense<[5, -6]> : tensor<2xi32>
 // CHECK: %[[BIG:.+]] = etch.constant dense_resource<big> : tensor<20xi64>

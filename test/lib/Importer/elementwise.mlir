@@ -1,7 +1,7 @@
 // RUN: etch-import %S/Inputs/elementwise.onnx | FileCheck %s
 // RUN: etch-import %S/Inputs/clip_opset7.onnx | FileCheck %s --check-prefix=CLIP7
 // RUN: etch-import %S/Inputs/clip_opset13.onnx | FileCheck %s --check-prefix=CLIP13
-// RUN: not etch-import %S/Inputs/clip_dynamic_min.onnx 2>&1 | FileCheck %s --check-prefix=CLIPDYN
+// RUN: etch-import %S/Inputs/clip_dynamic_min.onnx | FileCheck %s --check-prefix=CLIPDYN
 
 // CHECK-LABEL: func.func @main(
 // CHECK-SAME: %[[X:.+]]: tensor<2x3xf32>
@@ -34,4 +34,10 @@
 // CLIP13: %[[C2:.+]] = etch.clip %[[C1]] : tensor<4xf32>
 // CLIP13: return %[[C2]]
 
-// CLIPDYN: loc("clip_dyn"): node 'clip_dyn' (Clip): the 'min' input ('lo') must be a constant (initializer or Constant node)
+// A bound computed at run time (here a graph input) stays an operand: max
+// with the lower bound (then min with the upper one).
+// CLIPDYN-LABEL: func.func @main(
+// CLIPDYN-SAME: %[[X:.+]]: tensor<4xf32> {etch.name = "x"}, %[[LO:.+]]: tensor<f32> {etch.name = "lo"}
+// CLIPDYN: %[[Y:.+]] = etch.max %[[X]], %[[LO]] : (tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
+// CLIPDYN-NOT: etch.clip
+// CLIPDYN: return %[[Y]]

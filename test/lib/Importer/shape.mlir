@@ -2,6 +2,10 @@
 // RUN: etch-import %S/Inputs/shape_opset11.onnx | FileCheck %s --check-prefix=OPSET11
 // RUN: etch-import %S/Inputs/reshape_allowzero.onnx | FileCheck %s --check-prefix=ALLOWZERO
 // RUN: not etch-import %S/Inputs/reshape_dynamic_shape.onnx 2>&1 | FileCheck %s --check-prefix=DYNSHAPE
+// RUN: etch-import %S/Inputs/reshape_dynamic_shape.onnx --input-value s=3,-1 | FileCheck %s --check-prefix=PINVALUE
+// RUN: not etch-import %S/Inputs/reshape_dynamic_shape.onnx --input-value s=3 2>&1 | FileCheck %s --check-prefix=PINCOUNT
+// RUN: not etch-import %S/Inputs/reshape_dynamic_shape.onnx --input-value s=3,x 2>&1 | FileCheck %s --check-prefix=PINBAD
+// RUN: not etch-import %S/Inputs/reshape_dynamic_shape.onnx --input-value t=1 2>&1 | FileCheck %s --check-prefix=PINNAME
 
 // CHECK-LABEL: func.func @main(
 // CHECK-SAME: %[[X:.+]]: tensor<2x3x4xf32>
@@ -29,4 +33,13 @@
 // With allowzero, a 0 in the shape is a zero-sized dim.
 // ALLOWZERO: etch.reshape %{{.*}} : (tensor<0x3xf32>) -> tensor<3x0xf32>
 
-// DYNSHAPE: loc("reshape_dyn"): node 'reshape_dyn' (Reshape): the 'shape' input ('s') must be a constant (initializer or Constant node)
+// DYNSHAPE: loc("reshape_dyn"): node 'reshape_dyn' (Reshape): the 'shape' input ('s') must be a constant (initializer or Constant node; fix a graph input's value with --input-value s=v0,v1,...)
+
+// --input-value fixes a graph input: it becomes a constant and leaves the
+// signature.
+// PINVALUE-LABEL: func.func @main(
+// PINVALUE-SAME: %[[X:.+]]: tensor<2x3xf32> {etch.name = "x"}) -> (tensor<3x2xf32> {etch.name = "y"})
+// PINVALUE: etch.reshape %[[X]] : (tensor<2x3xf32>) -> tensor<3x2xf32>
+// PINCOUNT: error: --input-value gives graph input 's' 1 values; its shape holds 2
+// PINBAD: error: --input-value: 'x' is not a valid INT64 for graph input 's'
+// PINNAME: error: --input-value names 't', which is not a graph input

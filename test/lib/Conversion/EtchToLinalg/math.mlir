@@ -73,3 +73,30 @@ func.func @reduce_prod(%x: tensor<3x4xf32>) -> tensor<4xf32> {
   %0 = etch.reduce_prod %x {axes = array<i64: 0>, keepdims = false} : (tensor<3x4xf32>) -> tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// -----
+
+// Integer tensors are signless; `is_unsigned` (ONNX uint types) picks the
+// unsigned division, max/min and comparisons.
+// CHECK-LABEL: func.func @unsigned_ops
+// CHECK: linalg.generic
+// CHECK:   arith.divui
+// CHECK: linalg.generic
+// CHECK:   arith.maxui
+// CHECK: linalg.generic
+// CHECK:   arith.minsi
+// CHECK: linalg.generic
+// CHECK:   arith.cmpi ult
+// CHECK: linalg.generic
+// CHECK:   arith.cmpi sge
+// CHECK: linalg.generic
+// CHECK:   arith.uitofp
+func.func @unsigned_ops(%a: tensor<4xi8>, %b: tensor<4xi8>) -> (tensor<4xi8>, tensor<4xi1>, tensor<4xi1>, tensor<4xf32>) {
+  %0 = etch.div %a, %b {is_unsigned} : (tensor<4xi8>, tensor<4xi8>) -> tensor<4xi8>
+  %1 = etch.max %0, %b {is_unsigned} : (tensor<4xi8>, tensor<4xi8>) -> tensor<4xi8>
+  %2 = etch.min %1, %a : (tensor<4xi8>, tensor<4xi8>) -> tensor<4xi8>
+  %3 = etch.less %2, %a {is_unsigned} : (tensor<4xi8>, tensor<4xi8>) -> tensor<4xi1>
+  %4 = etch.greater_or_equal %2, %a : (tensor<4xi8>, tensor<4xi8>) -> tensor<4xi1>
+  %5 = etch.cast %2 {unsigned_input = true} : (tensor<4xi8>) -> tensor<4xf32>
+  return %2, %3, %4, %5 : tensor<4xi8>, tensor<4xi1>, tensor<4xi1>, tensor<4xf32>
+}
