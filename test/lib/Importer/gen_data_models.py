@@ -118,7 +118,26 @@ def einsum_models():
         [vi("y", [2, 3, 5]), vi("diag", [2, 3]), vi("z", [2, 3, 6])])
 
 
+def function_models():
+    # Function ops without an importer are replaced by their ONNX bodies:
+    # NLL's depends on its attributes (no ignore_index: no masking), MVN's
+    # takes the schema's default axes.
+    save("function_ops", [
+        helper.make_node("NegativeLogLikelihoodLoss", ["x", "t"], ["loss"],
+                         name="nll", reduction="sum"),
+        helper.make_node("MeanVarianceNormalization", ["img"], ["mvn"],
+                         name="mvn"),
+    ], [vi("x", [3, 5]), vi("t", [3], I64), vi("img", [2, 3, 2, 2])],
+        [vi("loss", []), vi("mvn", [2, 3, 2, 2])])
+    # A body with an op etch lacks (RandomUniformLike) is not expanded: the
+    # error names the model's op.
+    save("function_unsupported", [
+        helper.make_node("Bernoulli", ["x"], ["y"], name="bernoulli"),
+    ], [vi("x", [4])], [vi("y", [4])], opset=15)
+
+
 if __name__ == "__main__":
+    function_models()
     einsum_models()
     data_models()
     resize_models()
