@@ -129,11 +129,19 @@ FailureOr<SmallVector<int64_t>> GraphImporter::constantInts(unsigned i,
   const onnx::TensorProto *t = constantInput(i);
   if (!t) {
     return error() << "the '" << what << "' input ('" << current->input(i)
-                   << "') must be a constant (initializer or Constant node; "
-                      "fix a graph input's value with --input-value "
-                   << current->input(i) << "=v0,v1,...)";
+                   << "') must be a constant (initializer or Constant node"
+                   << constantHint(current->input(i)) << ")";
   }
   return tensorToInts(*t, modelDir, currentLoc);
+}
+
+std::string GraphImporter::constantHint(StringRef name) const {
+  if (!isGraphInput(name)) {
+    return "";
+  }
+  return ("; fix a graph input's value with --input-value " + name +
+          "=v0,v1,...")
+      .str();
 }
 
 FailureOr<SmallVector<double>> GraphImporter::constantFloats(unsigned i,
@@ -141,7 +149,8 @@ FailureOr<SmallVector<double>> GraphImporter::constantFloats(unsigned i,
   const onnx::TensorProto *t = constantInput(i);
   if (!t) {
     return error() << "the '" << what << "' input ('" << current->input(i)
-                   << "') must be a constant (initializer or Constant node)";
+                   << "') must be a constant (initializer or Constant node"
+                   << constantHint(current->input(i)) << ")";
   }
   return tensorToFloats(*t, modelDir, currentLoc);
 }
@@ -256,7 +265,7 @@ static bool acceptsUnsigned(StringRef op) {
       "Trilu", "DepthToSpace", "SpaceToDepth",
       // Signedness recorded by the importer.
       "Div", "Max", "Min", "Less", "LessOrEqual", "Greater", "GreaterOrEqual",
-      "Cast", "CastLike", "Pow", "Clip", "Abs"};
+      "Cast", "CastLike", "Pow", "Clip", "Abs", "Mod"};
   return ops.contains(op);
 }
 

@@ -59,6 +59,10 @@ FailureOr<bool> checkLegacyNode(GraphImporter &im, const onnx::NodeProto &node);
 /// without broadcast=1 the shapes must match. Returns `rhs` from opset 7 on.
 FailureOr<Value> legacyBroadcastRhs(GraphImporter &im, Value lhs, Value rhs);
 
+/// PRelu-1/6's slope (one value, one per channel at dim 1, or one per
+/// element) reshaped for NumPy broadcasting against `x`.
+FailureOr<Value> legacyPReluSlope(GraphImporter &im, Value x, Value slope);
+
 /// Errors if `node` has an unsigned integer input or output and its op is
 /// not one that imports them correctly (integer tensors are signless).
 LogicalResult checkUnsignedSupport(GraphImporter &im,
@@ -120,6 +124,14 @@ public:
   void addValueInfo(const onnx::ValueInfoProto &info) {
     valueInfos[info.name()] = &info.type();
   }
+  /// Whether `name` is a graph input of the function (not a constant).
+  bool isGraphInput(StringRef name) const {
+    auto it = values.find(name);
+    return it != values.end() && isa<BlockArgument>(it->second);
+  }
+  /// The hint for a value that must be constant: how to fix a graph input
+  /// (--input-value), empty for a computed value.
+  std::string constantHint(StringRef name) const;
   bool isKnown(StringRef name) const {
     return values.count(name) || constants.count(name);
   }

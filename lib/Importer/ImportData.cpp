@@ -347,10 +347,14 @@ LogicalResult importMod(GraphImporter &im, const onnx::NodeProto &) {
   SmallVector<int64_t> shape =
       broadcastShape(cast<RankedTensorType>(x->getType()).getShape(),
                      cast<RankedTensorType>(y->getType()).getShape());
-  im.setOutput(0, im.create<ModOp>(
-                      RankedTensorType::get(shape, elem), {*x, *y},
-                      {im.namedAttr("fmod",
-                                    im.getBuilder().getBoolAttr(fmod != 0))}));
+  SmallVector<NamedAttribute> attrs = {
+      im.namedAttr("fmod", im.getBuilder().getBoolAttr(fmod != 0))};
+  if (im.isUnsignedInput(0)) {
+    attrs.push_back(
+        im.namedAttr("is_unsigned", im.getBuilder().getUnitAttr()));
+  }
+  im.setOutput(0, im.create<ModOp>(RankedTensorType::get(shape, elem),
+                                   {*x, *y}, attrs));
   return success();
 }
 

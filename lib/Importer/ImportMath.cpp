@@ -118,9 +118,11 @@ static LogicalResult importMathBinary(GraphImporter &im,
   }
   if (!std::is_same_v<OpTy, PReluOp>) {
     rhs = legacyBroadcastRhs(im, *lhs, *rhs);
-    if (failed(rhs)) {
-      return failure();
-    }
+  } else if (im.getOpset() < 7) {
+    rhs = legacyPReluSlope(im, *lhs, *rhs);
+  }
+  if (failed(rhs)) {
+    return failure();
   }
   Value r = *rhs;
   Type lElem = cast<RankedTensorType>(lhs->getType()).getElementType();

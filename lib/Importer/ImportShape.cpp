@@ -8,6 +8,8 @@
 
 #include "llvm/ADT/STLExtras.h"
 
+#include <algorithm>
+
 using namespace mlir;
 using namespace mlir::etch;
 using namespace mlir::etch::importer;
@@ -381,10 +383,58 @@ static LogicalResult importConstant(GraphImporter &im,
   return success();
 }
 
+/// Pad's edge and reflect modes: per padded axis, one etch.gather with
+/// constant indices (edge: clamped into the input, reflect: mirrored at the
+/// first and last element, which are not repeated).
+static LogicalResult importIndexedPad(GraphImporter &im, Value x,
+                                      ArrayRef<int64_t> pads, bool reflect) {
+  OpBuilder &b = im.getBuilder();
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t rank = type.getRank();
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t before = pads[d], after = pads[rank + d];
+    if (before == 0 && after == 0) {
+      continue;
+    }
+    auto inType = cast<RankedTensorType>(x.getType());
+    int64_t n = inType.getDimSize(d);
+    if (n == 0 || (reflect && (before >= n || after >= n))) {
+      return im.error() << "cannot " << (reflect ? "reflect" : "edge")
+                        << "-pad axis " << d << " of size " << n << " by "
+                        << before << " and " << after;
+    }
+    SmallVector<int64_t> indices;
+    for (int64_t i = -before; i < n + after; ++i) {
+      int64_t j = i;
+      if (reflect) {
+        j = j < 0 ? -j : j;
+        j = j > n - 1 ? 2 * (n - 1) - j : j;
+      } else {
+        j = std::clamp<int64_t>(j, 0, n - 1);
+      }
+      indices.push_back(j);
+    }
+    auto idxType = RankedTensorType::get(
+        {static_cast<int64_t>(indices.size())}, b.getI64Type());
+    Value idx = im.create<ConstantOp>(
+        idxType, {},
+        {im.namedAttr("value", DenseElementsAttr::get(idxType,
+                                                      ArrayRef(indices)))});
+    SmallVector<int64_t> shape(inType.getShape());
+    shape[d] = indices.size();
+    x = im.create<GatherOp>(
+        RankedTensorType::get(shape, inType.getElementType()), {x, idx},
+        {im.namedAttr("axis", b.getI64IntegerAttr(d))});
+  }
+  im.setOutput(0, x);
+  return success();
+}
+
 static LogicalResult importPad(GraphImporter &im, const onnx::NodeProto &) {
   std::string mode = im.attrString("mode", "constant");
-  if (mode != "constant") {
-    return im.unsupportedAttr("mode", "'" + mode + "'", "'constant'");
+  if (mode != "constant" && mode != "edge" && mode != "reflect") {
+    return im.unsupportedAttr("mode", "'" + mode + "'",
+                              "'constant', 'edge', 'reflect'");
   }
   FailureOr<Value> x = im.input(0);
   if (failed(x)) {
@@ -436,6 +486,9 @@ static LogicalResult importPad(GraphImporter &im, const onnx::NodeProto &) {
     shape.push_back(type.getDimSize(d) + pads[d] + pads[rank + d]);
   }
   OpBuilder &b = im.getBuilder();
+  if (mode != "constant") {
+    return importIndexedPad(im, *x, pads, mode == "reflect");
+  }
   auto outType = RankedTensorType::get(shape, type.getElementType());
   Value padded = im.create<PadOp>(
       outType, *x,

@@ -779,11 +779,10 @@ static LogicalResult importFoldOnly(GraphImporter &im,
           "inputs constant, at most "
        << kMaxFoldElements << " elements)";
   for (int i = 0; i < node.input_size(); ++i) {
-    if (im.hasInput(i) && !im.constantInput(i)) {
-      diag << "; input '" << node.input(i)
-           << "' is not a constant (fix a graph input's value with "
-              "--input-value "
-           << node.input(i) << "=v0,v1,...)";
+    if (im.hasInput(i) && !im.constantInput(i) &&
+        im.isGraphInput(node.input(i))) {
+      diag << "; input '" << node.input(i) << "' is not a constant"
+           << im.constantHint(node.input(i));
       break;
     }
   }

@@ -46,8 +46,9 @@ static bool isReviewed(StringRef op) {
       // AveragePool-1: count_include_pad did not exist, i.e. was 0.
       "AveragePool", "MaxPool",
       // Handled in their importers: is_test, shape, paddings, string `to`,
-      // Concat-1's optional axis (default 1).
-      "BatchNormalization", "Dropout", "Reshape", "Pad", "Cast", "Concat"};
+      // Concat-1's optional axis (default 1), PRelu-1/6's per-channel slope.
+      "BatchNormalization", "Dropout", "Reshape", "Pad", "Cast", "Concat",
+      "PRelu"};
   return ops.contains(op);
 }
 
@@ -166,4 +167,28 @@ FailureOr<Value> importer::legacyBroadcastRhs(GraphImporter &im, Value lhs,
   }
   return im.create<ReshapeOp>(
       RankedTensorType::get(shape, r.getElementType()), rhs);
+}
+
+FailureOr<Value> importer::legacyPReluSlope(GraphImporter &im, Value x,
+                                            Value slope) {
+  auto xType = cast<RankedTensorType>(x.getType());
+  auto sType = cast<RankedTensorType>(slope.getType());
+  if (sType.getShape() == xType.getShape()) {
+    return slope;
+  }
+  Type elem = sType.getElementType();
+  if (sType.getNumElements() == 1) {
+    return im.create<ReshapeOp>(RankedTensorType::get({}, elem), slope);
+  }
+  // One slope per channel (dim 1), as the Caffe2-era PRelu did.
+  if (xType.getRank() >= 2 &&
+      sType.getNumElements() == xType.getDimSize(1)) {
+    SmallVector<int64_t> shape(xType.getRank() - 1, 1);
+    shape[0] = xType.getDimSize(1);
+    return im.create<ReshapeOp>(RankedTensorType::get(shape, elem), slope);
+  }
+  return im.error() << "slope of shape " << sType << " for input " << xType
+                    << ": PRelu-" << (im.getOpset() < 6 ? 1 : 6)
+                    << " takes one slope, one per channel (dim 1), or one "
+                       "per element";
 }

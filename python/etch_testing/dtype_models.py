@@ -1,7 +1,8 @@
-"""Single-op models on unsigned integer and float64 tensors, and Clip with
-run-time bounds: the C ABI's uint8/16/32/64 and float64 dtypes end to end
-(integer tensors are signless inside etch; the ops whose results depend on
-signedness carry it).
+"""Single-op models for the importer's infrastructure: unsigned integer and
+float64 tensors (the C ABI's uint8/16/32/64 and float64 dtypes end to end;
+integer tensors are signless inside etch, the ops whose results depend on
+signedness carry it), Clip with run-time bounds, Pad's run-time value and
+its edge/reflect modes.
 """
 
 from __future__ import annotations
@@ -25,12 +26,15 @@ _FULL = {U8: 255.0, U16: 65535.0, U32: 4.29e9, U64: 1.8e19}
 
 def typed(case: str, op: str, opset: int, inputs: Sequence[Tuple[str, int, List[int]]],
           initializers: Optional[Dict[str, np.ndarray]] = None,
-          input_dist: Optional[Dict[str, list]] = None, **attrs) -> Tuple[str, onnx.ModelProto]:
+          input_dist: Optional[Dict[str, list]] = None, node_inputs: Optional[Sequence[str]] = None,
+          **attrs) -> Tuple[str, onnx.ModelProto]:
     """One node `op` over typed graph inputs (name, TensorProto type, shape)
     and initializers, writing `y` (type and shape from ONNX inference)."""
     initializers = initializers or {}
     name = f"{case}_op{opset}"
-    node = helper.make_node(op, [n for n, _, _ in inputs] + list(initializers), ["y"],
+    if node_inputs is None:
+        node_inputs = [n for n, _, _ in inputs] + list(initializers)
+    node = helper.make_node(op, list(node_inputs), ["y"],
                             name=f"{op.lower()}_0", **attrs)
     graph = helper.make_graph(
         [node], name, [helper.make_tensor_value_info(n, t, s) for n, t, s in inputs],
@@ -77,6 +81,14 @@ def dtype_models() -> List[Tuple[str, onnx.ModelProto]]:
                      input_dist={"a": ["normal", 2.0], "lo": ["uniform", -1.0, -0.5], "hi": ["uniform", 0.5, 1.0]}))
     out.append(typed("clip_runtime_min", "Clip", 13, [("a", F32, a), ("lo", F32, [])],
                      input_dist={"a": ["normal", 2.0], "lo": ["uniform", -1.0, 0.0]}))
+    for t, tn in ((U8, "u8"), (U32, "u32")):
+        out.append(typed(f"mod_{tn}", "Mod", 13, [("a", t, a), ("b", t, b)],
+                         input_dist={"a": ["uniform", 0.0, _FULL[t]], "b": ["uniform", 1.0, _FULL[t]]}))
+    pads = np.array([0, 1, 2, 1, 1, 0], np.int64)
+    for mode in ("edge", "reflect"):
+        out.append(typed(f"pad_{mode}", "Pad", 13, [("a", F32, [2, 3, 4])], {"pads": pads}, mode=mode))
+    out.append(typed("pad_runtime_value", "Pad", 13, [("a", F32, [2, 3, 4]), ("v", F32, [])], {"pads": pads},
+                     input_dist={"v": ["uniform", 1.0, 2.0]}, node_inputs=["a", "pads", "v"]))
     # float64 through the ops that are generic over float types.
     for op in ("Add", "Sub", "Mul", "Div", "Max", "Min"):
         out.append(typed(f"{op.lower()}_f64", op, 13, [("a", F64, a), ("b", F64, b)],

@@ -55,7 +55,11 @@ def legacy_models():
     ], [vi("a", [2, 3]), vi("s", [3])], [vi("bn", None)], opset=6)
     save("legacy_prelu", [
         helper.make_node("PRelu", ["a", "s"], ["y"], name="prelu_6"),
-    ], [vi("a", [2, 3]), vi("s", [3])], [vi("y", None)], opset=6)
+    ], [vi("a", [2, 3, 4]), vi("s", [3])], [vi("y", None)], opset=6)
+    save("legacy_upsample", [
+        helper.make_node("Upsample", ["a"], ["y"], name="upsample_1",
+                         width_scale=2.0, height_scale=2.0),
+    ], [vi("a", [1, 1, 2, 2])], [vi("y", None)], opset=1)
 
 
 def unsigned_models():

@@ -5,7 +5,8 @@
 // RUN: not etch-import %S/Inputs/legacy_bad_attr.onnx 2>&1 | FileCheck %s --check-prefix=BADATTR
 // RUN: not etch-import %S/Inputs/legacy_bad_broadcast.onnx 2>&1 | FileCheck %s --check-prefix=NOBCAST
 // RUN: not etch-import %S/Inputs/legacy_training_bn.onnx 2>&1 | FileCheck %s --check-prefix=TRAINING
-// RUN: not etch-import %S/Inputs/legacy_prelu.onnx 2>&1 | FileCheck %s --check-prefix=PRELU
+// RUN: etch-import %S/Inputs/legacy_prelu.onnx | FileCheck %s --check-prefix=PRELU
+// RUN: not etch-import %S/Inputs/legacy_upsample.onnx 2>&1 | FileCheck %s --check-prefix=UPSAMPLE
 
 // broadcast=1 with axis=1: B [3, 4] is aligned at A's dim 1 by a reshape to
 // [3, 4, 1]; without axis, B matches A's trailing dims (NumPy's rule).
@@ -34,4 +35,10 @@
 // BADATTR: loc("add_bad"): node 'add_bad' (Add): attribute 'foo' of Add-6 is not supported (opset 6)
 // NOBCAST: loc("add_nobcast"): node 'add_nobcast' (Add): inputs of shapes 'tensor<2x3xf32>' and 'tensor<3xf32>' need broadcast=1 (opset 6)
 // TRAINING: loc("bn_train"): node 'bn_train' (BatchNormalization): attribute 'is_test' = 0 (default) is not supported; supported: 1 (inference)
-// PRELU: loc("prelu_6"): node 'prelu_6' (PRelu): the opset-6 form of PRelu (PRelu-6) is not supported; supported: PRelu-7 and later (opset >= 7)
+// PRelu-6: one slope per channel (dim 1).
+// PRELU-LABEL: func.func @main(
+// PRELU-SAME: %[[X:.+]]: tensor<2x3x4xf32> {etch.name = "a"}, %[[S:.+]]: tensor<3xf32> {etch.name = "s"}
+// PRELU: %[[S1:.+]] = etch.reshape %[[S]] : (tensor<3xf32>) -> tensor<3x1xf32>
+// PRELU: etch.prelu %[[X]], %[[S1]] : (tensor<2x3x4xf32>, tensor<3x1xf32>) -> tensor<2x3x4xf32>
+// An old op form etch has not reviewed is an error.
+// UPSAMPLE: loc("upsample_1"): node 'upsample_1' (Upsample): the opset-1 form of Upsample (Upsample-1) is not supported; supported: Upsample-7 and later (opset >= 7)
