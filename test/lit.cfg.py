@@ -31,5 +31,6 @@ tools = [
     ToolSubst("etch-opt", unresolved="fatal"),
     ToolSubst("etch-compile", unresolved="ignore"),
     ToolSubst("etch-import", unresolved="ignore"),
+    ToolSubst("etch-translate", unresolved="ignore"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

@@ -91,7 +91,20 @@ int runEtchCompileMain(int argc, char **argv) {
   static llvm::cl::opt<std::string> target(
       "target", llvm::cl::cat(category), llvm::cl::value_desc("triple"),
       llvm::cl::desc("Target triple (default: the host's), e.g. "
-                     "aarch64-linux-gnu, thumbv7em-none-eabihf"));
+                     "aarch64-linux-gnu, thumbv7em-none-eabihf, or 'opencl' "
+                     "(OpenCL C kernels + a host object for --host)"));
+  static llvm::cl::opt<std::string> openclHost(
+      "host", llvm::cl::cat(category), llvm::cl::value_desc("triple"),
+      llvm::cl::desc("With --target=opencl: the host triple of the object "
+                     "(default: x86_64-linux-gnu)"));
+  static llvm::cl::opt<std::string> emitOpenCL(
+      "emit-opencl", llvm::cl::cat(category), llvm::cl::value_desc("dir"),
+      llvm::cl::desc("With --target=opencl: also write the kernels to "
+                     "<dir>/<name>.cl"));
+  static llvm::cl::opt<bool> openclFP16(
+      "opencl-fp16", llvm::cl::cat(category), llvm::cl::init(false),
+      llvm::cl::desc("With --target=opencl: compute in half precision "
+                     "(needs cl_khr_fp16 on the device)"));
   static llvm::cl::opt<std::string> cpu(
       "mcpu", llvm::cl::cat(category), llvm::cl::value_desc("cpu"),
       llvm::cl::init("generic"),
@@ -169,6 +182,15 @@ int runEtchCompileMain(int argc, char **argv) {
   options.inputValues.assign(inputValues.begin(), inputValues.end());
   options.compileTo = compileTo;
   options.weightsSection = weightsSection;
+  options.openclHost = openclHost;
+  options.emitOpenCLDir = emitOpenCL;
+  options.openclFP16 = openclFP16;
+  if (!isOpenCLTarget(options) &&
+      (!openclHost.empty() || !emitOpenCL.empty() || openclFP16)) {
+    llvm::errs() << "etch-compile: error: --host, --emit-opencl and "
+                    "--opencl-fp16 need --target=opencl\n";
+    return 1;
+  }
   if (sizeReport.getNumOccurrences() > 0) {
     options.sizeReport = parseSizeReportFormat(
         sizeReport.empty() ? llvm::StringRef("text") : llvm::StringRef(sizeReport));

@@ -6,6 +6,7 @@
 #include "etch/Transforms/Passes.h"
 #include "etch/codegen/Common/Passes.h"
 #include "etch/codegen/LLVMCPU/Passes.h"
+#include "etch/codegen/OpenCL/OpenCL.h"
 #include "etch/dialects/Etch/IR/EtchDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -115,7 +116,13 @@ unsigned arenaAlignmentFor(const TargetSpec &target) {
 /// Adds to `pm` the passes that take the module from phase `phase - 1` to
 /// `phase`, given that compilation stops at `to`.
 void addPhasePasses(OpPassManager &pm, Phase phase, Phase to,
-                    const TargetSpec &target) {
+                    const TargetSpec &target, bool opencl) {
+  // OpenCL kernels are written from the bufferized linalg ops: no CPU
+  // schedule, tiling or vectorization.
+  if (opencl && (phase == Phase::Schedule || phase == Phase::Tiled ||
+                 phase == Phase::Vector)) {
+    return;
+  }
   switch (phase) {
   case Phase::Import:
     break;
@@ -172,11 +179,11 @@ LogicalResult runPhases(ModuleOp module, Phase from, Phase to,
        p <= static_cast<int>(to) && p <= static_cast<int>(Phase::LLVM); ++p) {
     auto phase = static_cast<Phase>(p);
     PassManager pm(module.getContext());
-    addPhasePasses(pm, phase, to, target);
+    addPhasePasses(pm, phase, to, target, isOpenCLTarget(options));
     if (failed(pm.run(module))) {
       return failure();
     }
-    if (phase == Phase::Bufferized) {
+    if (phase == Phase::Bufferized && !isOpenCLTarget(options)) {
       // The tiling engineer's vector cleanups need the bufferized form.
       for (auto func : module.getOps<func::FuncOp>()) {
         llvmcpu::runLLVMCPUPostBufferizationCleanups(func);
@@ -252,6 +259,100 @@ std::string defaultModelName(llvm::StringRef inputPath) {
   return sanitizeCIdentifier(llvm::sys::path::stem(inputPath));
 }
 
+/// `--target=opencl` after the `bufferized` phase: the OpenCL program, the
+/// host object for `--host` and the header (codegen/OpenCL).
+LogicalResult compileOpenCL(MLIRContext &ctx, ModuleOp module,
+                            const ModelSignature &signature,
+                            const CompileOptions &options,
+                            llvm::StringRef objectPath) {
+  std::string presetName =
+      options.target.cpu.empty() ? "generic" : options.target.cpu;
+  std::optional<opencl::DevicePreset> preset =
+      opencl::lookupDevicePreset(presetName);
+  if (!preset) {
+    return emitError(UnknownLoc::get(&ctx))
+           << "--mcpu=" << presetName
+           << ": not an OpenCL device preset; known: "
+           << opencl::listDevicePresets();
+  }
+  if (options.compileTo == Phase::LLVM) {
+    return emitError(UnknownLoc::get(&ctx))
+           << "--compile-to=llvm is not available with --target=opencl "
+              "(kernels are OpenCL C: use --emit-opencl=DIR)";
+  }
+  PassManager schedule(&ctx);
+  opencl::OpenCLSelectStrategyPassOptions select;
+  select.mcpu = presetName;
+  schedule.addPass(opencl::createOpenCLSelectStrategyPass(select));
+  if (failed(schedule.run(module))) {
+    return failure();
+  }
+  opencl::OpenCLOptions clOptions;
+  clOptions.preset = *preset;
+  clOptions.fp16 = options.openclFP16;
+  FailureOr<opencl::OpenCLProgram> program =
+      opencl::buildOpenCLProgram(module, clOptions);
+  if (failed(program)) {
+    return failure();
+  }
+  TargetSpec host;
+  host.triple = options.openclHost.empty() ? "x86_64-linux-gnu"
+                                           : options.openclHost;
+  host = resolveTarget(host);
+  std::string tmError;
+  std::unique_ptr<llvm::TargetMachine> tm =
+      createEtchTargetMachine(host, options.optLevel, tmError);
+  if (!tm) {
+    return emitError(UnknownLoc::get(&ctx))
+           << "--host=" << host.triple << ": " << tmError;
+  }
+  llvm::SmallVector<char> object;
+  if (failed(opencl::emitOpenCLObject(module, *program, signature, *tm,
+                                      object))) {
+    return failure();
+  }
+  std::string headerPath = options.headerPath;
+  if (headerPath.empty()) {
+    llvm::SmallString<256> derived(objectPath);
+    llvm::sys::path::replace_extension(derived, ".h");
+    headerPath = derived.str().str();
+  }
+  std::string header = opencl::emitOpenCLModelHeader(
+      signature, *program, llvm::sys::path::filename(options.inputPath));
+  std::string clPath;
+  if (!options.emitOpenCLDir.empty()) {
+    llvm::SmallString<256> path(options.emitOpenCLDir);
+    llvm::sys::path::append(path, signature.name + ".cl");
+    clPath = path.str().str();
+    if (std::error_code ec =
+            llvm::sys::fs::create_directories(options.emitOpenCLDir)) {
+      return emitError(FileLineColLoc::get(&ctx, options.emitOpenCLDir, 0, 0))
+             << "cannot create the folder: " << ec.message();
+    }
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    opencl::printOpenCLProgram(*program, os);
+    if (failed(writeAtomically(ctx, clPath, text))) {
+      return failure();
+    }
+  }
+  if (failed(writeAtomically(ctx, objectPath,
+                             llvm::StringRef(object.data(), object.size())))) {
+    if (!clPath.empty()) {
+      llvm::sys::fs::remove(clPath);
+    }
+    return failure();
+  }
+  if (failed(writeAtomically(ctx, headerPath, header))) {
+    llvm::sys::fs::remove(objectPath);
+    if (!clPath.empty()) {
+      llvm::sys::fs::remove(clPath);
+    }
+    return failure();
+  }
+  return success();
+}
+
 } // namespace
 
 LogicalResult compile(MLIRContext &ctx, const CompileOptions &options) {
@@ -294,6 +395,10 @@ LogicalResult compile(MLIRContext &ctx, const CompileOptions &options) {
   FailureOr<ModelSignature> signature = readModelSignature(module, name);
   if (failed(signature)) {
     return failure();
+  }
+  if (isOpenCLTarget(options)) {
+    return compileOpenCL(ctx, module, *signature, options,
+                         toStdout ? (name + ".o") : options.outputPath);
   }
   if (failed(runPhases(module, Phase::Bufferized, Phase::LLVM, options))) {
     return failure();

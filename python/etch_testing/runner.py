@@ -123,6 +123,15 @@ TARGETS = {t.triple: t for t in (HOST, AARCH64_LINUX, AARCH64_BARE, CORTEX_M4, C
 BARE_METAL = (CORTEX_M4, CORTEX_M55)
 
 
+def opencl_target(host: str = "x86_64-linux-gnu", mcpu: str = "generic", extra: Sequence[str] = ()) -> Target:
+    """--target=opencl with a host object for `host`, linked with
+    libetch_runtime_opencl.a and the OpenCL ICD loader; on this machine the
+    kernels run on PoCL's CPU device."""
+    lib = build_dir() / "runtime" / "opencl" / "libetch_runtime_opencl.a"
+    return Target("opencl", ["cc"], compile_flags=[f"--host={host}", f"--mcpu={mcpu}", *extra],
+                  ldflags=[lib, "-lOpenCL"], name=f"opencl-{mcpu}")
+
+
 class CaseFailure(AssertionError):
     """A model did not compile, link, run or match its reference."""
 
@@ -280,7 +289,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     p.add_argument("model", help="an .onnx file")
     p.add_argument("--name", help="C name (default: the file's stem)")
     p.add_argument("--dir", help="work directory (default: ./etch-e2e-<name>)")
-    p.add_argument("--target", default=HOST.triple, choices=sorted(TARGETS))
+    p.add_argument("--target", default=HOST.triple, choices=sorted([*TARGETS, "opencl"]))
     p.add_argument("--check-args", action="store_true", help="also check run's argument checks")
     args = p.parse_args(argv)
     etch_compile = find_etch_compile()
@@ -290,7 +299,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     name = args.name or re.sub(r"\W", "_", Path(args.model).stem)
     case_dir = Path(args.dir or f"etch-e2e-{name}")
     try:
-        run_case(name, onnx.load(args.model), case_dir, etch_compile, TARGETS[args.target],
+        target = opencl_target() if args.target == "opencl" else TARGETS[args.target]
+        run_case(name, onnx.load(args.model), case_dir, etch_compile, target,
                  check_args=args.check_args)
     except CaseFailure as e:
         print(e, file=sys.stderr)

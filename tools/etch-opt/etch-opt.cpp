@@ -7,6 +7,7 @@
 #include "etch/Transforms/Passes.h"
 #include "etch/codegen/Common/Passes.h"
 #include "etch/codegen/LLVMCPU/Passes.h"
+#include "etch/codegen/OpenCL/OpenCL.h"
 #include "etch/dialects/Etch/IR/EtchDialect.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -21,6 +22,7 @@ int main(int argc, char **argv) {
   mlir::etch::registerEtchCommonPasses();
   mlir::etch::registerEtchConversionPasses();
   mlir::etch::llvmcpu::registerEtchLLVMCPUPasses();
+  mlir::etch::opencl::registerEtchOpenCLPasses();
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);

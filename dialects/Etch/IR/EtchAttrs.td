@@ -90,4 +90,68 @@ def Etch_ScheduleAttr : Etch_Attr<"Schedule", "schedule"> {
   }];
 }
 
+def Etch_GPUScheduleAttr : Etch_Attr<"GPUSchedule", "gpu_schedule"> {
+  let summary = "Work-group mapping of one root linalg op for the OpenCL target";
+  let description = [{
+    Attached under the discardable name `etch.gpu_schedule` to each root
+    linalg op of a memory-planned module by `--etch-opencl-select-strategy`
+    (from the `--mcpu` device preset); the OpenCL kernel writers only read it.
+
+    ```mlir
+    #etch.gpu_schedule<workgroup = [8, 8], tile = [4, 4], tile_k = 16,
+                       local_memory = true>
+    ```
+
+    - `workgroup`: work-items per work-group, x first (1 to 3 entries; at
+      most 1024 work-items).
+    - `tile`: outputs per work-item (rows, columns); columns are the vector
+      width of loads and accumulators (1 or 4). Elementwise and generic
+      kernels take one output per work-item (`[1, 1]`).
+    - `tile_k`: reduction slice staged per step (GEMM and convolution).
+    - `local_memory`: stage operand tiles in `__local` memory.
+  }];
+  let parameters = (ins
+    ArrayRefParameter<"int64_t">:$workgroup,
+    ArrayRefParameter<"int64_t">:$tile,
+    "int64_t":$tileK,
+    "bool":$localMemory
+  );
+  let assemblyFormat = [{
+    `<` `workgroup` `=` `[` $workgroup `]` `,` `tile` `=` `[` $tile `]` `,`
+    `tile_k` `=` $tileK `,` `local_memory` `=` $localMemory `>`
+  }];
+  let genVerifyDecl = 1;
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::verify(
+        ::llvm::function_ref<::mlir::InFlightDiagnostic()> emitError,
+        ::llvm::ArrayRef<int64_t> workgroup, ::llvm::ArrayRef<int64_t> tile,
+        int64_t tileK, bool localMemory) {
+      if (workgroup.empty() || workgroup.size() > 3) {
+        return emitError() << "gpu_schedule workgroup needs 1 to 3 sizes, got "
+                           << workgroup.size();
+      }
+      int64_t items = 1;
+      for (int64_t w : workgroup) {
+        if (w <= 0) {
+          return emitError() << "gpu_schedule workgroup sizes must be > 0, got "
+                             << w;
+        }
+        items *= w;
+      }
+      if (items > 1024) {
+        return emitError() << "gpu_schedule workgroup has " << items
+                           << " work-items; at most 1024";
+      }
+      if (tile.size() != 2 || tile[0] <= 0 || (tile[1] != 1 && tile[1] != 4)) {
+        return emitError() << "gpu_schedule tile must be [rows > 0, columns "
+                              "1 or 4]";
+      }
+      if (tileK <= 0) {
+        return emitError() << "gpu_schedule tile_k must be > 0, got " << tileK;
+      }
+      return ::mlir::success();
+    }
+  }];
+}
+
 #endif // ETCH_ATTRS_TD

@@ -69,7 +69,18 @@ struct CompileOptions {
   std::string weightsSection;
   /// Print the object's footprint to stdout in this format (with Obj only).
   std::optional<SizeReportFormat> sizeReport;
+  /// With `target.triple == "opencl"` (`target.cpu` is then a GPU preset):
+  /// the host triple of the object (empty: x86_64-linux-gnu), a folder to
+  /// write `<name>.cl` into (empty: none), and half-precision compute.
+  std::string openclHost;
+  std::string emitOpenCLDir;
+  bool openclFP16 = false;
 };
+
+/// Whether `options` compile for the OpenCL target (`--target=opencl`).
+inline bool isOpenCLTarget(const CompileOptions &options) {
+  return options.target.triple == "opencl";
+}
 
 /// Runs the phases up to `options.compileTo` on the module in `module`,
 /// which is at `from` (the phase it was produced by). Writes the `etch.target`

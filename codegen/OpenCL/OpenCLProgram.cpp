@@ -1,0 +1,328 @@
+//===- OpenCLProgram.cpp - The planned @main as one OpenCL program --------===//
+//
+// Walks the memory-planned entry function in order. View ops (view, subview,
+// reshapes, get_global) produce no code: kernels address their device buffer
+// directly. Each linalg root op and the elementwise ops that consume its
+// results right after it become one kernel (GEMM, convolution or depthwise
+// patterns where they match, the generic one otherwise); memref.copy a copy
+// kernel. Kernels run in order on one in-order queue, so the planner's buffer
+// reuse stays valid.
+//
+//===----------------------------------------------------------------------===//
+#include "OpenCLKernelWriter.h"
+
+#include "etch/codegen/OpenCL/OpenCL.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSwitch.h"
+
+namespace mlir::etch::opencl {
+
+std::optional<DevicePreset> lookupDevicePreset(llvm::StringRef name) {
+  DevicePreset p;
+  p.name = name.str();
+  if (name == "generic") {
+    return p;
+  }
+  if (name == "adreno640") {
+    // 64-wide waves (Adreno 6xx), 32 KiB local memory.
+    p.workgroupSize = 64;
+    p.tileX = 8;
+    p.tileY = 8;
+    p.vectorWidth = 4;
+    p.tileK = 16;
+    return p;
+  }
+  if (name == "adreno740") {
+    // 128-wide waves on Adreno 7xx; larger work-groups keep them full.
+    p.workgroupSize = 128;
+    p.tileX = 16;
+    p.tileY = 8;
+    p.vectorWidth = 4;
+    p.tileK = 16;
+    return p;
+  }
+  if (name == "mali-g76") {
+    // Bifrost: 8-wide warps, local memory is ordinary (cached) memory.
+    p.workgroupSize = 64;
+    p.tileX = 8;
+    p.tileY = 4;
+    p.vectorWidth = 4;
+    p.useLocalMemory = false;
+    p.tileK = 8;
+    return p;
+  }
+  if (name == "mali-g710") {
+    // Valhall: 16-wide warps, still no dedicated local memory.
+    p.workgroupSize = 128;
+    p.tileX = 16;
+    p.tileY = 4;
+    p.vectorWidth = 4;
+    p.useLocalMemory = false;
+    p.tileK = 8;
+    return p;
+  }
+  return std::nullopt;
+}
+
+std::string listDevicePresets() {
+  return "adreno640, adreno740, mali-g76, mali-g710, generic";
+}
+
+namespace {
+
+/// Ops that only name memory: no kernel.
+bool isViewLike(Operation &op) {
+  return isa<memref::ViewOp, memref::SubViewOp, memref::ExpandShapeOp,
+             memref::CollapseShapeOp, memref::CastOp, memref::ReinterpretCastOp,
+             memref::GetGlobalOp, memref::AssumeAlignmentOp, arith::ConstantOp,
+             func::ReturnOp>(op);
+}
+
+bool overlaps(const BufferView &a, const BufferView &b) {
+  return a.slot == b.slot && a.beginByte() < b.endByte() &&
+         b.beginByte() < a.endByte();
+}
+
+/// Whether `next` can be applied to each result of `root` inside root's
+/// kernel: elementwise over exactly root's output space, reading root's
+/// result at the same element, and racing with no other work-item.
+bool canFuseEpilogue(BufferResolver &buffers, linalg::LinalgOp root,
+                     llvm::ArrayRef<linalg::LinalgOp> chain,
+                     linalg::LinalgOp next) {
+  if (root.getNumDpsInits() != 1 || next.getNumDpsInits() != 1 ||
+      next.getNumParallelLoops() != next.getNumLoops() ||
+      !next.hasPureBufferSemantics()) {
+    return false;
+  }
+  // Produced values the next op may read in place.
+  llvm::SmallVector<Value> produced = {root.getDpsInits()[0]};
+  for (linalg::LinalgOp op : chain) {
+    produced.push_back(op.getDpsInits()[0]);
+  }
+  auto rootOut = cast<MemRefType>(produced.front().getType());
+  if (next.getStaticLoopRanges() !=
+      llvm::SmallVector<int64_t>(rootOut.getShape())) {
+    return false;
+  }
+  OpOperand *nextInit = next.getDpsInitOperand(0);
+  if (!next.getMatchingIndexingMap(nextInit).isIdentity()) {
+    return false;
+  }
+  bool readsProduced = false;
+  llvm::SmallVector<BufferView> otherInputs;
+  for (OpOperand *input : next.getDpsInputOperands()) {
+    if (llvm::is_contained(produced, input->get())) {
+      if (!next.getMatchingIndexingMap(input).isIdentity()) {
+        return false;
+      }
+      readsProduced = true;
+      continue;
+    }
+    if (!isa<MemRefType>(input->get().getType())) {
+      continue;
+    }
+    FailureOr<BufferView> v = buffers.resolve(input->get(), next);
+    if (failed(v)) {
+      return false;
+    }
+    otherInputs.push_back(*v);
+  }
+  if (!readsProduced) {
+    return false;
+  }
+  FailureOr<BufferView> out = buffers.resolve(nextInit->get(), next);
+  if (failed(out)) {
+    return false;
+  }
+  bool inPlace = llvm::is_contained(produced, nextInit->get());
+  // Other work-items still read root's inputs and the chain's other inputs,
+  // and may write the produced buffers: the new output may alias none of
+  // them (unless it is one of the produced buffers, element for element).
+  llvm::SmallVector<BufferView> hazards = otherInputs;
+  for (OpOperand *input : root.getDpsInputOperands()) {
+    if (isa<MemRefType>(input->get().getType())) {
+      FailureOr<BufferView> v = buffers.resolve(input->get(), root);
+      if (failed(v)) {
+        return false;
+      }
+      hazards.push_back(*v);
+    }
+  }
+  for (linalg::LinalgOp op : chain) {
+    for (OpOperand *input : op.getDpsInputOperands()) {
+      if (isa<MemRefType>(input->get().getType()) &&
+          !llvm::is_contained(produced, input->get())) {
+        FailureOr<BufferView> v = buffers.resolve(input->get(), op);
+        if (failed(v)) {
+          return false;
+        }
+        hazards.push_back(*v);
+      }
+    }
+  }
+  for (Value p : produced) {
+    FailureOr<BufferView> v = buffers.resolve(p, root);
+    if (failed(v)) {
+      return false;
+    }
+    // Other inputs must not read what this kernel writes.
+    for (const BufferView &in : otherInputs) {
+      if (overlaps(in, *v)) {
+        return false;
+      }
+    }
+    if (!inPlace && overlaps(*out, *v)) {
+      return false;
+    }
+  }
+  for (const BufferView &h : hazards) {
+    if (overlaps(*out, h)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/// Whether `producer`, which writes all of `root`'s init right before it,
+/// can be computed per element inside root's kernel instead (the bias
+/// broadcast or zero fill of a convolution or GEMM).
+bool canFuseProducer(BufferResolver &buffers, linalg::LinalgOp producer,
+                     linalg::LinalgOp root) {
+  if (producer.getNumDpsInits() != 1 || root.getNumDpsInits() != 1 ||
+      producer.getNumParallelLoops() != producer.getNumLoops() ||
+      producer.getDpsInits()[0] != root.getDpsInits()[0] ||
+      !producer.hasPureBufferSemantics()) {
+    return false;
+  }
+  OpOperand *init = producer.getDpsInitOperand(0);
+  if (!producer.getMatchingIndexingMap(init).isIdentity() ||
+      !producer.getBlock()->getArgument(init->getOperandNumber()).use_empty()) {
+    return false;
+  }
+  auto type = cast<MemRefType>(init->get().getType());
+  if (producer.getStaticLoopRanges() !=
+      llvm::SmallVector<int64_t>(type.getShape())) {
+    return false;
+  }
+  FailureOr<BufferView> out = buffers.resolve(init->get(), producer);
+  if (failed(out)) {
+    return false;
+  }
+  // Root's work-items write its output while others still read the
+  // producer's inputs.
+  for (OpOperand *input : producer.getDpsInputOperands()) {
+    if (!isa<MemRefType>(input->get().getType())) {
+      continue;
+    }
+    FailureOr<BufferView> v = buffers.resolve(input->get(), producer);
+    if (failed(v) || overlaps(*v, *out)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string kernelName(unsigned index, Operation *op) {
+  std::string opName = op->getName().stripDialect().str();
+  for (char &c : opName) {
+    if (!llvm::isAlnum(c)) {
+      c = '_';
+    }
+  }
+  return "k" + std::to_string(index) + "_" + opName;
+}
+
+} // namespace
+
+FailureOr<OpenCLProgram> buildOpenCLProgram(ModuleOp module,
+                                            const OpenCLOptions &options,
+                                            llvm::StringRef entryName) {
+  auto func = module.lookupSymbol<func::FuncOp>(entryName);
+  if (!func || func.isExternal()) {
+    return module.emitError() << "no entry function '" << entryName << "'";
+  }
+  OpenCLProgram program;
+  program.needsFP16 = options.fp16;
+  if (auto size = func->getAttrOfType<IntegerAttr>("etch.arena_size")) {
+    program.arenaSize = size.getInt();
+  }
+  BufferResolver buffers;
+  if (failed(buffers.init(func, program))) {
+    return failure();
+  }
+  program.source = programPrologue(options);
+
+  if (!func.getBody().hasOneBlock()) {
+    return func.emitError() << "OpenCL programs need a straight-line @main";
+  }
+  Block &block = func.getBody().front();
+  llvm::SmallVector<Operation *> ops;
+  for (Operation &op : block) {
+    if (!isViewLike(op)) {
+      ops.push_back(&op);
+    }
+  }
+  linalg::LinalgOp producer = nullptr;
+  for (size_t i = 0; i < ops.size(); ++i) {
+    Operation *op = ops[i];
+    OpenCLKernel kernel;
+    KernelWriter writer(buffers, options,
+                        kernelName(program.kernels.size(), op));
+    FailureOr<std::string> source;
+    if (auto copy = dyn_cast<memref::CopyOp>(op)) {
+      if (cast<MemRefType>(copy.getTarget().getType()).getNumElements() == 0) {
+        continue;
+      }
+      source = writeCopyKernel(writer, op, kernel);
+    } else if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op)) {
+      if (!linalgOp.hasPureBufferSemantics()) {
+        return op->emitError() << "OpenCL kernels need bufferized linalg ops";
+      }
+      llvm::SmallVector<int64_t> ranges = linalgOp.getStaticLoopRanges();
+      if (llvm::is_contained(ranges, 0)) {
+        continue;
+      }
+      // An op that only initializes the next op's output runs inside it.
+      if (i + 1 < ops.size()) {
+        auto next = dyn_cast<linalg::LinalgOp>(ops[i + 1]);
+        if (next && next.hasPureBufferSemantics() &&
+            canFuseProducer(buffers, linalgOp, next)) {
+          producer = linalgOp;
+          continue;
+        }
+      }
+      llvm::SmallVector<linalg::LinalgOp> epilogue;
+      while (i + 1 < ops.size()) {
+        auto next = dyn_cast<linalg::LinalgOp>(ops[i + 1]);
+        if (!next || !canFuseEpilogue(buffers, linalgOp, epilogue, next)) {
+          break;
+        }
+        epilogue.push_back(next);
+        ++i;
+      }
+      source = writeGemmKernel(writer, linalgOp, producer, epilogue, kernel);
+      if (failed(source) && kernel.pattern.empty()) {
+        KernelWriter generic(buffers, options, writer.kernelName());
+        source =
+            writeGenericKernel(generic, linalgOp, producer, epilogue, kernel);
+      }
+      producer = nullptr;
+    } else {
+      return op->emitError() << "the OpenCL backend cannot run '"
+                             << op->getName() << "'";
+    }
+    if (failed(source)) {
+      return failure();
+    }
+    program.source += "\n" + *source;
+    program.kernels.push_back(std::move(kernel));
+  }
+  return program;
+}
+
+} // namespace mlir::etch::opencl

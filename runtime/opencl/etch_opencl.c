@@ -1,0 +1,480 @@
+/*
+ * etch_opencl.c - device selection, program build, buffers and launches for
+ * objects compiled with --target=opencl (see etch/etch_opencl.h).
+ *
+ * C11 on a hosted platform (malloc, getenv, stdio for the default log) with
+ * the OpenCL 1.2 API from the ICD loader.
+ */
+#define CL_TARGET_OPENCL_VERSION 120
+#include "etch/etch_opencl.h"
+
+#include <CL/cl.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct etch_cl_state {
+  const etch_cl_program_t *program;
+  cl_platform_id platform;
+  cl_device_id device;
+  cl_context context;
+  cl_command_queue queue;
+  cl_program cl_program;
+  cl_kernel *kernels;
+  cl_mem arena, weights;
+  cl_mem *io; /* inputs then outputs */
+  char device_name[256];
+};
+
+static etch_cl_log_fn log_fn;
+static void *log_user;
+static _Thread_local char last_error[1024];
+
+void etch_cl_set_log_hook(etch_cl_log_fn fn, void *user) {
+  log_fn = fn;
+  log_user = user;
+}
+
+const char *etch_cl_last_error(void) { return last_error; }
+
+static void emit(const char *message) {
+  if (log_fn) {
+    log_fn(log_user, message);
+  } else {
+    fprintf(stderr, "etch-opencl: %s\n", message);
+  }
+}
+
+static etch_status_t fail(etch_status_t status, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(last_error, sizeof(last_error), fmt, ap);
+  va_end(ap);
+  emit(last_error);
+  return status;
+}
+
+static const char *cl_error_name(cl_int err) {
+  switch (err) {
+  case CL_DEVICE_NOT_FOUND:
+    return "CL_DEVICE_NOT_FOUND";
+  case CL_DEVICE_NOT_AVAILABLE:
+    return "CL_DEVICE_NOT_AVAILABLE";
+  case CL_MEM_OBJECT_ALLOCATION_FAILURE:
+    return "CL_MEM_OBJECT_ALLOCATION_FAILURE";
+  case CL_OUT_OF_RESOURCES:
+    return "CL_OUT_OF_RESOURCES";
+  case CL_OUT_OF_HOST_MEMORY:
+    return "CL_OUT_OF_HOST_MEMORY";
+  case CL_BUILD_PROGRAM_FAILURE:
+    return "CL_BUILD_PROGRAM_FAILURE";
+  case CL_INVALID_VALUE:
+    return "CL_INVALID_VALUE";
+  case CL_INVALID_KERNEL_NAME:
+    return "CL_INVALID_KERNEL_NAME";
+  case CL_INVALID_KERNEL_ARGS:
+    return "CL_INVALID_KERNEL_ARGS";
+  case CL_INVALID_WORK_GROUP_SIZE:
+    return "CL_INVALID_WORK_GROUP_SIZE";
+  case CL_INVALID_WORK_ITEM_SIZE:
+    return "CL_INVALID_WORK_ITEM_SIZE";
+  case CL_INVALID_GLOBAL_WORK_SIZE:
+    return "CL_INVALID_GLOBAL_WORK_SIZE";
+  case CL_INVALID_BUFFER_SIZE:
+    return "CL_INVALID_BUFFER_SIZE";
+  case -1001: /* CL_PLATFORM_NOT_FOUND_KHR */
+    return "CL_PLATFORM_NOT_FOUND_KHR";
+  default:
+    return "an OpenCL error";
+  }
+}
+
+#define CL_CHECK(call, what)                                                   \
+  do {                                                                         \
+    cl_int err_ = (call);                                                      \
+    if (err_ != CL_SUCCESS) {                                                  \
+      return fail(ETCH_ERR_DEVICE, "%s failed: %s (%d)", what,                 \
+                  cl_error_name(err_), (int)err_);                             \
+    }                                                                          \
+  } while (0)
+
+/* Parses "P:D"; returns 1 and sets *p, *d on success. */
+static int parse_index_selector(const char *sel, cl_uint *p, cl_uint *d) {
+  char *end = NULL;
+  unsigned long pv = strtoul(sel, &end, 10);
+  if (end == sel || *end != ':') {
+    return 0;
+  }
+  const char *rest = end + 1;
+  unsigned long dv = strtoul(rest, &end, 10);
+  if (end == rest || *end != '\0') {
+    return 0;
+  }
+  *p = (cl_uint)pv;
+  *d = (cl_uint)dv;
+  return 1;
+}
+
+static etch_status_t select_device(etch_cl_state_t *s, const char *selector) {
+  cl_uint num_platforms = 0;
+  cl_int err = clGetPlatformIDs(0, NULL, &num_platforms);
+  if (err != CL_SUCCESS || num_platforms == 0) {
+    return fail(ETCH_ERR_DEVICE,
+                "no OpenCL platform found (clGetPlatformIDs: %s, %d); install "
+                "an OpenCL driver or ICD (e.g. pocl-opencl-icd)",
+                cl_error_name(err), (int)err);
+  }
+  cl_platform_id platforms[16];
+  if (num_platforms > 16) {
+    num_platforms = 16;
+  }
+  CL_CHECK(clGetPlatformIDs(num_platforms, platforms, NULL),
+           "clGetPlatformIDs");
+  cl_uint want_p = 0, want_d = 0;
+  int by_index = selector && parse_index_selector(selector, &want_p, &want_d);
+  int found = 0;
+  /* Two passes without a selector: GPUs first, then anything. */
+  for (int pass = 0; pass < 2 && !found; ++pass) {
+    for (cl_uint p = 0; p < num_platforms && !found; ++p) {
+      cl_device_id devices[16];
+      cl_uint num_devices = 0;
+      if (clGetDeviceIDs(platforms[p], CL_DEVICE_TYPE_ALL, 16, devices,
+                         &num_devices) != CL_SUCCESS) {
+        continue;
+      }
+      if (num_devices > 16) {
+        num_devices = 16;
+      }
+      for (cl_uint d = 0; d < num_devices && !found; ++d) {
+        char name[256] = "";
+        cl_device_type type = 0;
+        clGetDeviceInfo(devices[d], CL_DEVICE_NAME, sizeof(name), name, NULL);
+        clGetDeviceInfo(devices[d], CL_DEVICE_TYPE, sizeof(type), &type,
+                        NULL);
+        int match;
+        if (by_index) {
+          match = p == want_p && d == want_d;
+        } else if (selector) {
+          match = strstr(name, selector) != NULL;
+        } else {
+          match = pass == 1 || (type & CL_DEVICE_TYPE_GPU);
+        }
+        if (match) {
+          s->platform = platforms[p];
+          s->device = devices[d];
+          memcpy(s->device_name, name, sizeof(s->device_name));
+          s->device_name[sizeof(s->device_name) - 1] = '\0';
+          found = 1;
+        }
+      }
+    }
+    if (selector) {
+      break;
+    }
+  }
+  if (!found) {
+    if (selector) {
+      return fail(ETCH_ERR_INVALID_ARGUMENT,
+                  "no OpenCL device matches '%s' (use \"P:D\" or a "
+                  "substring of the device name)",
+                  selector);
+    }
+    return fail(ETCH_ERR_DEVICE, "the OpenCL platforms have no device");
+  }
+  return ETCH_OK;
+}
+
+static etch_status_t build_program(etch_cl_state_t *s) {
+  const etch_cl_program_t *prog = s->program;
+  cl_int err = CL_SUCCESS;
+  const char *source = prog->source;
+  s->cl_program = clCreateProgramWithSource(s->context, 1, &source, NULL, &err);
+  CL_CHECK(err, "clCreateProgramWithSource");
+  err = clBuildProgram(s->cl_program, 1, &s->device,
+                       prog->build_options ? prog->build_options : "", NULL,
+                       NULL);
+  if (err != CL_SUCCESS) {
+    size_t size = 0;
+    clGetProgramBuildInfo(s->cl_program, s->device, CL_PROGRAM_BUILD_LOG, 0,
+                          NULL, &size);
+    char *log = malloc(size + 1);
+    if (log) {
+      log[0] = '\0';
+      clGetProgramBuildInfo(s->cl_program, s->device, CL_PROGRAM_BUILD_LOG,
+                            size, log, NULL);
+      log[size] = '\0';
+    }
+    etch_status_t st =
+        fail(ETCH_ERR_DEVICE,
+             "building the OpenCL program of model '%s' for '%s' failed: "
+             "%s (%d); the build log follows",
+             prog->name, s->device_name, cl_error_name(err), (int)err);
+    emit(log ? log : "(no build log)");
+    free(log);
+    return st;
+  }
+  s->kernels = calloc(prog->num_kernels ? prog->num_kernels : 1,
+                      sizeof(cl_kernel));
+  if (!s->kernels) {
+    return fail(ETCH_ERR_DEVICE, "out of host memory");
+  }
+  for (uint32_t k = 0; k < prog->num_kernels; ++k) {
+    s->kernels[k] = clCreateKernel(s->cl_program, prog->kernels[k].name, &err);
+    if (err != CL_SUCCESS) {
+      return fail(ETCH_ERR_DEVICE, "clCreateKernel(%s) failed: %s (%d)",
+                  prog->kernels[k].name, cl_error_name(err), (int)err);
+    }
+  }
+  return ETCH_OK;
+}
+
+static cl_mem create_buffer(etch_cl_state_t *s, cl_mem_flags flags,
+                            uint64_t bytes, cl_int *err) {
+  /* OpenCL forbids empty buffers. */
+  return clCreateBuffer(s->context, flags, bytes ? (size_t)bytes : 64, NULL,
+                        err);
+}
+
+static etch_status_t create_buffers(etch_cl_state_t *s) {
+  const etch_cl_program_t *prog = s->program;
+  cl_int err = CL_SUCCESS;
+  s->arena = create_buffer(s, CL_MEM_READ_WRITE, prog->arena_size, &err);
+  CL_CHECK(err, "clCreateBuffer(arena)");
+  s->weights = create_buffer(s, CL_MEM_READ_ONLY, prog->weights_size, &err);
+  CL_CHECK(err, "clCreateBuffer(weights)");
+  if (prog->weights_size > 0) {
+    CL_CHECK(clEnqueueWriteBuffer(s->queue, s->weights, CL_TRUE, 0,
+                                  (size_t)prog->weights_size, prog->weights, 0,
+                                  NULL, NULL),
+             "uploading the weights");
+  }
+  uint32_t n = prog->num_inputs + prog->num_outputs;
+  s->io = calloc(n ? n : 1, sizeof(cl_mem));
+  if (!s->io) {
+    return fail(ETCH_ERR_DEVICE, "out of host memory");
+  }
+  for (uint32_t i = 0; i < n; ++i) {
+    uint64_t bytes = i < prog->num_inputs
+                         ? prog->input_bytes[i]
+                         : prog->output_bytes[i - prog->num_inputs];
+    s->io[i] = create_buffer(
+        s, i < prog->num_inputs ? CL_MEM_READ_ONLY : CL_MEM_READ_WRITE, bytes,
+        &err);
+    CL_CHECK(err, "clCreateBuffer(input/output)");
+  }
+  /* Kernel arguments never change: set them once. */
+  for (uint32_t k = 0; k < prog->num_kernels; ++k) {
+    const etch_cl_kernel_t *kd = &prog->kernels[k];
+    for (uint32_t a = 0; a < kd->num_args; ++a) {
+      uint32_t slot = kd->args[a];
+      cl_mem mem;
+      if (slot == 0) {
+        mem = s->arena;
+      } else if (slot == 1) {
+        mem = s->weights;
+      } else if (slot - 2 < n) {
+        mem = s->io[slot - 2];
+      } else {
+        return fail(ETCH_ERR_INVALID_ARGUMENT,
+                    "kernel %s: argument %u names buffer slot %u of %u",
+                    kd->name, a, slot, n + 2);
+      }
+      CL_CHECK(clSetKernelArg(s->kernels[k], a, sizeof(cl_mem), &mem),
+               "clSetKernelArg");
+    }
+  }
+  return ETCH_OK;
+}
+
+void etch_cl_release(etch_cl_state_t *s) {
+  if (!s) {
+    return;
+  }
+  if (s->queue) {
+    clFinish(s->queue);
+  }
+  if (s->kernels) {
+    for (uint32_t k = 0; k < s->program->num_kernels; ++k) {
+      if (s->kernels[k]) {
+        clReleaseKernel(s->kernels[k]);
+      }
+    }
+    free(s->kernels);
+  }
+  if (s->io) {
+    for (uint32_t i = 0; i < s->program->num_inputs + s->program->num_outputs;
+         ++i) {
+      if (s->io[i]) {
+        clReleaseMemObject(s->io[i]);
+      }
+    }
+    free(s->io);
+  }
+  if (s->arena) {
+    clReleaseMemObject(s->arena);
+  }
+  if (s->weights) {
+    clReleaseMemObject(s->weights);
+  }
+  if (s->cl_program) {
+    clReleaseProgram(s->cl_program);
+  }
+  if (s->queue) {
+    clReleaseCommandQueue(s->queue);
+  }
+  if (s->context) {
+    clReleaseContext(s->context);
+  }
+  free(s);
+}
+
+etch_status_t etch_cl_init(const etch_cl_program_t *program,
+                           const char *device, etch_cl_state_t **state) {
+  if (!program || !state) {
+    return fail(ETCH_ERR_INVALID_ARGUMENT, "etch_cl_init: NULL argument");
+  }
+  etch_cl_release(*state);
+  *state = NULL;
+  if (program->abi_version != ETCH_OPENCL_ABI_VERSION) {
+    return fail(ETCH_ERR_UNSUPPORTED,
+                "model '%s' was compiled for OpenCL runtime ABI %u, this "
+                "runtime is %u",
+                program->name, program->abi_version,
+                (unsigned)ETCH_OPENCL_ABI_VERSION);
+  }
+  if (!device || !*device) {
+    device = getenv("ETCH_OPENCL_DEVICE");
+    if (device && !*device) {
+      device = NULL;
+    }
+  }
+  etch_cl_state_t *s = calloc(1, sizeof(*s));
+  if (!s) {
+    return fail(ETCH_ERR_DEVICE, "out of host memory");
+  }
+  s->program = program;
+  etch_status_t st = select_device(s, device);
+  if (st == ETCH_OK && program->needs_fp16) {
+    char ext[4096] = "";
+    clGetDeviceInfo(s->device, CL_DEVICE_EXTENSIONS, sizeof(ext) - 1, ext,
+                    NULL);
+    if (!strstr(ext, "cl_khr_fp16")) {
+      st = fail(ETCH_ERR_UNSUPPORTED,
+                "model '%s' computes in fp16 (--opencl-fp16) but '%s' does "
+                "not report cl_khr_fp16",
+                program->name, s->device_name);
+    }
+  }
+  if (st == ETCH_OK) {
+    cl_int err = CL_SUCCESS;
+    s->context = clCreateContext(NULL, 1, &s->device, NULL, NULL, &err);
+    if (err != CL_SUCCESS) {
+      st = fail(ETCH_ERR_DEVICE, "clCreateContext failed: %s (%d)",
+                cl_error_name(err), (int)err);
+    } else {
+      s->queue = clCreateCommandQueue(s->context, s->device, 0, &err);
+      if (err != CL_SUCCESS) {
+        st = fail(ETCH_ERR_DEVICE, "clCreateCommandQueue failed: %s (%d)",
+                  cl_error_name(err), (int)err);
+      }
+    }
+  }
+  if (st == ETCH_OK) {
+    st = build_program(s);
+  }
+  if (st == ETCH_OK) {
+    st = create_buffers(s);
+  }
+  if (st != ETCH_OK) {
+    etch_cl_release(s);
+    return st;
+  }
+  last_error[0] = '\0';
+  *state = s;
+  return ETCH_OK;
+}
+
+etch_status_t etch_cl_run(etch_cl_state_t *s, const void *const *inputs,
+                          void *const *outputs) {
+  if (!s) {
+    return fail(ETCH_ERR_INVALID_ARGUMENT, "etch_cl_run: no device state");
+  }
+  const etch_cl_program_t *prog = s->program;
+  for (uint32_t i = 0; i < prog->num_inputs; ++i) {
+    if (prog->input_bytes[i] > 0) {
+      CL_CHECK(clEnqueueWriteBuffer(s->queue, s->io[i], CL_FALSE, 0,
+                                    (size_t)prog->input_bytes[i], inputs[i],
+                                    0, NULL, NULL),
+               "writing an input");
+    }
+  }
+  for (uint32_t k = 0; k < prog->num_kernels; ++k) {
+    const etch_cl_kernel_t *kd = &prog->kernels[k];
+    size_t global[3], local[3];
+    int has_local = 0;
+    for (uint32_t d = 0; d < 3; ++d) {
+      global[d] = (size_t)kd->global[d];
+      local[d] = (size_t)kd->local[d];
+      has_local |= local[d] != 0;
+    }
+    cl_int err =
+        clEnqueueNDRangeKernel(s->queue, s->kernels[k], kd->work_dim, NULL,
+                               global, has_local ? local : NULL, 0, NULL, NULL);
+    if (err != CL_SUCCESS) {
+      return fail(ETCH_ERR_DEVICE, "launching kernel %s failed: %s (%d)",
+                  kd->name, cl_error_name(err), (int)err);
+    }
+  }
+  for (uint32_t o = 0; o < prog->num_outputs; ++o) {
+    if (prog->output_bytes[o] > 0) {
+      CL_CHECK(clEnqueueReadBuffer(s->queue, s->io[prog->num_inputs + o],
+                                   CL_FALSE, 0, (size_t)prog->output_bytes[o],
+                                   outputs[o], 0, NULL, NULL),
+               "reading an output");
+    }
+  }
+  CL_CHECK(clFinish(s->queue), "clFinish");
+  return ETCH_OK;
+}
+
+etch_status_t etch_cl_model_run(const etch_cl_program_t *program,
+                                etch_cl_state_t **state,
+                                const void *const *inputs,
+                                void *const *outputs) {
+  if (!program || !state) {
+    return ETCH_ERR_INVALID_ARGUMENT;
+  }
+  if (program->num_inputs > 0) {
+    if (!inputs) {
+      return ETCH_ERR_INVALID_ARGUMENT;
+    }
+    for (uint32_t i = 0; i < program->num_inputs; ++i) {
+      if (!inputs[i]) {
+        return ETCH_ERR_INVALID_ARGUMENT;
+      }
+    }
+  }
+  if (program->num_outputs > 0) {
+    if (!outputs) {
+      return ETCH_ERR_INVALID_ARGUMENT;
+    }
+    for (uint32_t o = 0; o < program->num_outputs; ++o) {
+      if (!outputs[o]) {
+        return ETCH_ERR_INVALID_ARGUMENT;
+      }
+    }
+  }
+  if (!*state) {
+    etch_status_t st = etch_cl_init(program, NULL, state);
+    if (st != ETCH_OK) {
+      return st;
+    }
+  }
+  return etch_cl_run(*state, inputs, outputs);
+}
+
+const char *etch_cl_device_name(const etch_cl_state_t *s) {
+  return s ? s->device_name : "";
+}

@@ -1,0 +1,133 @@
+"""The OpenCL target on PoCL (pocl-opencl-icd, a CPU device): every foundation
+single-op model, the composite CNNs and MobileNetV2 / ResNet-18 compiled with
+--target=opencl, linked with libetch_runtime_opencl.a and -lOpenCL, run and
+compared with ONNX Runtime; the runtime's failure paths (no platform, a
+kernel that does not build) give a status and a message, not a crash."""
+
+import os
+import subprocess
+from pathlib import Path
+
+import onnx
+import pytest
+
+from etch_testing import models, runner, torchvision_models
+
+REPO = Path(__file__).resolve().parents[2]
+OPENCL = runner.opencl_target()
+CASES = models.single_op_models()
+COMPOSITES = models.composite_models()
+
+
+@pytest.fixture(scope="module")
+def opencl_runtime():
+    lib = runner.build_dir() / "runtime" / "opencl" / "libetch_runtime_opencl.a"
+    if not lib.is_file():
+        pytest.fail(f"{lib} is not built (the OpenCL headers and ICD loader come from scripts/setup.sh)")
+    return lib
+
+
+@pytest.mark.parametrize("name,model", CASES, ids=[n for n, _ in CASES])
+def test_opencl_single_op(name, model, etch_compile, opencl_runtime, tmp_path):
+    runner.run_case(name, model, tmp_path, etch_compile, OPENCL)
+
+
+@pytest.mark.parametrize("name,model", COMPOSITES, ids=[n for n, _ in COMPOSITES])
+def test_opencl_composite(name, model, etch_compile, opencl_runtime, tmp_path):
+    runner.run_case(name, model, tmp_path, etch_compile, OPENCL)
+
+
+def test_opencl_run_checks_its_arguments(etch_compile, opencl_runtime, tmp_path):
+    name, model = next((n, m) for n, m in COMPOSITES if n == "cnn_small_op13")
+    runner.run_case(name, model, tmp_path, etch_compile, OPENCL, check_args=True)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name,arch,opset", torchvision_models.cases(),
+                         ids=[c[0] for c in torchvision_models.cases()])
+def test_opencl_torchvision(name, arch, opset, etch_compile, opencl_runtime, model_cache, tmp_path):
+    path = torchvision_models.export(arch, opset, model_cache / f"{name}.onnx")
+    runner.run_case(name, onnx.load(str(path)), tmp_path, etch_compile, OPENCL)
+
+
+def test_opencl_no_platform(etch_compile, opencl_runtime, tmp_path):
+    """Without any OpenCL platform (the ICD loader finds no vendor file), run
+    returns ETCH_ERR_DEVICE with a message instead of crashing."""
+    name, model = next((n, m) for n, m in CASES if n == "relu_op13")
+    with pytest.raises(runner.CaseFailure) as info:
+        case = tmp_path / "case"
+        manifest = runner.reference.write_case(model, str(case), name)
+        proc = runner.compile_model(etch_compile, case / manifest.model, name, case, OPENCL)
+        assert proc.returncode == 0, runner.describe(proc)
+        exe = runner.build_harness(name, case, manifest, OPENCL)
+        empty = tmp_path / "no-vendors"
+        empty.mkdir()
+        runner.run_harness(exe, case, manifest, OPENCL, env={"OCL_ICD_VENDORS": str(empty)})
+    text = str(info.value)
+    assert "exit status 1" in text, text
+    assert "no OpenCL platform found" in text, text
+    assert "ETCH_ERR_DEVICE" in text, text
+
+
+def test_opencl_build_failure_reports_log(opencl_runtime, tmp_path):
+    """A kernel that does not compile: ETCH_ERR_DEVICE, no state, and the
+    build log reaches the log hook."""
+    exe = tmp_path / "build_failure"
+    src = REPO / "test" / "e2e" / "opencl" / "build_failure.c"
+    cmd = ["cc", "-std=c11", "-O1", f"-I{runner.RUNTIME_INCLUDE}", f"-I{REPO / 'runtime' / 'opencl' / 'include'}",
+           src, runner.STATUS_C, opencl_runtime, "-lOpenCL", "-o", exe]
+    proc = runner.run(cmd)
+    assert proc.returncode == 0, runner.describe(proc)
+    proc = runner.run([exe])
+    assert proc.returncode == 0, runner.describe(proc)
+    assert "status 4 (ETCH_ERR_DEVICE)" in proc.stdout
+
+
+def test_opencl_aarch64_host_object(etch_compile, tmp_path):
+    """--host=aarch64-linux-gnu gives an AArch64 object with the same ABI."""
+    name, model = next((n, m) for n, m in CASES if n == "conv_basic_op13")
+    manifest = runner.reference.write_case(model, str(tmp_path), name)
+    target = runner.opencl_target(host="aarch64-linux-gnu")
+    proc = runner.compile_model(etch_compile, tmp_path / manifest.model, name, tmp_path, target)
+    assert proc.returncode == 0, runner.describe(proc)
+    header = (tmp_path / f"{name}.h").read_text()
+    assert f"etch_status_t {name}_init(const char *device);" in header
+    assert f"void {name}_release(void);" in header
+    if runner.shutil.which("aarch64-linux-gnu-readelf"):
+        proc = runner.run(["aarch64-linux-gnu-readelf", "-h", tmp_path / f"{name}.o"])
+        assert "AArch64" in proc.stdout, proc.stdout
+
+
+def test_opencl_emit_and_presets(etch_compile, tmp_path):
+    """--emit-opencl writes the program; every preset compiles; a bad preset
+    is a clean error."""
+    name, model = next((n, m) for n, m in CASES if n == "conv_basic_op13")
+    manifest = runner.reference.write_case(model, str(tmp_path), name)
+    for preset in ("adreno640", "adreno740", "mali-g76", "mali-g710", "generic"):
+        proc = runner.run([etch_compile, tmp_path / manifest.model, "--target=opencl", f"--mcpu={preset}",
+                           f"--name={name}", "-o", tmp_path / f"{preset}.o", f"--emit-opencl={tmp_path / preset}"])
+        assert proc.returncode == 0, runner.describe(proc)
+        text = (tmp_path / preset / f"{name}.cl").read_text()
+        assert "pattern=conv" in text, text
+        # Mali presets read operands from global memory; the others stage them.
+        assert ("__local float" in text) == (not preset.startswith("mali")), text
+    proc = runner.run([etch_compile, tmp_path / manifest.model, "--target=opencl", "--mcpu=nope",
+                       "-o", tmp_path / "bad.o"])
+    assert proc.returncode == 1
+    assert "etch-compile: error:" in proc.stderr and "adreno640" in proc.stderr
+    assert not (tmp_path / "bad.o").exists()
+
+
+def test_opencl_fp16(etch_compile, opencl_runtime, tmp_path):
+    """--opencl-fp16: on a device with cl_khr_fp16 the results match at half
+    precision; on one without (PoCL's CPU device) init says so with
+    ETCH_ERR_UNSUPPORTED instead of failing to build."""
+    name, model = next((n, m) for n, m in CASES if n == "tanh_op13")
+    target = runner.opencl_target(extra=["--opencl-fp16"])
+    try:
+        runner.run_case(name, model, tmp_path, etch_compile, target, rtol=1e-2)
+    except runner.CaseFailure as e:
+        text = str(e)
+        assert "does not report cl_khr_fp16" in text, text
+        assert "ETCH_ERR_UNSUPPORTED" in text, text
+
