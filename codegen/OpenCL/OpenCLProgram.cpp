@@ -132,6 +132,12 @@ bool canFuseEpilogue(BufferResolver &buffers, linalg::LinalgOp root,
     }
     otherInputs.push_back(*v);
   }
+  // An in-place op (a clamp written back over the result) reads it through
+  // its init.
+  if (llvm::is_contained(produced, nextInit->get()) &&
+      !next.getBlock()->getArgument(nextInit->getOperandNumber()).use_empty()) {
+    readsProduced = true;
+  }
   if (!readsProduced) {
     return false;
   }

@@ -117,6 +117,8 @@ static int parse_index_selector(const char *sel, cl_uint *p, cl_uint *d) {
   return 1;
 }
 
+static etch_status_t create_kernels(etch_cl_state_t *s);
+
 static etch_status_t select_device(etch_cl_state_t *s, const char *selector) {
   cl_uint num_platforms = 0;
   cl_int err = clGetPlatformIDs(0, NULL, &num_platforms);
@@ -186,15 +188,116 @@ static etch_status_t select_device(etch_cl_state_t *s, const char *selector) {
   return ETCH_OK;
 }
 
+/* FNV-1a over the source, the build options and the device: the name of the
+ * program's binary in $ETCH_OPENCL_CACHE_DIR. */
+static uint64_t program_key(const etch_cl_state_t *s) {
+  uint64_t h = 1469598103934665603ull;
+  const char *parts[3] = {s->program->source, s->program->build_options,
+                          s->device_name};
+  for (int p = 0; p < 3; ++p) {
+    for (const char *c = parts[p] ? parts[p] : ""; *c; ++c) {
+      h = (h ^ (unsigned char)*c) * 1099511628211ull;
+    }
+    h = (h ^ 0xFFu) * 1099511628211ull;
+  }
+  return h;
+}
+
+static int cache_path(const etch_cl_state_t *s, char *path, size_t size) {
+  const char *dir = getenv("ETCH_OPENCL_CACHE_DIR");
+  if (!dir || !*dir) {
+    return 0;
+  }
+  int n = snprintf(path, size, "%s/etch-%s-%016llx.bin", dir,
+                   s->program->name, (unsigned long long)program_key(s));
+  return n > 0 && (size_t)n < size;
+}
+
+/* With $ETCH_OPENCL_CACHE_DIR, a binary an earlier process built: creates
+ * the program from it. Any failure falls back to building from source. */
+static int load_cached_binary(etch_cl_state_t *s, const char *options) {
+  char path[1024];
+  if (!cache_path(s, path, sizeof(path))) {
+    return 0;
+  }
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    return 0;
+  }
+  unsigned char *data = NULL;
+  long size = 0;
+  if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) > 0 &&
+      fseek(f, 0, SEEK_SET) == 0 && (data = malloc((size_t)size)) != NULL &&
+      fread(data, 1, (size_t)size, f) != (size_t)size) {
+    free(data);
+    data = NULL;
+  }
+  fclose(f);
+  if (!data) {
+    return 0;
+  }
+  size_t length = (size_t)size;
+  const unsigned char *binary = data;
+  cl_int status = CL_SUCCESS, err = CL_SUCCESS;
+  cl_program program = clCreateProgramWithBinary(
+      s->context, 1, &s->device, &length, &binary, &status, &err);
+  free(data);
+  if (err != CL_SUCCESS || status != CL_SUCCESS) {
+    if (program) {
+      clReleaseProgram(program);
+    }
+    return 0;
+  }
+  if (clBuildProgram(program, 1, &s->device, options, NULL, NULL) !=
+      CL_SUCCESS) {
+    clReleaseProgram(program);
+    return 0;
+  }
+  s->cl_program = program;
+  return 1;
+}
+
+static void store_cached_binary(etch_cl_state_t *s) {
+  char path[1024], tmp[1100];
+  size_t size = 0;
+  if (!cache_path(s, path, sizeof(path)) ||
+      clGetProgramInfo(s->cl_program, CL_PROGRAM_BINARY_SIZES, sizeof(size),
+                       &size, NULL) != CL_SUCCESS ||
+      size == 0) {
+    return;
+  }
+  unsigned char *data = malloc(size);
+  if (!data) {
+    return;
+  }
+  if (clGetProgramInfo(s->cl_program, CL_PROGRAM_BINARIES, sizeof(data),
+                       &data, NULL) == CL_SUCCESS) {
+    /* Written aside and renamed: concurrent processes never read half a
+     * file. */
+    snprintf(tmp, sizeof(tmp), "%s.%p.tmp", path, (void *)s);
+    FILE *f = fopen(tmp, "wb");
+    if (f) {
+      int ok = fwrite(data, 1, size, f) == size;
+      ok &= fclose(f) == 0;
+      if (!ok || rename(tmp, path) != 0) {
+        remove(tmp);
+      }
+    }
+  }
+  free(data);
+}
+
 static etch_status_t build_program(etch_cl_state_t *s) {
   const etch_cl_program_t *prog = s->program;
   cl_int err = CL_SUCCESS;
+  const char *options = prog->build_options ? prog->build_options : "";
+  if (load_cached_binary(s, options)) {
+    return create_kernels(s);
+  }
   const char *source = prog->source;
   s->cl_program = clCreateProgramWithSource(s->context, 1, &source, NULL, &err);
   CL_CHECK(err, "clCreateProgramWithSource");
-  err = clBuildProgram(s->cl_program, 1, &s->device,
-                       prog->build_options ? prog->build_options : "", NULL,
-                       NULL);
+  err = clBuildProgram(s->cl_program, 1, &s->device, options, NULL, NULL);
   if (err != CL_SUCCESS) {
     size_t size = 0;
     clGetProgramBuildInfo(s->cl_program, s->device, CL_PROGRAM_BUILD_LOG, 0,
@@ -215,6 +318,13 @@ static etch_status_t build_program(etch_cl_state_t *s) {
     free(log);
     return st;
   }
+  store_cached_binary(s);
+  return create_kernels(s);
+}
+
+static etch_status_t create_kernels(etch_cl_state_t *s) {
+  const etch_cl_program_t *prog = s->program;
+  cl_int err = CL_SUCCESS;
   s->kernels = calloc(prog->num_kernels ? prog->num_kernels : 1,
                       sizeof(cl_kernel));
   if (!s->kernels) {

@@ -131,3 +131,19 @@ def test_opencl_fp16(etch_compile, opencl_runtime, tmp_path):
         assert "does not report cl_khr_fp16" in text, text
         assert "ETCH_ERR_UNSUPPORTED" in text, text
 
+
+def test_opencl_binary_cache(etch_compile, opencl_runtime, tmp_path):
+    """With ETCH_OPENCL_CACHE_DIR the built program binary is stored, and a
+    later process loads it and still computes the right results."""
+    name, model = next((n, m) for n, m in CASES if n == "conv_pads_op13")
+    case = tmp_path / "case"
+    result = runner.run_case(name, model, case, etch_compile, OPENCL)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    exe = case / "run"
+    first = runner.run_harness(exe, case, result.manifest, OPENCL, env={"ETCH_OPENCL_CACHE_DIR": str(cache)})
+    binaries = list(cache.glob(f"etch-{name}-*.bin"))
+    assert len(binaries) == 1, list(cache.iterdir())
+    second = runner.run_harness(exe, case, result.manifest, OPENCL, env={"ETCH_OPENCL_CACHE_DIR": str(cache)})
+    for a, b, ref in zip(first, second, result.outputs):
+        assert (a == ref).all() and (b == ref).all()

@@ -11,7 +11,10 @@
  * first GPU of any platform, else the first device. A selector is "P:D"
  * (platform and device index) or a substring of the device name.
  *
- * The program is built once per init and reused by every run; the weights are
+ * The program is built once per init and reused by every run; with
+ * ETCH_OPENCL_CACHE_DIR set, the built binary is also kept there (keyed by
+ * source, options and device) and later processes load it instead of
+ * compiling. The weights are
  * uploaded once; the arena is one device buffer that keeps every intermediate
  * for the whole run (inputs are written before the first kernel and outputs
  * read after the last; nothing else crosses to the host). Errors come back as
