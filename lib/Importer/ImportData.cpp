@@ -71,17 +71,39 @@ LogicalResult importSplit(GraphImporter &im, const onnx::NodeProto &node) {
     return failure();
   }
   // The output types carry the split sizes whether `split` is an attribute,
-  // a constant, a run-time input or absent (equal parts).
+  // a constant, a run-time input or absent (equal parts). Where ONNX
+  // inference gave none (sizes from folded shape arithmetic), a constant
+  // `split` or equal parts decide.
+  std::optional<SmallVector<int64_t>> sizes;
+  if (im.getOpset() >= 13 && im.constantInput(1)) {
+    FailureOr<SmallVector<int64_t>> v = im.constantInts(1, "split");
+    if (failed(v)) {
+      return failure();
+    }
+    sizes = std::move(*v);
+  } else if (im.getOpset() < 13) {
+    sizes = im.attrInts("split");
+  }
+  if (!sizes && !im.hasInput(1) && node.output_size() > 0 &&
+      type.getDimSize(*axis) % node.output_size() == 0) {
+    sizes = SmallVector<int64_t>(node.output_size(),
+                                 type.getDimSize(*axis) / node.output_size());
+  }
   int64_t start = 0;
   for (int i = 0; i < node.output_size(); ++i) {
     if (node.output(i).empty()) {
       continue;
     }
-    FailureOr<RankedTensorType> outType = im.outputType(i);
-    if (failed(outType)) {
-      return failure();
+    std::string why;
+    int64_t size;
+    if (FailureOr<RankedTensorType> t = im.typeOfValueInfo(node.output(i), why);
+        succeeded(t)) {
+      size = t->getDimSize(*axis);
+    } else if (sizes && static_cast<int>(sizes->size()) == node.output_size()) {
+      size = (*sizes)[i];
+    } else {
+      return im.outputType(i); // reports why there is no type
     }
-    int64_t size = outType->getDimSize(*axis);
     if (start + size > type.getDimSize(*axis)) {
       return im.error() << "the split sizes exceed dimension " << *axis
                         << " (" << type.getDimSize(*axis) << ")";

@@ -11,6 +11,8 @@
 
 #include "llvm/ADT/STLExtras.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::etch;
 using namespace mlir::etch::importer;
@@ -47,13 +49,66 @@ FailureOr<Value> runtimeF32Vector(GraphImporter &im, unsigned i,
   return *v;
 }
 
+/// The result shape from constant sizes or scales (floor(in * scale)), for
+/// when ONNX inference could not see them (sizes computed by folded shape
+/// arithmetic).
+std::optional<SmallVector<int64_t>>
+shapeFromConstants(GraphImporter &im, const onnx::NodeProto &node,
+                   RankedTensorType inType, bool legacy) {
+  int64_t rank = inType.getRank();
+  if (!legacy && hasNonEmptyInput(im, 3) && im.constantInput(3)) {
+    FailureOr<SmallVector<int64_t>> sizes = im.constantInts(3, "sizes");
+    if (succeeded(sizes) && static_cast<int64_t>(sizes->size()) == rank) {
+      return *sizes;
+    }
+    return std::nullopt;
+  }
+  unsigned scalesInput = legacy ? 1 : 2;
+  std::optional<SmallVector<double>> scales;
+  if (node.op_type() == "Upsample" && im.getOpset() < 9) {
+    if (const onnx::AttributeProto *a = im.attr("scales")) {
+      scales = SmallVector<double>(a->floats().begin(), a->floats().end());
+    }
+  } else if (hasNonEmptyInput(im, scalesInput) &&
+             im.constantInput(scalesInput)) {
+    FailureOr<SmallVector<double>> v = im.constantFloats(scalesInput, "scales");
+    if (succeeded(v)) {
+      scales = std::move(*v);
+    }
+  }
+  if (!scales || static_cast<int64_t>(scales->size()) != rank ||
+      (!legacy && im.attrString("coordinate_transformation_mode", "") ==
+                      "tf_crop_and_resize")) {
+    return std::nullopt;
+  }
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < rank; ++d) {
+    shape.push_back(static_cast<int64_t>(
+        std::floor(inType.getDimSize(d) * static_cast<float>((*scales)[d]))));
+  }
+  return shape;
+}
+
 LogicalResult importResize(GraphImporter &im, const onnx::NodeProto &node) {
   FailureOr<Value> x = im.input(0);
-  FailureOr<RankedTensorType> outType = im.outputType(0);
-  if (failed(x) || failed(outType)) {
+  if (failed(x)) {
     return failure();
   }
   auto inType = cast<RankedTensorType>(x->getType());
+  bool isLegacy = node.op_type() == "Upsample" || im.getOpset() < 11;
+  std::string why;
+  FailureOr<RankedTensorType> outType =
+      im.typeOfValueInfo(node.output(0), why);
+  if (failed(outType)) {
+    std::optional<SmallVector<int64_t>> shape =
+        shapeFromConstants(im, node, inType, isLegacy);
+    outType = shape ? FailureOr<RankedTensorType>(RankedTensorType::get(
+                          *shape, inType.getElementType()))
+                    : im.outputType(0);
+    if (failed(outType)) {
+      return failure();
+    }
+  }
   int64_t rank = inType.getRank();
   if (outType->getRank() != rank) {
     return im.error() << "result rank differs from the input rank";

@@ -74,6 +74,17 @@ def resize_models():
          vi("cubic", [1, 1, 4, 8])],
         [numpy_helper.from_array(np.array([1, 1, 2, 2], np.float32), "scales"),
          ints("sizes", [1, 1, 3, 3])])
+    # sizes from shape arithmetic that ONNX 1.12 inference does not follow
+    # (Slice): the folded constant gives the result shape.
+    save("resize_folded_sizes", [
+        helper.make_node("Shape", ["x"], ["s"], name="shape"),
+        helper.make_node("Slice", ["s", "st", "en"], ["nc"], name="slice"),
+        helper.make_node("Concat", ["nc", "hw"], ["sizes"], name="concat",
+                         axis=0),
+        helper.make_node("Resize", ["x", "", "", "sizes"], ["y"],
+                         name="resize_folded", mode="nearest"),
+    ], [vi("x", [1, 2, 3, 4])], [vi("y", None)],
+        [ints("st", [0]), ints("en", [2]), ints("hw", [6, 8])])
     save("upsample_opset7", [
         helper.make_node("Upsample", ["x"], ["y"], name="upsample",
                          mode="bilinear", scales=[1.0, 1.0, 2.0, 2.0]),

@@ -14,3 +14,8 @@
 // UPSAMPLE: etch.resize %arg0 {coordinate_transformation_mode = "asymmetric", mode = "linear", nearest_mode = "floor", static_scales = array<f32: 1.000000e+00, 1.000000e+00, 2.000000e+00, 2.000000e+00>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32>
 
 // BADMODE: loc("resize_bad"): node 'resize_bad' (Resize): attribute 'mode' = 'area' is not supported; supported: nearest, linear, cubic
+
+// Sizes from shape arithmetic ONNX inference does not follow (Slice): the
+// folded constant gives the result shape.
+// RUN: etch-import %S/Inputs/resize_folded_sizes.onnx | FileCheck %s --check-prefix=FOLDED
+// FOLDED: etch.resize %arg0 {coordinate_transformation_mode = "half_pixel", mode = "nearest", static_scales = array<f32: 1.000000e+00, 1.000000e+00, 2.000000e+00, 2.000000e+00>} : (tensor<1x2x3x4xf32>) -> tensor<1x2x6x8xf32>
