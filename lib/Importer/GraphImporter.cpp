@@ -93,6 +93,18 @@ GraphImporter::typeOfValueInfo(StringRef name, std::string &why) {
   return RankedTensorType::get(shape, elem);
 }
 
+bool GraphImporter::hasStaticShape(StringRef name) const {
+  auto it = valueInfos.find(name);
+  if (it == valueInfos.end() || !it->second->has_tensor_type() ||
+      !it->second->tensor_type().has_shape()) {
+    return false;
+  }
+  return llvm::all_of(it->second->tensor_type().shape().dim(),
+                      [](const auto &d) {
+                        return d.has_dim_value() && d.dim_value() >= 0;
+                      });
+}
+
 InFlightDiagnostic GraphImporter::error() {
   InFlightDiagnostic diag = emitError(currentLoc);
   // The location's name: the node name, or "<Op>_<index>" for unnamed nodes.

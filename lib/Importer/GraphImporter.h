@@ -135,6 +135,16 @@ public:
   bool isKnown(StringRef name) const {
     return values.count(name) || constants.count(name);
   }
+  /// The tensor of constant `name` (initializer, Constant node or a node
+  /// folded at import), or null.
+  const onnx::TensorProto *constantTensor(StringRef name) const {
+    auto it = constants.find(name);
+    return it == constants.end() ? nullptr : it->second.tensor;
+  }
+  /// How many constants are known (grows as nodes fold).
+  size_t numConstants() const { return constants.size(); }
+  /// Whether ONNX shape inference gave `name` a fully static shape.
+  bool hasStaticShape(StringRef name) const;
   /// The value named `name`, materializing a constant if needed.
   FailureOr<Value> lookup(StringRef name, Location useLoc);
   /// Static tensor type of a value info, or failure (message in `why`).

@@ -15,10 +15,13 @@
 #include "mlir/IR/Verifier.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+
+#include <deque>
 
 using namespace mlir;
 using namespace mlir::etch;
@@ -274,6 +277,63 @@ static LogicalResult checkSupported(MLIRContext &ctx,
   return success();
 }
 
+/// ONNX shape inference sees a shape computed from another tensor's shape
+/// (Shape -> Gather -> Div -> Concat -> Reshape, Slice with computed ends,
+/// Resize with computed sizes) only as far as its data propagation reaches.
+/// The importer folds such subgraphs into constants as it goes; when a node's
+/// outputs still have no static shape, this re-runs inference on a copy of
+/// the model in which every folded value is an initializer, and takes the
+/// shapes it finds. The copies stay alive in `keep` (valueInfos point into
+/// them). Returns whether anything new was learned.
+static bool refineShapes(const onnx::ModelProto &model, GraphImporter &im,
+                         std::deque<onnx::ModelProto> &keep) {
+  onnx::ModelProto refined = model;
+  onnx::GraphProto &graph = *refined.mutable_graph();
+  llvm::StringSet<> initializers;
+  for (const auto &init : graph.initializer()) {
+    initializers.insert(init.name());
+  }
+  google::protobuf::RepeatedPtrField<onnx::NodeProto> kept;
+  for (const onnx::NodeProto &node : graph.node()) {
+    bool allConstant = node.output_size() > 0;
+    for (const std::string &out : node.output()) {
+      allConstant &= out.empty() || im.constantTensor(out) != nullptr;
+    }
+    if (!allConstant) {
+      *kept.Add() = node;
+      continue;
+    }
+    for (const std::string &out : node.output()) {
+      if (!out.empty() && initializers.insert(out).second) {
+        onnx::TensorProto *init = graph.add_initializer();
+        *init = *im.constantTensor(out);
+        init->set_name(out);
+      }
+    }
+  }
+  *graph.mutable_node() = std::move(kept);
+  graph.clear_value_info();
+  std::string error;
+  if (!inferShapes(refined, error)) {
+    return false;
+  }
+  keep.push_back(std::move(refined));
+  bool learned = false;
+  auto take = [&](const onnx::ValueInfoProto &info) {
+    if (!im.hasStaticShape(info.name()) && info.has_type()) {
+      im.addValueInfo(info);
+      learned |= im.hasStaticShape(info.name());
+    }
+  };
+  for (const auto &info : keep.back().graph().value_info()) {
+    take(info);
+  }
+  for (const auto &info : keep.back().graph().output()) {
+    take(info);
+  }
+  return learned;
+}
+
 FailureOr<OwningOpRef<ModuleOp>>
 mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
                             const OnnxImportOptions &opts) {
@@ -397,6 +457,8 @@ mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
   b.setInsertionPointToEnd(body);
 
   const OpTable &table = getOpTable();
+  std::deque<onnx::ModelProto> refinedModels;
+  size_t constantsAtLastRefine = im.numConstants();
   for (auto [i, node] : llvm::enumerate(graph.node())) {
     Location loc = nodeLoc(ctx, node, i);
     im.beginNode(node, loc);
@@ -417,6 +479,14 @@ mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
     }
     if (*folded) {
       continue;
+    }
+    // Only folds since the last attempt can teach inference anything new.
+    if (im.numConstants() != constantsAtLastRefine &&
+        llvm::any_of(node.output(), [&](const std::string &out) {
+          return !out.empty() && !im.hasStaticShape(out);
+        })) {
+      constantsAtLastRefine = im.numConstants();
+      refineShapes(model, im, refinedModels);
     }
     if (failed(checkUnsignedSupport(im, node)) ||
         failed(table.lookup(node.op_type())(im, node))) {

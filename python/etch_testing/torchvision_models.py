@@ -1,6 +1,8 @@
-"""MobileNetV2 and ResNet-18 from torchvision (batch 1, 3x224x224) and a 2-layer
-torch.nn.TransformerEncoder (d_model 128, 4 heads, sequence 32), random seeded
-weights, eval mode, exported to ONNX at opset 13 and 17.
+"""torchvision models (batch 1, 3x224x224 unless INPUT_SIZES says otherwise) and
+a 2-layer torch.nn.TransformerEncoder (d_model 128, 4 heads, sequence 32),
+random seeded weights, eval mode, exported to ONNX at opset 13 and 17: the
+e2e networks (ARCHS) and the model zoo (ZOO, run by scripts/model_zoo.py; the
+ZOO_CI third also by test/e2e/test_models.py).
 
 Needs torch/torchvision (Debian's python3-torch/python3-torchvision, visible in
 the --system-site-packages venv). Exports are cached: ``export(...)`` writes the
@@ -20,6 +22,36 @@ ARCHS = ("mobilenet_v2", "resnet18", "transformer_encoder")
 OPSETS = (13, 17)
 INPUT_SHAPE = (1, 3, 224, 224)
 
+# The model zoo (issue "ONNX coverage"): every torchvision classification model
+# with at most 30 M parameters (torchvision 0.14, Debian's python3-torchvision),
+# plus LR-ASPP segmentation, the SSDlite detector without its dynamic
+# post-processing, and the TransformerEncoder above.
+ZOO_CLASSIFIERS = (
+    "convnext_tiny", "densenet121", "densenet161", "densenet169", "densenet201",
+    "efficientnet_b0", "efficientnet_b1", "efficientnet_b2", "efficientnet_b3", "efficientnet_b4",
+    "efficientnet_v2_s", "googlenet", "inception_v3",
+    "mnasnet0_5", "mnasnet0_75", "mnasnet1_0", "mnasnet1_3",
+    "mobilenet_v2", "mobilenet_v3_large", "mobilenet_v3_small",
+    "regnet_x_400mf", "regnet_x_800mf", "regnet_x_1_6gf", "regnet_x_3_2gf",
+    "regnet_y_400mf", "regnet_y_800mf", "regnet_y_1_6gf", "regnet_y_3_2gf",
+    "resnet18", "resnet34", "resnet50", "resnext50_32x4d",
+    "shufflenet_v2_x0_5", "shufflenet_v2_x1_0", "shufflenet_v2_x1_5", "shufflenet_v2_x2_0",
+    "squeezenet1_0", "squeezenet1_1", "swin_t", "swin_v2_t",
+)
+ZOO_EXTRAS = ("lraspp_mobilenet_v3_large", "ssdlite320_mobilenet_v3_large", "transformer_encoder")
+ZOO = ZOO_CLASSIFIERS + ZOO_EXTRAS
+# Input sizes other than 3x224x224.
+INPUT_SIZES = {"inception_v3": 299, "ssdlite320_mobilenet_v3_large": 320}
+# The third of the zoo that CI runs (test_models.py); scripts/model_zoo.py runs all.
+ZOO_CI = ("mobilenet_v3_small", "squeezenet1_1", "shufflenet_v2_x0_5", "mnasnet0_5", "efficientnet_b0",
+          "regnet_y_400mf", "densenet121", "googlenet", "resnet18", "mobilenet_v2",
+          "lraspp_mobilenet_v3_large", "ssdlite320_mobilenet_v3_large", "transformer_encoder")
+
+
+def zoo_cases(archs=ZOO) -> List[Tuple[str, str, int]]:
+    """(test name, architecture, opset) for every zoo model and opset."""
+    return [(f"{arch}_op{opset}", arch, opset) for arch in archs for opset in OPSETS]
+
 
 def cases() -> List[Tuple[str, str, int]]:
     """(test name, torchvision architecture, opset) for every exported model."""
@@ -36,14 +68,23 @@ def export(arch: str, opset: int, path: Path) -> Path:
 
     name = f"{arch}_op{opset}"
     torch.manual_seed(seed_for(name))
+    size = INPUT_SIZES.get(arch, INPUT_SHAPE[-1])
     if arch == "transformer_encoder":
         layer = torch.nn.TransformerEncoderLayer(d_model=128, nhead=4, dim_feedforward=256,
                                                  batch_first=True)
         model = torch.nn.TransformerEncoder(layer, num_layers=2).eval()
         example, names = torch.randn(1, 32, 128), (["x"], ["y"])
+    elif arch == "lraspp_mobilenet_v3_large":
+        net = torchvision.models.segmentation.lraspp_mobilenet_v3_large(weights=None, weights_backbone=None)
+        model = _dict_output(net, "out").eval()
+        example, names = torch.randn(1, 3, size, size), (["input"], ["out"])
+    elif arch == "ssdlite320_mobilenet_v3_large":
+        net = torchvision.models.detection.ssdlite320_mobilenet_v3_large(weights=None, weights_backbone=None)
+        model = _ssd_backbone_head(net).eval()
+        example, names = torch.randn(1, 3, size, size), (["input"], ["bbox_regression", "cls_logits"])
     else:
         model = getattr(torchvision.models, arch)(weights=None).eval()
-        example, names = torch.randn(*INPUT_SHAPE), (["input"], ["logits"])
+        example, names = torch.randn(1, 3, size, size), (["input"], ["logits"])
     # Fresh BatchNorm layers are identities; randomize them so the (exporter-
     # folded) conv weights are not just the init distribution.
     with torch.no_grad():
@@ -65,6 +106,38 @@ def export(arch: str, opset: int, path: Path) -> Path:
         if os.path.exists(tmp):
             os.unlink(tmp)
     return path
+
+
+def _dict_output(net, key: str):
+    """A segmentation model returning {key: tensor} -> one returning the tensor."""
+    import torch
+
+    class DictOutput(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.net = net
+
+        def forward(self, x):
+            return self.net(x)[key]
+
+    return DictOutput()
+
+
+def _ssd_backbone_head(net):
+    """SSDlite's backbone and head: box regressions and class logits for every
+    anchor, before the (data-dependent) box decoding and NMS."""
+    import torch
+
+    class BackboneHead(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.backbone, self.head = net.backbone, net.head
+
+        def forward(self, x):
+            out = self.head(list(self.backbone(x).values()))
+            return out["bbox_regression"], out["cls_logits"]
+
+    return BackboneHead()
 
 
 def main() -> None:

@@ -1,5 +1,6 @@
-"""Small composite CNNs (graph-level fusions) and whole torchvision networks,
-compiled by etch-compile and compared with ONNX Runtime."""
+"""Small composite CNNs (graph-level fusions), whole torchvision networks and
+the CI third of the model zoo, compiled by etch-compile and compared with ONNX
+Runtime."""
 
 import onnx
 import pytest
@@ -26,5 +27,19 @@ def test_run_checks_its_arguments(etch_compile, tmp_path):
 @pytest.mark.parametrize("name,arch,opset", torchvision_models.cases(),
                          ids=[c[0] for c in torchvision_models.cases()])
 def test_torchvision(name, arch, opset, etch_compile, model_cache, tmp_path):
+    path = torchvision_models.export(arch, opset, model_cache / f"{name}.onnx")
+    runner.run_case(name, onnx.load(str(path)), tmp_path, etch_compile)
+
+
+# A representative third of the model zoo (torchvision_models.ZOO_CI, beyond
+# ARCHS above); scripts/model_zoo.py runs all of it and records the table in
+# test/model_zoo/results.md.
+ZOO_CI_CASES = torchvision_models.zoo_cases([a for a in torchvision_models.ZOO_CI
+                                            if a not in torchvision_models.ARCHS])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name,arch,opset", ZOO_CI_CASES, ids=[c[0] for c in ZOO_CI_CASES])
+def test_model_zoo(name, arch, opset, etch_compile, model_cache, tmp_path):
     path = torchvision_models.export(arch, opset, model_cache / f"{name}.onnx")
     runner.run_case(name, onnx.load(str(path)), tmp_path, etch_compile)
