@@ -22,6 +22,7 @@ import concurrent.futures as futures
 import datetime
 import json
 import os
+import re
 import sys
 import tempfile
 import time
@@ -70,8 +71,10 @@ def run_one(case, etch_compile: str, cache: Path, work: Path) -> dict:
 def _first_error(text: str) -> str:
     for line in text.splitlines():
         if "error:" in line or "mismatch" in line or "max |err|" in line:
-            return line.strip()[:300]
-    return text.strip().splitlines()[0][:300] if text.strip() else "?"
+            # "etch-compile: error: /tmp/.../model.onnx: node 'x' (Op): ..." -> "node 'x' (Op): ..."
+            line = re.sub(r"^etch-compile: error: \S+: ", "", line.strip())
+            return line.split("; supported ops:")[0][:200]
+    return text.strip().splitlines()[0][:200] if text.strip() else "?"
 
 
 def write_results(new_rows, args) -> None:
