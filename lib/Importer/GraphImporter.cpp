@@ -205,7 +205,10 @@ void GraphImporter::setOutput(unsigned i, Value v) {
 LogicalResult GraphImporter::rejectOutputsFrom(unsigned first,
                                                StringRef what) {
   for (int i = first; i < current->output_size(); ++i) {
-    if (!current->output(i).empty()) {
+    // An output no node and no graph output reads (e.g. the mask of an
+    // inference-mode Dropout in exported models) may stay undefined.
+    if (!current->output(i).empty() &&
+        usedValues.contains(current->output(i))) {
       return error() << "the " << what << " output ('" << current->output(i)
                      << "') is not supported; only the first output is";
     }

@@ -16,6 +16,7 @@
 #include "mlir/IR/Diagnostics.h"
 
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 
 #include "onnx/onnx_pb.h"
 
@@ -141,6 +142,8 @@ public:
     auto it = constants.find(name);
     return it == constants.end() ? nullptr : it->second.tensor;
   }
+  /// Records that a node or the graph's outputs read `name`.
+  void markUsed(StringRef name) { usedValues.insert(name); }
   /// How many constants are known (grows as nodes fold).
   size_t numConstants() const { return constants.size(); }
   /// Whether ONNX shape inference gave `name` a fully static shape.
@@ -224,6 +227,7 @@ private:
   };
   llvm::StringMap<Value> values;
   llvm::StringMap<Constant> constants;
+  llvm::StringSet<> usedValues;
   llvm::StringMap<const onnx::TypeProto *> valueInfos;
   std::deque<onnx::TensorProto> ownedTensors;
 

@@ -597,6 +597,98 @@ intsOf(const std::optional<HostTensor> &t) {
 }
 
 /// Evaluates an all-constant node; empty results when it cannot.
+/// ScatterND without reduction: `data` with the slices of `updates` written
+/// at the index tuples that make up the last axis of `indices` (later tuples
+/// win, as in ONNX's reference). Swin's shifted-window attention mask is
+/// built this way from constants.
+static std::optional<HostTensor> evalScatterND(const HostTensor &data,
+                                               const HostTensor &indices,
+                                               const HostTensor &updates) {
+  int64_t rank = data.shape.size();
+  if (indices.shape.empty() || updates.dtype != data.dtype) {
+    return std::nullopt;
+  }
+  int64_t k = indices.shape.back();
+  if (k < 1 || k > rank) {
+    return std::nullopt;
+  }
+  SmallVector<int64_t> updatesShape(indices.shape.begin(),
+                                    indices.shape.end() - 1);
+  updatesShape.append(data.shape.begin() + k, data.shape.end());
+  if (updates.shape != updatesShape) {
+    return std::nullopt;
+  }
+  int64_t sliceSize = numElements(ArrayRef<int64_t>(data.shape).drop_front(k));
+  int64_t tuples = indices.size() / k;
+  HostTensor out = data;
+  for (int64_t t = 0; t < tuples; ++t) {
+    int64_t offset = 0;
+    for (int64_t j = 0; j < k; ++j) {
+      int64_t dim = data.shape[j];
+      int64_t idx = indices.getI(t * k + j);
+      idx = idx < 0 ? idx + dim : idx;
+      if (idx < 0 || idx >= dim) {
+        return std::nullopt;
+      }
+      offset = offset * dim + idx;
+    }
+    offset *= sliceSize;
+    for (int64_t e = 0; e < sliceSize; ++e) {
+      if (out.isFloat()) {
+        out.floats[offset + e] = updates.floats[t * sliceSize + e];
+      } else {
+        out.ints[offset + e] = updates.ints[t * sliceSize + e];
+      }
+    }
+  }
+  return out;
+}
+
+/// Transpose by `perm` (default: reversed axes).
+static std::optional<HostTensor>
+evalTranspose(const HostTensor &x, std::optional<SmallVector<int64_t>> perm) {
+  int64_t rank = x.shape.size();
+  SmallVector<int64_t> p;
+  if (perm) {
+    p = *perm;
+  } else {
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      p.push_back(d);
+    }
+  }
+  SmallVector<int64_t> sorted(p);
+  llvm::sort(sorted);
+  for (int64_t d = 0; d < rank; ++d) {
+    if (static_cast<int64_t>(sorted.size()) != rank || sorted[d] != d) {
+      return std::nullopt;
+    }
+  }
+  HostTensor out;
+  out.dtype = x.dtype;
+  SmallVector<int64_t> strides(rank, 1);
+  for (int64_t d = rank - 2; d >= 0; --d) {
+    strides[d] = strides[d + 1] * x.shape[d + 1];
+  }
+  for (int64_t d : p) {
+    out.shape.push_back(x.shape[d]);
+  }
+  SmallVector<int64_t> idx(rank, 0);
+  for (int64_t n = 0, e = numElements(out.shape); n < e; ++n) {
+    int64_t src = 0;
+    for (int64_t d = 0; d < rank; ++d) {
+      src += idx[d] * strides[p[d]];
+    }
+    out.push(x, src);
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      if (++idx[d] < out.shape[d]) {
+        break;
+      }
+      idx[d] = 0;
+    }
+  }
+  return out;
+}
+
 static Results evalNode(GraphImporter &im, StringRef op,
                         ArrayRef<std::optional<HostTensor>> in) {
   auto single = [](std::optional<HostTensor> h) {
@@ -682,6 +774,33 @@ static Results evalNode(GraphImporter &im, StringRef op,
       out.pushF(value);
     }
     return single(out);
+  }
+  if (op == "Transpose") {
+    return single(evalTranspose(*in[0], im.attrInts("perm")));
+  }
+  // Integer Mod with the divisor's sign (fmod = 0), as in shape arithmetic
+  // (`(w - x % w) % w` paddings).
+  if (op == "Mod" && present(1) && !in[0]->isFloat() && !in[1]->isFloat() &&
+      im.attrInt("fmod", 0) == 0 && in[0]->dtype == in[1]->dtype &&
+      in[0]->shape == in[1]->shape) {
+    HostTensor out = *in[0];
+    for (int64_t i = 0, e = out.size(); i < e; ++i) {
+      int64_t a = in[0]->ints[i], b = in[1]->ints[i];
+      if (b == 0) {
+        return {};
+      }
+      int64_t r = a % b;
+      out.ints[i] = (r != 0 && ((r < 0) != (b < 0))) ? r + b : r;
+    }
+    return single(out);
+  }
+  if (op == "ScatterND" && in.size() == 3 && present(0) && present(1) &&
+      present(2)) {
+    const onnx::AttributeProto *reduction = im.attr("reduction");
+    if (reduction && reduction->s() != "none") {
+      return {};
+    }
+    return single(evalScatterND(*in[0], *in[1], *in[2]));
   }
   if (op == "Range" && present(2)) {
     return single(evalRange(*in[0], *in[1], *in[2]));
@@ -796,7 +915,7 @@ void importer::registerTensorFoldOps(OpTable &table) {
        {"Shape", "Size", "ConstantOfShape", "Range", "Cast", "Gather",
         "Slice", "Expand", "Equal", "Less", "Greater", "LessOrEqual",
         "GreaterOrEqual", "Where", "Not", "And", "Or", "Neg", "Abs", "Floor",
-        "Ceil", "Sqrt"}) {
+        "Ceil", "Sqrt", "ScatterND"}) {
     table.try_emplace(op, importFoldOnly);
   }
 }

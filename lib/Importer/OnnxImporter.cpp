@@ -283,12 +283,34 @@ static LogicalResult checkSupported(MLIRContext &ctx,
 /// The importer folds such subgraphs into constants as it goes; when a node's
 /// outputs still have no static shape, this re-runs inference on a copy of
 /// the model in which every folded value is an initializer, and takes the
-/// shapes it finds. The copies stay alive in `keep` (valueInfos point into
-/// them). Returns whether anything new was learned.
+/// shapes it finds. The learned value infos stay alive in `keep`
+/// (valueInfos point into them). Returns whether anything new was learned.
 static bool refineShapes(const onnx::ModelProto &model, GraphImporter &im,
-                         std::deque<onnx::ModelProto> &keep) {
-  onnx::ModelProto refined = model;
+                         std::deque<onnx::ValueInfoProto> &keep) {
+  // The copy carries no weights: inference needs their types and dims, and
+  // data propagation only small integer tensors.
+  onnx::ModelProto refined;
+  refined.set_ir_version(model.ir_version());
+  *refined.mutable_opset_import() = model.opset_import();
   onnx::GraphProto &graph = *refined.mutable_graph();
+  const onnx::GraphProto &source = model.graph();
+  *graph.mutable_input() = source.input();
+  *graph.mutable_output() = source.output();
+  for (const onnx::TensorProto &init : source.initializer()) {
+    onnx::TensorProto *copy = graph.add_initializer();
+    int64_t elements = 1;
+    for (int64_t d : init.dims()) {
+      elements *= d;
+    }
+    if (elements <= 1024) {
+      *copy = init;
+    } else {
+      copy->set_name(init.name());
+      copy->set_data_type(init.data_type());
+      *copy->mutable_dims() = init.dims();
+    }
+  }
+  *graph.mutable_node() = source.node();
   llvm::StringSet<> initializers;
   for (const auto &init : graph.initializer()) {
     initializers.insert(init.name());
@@ -317,18 +339,18 @@ static bool refineShapes(const onnx::ModelProto &model, GraphImporter &im,
   if (!inferShapes(refined, error)) {
     return false;
   }
-  keep.push_back(std::move(refined));
   bool learned = false;
   auto take = [&](const onnx::ValueInfoProto &info) {
     if (!im.hasStaticShape(info.name()) && info.has_type()) {
-      im.addValueInfo(info);
+      keep.push_back(info);
+      im.addValueInfo(keep.back());
       learned |= im.hasStaticShape(info.name());
     }
   };
-  for (const auto &info : keep.back().graph().value_info()) {
+  for (const auto &info : refined.graph().value_info()) {
     take(info);
   }
-  for (const auto &info : keep.back().graph().output()) {
+  for (const auto &info : refined.graph().output()) {
     take(info);
   }
   return learned;
@@ -457,7 +479,15 @@ mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
   b.setInsertionPointToEnd(body);
 
   const OpTable &table = getOpTable();
-  std::deque<onnx::ModelProto> refinedModels;
+  for (const onnx::NodeProto &node : graph.node()) {
+    for (const std::string &in : node.input()) {
+      im.markUsed(in);
+    }
+  }
+  for (const auto &out : graph.output()) {
+    im.markUsed(out.name());
+  }
+  std::deque<onnx::ValueInfoProto> refinedModels;
   size_t constantsAtLastRefine = im.numConstants();
   for (auto [i, node] : llvm::enumerate(graph.node())) {
     Location loc = nodeLoc(ctx, node, i);
