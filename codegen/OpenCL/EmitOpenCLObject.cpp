@@ -17,6 +17,7 @@
 // called, so harnesses written for CPU objects run OpenCL objects unchanged.
 //
 //===----------------------------------------------------------------------===//
+#include "etch/codegen/Common/ModelAbi.h"
 #include "etch/codegen/OpenCL/OpenCL.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -32,26 +33,14 @@ namespace mlir::etch::opencl {
 
 namespace {
 
-constexpr uint32_t kAbiVersion = 1;       // ETCH_ABI_VERSION
 constexpr uint32_t kOpenCLAbiVersion = 1; // ETCH_OPENCL_ABI_VERSION
 
-class HostBuilder {
+class HostBuilder : public ModelAbiBuilder {
 public:
   HostBuilder(llvm::Module &module, const ModelSignature &sig,
               const OpenCLProgram &program)
-      : module(module), ctx(module.getContext()), sig(sig), program(program),
-        layout(module.getDataLayout()) {
-    ptrTy = llvm::PointerType::getUnqual(ctx);
-    i32Ty = llvm::Type::getInt32Ty(ctx);
-    i64Ty = llvm::Type::getInt64Ty(ctx);
-    sizeTy = layout.getIntPtrType(ctx);
+      : ModelAbiBuilder(module, sig), program(program) {
     auto *dims = llvm::ArrayType::get(i64Ty, 3);
-    descTy = llvm::StructType::create(
-        ctx, {ptrTy, i32Ty, i32Ty, ptrTy, llvm::Type::getFloatTy(ctx), i32Ty},
-        "etch_tensor_desc_t");
-    modelTy = llvm::StructType::create(
-        ctx, {i32Ty, ptrTy, i32Ty, i32Ty, ptrTy, ptrTy, sizeTy, sizeTy, ptrTy},
-        "etch_model_t");
     // etch_cl_kernel_t {name, args, num_args, work_dim, global, local}
     kernelTy = llvm::StructType::create(
         ctx, {ptrTy, ptrTy, i32Ty, i32Ty, dims, dims}, "etch_cl_kernel_t");
@@ -74,32 +63,12 @@ public:
     buildInit(prog, state);
     buildRelease(state);
     llvm::Function *runImpl = buildRunImpl(prog, state);
-    buildModel(runImpl);
+    // The host arena is unused: intermediates live on the device.
+    buildModel(runImpl, /*arenaSize=*/0, /*arenaAlign=*/1);
     buildTypedRun(runImpl);
   }
 
 private:
-  llvm::Constant *cString(llvm::StringRef text, const llvm::Twine &symbol) {
-    llvm::Constant *init = llvm::ConstantDataArray::getString(ctx, text);
-    auto *global = new llvm::GlobalVariable(
-        module, init->getType(), true, llvm::GlobalValue::PrivateLinkage, init,
-        symbol);
-    global->setUnnamedAddr(llvm::GlobalValue::UnnamedAddr::Global);
-    global->setAlignment(llvm::Align(1));
-    return global;
-  }
-
-  llvm::Constant *array(llvm::Type *elem, llvm::ArrayRef<llvm::Constant *> xs,
-                        const llvm::Twine &symbol) {
-    if (xs.empty()) {
-      return llvm::ConstantPointerNull::get(ptrTy);
-    }
-    auto *arrTy = llvm::ArrayType::get(elem, xs.size());
-    return new llvm::GlobalVariable(module, arrTy, true,
-                                    llvm::GlobalValue::PrivateLinkage,
-                                    llvm::ConstantArray::get(arrTy, xs), symbol);
-  }
-
   llvm::Constant *dims(const std::array<uint64_t, 3> &v) {
     auto *arrTy = llvm::ArrayType::get(i64Ty, 3);
     return llvm::ConstantArray::get(
@@ -127,7 +96,7 @@ private:
       kernels.push_back(llvm::ConstantStruct::get(
           kernelTy,
           {cString(k.name, sig.name + "_kname_" + llvm::Twine(i)),
-           array(i32Ty, args, sig.name + "_kargs_" + llvm::Twine(i)),
+           constantArray(i32Ty, args, sig.name + "_kargs_" + llvm::Twine(i)),
            llvm::ConstantInt::get(i32Ty, k.args.size()),
            llvm::ConstantInt::get(i32Ty, k.workDim), dims(k.global),
            dims(k.local)}));
@@ -157,13 +126,13 @@ private:
          cString(sig.name, sig.name + "_cl_name"),
          cString(program.source, sig.name + "_cl_source"),
          cString("-cl-std=CL1.2", sig.name + "_cl_options"),
-         array(kernelTy, kernels, sig.name + "_cl_kernels"), weights,
+         constantArray(kernelTy, kernels, sig.name + "_cl_kernels"), weights,
          llvm::ConstantInt::get(i64Ty, program.weights.size()),
          llvm::ConstantInt::get(i64Ty, program.arenaSize),
          llvm::ConstantInt::get(i32Ty, sig.inputs.size()),
          llvm::ConstantInt::get(i32Ty, sig.outputs.size()),
-         array(i64Ty, inBytes, sig.name + "_cl_input_bytes"),
-         array(i64Ty, outBytes, sig.name + "_cl_output_bytes"),
+         constantArray(i64Ty, inBytes, sig.name + "_cl_input_bytes"),
+         constantArray(i64Ty, outBytes, sig.name + "_cl_output_bytes"),
          llvm::ConstantInt::get(i32Ty, program.needsFP16 ? 1 : 0),
          llvm::ConstantInt::get(i32Ty, 0)});
     return new llvm::GlobalVariable(module, programTy, true,
@@ -214,74 +183,8 @@ private:
     return fn;
   }
 
-  llvm::Constant *descTable(const std::vector<TensorInfo> &tensors,
-                            llvm::StringRef kind) {
-    std::vector<llvm::Constant *> descs;
-    for (auto [i, t] : llvm::enumerate(tensors)) {
-      std::string prefix = (sig.name + "_" + kind + "_" + llvm::Twine(i)).str();
-      std::vector<llvm::Constant *> shape;
-      for (int64_t d : t.shape) {
-        shape.push_back(llvm::ConstantInt::get(i64Ty, d));
-      }
-      descs.push_back(llvm::ConstantStruct::get(
-          descTy, {cString(t.name, prefix + "_name"),
-                   llvm::ConstantInt::get(i32Ty, t.dtype),
-                   llvm::ConstantInt::get(i32Ty, t.shape.size()),
-                   array(i64Ty, shape, prefix + "_shape"),
-                   llvm::ConstantFP::get(llvm::Type::getFloatTy(ctx), 0.0),
-                   llvm::ConstantInt::get(i32Ty, 0)}));
-    }
-    return array(descTy, descs, sig.name + "_" + kind + "_descs");
-  }
-
-  void buildModel(llvm::Function *runImpl) {
-    llvm::Constant *init = llvm::ConstantStruct::get(
-        modelTy,
-        {llvm::ConstantInt::get(i32Ty, kAbiVersion),
-         cString(sig.name, sig.name + "_name"),
-         llvm::ConstantInt::get(i32Ty, sig.inputs.size()),
-         llvm::ConstantInt::get(i32Ty, sig.outputs.size()),
-         descTable(sig.inputs, "input"), descTable(sig.outputs, "output"),
-         llvm::ConstantInt::get(sizeTy, 0), llvm::ConstantInt::get(sizeTy, 1),
-         runImpl});
-    new llvm::GlobalVariable(module, modelTy, true,
-                             llvm::GlobalValue::ExternalLinkage, init,
-                             sig.name + "_model");
-  }
-
-  void buildTypedRun(llvm::Function *runImpl) {
-    size_t numIn = sig.inputs.size(), numOut = sig.outputs.size();
-    std::vector<llvm::Type *> params(numIn + numOut + 1, ptrTy);
-    auto *fn = llvm::Function::Create(
-        llvm::FunctionType::get(i32Ty, params, false),
-        llvm::GlobalValue::ExternalLinkage, sig.name + "_run", module);
-    llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", fn));
-    auto table = [&](size_t first, size_t count) -> llvm::Value * {
-      if (count == 0) {
-        return llvm::ConstantPointerNull::get(ptrTy);
-      }
-      llvm::Value *arr =
-          b.CreateAlloca(llvm::ArrayType::get(ptrTy, count), nullptr);
-      for (size_t i = 0; i < count; ++i) {
-        b.CreateStore(fn->getArg(first + i),
-                      b.CreateConstInBoundsGEP1_64(ptrTy, arr, i));
-      }
-      return arr;
-    };
-    llvm::Value *ins = table(0, numIn);
-    llvm::Value *outs = table(numIn, numOut);
-    b.CreateRet(
-        b.CreateCall(runImpl, {ins, outs, fn->getArg(numIn + numOut)}));
-  }
-
-  llvm::Module &module;
-  llvm::LLVMContext &ctx;
-  const ModelSignature &sig;
   const OpenCLProgram &program;
-  const llvm::DataLayout &layout;
-  llvm::PointerType *ptrTy;
-  llvm::IntegerType *i32Ty, *i64Ty, *sizeTy;
-  llvm::StructType *descTy, *modelTy, *kernelTy, *programTy;
+  llvm::StructType *kernelTy, *programTy;
 };
 
 } // namespace
