@@ -11,6 +11,8 @@
 //===----------------------------------------------------------------------===//
 #include "etch/codegen/Common/Passes.h"
 
+#include "ApproximateMathF64.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
@@ -161,6 +163,7 @@ struct CommonApproximateMathPass
       RewritePatternSet patterns(ctx);
       auto all = [](StringRef) { return true; };
       populateMathF32ExpansionPatterns(patterns, all);
+      populateF64MathApproximationPatterns(patterns);
       populateMathPolynomialApproximationPatterns(patterns, all);
       if (failed(applyPatternsGreedily(getOperation(), std::move(patterns)))) {
         return signalPassFailure();

@@ -19,6 +19,7 @@
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
 #include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
 #include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVM.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -65,6 +66,37 @@ static unsigned resolveIndexBitwidth(ModuleOp module, unsigned requested) {
   return 64;
 }
 
+/// A memref with a 0-sized dimension has no strided layout (its canonical
+/// layout folds to the constant 0), so the bare-pointer convention cannot
+/// pass it. Such arguments hold no data and nothing reads or writes them
+/// (graph folding replaced every empty tensor by a constant): they become
+/// `memref<0xT>`, which passes as a plain pointer.
+static void flattenEmptyArguments(ModuleOp module) {
+  module.walk([](func::FuncOp func) {
+    if (func.isExternal()) {
+      return;
+    }
+    SmallVector<Type> inputs(func.getArgumentTypes());
+    bool changed = false;
+    for (BlockArgument arg : func.getArguments()) {
+      auto type = dyn_cast<MemRefType>(arg.getType());
+      if (!type || !type.hasStaticShape() || type.getNumElements() != 0 ||
+          type.getRank() == 1 || !arg.use_empty()) {
+        continue;
+      }
+      auto flat = MemRefType::get({0}, type.getElementType(), AffineMap(),
+                                  type.getMemorySpace());
+      arg.setType(flat);
+      inputs[arg.getArgNumber()] = flat;
+      changed = true;
+    }
+    if (changed) {
+      func.setType(FunctionType::get(func.getContext(), inputs,
+                                     func.getResultTypes()));
+    }
+  });
+}
+
 void CommonLowerToLLVMPass::runOnOperation() {
   ModuleOp module = getOperation();
   MLIRContext *ctx = &getContext();
@@ -79,6 +111,7 @@ void CommonLowerToLLVMPass::runOnOperation() {
   if (heap.wasInterrupted()) {
     return signalPassFailure();
   }
+  flattenEmptyArguments(module);
 
   // Canonicalizations since etch-common-lower-vectors may have folded ops
   // back into forms with no LLVM lowering (n-D vector.from_elements, n-D

@@ -14,6 +14,7 @@ namespace mlir::etch::detail {
 
 void mlir::etch::buildGraphPassPipeline(OpPassManager &pm,
                                         const GraphOptions &options) {
+  pm.addPass(createGraphFoldEmptyPass());
   pm.addPass(createCanonicalizerPass());
   GraphFoldConstantsPassOptions foldOptions;
   foldOptions.maxElements = options.foldMaxElements;
@@ -32,7 +33,7 @@ void mlir::etch::registerEtchGraphPasses() {
   detail::registerEtchGraphPasses();
   PassPipelineRegistration<>(
       "etch-graph-pipeline",
-      "The graph phase: canonicalize, fold constants and BatchNorm, fuse "
+      "The graph phase: fold empty tensors, canonicalize, fold constants and BatchNorm, fuse "
       "activations",
       [](OpPassManager &pm) { buildGraphPassPipeline(pm, GraphOptions()); });
 }

@@ -27,7 +27,7 @@ struct GraphOptions {
   int64_t foldMaxElements = 1024;
 };
 
-/// canonicalize, fold constants, fold BatchNorm, fuse activations,
+/// fold empty tensors, canonicalize, fold constants, fold BatchNorm, fuse activations,
 /// canonicalize + CSE. Runs on the module.
 void buildGraphPassPipeline(OpPassManager &pm, const GraphOptions &options);
 

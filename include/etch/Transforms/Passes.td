@@ -90,4 +90,28 @@ def GraphFuseActivationsPass : Pass<"etch-graph-fuse-activations"> {
   let dependentDialects = ["::mlir::etch::EtchDialect"];
 }
 
+def GraphFoldEmptyPass : Pass<"etch-graph-fold-empty"> {
+  let summary = "Replace tensors with no elements by constants";
+  let description = [{
+    ONNX allows dimensions of size 0 (a Split part of size 0, a Slice that
+    selects nothing, a Trilu of a 3x0x5 tensor). Such a tensor holds no data,
+    so every op result with a 0-sized dimension becomes an empty
+    `etch.constant` and the ops computing them disappear before the linalg
+    lowering, which tiles and bufferizes only non-empty tensors. Concat drops
+    empty inputs. Any other op that reads an empty tensor but produces a
+    non-empty result is reported as unsupported (with its node name) rather
+    than lowered.
+
+    Before:
+    ```mlir
+    %y = etch.trilu %x {upper = false, k = 6} : tensor<3x0x5xi64> -> tensor<3x0x5xi64>
+    ```
+    After:
+    ```mlir
+    %y = etch.constant dense<> : tensor<3x0x5xi64>
+    ```
+  }];
+  let dependentDialects = ["::mlir::etch::EtchDialect"];
+}
+
 #endif // ETCH_TRANSFORMS_PASSES_TD

@@ -62,3 +62,25 @@ func.func @floor(%x: f32) -> f32 {
   %0 = math.floor %x : f32
   return %0 : f32
 }
+
+// -----
+
+// f64 (upstream approximates f32 only): exp, expm1, log, log1p, log2, log10
+// and tanh become arith; exp scales by 2^k through the exponent bits.
+// CHECK-LABEL: func.func @f64
+// CHECK-NOT: math.exp
+// CHECK-NOT: math.log
+// CHECK-NOT: math.tanh
+// CHECK-NOT: math.floor
+// CHECK: arith.shli
+// CHECK: arith.bitcast {{.*}} : vector<4xi64> to vector<4xf64>
+func.func @f64(%x: f64, %v: vector<4xf64>) -> (f64, f64, f64, f64, f64, f64, vector<4xf64>) {
+  %0 = math.exp %x : f64
+  %1 = math.expm1 %x : f64
+  %2 = math.log %x : f64
+  %3 = math.log1p %x : f64
+  %4 = math.log2 %x : f64
+  %5 = math.log10 %x : f64
+  %6 = math.tanh %v : vector<4xf64>
+  return %0, %1, %2, %3, %4, %5, %6 : f64, f64, f64, f64, f64, f64, vector<4xf64>
+}
