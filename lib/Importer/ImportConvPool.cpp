@@ -1,5 +1,6 @@
 //===- ImportConvPool.cpp - Conv, pools, BatchNormalization ---------------===//
 #include "GraphImporter.h"
+#include "ImportMath.h"
 
 using namespace mlir;
 using namespace mlir::etch;
@@ -210,16 +211,81 @@ static LogicalResult importGlobalAveragePool(GraphImporter &im,
   return success();
 }
 
+/// BatchNormalization with training_mode = 1 (opset 14+): normalizes with
+/// the batch's own statistics (mean and biased variance over every axis but
+/// the channel) and, for the optional outputs 1 and 2, updates the running
+/// statistics: running = input * momentum + batch * (1 - momentum).
+static LogicalResult importBatchNormTraining(GraphImporter &im,
+                                             ArrayRef<Value> operands) {
+  Value x = operands[0];
+  auto type = cast<RankedTensorType>(x.getType());
+  Type elem = type.getElementType();
+  if (type.getRank() < 2 || !isa<FloatType>(elem)) {
+    return im.error() << "expected a floating-point input of rank >= 2, got "
+                      << type;
+  }
+  int64_t channels = type.getDimSize(1);
+  for (Value v : operands.drop_front()) {
+    auto t = cast<RankedTensorType>(v.getType());
+    if (t.getElementType() != elem || t.getShape() != ArrayRef{channels}) {
+      return im.error() << "scale, B, input_mean and input_var must be "
+                        << channels << "-element tensors of " << elem
+                        << " in training mode, got " << t;
+    }
+  }
+  OpBuilder &b = im.getBuilder();
+  SmallVector<int64_t> axes, statShape(type.getRank(), 1);
+  statShape[1] = channels;
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    if (d != 1) {
+      axes.push_back(d);
+    }
+  }
+  auto statType = RankedTensorType::get(statShape, elem);
+  auto mean = [&](Value v) {
+    return im.create<ReduceMeanOp>(
+        statType, {v},
+        {im.namedAttr("axes", b.getDenseI64ArrayAttr(axes)),
+         im.namedAttr("keepdims", b.getBoolAttr(true))});
+  };
+  auto perChannel = [&](Value v) { return im.create<ReshapeOp>(statType, {v}); };
+  auto scalar = [&](double v) { return createScalarConstant(im, elem, v); };
+  Value batchMean = mean(x);
+  Value centered = createBinary<SubOp>(im, x, batchMean);
+  Value batchVar = mean(createBinary<MulOp>(im, centered, centered));
+  Value eps = scalar(im.attrFloat("epsilon", 1e-5f));
+  Value stddev = im.create<SqrtOp>(statType,
+                                   {createBinary<AddOp>(im, batchVar, eps)});
+  Value y = createBinary<DivOp>(im, centered, stddev);
+  y = createBinary<MulOp>(im, y, perChannel(operands[1]));
+  im.setOutput(0, createBinary<AddOp>(im, y, perChannel(operands[2])));
+  double momentum = im.attrFloat("momentum", 0.9f);
+  auto running = [&](Value input, Value batch) {
+    auto flat = RankedTensorType::get({channels}, elem);
+    Value kept = createBinary<MulOp>(im, input, scalar(momentum));
+    Value added = createBinary<MulOp>(im, im.create<ReshapeOp>(flat, {batch}),
+                                      scalar(1.0 - momentum));
+    return createBinary<AddOp>(im, kept, added);
+  };
+  const onnx::NodeProto &node = im.getNode();
+  if (node.output_size() > 1 && !node.output(1).empty()) {
+    im.setOutput(1, running(operands[3], batchMean));
+  }
+  if (node.output_size() > 2 && !node.output(2).empty()) {
+    im.setOutput(2, running(operands[4], batchVar));
+  }
+  return success();
+}
+
 static LogicalResult importBatchNorm(GraphImporter &im,
                                      const onnx::NodeProto &) {
-  if (im.attrInt("training_mode", 0) != 0) {
-    return im.unsupportedAttr("training_mode", "1", "0 (inference)");
+  int64_t training = im.attrInt("training_mode", 0);
+  if (training != 0 && training != 1) {
+    return im.unsupportedAttr("training_mode", std::to_string(training),
+                              "0 (inference) and 1 (batch statistics)");
   }
   if (im.attr("spatial") && im.attrInt("spatial", 1) != 1) {
     return im.unsupportedAttr("spatial", "0", "1");
-  }
-  if (failed(im.rejectOutputsFrom(1, "training statistics"))) {
-    return failure();
   }
   SmallVector<Value> operands;
   for (unsigned i = 0; i < 5; ++i) {
@@ -228,6 +294,12 @@ static LogicalResult importBatchNorm(GraphImporter &im,
       return failure();
     }
     operands.push_back(*v);
+  }
+  if (training) {
+    return importBatchNormTraining(im, operands);
+  }
+  if (failed(im.rejectOutputsFrom(1, "training statistics"))) {
+    return failure();
   }
   FailureOr<RankedTensorType> outType = im.outputType(0);
   if (failed(outType)) {

@@ -1,7 +1,7 @@
 // RUN: etch-import %S/Inputs/pools.onnx | FileCheck %s
 // RUN: etch-import %S/Inputs/maxpool_indices.onnx | FileCheck %s --check-prefix=INDICES
 // RUN: etch-import %S/Inputs/batchnorm.onnx | FileCheck %s --check-prefix=BN
-// RUN: not etch-import %S/Inputs/batchnorm_training.onnx 2>&1 | FileCheck %s --check-prefix=BNTRAIN
+// RUN: etch-import %S/Inputs/batchnorm_training.onnx | FileCheck %s --check-prefix=BNTRAIN
 // RUN: etch-import %S/Inputs/softmax_opset11.onnx | FileCheck %s --check-prefix=SOFTMAX11
 // RUN: etch-import %S/Inputs/softmax_opset13.onnx | FileCheck %s --check-prefix=SOFTMAX13
 
@@ -27,7 +27,17 @@
 // BN: %[[V:.+]] = etch.constant dense<1.000000e+00> : tensor<3xf32>
 // BN: etch.batch_norm %[[X]], %[[S]], %[[B]], %[[M]], %[[V]] {epsilon = 1.000000e-03 : f32} : (tensor<1x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<1x3x4x4xf32>
 
-// BNTRAIN: loc("bn_train"): node 'bn_train' (BatchNormalization): attribute 'training_mode' = 1 is not supported; supported: 0 (inference)
+// training_mode = 1 normalizes with the batch's mean and biased variance.
+// BNTRAIN-LABEL: func.func @main(
+// BNTRAIN-SAME: %[[X:.+]]: tensor<1x3x4x4xf32>
+// BNTRAIN: %[[MEAN:.+]] = etch.reduce_mean %[[X]] {axes = array<i64: 0, 2, 3>} : (tensor<1x3x4x4xf32>) -> tensor<1x3x1x1xf32>
+// BNTRAIN: %[[D:.+]] = etch.sub %[[X]], %[[MEAN]]
+// BNTRAIN: %[[SQ:.+]] = etch.mul %[[D]], %[[D]]
+// BNTRAIN: %[[VAR:.+]] = etch.reduce_mean %[[SQ]] {axes = array<i64: 0, 2, 3>}
+// BNTRAIN: %[[VE:.+]] = etch.add %[[VAR]], %{{.+}}
+// BNTRAIN: %[[SD:.+]] = etch.sqrt %[[VE]]
+// BNTRAIN: %[[N:.+]] = etch.div %[[D]], %[[SD]]
+// BNTRAIN-NOT: etch.batch_norm
 
 // Opset 11 coerces to 2-D at the axis; a last-axis softmax needs no reshape.
 // SOFTMAX11-LABEL: func.func @main(
