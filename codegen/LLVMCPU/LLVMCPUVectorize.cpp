@@ -121,11 +121,25 @@ struct LLVMCPUVectorizePass
       // op's own maps: generics are specialized back to named contractions.
       if (auto generic = dyn_cast<linalg::GenericOp>(op);
           generic && linalg::isaContractionOpInterface(generic)) {
+        // Specialized on a copy: upstream (LLVM 22) turns a generic that
+        // reads B transposed (`ij,kj->ik`) into a linalg.matmul with the
+        // default maps, which computes something else. Only a named op with
+        // the generic's own maps replaces it; the others stay generic and
+        // take the broadcast + reduction path, re-formed into a correct
+        // vector.contract below.
+        auto copy = cast<linalg::GenericOp>(rewriter.clone(*generic));
         FailureOr<linalg::LinalgOp> named =
-            linalg::specializeGenericOp(rewriter, generic);
-        if (succeeded(named) &&
-            isa<linalg::ContractionOpInterface>(named->getOperation())) {
+            linalg::specializeGenericOp(rewriter, copy);
+        if (failed(named)) {
+          rewriter.eraseOp(copy);
+        } else if (isa<linalg::ContractionOpInterface>(
+                       named->getOperation()) &&
+                   named->getIndexingMapsArray() ==
+                       generic.getIndexingMapsArray()) {
+          rewriter.replaceOp(generic, named->getOperation()->getResults());
           target = *named;
+        } else {
+          rewriter.eraseOp(*named);
         }
       }
       bool isNamedContraction = isa<linalg::ContractionOpInterface>(target);

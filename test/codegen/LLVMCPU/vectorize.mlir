@@ -115,3 +115,29 @@ func.func @too_big(%a: tensor<256x256xf32>, %b: tensor<256x256xf32>, %c: tensor<
      ins(%in, %w : tensor<1x2x5x5xf32>, tensor<2x2x3x3xf32>) outs(%o : tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
   return %r, %s : tensor<256x256xf32>, tensor<1x2x3x3xf32>
 }
+
+// -----
+
+// A contraction reading B transposed (`ij,kj->ik`) stays generic (upstream
+// specializes it to a linalg.matmul with the default maps, a different
+// computation): B is read whole as 6x8 and each output row is a reduction
+// over j of A's row times B's rows, with no masked 8x8 read of B.
+// CHECK-LABEL: func.func @matmul_transposed_b
+// CHECK-NOT: vector.mask
+// CHECK-NOT: vector.constant_mask
+// CHECK: vector.transfer_read %{{.+}} : tensor<6x8xf32>, vector<6x8xf32>
+// CHECK: vector.transpose %{{.+}}, [1, 0] : vector<6x8xf32> to vector<8x6xf32>
+// CHECK: vector.fma
+// CHECK-NOT: vector.mask
+#a_t = affine_map<(i, k, j) -> (i, j)>
+#b_t = affine_map<(i, k, j) -> (k, j)>
+#c_t = affine_map<(i, k, j) -> (i, k)>
+func.func @matmul_transposed_b(%x: tensor<4x8xf32>, %y: tensor<6x8xf32>, %init: tensor<4x6xf32>) -> tensor<4x6xf32> {
+  %r = linalg.generic {indexing_maps = [#a_t, #b_t, #c_t], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %y : tensor<4x8xf32>, tensor<6x8xf32>) outs(%init : tensor<4x6xf32>) {
+  ^bb0(%p: f32, %q: f32, %acc: f32):
+    %m = arith.mulf %p, %q : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<4x6xf32>
+  return %r : tensor<4x6xf32>
+}
