@@ -1,5 +1,6 @@
 //===- GraphImporter.cpp - per-node helpers of the ONNX importer ----------===//
 #include "GraphImporter.h"
+#include "ImportMath.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 
@@ -124,6 +125,9 @@ bool GraphImporter::hasInput(unsigned i) const {
 FailureOr<Value> GraphImporter::input(unsigned i) {
   if (!hasInput(i)) {
     return error() << "missing required input #" << i;
+  }
+  if (auto it = inputOverrides.find(i); it != inputOverrides.end()) {
+    return it->second;
   }
   return lookup(current->input(i), currentLoc);
 }
@@ -284,9 +288,59 @@ static bool acceptsUnsigned(StringRef op) {
   return ops.contains(op);
 }
 
+/// Ops whose results depend only on the order of their input's values.
+static bool isOrderOnly(StringRef op) {
+  static const llvm::StringSet<> ops = {"MaxPool", "GlobalMaxPool",
+                                        "ReduceMax", "ReduceMin", "ArgMax",
+                                        "ArgMin", "TopK"};
+  return ops.contains(op);
+}
+
+/// x + INT_MIN of its width (wrapping): flips the sign bit, which maps
+/// unsigned order onto signed order and back.
+static Value flipSignBit(GraphImporter &im, Value x) {
+  auto type = cast<RankedTensorType>(x.getType());
+  unsigned width = type.getElementType().getIntOrFloatBitWidth();
+  Value bias = createScalarConstant(im, type.getElementType(),
+                                    -std::ldexp(1.0, width - 1));
+  return createBinary<AddOp>(im, x, bias);
+}
+
+LogicalResult importer::importNode(GraphImporter &im,
+                                   const onnx::NodeProto &node,
+                                   OpImportFn import) {
+  bool flip = isOrderOnly(node.op_type()) && node.input_size() > 0 &&
+              isUnsignedType(im.onnxElementType(node.input(0)));
+  if (flip) {
+    FailureOr<Value> x = im.input(0);
+    if (failed(x)) {
+      return failure();
+    }
+    im.overrideInput(0, flipSignBit(im, *x));
+  }
+  if (failed(import(im, node))) {
+    return failure();
+  }
+  if (flip) {
+    for (int i = 0; i < node.output_size(); ++i) {
+      const std::string &name = node.output(i);
+      if (name.empty() || !isUnsignedType(im.onnxElementType(name)) ||
+          !im.isKnown(name)) {
+        continue;
+      }
+      FailureOr<Value> y = im.lookup(name, im.getLoc());
+      if (failed(y)) {
+        return failure();
+      }
+      im.setOutput(i, flipSignBit(im, *y));
+    }
+  }
+  return success();
+}
+
 LogicalResult importer::checkUnsignedSupport(GraphImporter &im,
                                              const onnx::NodeProto &node) {
-  if (acceptsUnsigned(node.op_type())) {
+  if (acceptsUnsigned(node.op_type()) || isOrderOnly(node.op_type())) {
     return success();
   }
   auto check = [&](const std::string &name) -> LogicalResult {

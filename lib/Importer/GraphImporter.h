@@ -69,6 +69,13 @@ FailureOr<Value> legacyPReluSlope(GraphImporter &im, Value x, Value slope);
 LogicalResult checkUnsignedSupport(GraphImporter &im,
                                    const onnx::NodeProto &node);
 
+/// Imports `node` with `import`. Ops whose results depend only on the order
+/// of values (MaxPool, ReduceMax, ArgMin, TopK, ...) also take unsigned
+/// integers: flipping the sign bit maps unsigned onto signed order, so
+/// input 0 is flipped before and unsigned outputs are flipped back after.
+LogicalResult importNode(GraphImporter &im, const onnx::NodeProto &node,
+                         OpImportFn import);
+
 /// Replaces nodes whose op has no importer but an ONNX function body (at
 /// `opset`) by the body's nodes, recursively; whether it changed the model.
 /// (ExpandFunctions.cpp)
@@ -158,7 +165,10 @@ public:
   void beginNode(const onnx::NodeProto &node, Location loc) {
     current = &node;
     currentLoc = loc;
+    inputOverrides.clear();
   }
+  /// Makes input(i) return `v` for the rest of the current node.
+  void overrideInput(unsigned i, Value v) { inputOverrides[i] = v; }
   Location getLoc() const { return currentLoc; }
   const onnx::NodeProto &getNode() const { return *current; }
 
@@ -233,6 +243,7 @@ private:
 
   const onnx::NodeProto *current = nullptr;
   Location currentLoc;
+  llvm::SmallDenseMap<unsigned, Value> inputOverrides;
 };
 
 /// Normalizes a possibly negative axis against `rank`; failure (with an

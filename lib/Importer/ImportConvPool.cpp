@@ -211,6 +211,33 @@ static LogicalResult importGlobalAveragePool(GraphImporter &im,
   return success();
 }
 
+/// GlobalMaxPool: the maximum over every spatial axis (2..rank-1), kept
+/// as size-1 dims.
+static LogicalResult importGlobalMaxPool(GraphImporter &im,
+                                         const onnx::NodeProto &) {
+  FailureOr<Value> x = im.input(0);
+  FailureOr<RankedTensorType> outType = im.outputType(0);
+  if (failed(x) || failed(outType)) {
+    return failure();
+  }
+  int64_t rank = cast<RankedTensorType>(x->getType()).getRank();
+  if (rank < 3) {
+    return im.error() << "expected an input of rank >= 3 (N, C, spatial...), "
+                         "got "
+                      << x->getType();
+  }
+  SmallVector<int64_t> axes;
+  for (int64_t d = 2; d < rank; ++d) {
+    axes.push_back(d);
+  }
+  OpBuilder &b = im.getBuilder();
+  im.setOutput(0, im.create<ReduceMaxOp>(
+                      *outType, {*x},
+                      {im.namedAttr("axes", b.getDenseI64ArrayAttr(axes)),
+                       im.namedAttr("keepdims", b.getBoolAttr(true))}));
+  return success();
+}
+
 /// BatchNormalization with training_mode = 1 (opset 14+): normalizes with
 /// the batch's own statistics (mean and biased variance over every axis but
 /// the channel) and, for the optional outputs 1 and 2, updates the running
@@ -319,5 +346,6 @@ void importer::registerConvPoolOps(OpTable &table) {
   table["BatchNormalization"] = importBatchNorm;
   table["Conv"] = importConv;
   table["GlobalAveragePool"] = importGlobalAveragePool;
+  table["GlobalMaxPool"] = importGlobalMaxPool;
   table["MaxPool"] = importMaxPool;
 }

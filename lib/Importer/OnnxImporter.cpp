@@ -519,7 +519,7 @@ mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
       refineShapes(model, im, refinedModels);
     }
     if (failed(checkUnsignedSupport(im, node)) ||
-        failed(table.lookup(node.op_type())(im, node))) {
+        failed(importNode(im, node, table.lookup(node.op_type())))) {
       return failure();
     }
   }

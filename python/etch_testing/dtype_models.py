@@ -76,6 +76,14 @@ def dtype_models() -> List[Tuple[str, onnx.ModelProto]]:
                      {"lo": np.array(20, np.uint8), "hi": np.array(200, np.uint8)}, input_dist=byte))
     out.append(typed("maxv_u8", "Max", 13, [("a", U8, a), ("b", U8, b), ("c", U8, [4])],
                      input_dist={"a": ["uniform", 0, 255], "b": ["uniform", 0, 255], "c": ["uniform", 0, 255]}))
+    # Order-only ops on unsigned integers (the importer flips the sign bit;
+    # ONNX Runtime has these kernels for uint8 only).
+    out.append(typed("reducemax_u8", "ReduceMax", 13, [("a", U8, a)], input_dist=byte, axes=[1]))
+    out.append(typed("reducemin_u8", "ReduceMin", 13, [("a", U8, a)], input_dist=byte, axes=[2]))
+    out.append(typed("argmax_u8", "ArgMax", 13, [("a", U8, a)], input_dist=byte, axis=1))
+    out.append(typed("argmin_u8", "ArgMin", 13, [("a", U8, a)], input_dist=byte, axis=2))
+    out.append(typed("maxpool_u8", "MaxPool", 12, [("a", U8, [1, 2, 5, 5])], input_dist=byte,
+                     kernel_shape=[2, 2], pads=[1, 1, 0, 0]))
     # Clip's bounds as run-time inputs (not shape-determining): real operands.
     out.append(typed("clip_runtime_bounds", "Clip", 13, [("a", F32, a), ("lo", F32, []), ("hi", F32, [])],
                      input_dist={"a": ["normal", 2.0], "lo": ["uniform", -1.0, -0.5], "hi": ["uniform", 0.5, 1.0]}))
@@ -97,4 +105,9 @@ def dtype_models() -> List[Tuple[str, onnx.ModelProto]]:
     out.append(typed("cast_f32_f64", "Cast", 13, [("a", F32, a)], to=F64))
     out.append(typed("reducesum_f64", "ReduceSum", 13, [("a", F64, a)], {"axes": np.array([1], np.int64)}))
     out.append(typed("relu_f64", "Relu", 14, [("a", F64, a)]))
+    # f64 transcendental functions (etch's own f64 exp/log family, no libm).
+    for op in ("Exp", "Tanh", "Sigmoid"):
+        out.append(typed(f"{op.lower()}_f64", op, 13, [("a", F64, a)], input_dist={"a": ["normal", 4.0]}))
+    out.append(typed("log_f64", "Log", 13, [("a", F64, a)], input_dist={"a": ["abs_uniform", 1e-3, 1e3]}))
+    out.append(typed("reducelogsumexp_f64", "ReduceLogSumExp", 13, [("a", F64, a)], axes=[1]))
     return out

@@ -198,6 +198,7 @@ def pool_models() -> List[Case]:
                auto_pad="SAME_UPPER"),
         single("globalavgpool", "GlobalAveragePool", 13, [("x", [1, 8, 7, 7])]),
         single("globalavgpool_batch2", "GlobalAveragePool", 13, [("x", [2, 3, 5, 5])]),
+        single("globalmaxpool", "GlobalMaxPool", 13, [("x", [2, 3, 5, 5])]),
     ]
     return out
 

@@ -98,6 +98,7 @@ def export(arch: str, opset: int, path: Path) -> Path:
     fd, tmp = tempfile.mkstemp(suffix=".onnx", dir=path.parent)
     os.close(fd)
     os.chmod(tmp, 0o644)
+    _register_missing_symbolics(opset)
     try:
         torch.onnx.export(model, example, tmp, opset_version=opset, input_names=names[0],
                           output_names=names[1], do_constant_folding=True)
@@ -106,6 +107,19 @@ def export(arch: str, opset: int, path: Path) -> Path:
         if os.path.exists(tmp):
             os.unlink(tmp)
     return path
+
+
+def _register_missing_symbolics(opset: int) -> None:
+    """ONNX symbolics Debian's torch 1.13 exporter lacks: ``aten::zero`` (the
+    traced form of ``Tensor.zero_()``, which Swin-V2 applies to the K part of
+    its qkv bias) is a ``zeros_like``."""
+    import torch
+    from torch.onnx import symbolic_opset9
+
+    def zero(g, self):
+        return symbolic_opset9.zeros_like(g, self)
+
+    torch.onnx.register_custom_op_symbolic("aten::zero", zero, opset)
 
 
 def _dict_output(net, key: str):

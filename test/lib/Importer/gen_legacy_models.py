@@ -80,6 +80,9 @@ def unsigned_models():
     save("unsigned_reduce", [
         helper.make_node("ReduceMax", ["a"], ["r"], name="reducemax_0"),
     ], [vi("a", [4], U8)], [vi("r", None, U8)], opset=13)
+    save("unsigned_mean", [
+        helper.make_node("ReduceMean", ["a"], ["r"], name="reducemean_0"),
+    ], [vi("a", [4], U8)], [vi("r", None, U8)], opset=13)
 
 
 if __name__ == "__main__":

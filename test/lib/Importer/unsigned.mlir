@@ -1,7 +1,8 @@
 // Unsigned integer tensors are signless; the ops whose result depends on
 // signedness record it, and the C ABI's dtype comes from etch.unsigned.
 // RUN: etch-import %S/Inputs/unsigned.onnx | FileCheck %s
-// RUN: not etch-import %S/Inputs/unsigned_reduce.onnx 2>&1 | FileCheck %s --check-prefix=REDUCE
+// RUN: etch-import %S/Inputs/unsigned_reduce.onnx | FileCheck %s --check-prefix=REDUCE
+// RUN: not etch-import %S/Inputs/unsigned_mean.onnx 2>&1 | FileCheck %s --check-prefix=MEAN
 
 // CHECK-LABEL: func.func @main(
 // CHECK-SAME: %[[A:.+]]: tensor<4xi8> {etch.name = "a", etch.unsigned}, %[[B:.+]]: tensor<4xi8> {etch.name = "b", etch.unsigned})
@@ -21,4 +22,16 @@
 // CHECK: %[[S:.+]] = etch.add %[[A]], %[[B]] : (tensor<4xi8>, tensor<4xi8>) -> tensor<4xi8>
 // CHECK: return %[[LT]], %[[F]], %[[S]]
 
-// REDUCE: loc("reducemax_0"): node 'reducemax_0' (ReduceMax): unsigned integer tensors (UINT8 'a') are not supported by ReduceMax
+// Order-only ops (ReduceMax, MaxPool, ArgMin, TopK, ...) run on values with
+// the sign bit flipped (x + -128 wrapping maps u8 order onto i8 order), and
+// their value results are flipped back.
+// REDUCE-LABEL: func.func @main(
+// REDUCE-SAME: %[[A:.+]]: tensor<4xi8> {etch.name = "a", etch.unsigned}
+// REDUCE: %[[BIAS:.+]] = etch.constant dense<-128> : tensor<i8>
+// REDUCE: %[[F:.+]] = etch.add %[[A]], %[[BIAS]]
+// REDUCE: %[[M:.+]] = etch.reduce_max %[[F]] {axes = array<i64: 0>}
+// REDUCE: %[[BIAS2:.+]] = etch.constant dense<-128> : tensor<i8>
+// REDUCE: %[[R:.+]] = etch.add %[[M]], %[[BIAS2]]
+// REDUCE: return %[[R]]
+
+// MEAN: loc("reducemean_0"): node 'reducemean_0' (ReduceMean): unsigned integer tensors (UINT8 'a') are not supported by ReduceMean
