@@ -272,6 +272,15 @@ void importer::registerMathOps(OpTable &table) {
   table["Erf"] = importMathUnary<ErfOp>;
   table["Sin"] = importMathUnary<SinOp>;
   table["Cos"] = importMathUnary<CosOp>;
+  table["Tan"] = importMathUnary<TanOp>;
+  table["Asin"] = importMathUnary<AsinOp>;
+  table["Acos"] = importMathUnary<AcosOp>;
+  table["Atan"] = importMathUnary<AtanOp>;
+  table["Sinh"] = importMathUnary<SinhOp>;
+  table["Cosh"] = importMathUnary<CoshOp>;
+  table["Asinh"] = importMathUnary<AsinhOp>;
+  table["Acosh"] = importMathUnary<AcoshOp>;
+  table["Atanh"] = importMathUnary<AtanhOp>;
   table["Abs"] = importMathUnary<AbsOp>;
   table["Neg"] = importMathUnary<NegOp>;
   table["Sign"] = importMathUnary<SignOp>;

@@ -28,6 +28,11 @@ def math_models() -> List:
         ("softplus", "Softplus", None), ("softsign", "Softsign", wide),
         ("elu", "Elu", wide), ("selu", "Selu", wide), ("celu", "Celu", wide),
         ("thresholdedrelu", "ThresholdedRelu", wide),
+        ("tan", "Tan", {"x": ["uniform", -1.4, 1.4]}), ("asin", "Asin", {"x": ["uniform", -1.0, 1.0]}),
+        ("acos", "Acos", {"x": ["uniform", -1.0, 1.0]}), ("atan", "Atan", wide),
+        ("sinh", "Sinh", {"x": ["uniform", -5.0, 5.0]}), ("cosh", "Cosh", {"x": ["uniform", -5.0, 5.0]}),
+        ("asinh", "Asinh", wide), ("acosh", "Acosh", {"x": ["uniform", 1.0, 10.0]}),
+        ("atanh", "Atanh", {"x": ["uniform", -0.95, 0.95]}),
     ]
     for name, op, dist in unary:
         out.append(single(name, op, 13, [("x", X)], input_dist=dist))

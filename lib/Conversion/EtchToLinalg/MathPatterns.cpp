@@ -73,6 +73,33 @@ Value buildUnary(OpBuilder &b, Location loc, Operation *op, Value x) {
   if (isa<CosOp>(op)) {
     return math::CosOp::create(b, loc, x);
   }
+  if (isa<TanOp>(op)) {
+    return math::TanOp::create(b, loc, x);
+  }
+  if (isa<AsinOp>(op)) {
+    return math::AsinOp::create(b, loc, x);
+  }
+  if (isa<AcosOp>(op)) {
+    return math::AcosOp::create(b, loc, x);
+  }
+  if (isa<AtanOp>(op)) {
+    return math::AtanOp::create(b, loc, x);
+  }
+  if (isa<SinhOp>(op)) {
+    return math::SinhOp::create(b, loc, x);
+  }
+  if (isa<CoshOp>(op)) {
+    return math::CoshOp::create(b, loc, x);
+  }
+  if (isa<AsinhOp>(op)) {
+    return math::AsinhOp::create(b, loc, x);
+  }
+  if (isa<AcoshOp>(op)) {
+    return math::AcoshOp::create(b, loc, x);
+  }
+  if (isa<AtanhOp>(op)) {
+    return math::AtanhOp::create(b, loc, x);
+  }
   if (isa<AbsOp>(op)) {
     return math::AbsFOp::create(b, loc, x);
   }
@@ -429,6 +456,15 @@ void mlir::etch::populateEtchMathToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<MathUnaryLowering<SqrtOp>, MathUnaryLowering<ExpOp>,
                MathUnaryLowering<LogOp>, MathUnaryLowering<ErfOp>,
                MathUnaryLowering<SinOp>, MathUnaryLowering<CosOp>,
+               MathUnaryLowering<TanOp>,
+               MathUnaryLowering<AsinOp>,
+               MathUnaryLowering<AcosOp>,
+               MathUnaryLowering<AtanOp>,
+               MathUnaryLowering<SinhOp>,
+               MathUnaryLowering<CoshOp>,
+               MathUnaryLowering<AsinhOp>,
+               MathUnaryLowering<AcoshOp>,
+               MathUnaryLowering<AtanhOp>,
                MathUnaryLowering<AbsOp>, MathUnaryLowering<NegOp>,
                MathUnaryLowering<SignOp>, MathUnaryLowering<ReciprocalOp>,
                MathUnaryLowering<FloorOp>, MathUnaryLowering<CeilOp>,
