@@ -25,6 +25,7 @@ const OpTable &importer::getOpTable() {
     registerTensorOps(t);
     registerDataOps(t);
     registerResizeOps(t);
+    registerQuantOps(t);
     registerCompositeOps(t);
     registerTensorFoldOps(t); // keep last: fills only missing entries
     return t;
@@ -284,7 +285,8 @@ static bool acceptsUnsigned(StringRef op) {
       "Trilu", "DepthToSpace", "SpaceToDepth",
       // Signedness recorded by the importer.
       "Div", "Max", "Min", "Less", "LessOrEqual", "Greater", "GreaterOrEqual",
-      "Cast", "CastLike", "Pow", "Clip", "Abs", "Mod"};
+      "Cast", "CastLike", "Pow", "Clip", "Abs", "Mod", "QuantizeLinear",
+      "DequantizeLinear", "DynamicQuantizeLinear"};
   return ops.contains(op);
 }
 

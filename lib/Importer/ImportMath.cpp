@@ -77,6 +77,10 @@ template Value importer::createBinary<DivOp>(GraphImporter &, Value, Value,
                                              Type);
 template Value importer::createBinary<EqualOp>(GraphImporter &, Value, Value,
                                                Type);
+template Value importer::createBinary<MaxOp>(GraphImporter &, Value, Value,
+                                             Type);
+template Value importer::createBinary<MinOp>(GraphImporter &, Value, Value,
+                                             Type);
 
 template <typename OpTy>
 static LogicalResult importMathUnary(GraphImporter &im,

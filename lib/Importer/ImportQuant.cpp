@@ -1,0 +1,210 @@
+//===- ImportQuant.cpp - QuantizeLinear, DequantizeLinear ------------------===//
+//
+// The ONNX quantization boundary ops of QDQ models, as float arithmetic on
+// etch ops (the ops between them compute in float):
+//   DequantizeLinear:     y = (float(x) - float(zero_point)) * scale
+//   QuantizeLinear:       y = saturate(round_half_even(x / scale) + zero_point)
+//   DynamicQuantizeLinear: uint8 with scale and zero point from x's range.
+// Scales and zero points are per tensor (scalars) or per axis (1-D, along
+// `axis`); uint8 tensors are signless i8 with unsigned casts.
+//
+//===----------------------------------------------------------------------===//
+#include "GraphImporter.h"
+#include "ImportMath.h"
+
+using namespace mlir;
+using namespace mlir::etch;
+using namespace mlir::etch::importer;
+
+namespace {
+
+RankedTensorType withElement(Value v, Type elem) {
+  return RankedTensorType::get(cast<RankedTensorType>(v.getType()).getShape(),
+                               elem);
+}
+
+/// float32(v); `isUnsigned` if v's ONNX type is unsigned.
+Value toF32(GraphImporter &im, Value v, bool isUnsigned) {
+  OpBuilder &b = im.getBuilder();
+  if (cast<RankedTensorType>(v.getType()).getElementType().isF32()) {
+    return v;
+  }
+  return im.create<CastOp>(withElement(v, b.getF32Type()), v,
+                           {im.namedAttr("unsigned_input",
+                                         b.getBoolAttr(isUnsigned))});
+}
+
+/// A scale or zero point shaped for broadcasting against a tensor of rank
+/// `rank`: scalars stay, a 1-D tensor of x's size at `axis` is reshaped to
+/// [1, .., C, .., 1].
+FailureOr<Value> perAxis(GraphImporter &im, Value param, ArrayRef<int64_t> shape,
+                         int64_t axisAttr, StringRef what) {
+  auto type = cast<RankedTensorType>(param.getType());
+  if (type.getNumElements() == 1 && type.getRank() <= 1) {
+    return type.getRank() == 0
+               ? param
+               : im.create<ReshapeOp>(
+                     RankedTensorType::get({}, type.getElementType()), param);
+  }
+  int64_t rank = shape.size();
+  FailureOr<int64_t> axis = normalizeAxis(im, axisAttr, rank, "axis");
+  if (failed(axis)) {
+    return failure();
+  }
+  if (type.getRank() != 1 || type.getDimSize(0) != shape[*axis]) {
+    return im.error() << what << " must be a scalar or have " << shape[*axis]
+                      << " elements (the input's dim at axis " << *axis
+                      << "), got " << type;
+  }
+  SmallVector<int64_t> viewShape(rank, 1);
+  viewShape[*axis] = shape[*axis];
+  return im.create<ReshapeOp>(
+      RankedTensorType::get(viewShape, type.getElementType()), param);
+}
+
+/// round_half_even(t) + zp clamped to the range of `outElem` and cast to it.
+Value saturateCast(GraphImporter &im, Value t, Value zp, Type outElem,
+                   bool isUnsigned) {
+  OpBuilder &b = im.getBuilder();
+  unsigned width = outElem.getIntOrFloatBitWidth();
+  double lo = isUnsigned ? 0.0 : -std::ldexp(1.0, width - 1);
+  double hi = isUnsigned ? std::ldexp(1.0, width) - 1
+                         : std::ldexp(1.0, width - 1) - 1;
+  Value r = im.create<RoundOp>(t.getType(), t);
+  if (zp) {
+    r = createBinary<AddOp>(im, r, zp);
+  }
+  Type f32 = b.getF32Type();
+  r = createBinary<MaxOp>(im, r, createScalarConstant(im, f32, lo));
+  r = createBinary<MinOp>(im, r, createScalarConstant(im, f32, hi));
+  return im.create<CastOp>(withElement(r, outElem), r,
+                           {im.namedAttr("unsigned_output",
+                                         b.getBoolAttr(isUnsigned))});
+}
+
+LogicalResult importDequantizeLinear(GraphImporter &im,
+                                     const onnx::NodeProto &node) {
+  FailureOr<Value> x = im.input(0), scale = im.input(1);
+  FailureOr<RankedTensorType> outType = im.outputType(0);
+  if (failed(x) || failed(scale) || failed(outType)) {
+    return failure();
+  }
+  if (!outType->getElementType().isF32()) {
+    return im.error() << "only float32 results are supported, got "
+                      << *outType;
+  }
+  auto xType = cast<RankedTensorType>(x->getType());
+  int64_t axis = im.attrInt("axis", 1);
+  FailureOr<Value> s = perAxis(im, *scale, xType.getShape(), axis, "x_scale");
+  if (failed(s)) {
+    return failure();
+  }
+  Value y = toF32(im, *x, im.isUnsignedInput(0));
+  if (im.hasInput(2)) {
+    FailureOr<Value> zp = im.input(2);
+    if (failed(zp)) {
+      return failure();
+    }
+    FailureOr<Value> z = perAxis(im, toF32(im, *zp, im.isUnsignedInput(2)),
+                                 xType.getShape(), axis, "x_zero_point");
+    if (failed(z)) {
+      return failure();
+    }
+    y = createBinary<SubOp>(im, y, *z);
+  }
+  im.setOutput(0, createBinary<MulOp>(im, y, *s));
+  return success();
+}
+
+LogicalResult importQuantizeLinear(GraphImporter &im,
+                                   const onnx::NodeProto &node) {
+  FailureOr<Value> x = im.input(0), scale = im.input(1);
+  FailureOr<RankedTensorType> outType = im.outputType(0);
+  if (failed(x) || failed(scale) || failed(outType)) {
+    return failure();
+  }
+  Type outElem = outType->getElementType();
+  if (!outElem.isInteger(8) && !outElem.isInteger(16)) {
+    return im.error() << "only 8- and 16-bit integer results are supported, "
+                         "got "
+                      << *outType;
+  }
+  auto xType = cast<RankedTensorType>(x->getType());
+  int64_t axis = im.attrInt("axis", 1);
+  FailureOr<Value> s = perAxis(im, *scale, xType.getShape(), axis, "y_scale");
+  if (failed(s)) {
+    return failure();
+  }
+  Value t = createBinary<DivOp>(im, toF32(im, *x, false), *s);
+  Value z;
+  if (im.hasInput(2)) {
+    FailureOr<Value> zp = im.input(2);
+    if (failed(zp)) {
+      return failure();
+    }
+    FailureOr<Value> zv = perAxis(im, toF32(im, *zp, im.isUnsignedInput(2)),
+                                  xType.getShape(), axis, "y_zero_point");
+    if (failed(zv)) {
+      return failure();
+    }
+    z = *zv;
+  }
+  // Without a zero point the result is uint8 (ONNX's default).
+  bool isUnsigned = im.isUnsignedOutput(0) || !im.hasInput(2);
+  im.setOutput(0, saturateCast(im, t, z, outElem, isUnsigned));
+  return success();
+}
+
+/// DynamicQuantizeLinear: the range [min(0, min x), max(0, max x)] maps onto
+/// [0, 255]: scale = range / 255, zero point = saturate(round(-min / scale)).
+LogicalResult importDynamicQuantizeLinear(GraphImporter &im,
+                                          const onnx::NodeProto &node) {
+  FailureOr<Value> x = im.input(0);
+  if (failed(x)) {
+    return failure();
+  }
+  auto xType = cast<RankedTensorType>(x->getType());
+  if (!xType.getElementType().isF32()) {
+    return im.error() << "expected a float32 input, got " << xType;
+  }
+  OpBuilder &b = im.getBuilder();
+  Type f32 = b.getF32Type();
+  auto scalarType = RankedTensorType::get({}, f32);
+  SmallVector<int64_t> all;
+  for (int64_t d = 0; d < xType.getRank(); ++d) {
+    all.push_back(d);
+  }
+  auto reduce = [&](auto tag) {
+    using OpTy = decltype(tag);
+    return im.create<OpTy>(scalarType, *x,
+                           {im.namedAttr("axes", b.getDenseI64ArrayAttr(all)),
+                            im.namedAttr("keepdims", b.getBoolAttr(false))});
+  };
+  Value zero = createScalarConstant(im, f32, 0.0);
+  Value hi = createBinary<MaxOp>(im, reduce(ReduceMaxOp()), zero);
+  Value lo = createBinary<MinOp>(im, reduce(ReduceMinOp()), zero);
+  Value scale = createBinary<DivOp>(im, createBinary<SubOp>(im, hi, lo),
+                                    createScalarConstant(im, f32, 255.0));
+  Type i8 = b.getIntegerType(8);
+  Value negLo = createBinary<SubOp>(im, zero, lo);
+  Value zp = saturateCast(im, createBinary<DivOp>(im, negLo, scale), Value(),
+                          i8, true);
+  Value zpF = toF32(im, zp, true);
+  im.setOutput(0, saturateCast(im, createBinary<DivOp>(im, *x, scale), zpF,
+                               i8, true));
+  if (node.output_size() > 1 && !node.output(1).empty()) {
+    im.setOutput(1, scale);
+  }
+  if (node.output_size() > 2 && !node.output(2).empty()) {
+    im.setOutput(2, zp);
+  }
+  return success();
+}
+
+} // namespace
+
+void importer::registerQuantOps(OpTable &table) {
+  table["DequantizeLinear"] = importDequantizeLinear;
+  table["QuantizeLinear"] = importQuantizeLinear;
+  table["DynamicQuantizeLinear"] = importDynamicQuantizeLinear;
+}

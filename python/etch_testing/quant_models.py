@@ -1,0 +1,88 @@
+"""QDQ-quantized models (the ONNX Runtime quantizer's QDQ format, built
+directly): int8 per-channel weights behind DequantizeLinear, uint8
+activations through QuantizeLinear/DequantizeLinear pairs, float ops in
+between. etch computes them in float between the boundaries, as ONNX Runtime
+does with graph optimizations off.
+"""
+
+from __future__ import annotations
+
+from typing import List, Tuple
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+
+class _Graph:
+    def __init__(self, seed: int):
+        self.rng = np.random.default_rng(seed)
+        self.nodes, self.inits = [], []
+
+    def init(self, name: str, value: np.ndarray) -> str:
+        self.inits.append(numpy_helper.from_array(value, name))
+        return name
+
+    def node(self, op: str, inputs, name: str, **attrs) -> str:
+        self.nodes.append(helper.make_node(op, inputs, [name], name=name, **attrs))
+        return name
+
+    def qdq(self, x: str, scale: float, zero_point: int) -> str:
+        """uint8 Q -> DQ of activation x."""
+        s = self.init(f"{x}_s", np.array(scale, np.float32))
+        z = self.init(f"{x}_z", np.array(zero_point, np.uint8))
+        q = self.node("QuantizeLinear", [x, s, z], f"{x}_q")
+        return self.node("DequantizeLinear", [q, s, z], f"{x}_dq")
+
+    def weight(self, name: str, w: np.ndarray, axis: int = 0) -> str:
+        """int8 symmetric per-channel (along axis) weight behind a DequantizeLinear."""
+        red = tuple(d for d in range(w.ndim) if d != axis)
+        scale = (np.abs(w).max(axis=red) / 127.0).astype(np.float32)
+        shape = [1] * w.ndim
+        shape[axis] = -1
+        q = np.clip(np.round(w / scale.reshape(shape)), -127, 127).astype(np.int8)
+        qn = self.init(f"{name}_q", q)
+        sn = self.init(f"{name}_s", scale)
+        zn = self.init(f"{name}_z", np.zeros(scale.shape, np.int8))
+        return self.node("DequantizeLinear", [qn, sn, zn], f"{name}_dq", axis=axis)
+
+    def model(self, name: str, inputs, outputs) -> onnx.ModelProto:
+        g = helper.make_graph(self.nodes, name, inputs, outputs, self.inits)
+        m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)], producer_name="etch_testing")
+        m.ir_version = 7
+        onnx.checker.check_model(m)
+        return m
+
+
+def qdq_cnn() -> onnx.ModelProto:
+    g = _Graph(7)
+    r = g.rng
+    x = g.qdq("x", 4.0 / 255, 128)
+    c1 = g.node("Conv", [x, g.weight("w1", r.normal(0, 0.3, (8, 3, 3, 3)).astype(np.float32)),
+                         g.init("b1", r.normal(0, 0.1, 8).astype(np.float32))], "conv1", pads=[1, 1, 1, 1])
+    a1 = g.qdq(g.node("Relu", [c1], "relu1"), 3.0 / 255, 0)
+    c2 = g.node("Conv", [a1, g.weight("w2", r.normal(0, 0.2, (16, 8, 3, 3)).astype(np.float32))], "conv2",
+                pads=[1, 1, 1, 1], strides=[2, 2])
+    a2 = g.qdq(g.node("Relu", [c2], "relu2"), 4.0 / 255, 0)
+    p = g.qdq(g.node("GlobalAveragePool", [a2], "gap"), 2.0 / 255, 0)
+    f = g.node("Flatten", [p], "flat")
+    y = g.node("Gemm", [f, g.weight("wf", r.normal(0, 0.3, (10, 16)).astype(np.float32)),
+                        g.init("bf", np.zeros(10, np.float32))], "fc", transB=1)
+    return g.model("qdq_cnn", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 16, 16])],
+                   [helper.make_tensor_value_info(y, TensorProto.FLOAT, [1, 10])])
+
+
+def qdq_mlp() -> onnx.ModelProto:
+    g = _Graph(11)
+    r = g.rng
+    x = g.qdq("x", 6.0 / 255, 128)
+    h = g.node("MatMul", [x, g.weight("w1", r.normal(0, 0.2, (32, 64)).astype(np.float32), axis=1)], "mm1")
+    h = g.qdq(g.node("Relu", [g.node("Add", [h, g.init("b1", r.normal(0, 0.1, 64).astype(np.float32))], "add1")],
+                     "relu1"), 4.0 / 255, 0)
+    y = g.node("MatMul", [h, g.weight("w2", r.normal(0, 0.2, (64, 10)).astype(np.float32), axis=1)], "mm2")
+    return g.model("qdq_mlp", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [4, 32])],
+                   [helper.make_tensor_value_info(y, TensorProto.FLOAT, [4, 10])])
+
+
+def quant_models() -> List[Tuple[str, onnx.ModelProto]]:
+    return [("qdq_cnn", qdq_cnn()), ("qdq_mlp", qdq_mlp())]
