@@ -26,6 +26,7 @@ const OpTable &importer::getOpTable() {
     registerDataOps(t);
     registerResizeOps(t);
     registerQuantOps(t);
+    registerRecurrentOps(t);
     registerCompositeOps(t);
     registerTensorFoldOps(t); // keep last: fills only missing entries
     return t;

@@ -44,6 +44,7 @@ void registerTensorFoldOps(OpTable &table);
 void registerTensorOps(OpTable &table);
 void registerResizeOps(OpTable &table); // ImportResize.cpp
 void registerQuantOps(OpTable &table);  // ImportQuant.cpp
+void registerRecurrentOps(OpTable &table); // ImportRecurrent.cpp
 
 /// Evaluates `node` at import when its inputs are small constants (or, for
 /// Shape/Size, statically shaped) and records its outputs as constants.

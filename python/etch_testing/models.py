@@ -324,6 +324,8 @@ def single_op_models() -> List[Case]:
     gens.append(math_models)
     from .dtype_models import dtype_models
     gens.append(dtype_models)
+    from .recurrent_models import recurrent_models
+    gens.append(recurrent_models)
     cases = [c for g in gens for c in g()]
     names = [n for n, _ in cases]
     dup = {n for n in names if names.count(n) > 1}

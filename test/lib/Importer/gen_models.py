@@ -296,6 +296,21 @@ def external_data_model():
                     location="external.onnx.data", size_threshold=0)
 
 
+def recurrent_models():
+    # Its own generator so that adding it changes no other model's weights.
+    rng = np.random.RandomState(1)
+
+    def w(name, shape):
+        return numpy_helper.from_array(
+            rng.uniform(-1, 1, size=shape).astype(np.float32), name)
+    save("lstm", [
+        helper.make_node("LSTM", ["x", "W", "R", "B"], ["y", "y_h", "y_c"],
+                         name="lstm_0", hidden_size=2),
+    ], [vi("x", [2, 1, 3])],
+        [vi("y", [2, 1, 1, 2]), vi("y_h", [1, 1, 2]), vi("y_c", [1, 1, 2])],
+        [w("W", [1, 8, 3]), w("R", [1, 8, 2]), w("B", [1, 16])], opset=14)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     conv_models()
@@ -308,6 +323,7 @@ def main():
     pad_models()
     error_models()
     external_data_model()
+    recurrent_models()
 
 
 if __name__ == "__main__":
