@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT / "python"))
 
 import onnx  # noqa: E402
 
-from etch_testing import runner, torchvision_models  # noqa: E402
+from etch_testing import readme, runner, torchvision_models  # noqa: E402
 
 RESULTS = ROOT / "test" / "model_zoo"
 
@@ -118,6 +118,7 @@ def write_results(new_rows, args) -> None:
         note = "; ".join(dict.fromkeys(notes))[:300]
         lines.append(f"| {arch}{ci} | {params if params is not None else '?'} | " + " | ".join(cells) + f" | {note} |")
     (RESULTS / "results.md").write_text("\n".join(lines) + "\n")
+    readme.splice("model-zoo", "\n".join(lines[1:]))
 
 
 def main() -> int:

@@ -127,4 +127,12 @@ def render(xfail: Dict[str, str], tests: Optional[List[Test]] = None) -> str:
 
 
 def write_results(xfail: Dict[str, str], path: Path = RESULTS_FILE) -> None:
-    path.write_text(render(xfail))
+    """results.md, and the same tables (as a collapsed block) in README.md."""
+    from .readme import splice
+
+    text = render(xfail)
+    path.write_text(text)
+    body = text.split("\n", 2)[2]  # without the comment and the heading
+    head, _, table = body.partition("Per op (node tests;")
+    splice("conformance", head.strip() + "\n\n<details><summary>Per-op pass counts (node tests)</summary>\n\n"
+           "Per op (node tests;" + table.rstrip() + "\n\n</details>")
