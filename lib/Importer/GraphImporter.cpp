@@ -27,6 +27,7 @@ const OpTable &importer::getOpTable() {
     registerResizeOps(t);
     registerQuantOps(t);
     registerRecurrentOps(t);
+    registerControlFlowOps(t);
     registerCompositeOps(t);
     registerTensorFoldOps(t); // keep last: fills only missing entries
     return t;

@@ -21,6 +21,7 @@
 #include "onnx/onnx_pb.h"
 
 #include <deque>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -45,6 +46,7 @@ void registerTensorOps(OpTable &table);
 void registerResizeOps(OpTable &table); // ImportResize.cpp
 void registerQuantOps(OpTable &table);  // ImportQuant.cpp
 void registerRecurrentOps(OpTable &table); // ImportRecurrent.cpp
+void registerControlFlowOps(OpTable &table); // ImportControlFlow.cpp
 
 /// Evaluates `node` at import when its inputs are small constants (or, for
 /// Shape/Size, statically shaped) and records its outputs as constants.
@@ -169,6 +171,14 @@ public:
     currentLoc = loc;
     inputOverrides.clear();
   }
+  /// Imports the nodes of a subgraph (an If branch) into the current scope.
+  using SubgraphImporter = std::function<LogicalResult(const onnx::GraphProto &)>;
+  void setSubgraphImporter(SubgraphImporter fn) {
+    subgraphImporter = std::move(fn);
+  }
+  LogicalResult importSubgraph(const onnx::GraphProto &graph) {
+    return subgraphImporter(graph);
+  }
   /// Makes input(i) return `v` for the rest of the current node.
   void overrideInput(unsigned i, Value v) { inputOverrides[i] = v; }
   Location getLoc() const { return currentLoc; }
@@ -246,6 +256,7 @@ private:
   const onnx::NodeProto *current = nullptr;
   Location currentLoc;
   llvm::SmallDenseMap<unsigned, Value> inputOverrides;
+  SubgraphImporter subgraphImporter;
 };
 
 /// Normalizes a possibly negative axis against `rank`; failure (with an

@@ -206,18 +206,25 @@ static LogicalResult pinInputValues(onnx::GraphProto &graph,
     }
     bool isFloat = tt.elem_type() == onnx::TensorProto::FLOAT ||
                    tt.elem_type() == onnx::TensorProto::DOUBLE;
+    bool isBool = tt.elem_type() == onnx::TensorProto::BOOL;
     bool isInt = tt.elem_type() == onnx::TensorProto::INT64 ||
-                 tt.elem_type() == onnx::TensorProto::INT32;
+                 tt.elem_type() == onnx::TensorProto::INT32 || isBool;
     if (!isFloat && !isInt) {
       return emitError(modelLoc)
              << "--input-value: graph input '" << name << "' has element type "
              << onnxTypeName(tt.elem_type())
-             << "; supported: int64, int32, float, double";
+             << "; supported: int64, int32, bool, float, double";
     }
     for (const std::string &v : values) {
       double f = 0;
       int64_t i = 0;
-      if (isFloat ? StringRef(v).getAsDouble(f) : StringRef(v).getAsInteger(10, i)) {
+      bool bad = isFloat ? StringRef(v).getAsDouble(f)
+                         : StringRef(v).getAsInteger(10, i);
+      if (isBool) {
+        bad = !(v == "0" || v == "1" || v == "true" || v == "false");
+        i = v == "1" || v == "true";
+      }
+      if (bad) {
         return emitError(modelLoc) << "--input-value: '" << v
                                    << "' is not a valid "
                                    << onnxTypeName(tt.elem_type())
@@ -272,6 +279,12 @@ static LogicalResult checkSupported(MLIRContext &ctx,
              << "node '" << name << "': unsupported op '"
              << node.op_type() << "'; supported ops: "
              << llvm::join(getSupportedOnnxOps(), ", ");
+    }
+    // If's branches are imported inline: their ops must be supported too.
+    for (const onnx::AttributeProto &attr : node.attribute()) {
+      if (attr.has_g() && failed(checkSupported(ctx, attr.g()))) {
+        return failure();
+      }
     }
   }
   return success();
@@ -489,7 +502,18 @@ mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
   }
   std::deque<onnx::ValueInfoProto> refinedModels;
   size_t constantsAtLastRefine = im.numConstants();
-  for (auto [i, node] : llvm::enumerate(graph.node())) {
+  // The node loop; If imports its taken branch through it (subgraphs get no
+  // shape refinement: inference saw them with the model).
+  std::function<LogicalResult(
+      const google::protobuf::RepeatedPtrField<onnx::NodeProto> &, bool)>
+      importNodes;
+  im.setSubgraphImporter([&](const onnx::GraphProto &subgraph) {
+    return importNodes(subgraph.node(), /*topLevel=*/false);
+  });
+  importNodes = [&](const google::protobuf::RepeatedPtrField<onnx::NodeProto>
+                        &nodes,
+                    bool topLevel) -> LogicalResult {
+  for (auto [i, node] : llvm::enumerate(nodes)) {
     Location loc = nodeLoc(ctx, node, i);
     im.beginNode(node, loc);
     for (const std::string &in : node.input()) {
@@ -511,7 +535,7 @@ mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
       continue;
     }
     // Only folds since the last attempt can teach inference anything new.
-    if (im.numConstants() != constantsAtLastRefine &&
+    if (topLevel && im.numConstants() != constantsAtLastRefine &&
         llvm::any_of(node.output(), [&](const std::string &out) {
           return !out.empty() && !im.hasStaticShape(out);
         })) {
@@ -522,6 +546,11 @@ mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
         failed(importNode(im, node, table.lookup(node.op_type())))) {
       return failure();
     }
+  }
+  return success();
+  };
+  if (failed(importNodes(graph.node(), /*topLevel=*/true))) {
+    return failure();
   }
 
   SmallVector<Value> results;

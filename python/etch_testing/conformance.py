@@ -298,7 +298,9 @@ def _run_test(test: Test, etch_compile: str, case: Path, harness_objs: Sequence[
     # etch is ahead-of-time with static shapes: a graph input that decides a
     # shape (Reshape's shape, reduction axes, ...) is fixed at compile time
     # with --input-value when every data set gives it the same value.
-    sets = data_sets(test)
+    # Sequence/optional data sets (TensorProto loaders reject them) are read
+    # only for tensor-only models; the others fail below with their reason.
+    sets = [] if non_tensor_io(model) else data_sets(test)
     graph_inputs = [vi.name for vi in model.graph.input
                     if vi.name not in {init.name for init in model.graph.initializer}]
     pinned: Dict[str, str] = {}
@@ -378,9 +380,9 @@ def _pinned_value(sets, index: int) -> Optional[str]:
     if not values or len(values) != len(sets) or any(not np.array_equal(v, values[0]) for v in values):
         return None
     v = values[0]
-    if v.dtype.kind not in "iuf":
+    if v.dtype.kind not in "biuf":
         return None
-    return ",".join(str(int(x)) if v.dtype.kind in "iu" else repr(float(x)) for x in v.reshape(-1))
+    return ",".join(str(int(x)) if v.dtype.kind in "biu" else repr(float(x)) for x in v.reshape(-1))
 
 
 def _read_output(path: Path, ref: Tensor) -> Optional[np.ndarray]:

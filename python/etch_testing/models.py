@@ -326,6 +326,8 @@ def single_op_models() -> List[Case]:
     gens.append(dtype_models)
     from .recurrent_models import recurrent_models
     gens.append(recurrent_models)
+    from .control_models import control_models
+    gens.append(control_models)
     cases = [c for g in gens for c in g()]
     names = [n for n, _ in cases]
     dup = {n for n in names if names.count(n) > 1}

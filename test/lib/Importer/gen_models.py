@@ -311,6 +311,30 @@ def recurrent_models():
         [w("W", [1, 8, 3]), w("R", [1, 8, 2]), w("B", [1, 16])], opset=14)
 
 
+def control_models():
+    then_g = helper.make_graph(
+        [helper.make_node("Relu", ["x"], ["t"], name="then_relu")], "then", [],
+        [vi("t", None)])
+    else_g = helper.make_graph(
+        [helper.make_node("Neg", ["x"], ["e"], name="else_neg")], "else", [],
+        [vi("e", None)])
+    # cond = (x.shape[0] == 1), folded at import: the then branch is taken.
+    save("if_shape", [
+        helper.make_node("Shape", ["x"], ["s"], name="shape"),
+        helper.make_node("Gather", ["s", "zero"], ["n"], name="gather", axis=0),
+        helper.make_node("Equal", ["n", "one"], ["c"], name="equal"),
+        helper.make_node("If", ["c"], ["y"], name="if_0", then_branch=then_g,
+                         else_branch=else_g),
+    ], [vi("x", [1, 4])], [vi("y", [1, 4])],
+        [helper.make_tensor("zero", TensorProto.INT64, [], [0]),
+         helper.make_tensor("one", TensorProto.INT64, [], [1])])
+    # cond is a graph input: an error that says how to fix it.
+    save("if_input", [
+        helper.make_node("If", ["c"], ["y"], name="if_1", then_branch=then_g,
+                         else_branch=else_g),
+    ], [vi("x", [1, 4]), vi("c", [], TensorProto.BOOL)], [vi("y", [1, 4])])
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     conv_models()
@@ -324,6 +348,7 @@ def main():
     error_models()
     external_data_model()
     recurrent_models()
+    control_models()
 
 
 if __name__ == "__main__":
