@@ -28,6 +28,7 @@ const OpTable &importer::getOpTable() {
     registerQuantOps(t);
     registerRecurrentOps(t);
     registerControlFlowOps(t);
+    registerSequenceOps(t);
     registerCompositeOps(t);
     registerTensorFoldOps(t); // keep last: fills only missing entries
     return t;
@@ -53,6 +54,13 @@ FailureOr<Value> GraphImporter::lookup(StringRef name, Location useLoc) {
   }
   auto it = constants.find(name);
   if (it == constants.end()) {
+    if (sequences.count(name)) {
+      return emitError(useLoc)
+             << "value '" << name
+             << "' is a sequence; sequences are supported as values between "
+                "the Sequence* ops, SplitToSequence and ConcatFromSequence "
+                "only (not as tensors, graph inputs or graph outputs)";
+    }
     return emitError(useLoc) << "value '" << name << "' is not defined";
   }
   Constant &c = it->second;

@@ -47,6 +47,7 @@ void registerResizeOps(OpTable &table); // ImportResize.cpp
 void registerQuantOps(OpTable &table);  // ImportQuant.cpp
 void registerRecurrentOps(OpTable &table); // ImportRecurrent.cpp
 void registerControlFlowOps(OpTable &table); // ImportControlFlow.cpp
+void registerSequenceOps(OpTable &table); // ImportSequence.cpp
 
 /// Evaluates `node` at import when its inputs are small constants (or, for
 /// Shape/Size, statically shaped) and records its outputs as constants.
@@ -145,7 +146,17 @@ public:
   /// (--input-value), empty for a computed value.
   std::string constantHint(StringRef name) const;
   bool isKnown(StringRef name) const {
-    return values.count(name) || constants.count(name);
+    return values.count(name) || constants.count(name) ||
+           sequences.count(name);
+  }
+  /// ONNX sequences exist only at import time, as lists of tensor values
+  /// (their lengths and positions must be static).
+  void setSequence(StringRef name, SmallVector<Value> elements) {
+    sequences[name] = std::move(elements);
+  }
+  const SmallVector<Value> *lookupSequence(StringRef name) const {
+    auto it = sequences.find(name);
+    return it == sequences.end() ? nullptr : &it->second;
   }
   /// The tensor of constant `name` (initializer, Constant node or a node
   /// folded at import), or null.
@@ -249,6 +260,7 @@ private:
   };
   llvm::StringMap<Value> values;
   llvm::StringMap<Constant> constants;
+  llvm::StringMap<SmallVector<Value>> sequences;
   llvm::StringSet<> usedValues;
   llvm::StringMap<const onnx::TypeProto *> valueInfos;
   std::deque<onnx::TensorProto> ownedTensors;

@@ -304,17 +304,26 @@ def _run_test(test: Test, etch_compile: str, case: Path, harness_objs: Sequence[
     graph_inputs = [vi.name for vi in model.graph.input
                     if vi.name not in {init.name for init in model.graph.initializer}]
     pinned: Dict[str, str] = {}
+    shapes: Dict[str, str] = {}
     while True:
         try:
-            proc = runner.run([*cmd, *(f"--input-value={k}={v}" for k, v in pinned.items())],
+            proc = runner.run([*cmd, *(f"--input-value={k}={v}" for k, v in pinned.items()),
+                               *(f"--input-shape={k}={v}" for k, v in shapes.items())],
                               timeout=compile_timeout)
         except subprocess.TimeoutExpired:
             raise Failure(f"compile timeout ({compile_timeout:g}s)")
         name = _shape_input_to_pin(proc, graph_inputs, pinned)
         value = _pinned_value(sets, graph_inputs.index(name)) if name else None
-        if value is None:
+        if value is not None:
+            pinned[name] = value
+            continue
+        # A dynamic dimension: fixed with --input-shape from the data sets,
+        # as a user would for their deployment shape.
+        name = _dynamic_input_to_pin(proc, graph_inputs, shapes)
+        shape = _pinned_shape(sets, graph_inputs.index(name)) if name else None
+        if shape is None:
             break
-        pinned[name] = value
+        shapes[name] = shape
     if proc.returncode != 0:
         raise Failure(compile_reason(proc), runner.describe(proc))
     obj = case / f"{NAME}.o"
@@ -372,6 +381,26 @@ def _shape_input_to_pin(proc: subprocess.CompletedProcess, graph_inputs: Sequenc
     if not m or m.group(1) not in graph_inputs or m.group(1) in pinned:
         return None
     return m.group(1)
+
+
+def _dynamic_input_to_pin(proc: subprocess.CompletedProcess, graph_inputs: Sequence[str],
+                          shapes: Dict[str, str]) -> Optional[str]:
+    """The graph input etch-compile asks to pin with --input-shape, if any."""
+    if proc.returncode == 0:
+        return None
+    m = re.search(r"pin it with --input-shape (\S+)=", proc.stderr)
+    if not m or m.group(1) not in graph_inputs or m.group(1) in shapes:
+        return None
+    return m.group(1)
+
+
+def _pinned_shape(sets, index: int) -> Optional[str]:
+    """Input `index`'s shape as an --input-shape value, if every data set agrees."""
+    dims = {tuple(inputs[index].value.shape) for _, inputs, _ in sets if index < len(inputs)}
+    if len(dims) != 1:
+        return None
+    shape = dims.pop()
+    return "x".join(str(d) for d in shape) if shape else None
 
 
 def _pinned_value(sets, index: int) -> Optional[str]:

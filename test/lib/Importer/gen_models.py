@@ -335,6 +335,30 @@ def control_models():
     ], [vi("x", [1, 4]), vi("c", [], TensorProto.BOOL)], [vi("y", [1, 4])])
 
 
+def sequence_models():
+    # split x [4, 3] into rows, take row 1, and concatenate the reversed
+    # pair (row 3, row 0) along a new axis.
+    save("sequence", [
+        helper.make_node("SplitToSequence", ["x"], ["rows"], name="split",
+                         axis=0, keepdims=0),
+        helper.make_node("SequenceAt", ["rows", "one"], ["r1"], name="at"),
+        helper.make_node("SequenceErase", ["rows", "one"], ["s1"],
+                         name="erase"),
+        helper.make_node("SequenceErase", ["s1", "one"], ["s2"],
+                         name="erase2"),
+        helper.make_node("SequenceInsert", ["s2", "r1"], ["s3"],
+                         name="insert"),
+        helper.make_node("ConcatFromSequence", ["s3"], ["y"], name="concat",
+                         axis=0, new_axis=1),
+        helper.make_node("SequenceLength", ["s3"], ["n"], name="length"),
+    ], [vi("x", [4, 3])], [vi("y", [3, 3]), vi("n", [], TensorProto.INT64)],
+        [helper.make_tensor("one", TensorProto.INT64, [], [1])], opset=14)
+    save("sequence_output", [
+        helper.make_node("SplitToSequence", ["x"], ["rows"], name="split_out"),
+    ], [vi("x", [4, 3])],
+        [helper.make_tensor_sequence_value_info("rows", F, None)], opset=14)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     conv_models()
@@ -349,6 +373,7 @@ def main():
     external_data_model()
     recurrent_models()
     control_models()
+    sequence_models()
 
 
 if __name__ == "__main__":

@@ -1,0 +1,24 @@
+// Sequences with static lengths and positions are lists of tensors while
+// importing (ImportSequence.cpp); no sequence reaches the etch dialect.
+// RUN: etch-import %S/Inputs/sequence.onnx | FileCheck %s
+// RUN: not etch-import %S/Inputs/sequence_output.onnx 2>&1 | FileCheck %s --check-prefix=ERR
+
+// rows = split(x) = [r0, r1, r2, r3]; erase 1 twice -> [r0, r3];
+// insert r1 at the end -> [r0, r3, r1]; stacked along a new axis 0.
+// CHECK-LABEL: func.func @main(
+// CHECK-SAME: %[[X:.+]]: tensor<4x3xf32>
+// CHECK: %[[S0:.+]] = etch.slice %[[X]] {starts = array<i64: 0, 0>
+// CHECK: %[[R0:.+]] = etch.reshape %[[S0]] : (tensor<1x3xf32>) -> tensor<3xf32>
+// CHECK: %[[S1:.+]] = etch.slice %[[X]] {starts = array<i64: 1, 0>
+// CHECK: %[[R1:.+]] = etch.reshape %[[S1]]
+// CHECK: %[[S3:.+]] = etch.slice %[[X]] {starts = array<i64: 3, 0>
+// CHECK: %[[R3:.+]] = etch.reshape %[[S3]]
+// CHECK: %[[U0:.+]] = etch.reshape %[[R0]] : (tensor<3xf32>) -> tensor<1x3xf32>
+// CHECK: %[[U3:.+]] = etch.reshape %[[R3]]
+// CHECK: %[[U1:.+]] = etch.reshape %[[R1]]
+// CHECK: %[[Y:.+]] = etch.concat %[[U0]], %[[U3]], %[[U1]] {axis = 0 : i64} {{.*}} -> tensor<3x3xf32>
+// SequenceLength is a constant.
+// CHECK: %[[N:.+]] = etch.constant dense<3> : tensor<i64>
+// CHECK: return %[[Y]], %[[N]]
+
+// ERR: error: value 'rows' is a sequence; sequences are supported as values between the Sequence* ops, SplitToSequence and ConcatFromSequence only (not as tensors, graph inputs or graph outputs)
