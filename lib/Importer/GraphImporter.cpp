@@ -29,6 +29,7 @@ const OpTable &importer::getOpTable() {
     registerRecurrentOps(t);
     registerControlFlowOps(t);
     registerSequenceOps(t);
+    registerIndexingOps(t);
     registerCompositeOps(t);
     registerTensorFoldOps(t); // keep last: fills only missing entries
     return t;

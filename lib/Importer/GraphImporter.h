@@ -48,6 +48,7 @@ void registerQuantOps(OpTable &table);  // ImportQuant.cpp
 void registerRecurrentOps(OpTable &table); // ImportRecurrent.cpp
 void registerControlFlowOps(OpTable &table); // ImportControlFlow.cpp
 void registerSequenceOps(OpTable &table); // ImportSequence.cpp
+void registerIndexingOps(OpTable &table); // ImportIndexing.cpp
 
 /// Evaluates `node` at import when its inputs are small constants (or, for
 /// Shape/Size, statically shaped) and records its outputs as constants.

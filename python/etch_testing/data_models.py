@@ -159,5 +159,33 @@ def einsum_models() -> List[Case]:
     return out
 
 
+def _compress(case: str, x, cond, out_shape, **attrs) -> Case:
+    """Compress's result shape depends on the condition, which ONNX shape
+    inference does not read: the output's shape is given."""
+    from onnx import TensorProto, helper
+    name = f"{case}_op13"
+    model = make_model(name, 13, [node("Compress", ["x", "c"], ["y"], "compress_0", **attrs)], [("x", x)], ["y"],
+                       {"c": cond}, check=False)
+    del model.graph.output[:]
+    model.graph.output.append(helper.make_tensor_value_info("y", TensorProto.FLOAT, out_shape))
+    onnx.checker.check_model(model, full_check=True)
+    return name, model
+
+
+def indexing_models() -> List[Case]:
+    """Ops whose index pattern comes from values known at compile time."""
+    x = [4, 5]
+    cond = np.array([True, False, True, True], np.bool_)
+    return [
+        single("eyelike_k1", "EyeLike", 13, [("x", [4, 6])], k=1),
+        _compress("compress_axis0", x, cond, [3, 5], axis=0),
+        _compress("compress_flat", x, np.array([0, 1, 1, 0, 0, 1], np.bool_), [3]),
+        single("reversesequence_time", "ReverseSequence", 13, [("x", [5, 3, 2])],
+               {"lens": np.array([5, 2, 0], np.int64)}, time_axis=0, batch_axis=1),
+        single("reversesequence_batch", "ReverseSequence", 13, [("x", [3, 5, 2])],
+               {"lens": np.array([1, 4, 5], np.int64)}, time_axis=1, batch_axis=0),
+    ]
+
+
 def data_models() -> List[Case]:
-    return resize_models() + data_movement_models() + conv_models() + einsum_models()
+    return resize_models() + data_movement_models() + conv_models() + einsum_models() + indexing_models()

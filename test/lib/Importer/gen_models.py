@@ -359,6 +359,19 @@ def sequence_models():
         [helper.make_tensor_sequence_value_info("rows", F, None)], opset=14)
 
 
+def indexing_models():
+    save("indexing", [
+        helper.make_node("Compress", ["x", "keep"], ["c"], name="compress",
+                         axis=1),
+        helper.make_node("ReverseSequence", ["x", "lens"], ["r"],
+                         name="reverse", time_axis=1, batch_axis=0),
+        helper.make_node("EyeLike", ["x"], ["e"], name="eye", k=-1),
+    ], [vi("x", [2, 3])],
+        [vi("c", [2, 2]), vi("r", [2, 3]), vi("e", [2, 3])],
+        [helper.make_tensor("keep", TensorProto.BOOL, [3], [1, 0, 1]),
+         helper.make_tensor("lens", TensorProto.INT64, [2], [3, 2])])
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     conv_models()
@@ -374,6 +387,7 @@ def main():
     recurrent_models()
     control_models()
     sequence_models()
+    indexing_models()
 
 
 if __name__ == "__main__":
