@@ -1,9 +1,10 @@
-//===- ImportIndexing.cpp - EyeLike, Compress, NonZero, ReverseSequence ---===//
+//===- ImportIndexing.cpp - value-dependent indexing and scatters --------===//
 //
 // Ops whose result shape or index pattern depends on values: etch needs
 // those values at compile time (constants, values folded at import, or
 // graph inputs fixed with --input-value) and turns them into constant
-// index tensors for Gather.
+// index tensors for Gather. The scatters take run-time indices
+// (etch.scatter_elements / etch.scatter_nd).
 //
 //===----------------------------------------------------------------------===//
 #include "GraphImporter.h"
@@ -210,9 +211,48 @@ LogicalResult importReverseSequence(GraphImporter &im,
   return success();
 }
 
+/// ScatterElements / Scatter (axis) and ScatterND, with run-time indices.
+LogicalResult importScatter(GraphImporter &im, const onnx::NodeProto &node) {
+  FailureOr<Value> data = im.input(0), indices = im.input(1),
+                   updates = im.input(2);
+  if (failed(data) || failed(indices) || failed(updates)) {
+    return failure();
+  }
+  std::string reduction = im.attrString("reduction", "none");
+  if (!llvm::is_contained({"none", "add", "mul", "max", "min"}, reduction)) {
+    return im.unsupportedAttr("reduction", "'" + reduction + "'",
+                              "none, add, mul, max, min");
+  }
+  auto type = cast<RankedTensorType>(data->getType());
+  if (reduction != "none" && type.getElementType().isInteger(1)) {
+    return im.error() << "reduction '" << reduction
+                      << "' on bool tensors is not supported";
+  }
+  SmallVector<NamedAttribute> attrs = {
+      im.namedAttr("reduction", im.getBuilder().getStringAttr(reduction))};
+  if (node.op_type() == "ScatterND") {
+    im.setOutput(0, im.create<ScatterNDOp>(type, {*data, *indices, *updates},
+                                           attrs));
+    return success();
+  }
+  FailureOr<int64_t> axis =
+      normalizeAxis(im, im.attrInt("axis", 0), type.getRank(), "axis");
+  if (failed(axis)) {
+    return failure();
+  }
+  attrs.push_back(
+      im.namedAttr("axis", im.getBuilder().getI64IntegerAttr(*axis)));
+  im.setOutput(0, im.create<ScatterElementsOp>(
+                      type, {*data, *indices, *updates}, attrs));
+  return success();
+}
+
 } // namespace
 
 void importer::registerIndexingOps(OpTable &table) {
+  table["Scatter"] = importScatter;
+  table["ScatterElements"] = importScatter;
+  table["ScatterND"] = importScatter;
   table["EyeLike"] = importEyeLike;
   table["Compress"] = importCompress;
   table["NonZero"] = importNonZero;

@@ -184,6 +184,18 @@ def indexing_models() -> List[Case]:
                {"lens": np.array([5, 2, 0], np.int64)}, time_axis=0, batch_axis=1),
         single("reversesequence_batch", "ReverseSequence", 13, [("x", [3, 5, 2])],
                {"lens": np.array([1, 4, 5], np.int64)}, time_axis=1, batch_axis=0),
+        # Scatters (run-time lowering; updates smaller than data on the other
+        # axes, negative indices, reductions).
+        single("scatterelements_axis1", "ScatterElements", 13, [("x", [4, 5]), ("u", [3, 2])],
+               {"i": np.array([[0, 4], [-1, 2], [1, 0]], np.int64)}, node_inputs=["x", "i", "u"], axis=1),
+        single("scatterelements_add", "ScatterElements", 16, [("x", [4, 3]), ("u", [4, 3])],
+               {"i": np.array([[0, 1, 2], [0, 0, 0], [3, 3, 1], [2, 0, 3]], np.int64)},
+               node_inputs=["x", "i", "u"], axis=0, reduction="add"),
+        single("scatternd_rows", "ScatterND", 13, [("x", [5, 4, 3]), ("u", [2, 4, 3])],
+               {"i": np.array([[3], [-5]], np.int64)}, node_inputs=["x", "i", "u"]),
+        single("scatternd_elements_mul", "ScatterND", 16, [("x", [3, 4]), ("u", [3])],
+               {"i": np.array([[0, 1], [2, 3], [0, 1]], np.int64)}, node_inputs=["x", "i", "u"],
+               reduction="mul"),
     ]
 
 

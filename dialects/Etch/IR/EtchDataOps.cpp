@@ -57,6 +57,72 @@ LogicalResult GatherElementsOp::verify() {
   return verifyAxis(*this, getAxis(), in.getRank());
 }
 
+static LogicalResult verifyScatter(Operation *op, Value data, Value indices,
+                                   Value updates, Value output,
+                                   StringRef reduction) {
+  if (!llvm::is_contained({"none", "add", "mul", "max", "min"}, reduction)) {
+    return op->emitOpError() << "reduction '" << reduction
+                             << "' is not one of none, add, mul, max, min";
+  }
+  if (tensorType(data).getElementType() !=
+          tensorType(updates).getElementType() ||
+      tensorType(data) != tensorType(output)) {
+    return op->emitOpError()
+           << "data, updates and result must share the element type, and "
+              "the result must have data's type";
+  }
+  if (!isIndexType(tensorType(indices).getElementType())) {
+    return op->emitOpError() << "indices must be i32 or i64, got "
+                             << tensorType(indices).getElementType();
+  }
+  return success();
+}
+
+LogicalResult ScatterElementsOp::verify() {
+  if (failed(verifyScatter(*this, getData(), getIndices(), getUpdates(),
+                           getOutput(), getReduction()))) {
+    return failure();
+  }
+  RankedTensorType data = tensorType(getData());
+  RankedTensorType idx = tensorType(getIndices());
+  RankedTensorType upd = tensorType(getUpdates());
+  if (idx.getShape() != upd.getShape() || idx.getRank() != data.getRank()) {
+    return emitOpError() << "indices " << fmt(idx.getShape()) << " and updates "
+                         << fmt(upd.getShape())
+                         << " must have one shape of data's rank";
+  }
+  for (int64_t d = 0; d < data.getRank(); ++d) {
+    if (d != getAxis() && upd.getDimSize(d) > data.getDimSize(d)) {
+      return emitOpError() << "updates dim " << d << " ("
+                           << upd.getDimSize(d) << ") exceeds data's ("
+                           << data.getDimSize(d) << ")";
+    }
+  }
+  return verifyAxis(*this, getAxis(), data.getRank());
+}
+
+LogicalResult ScatterNDOp::verify() {
+  if (failed(verifyScatter(*this, getData(), getIndices(), getUpdates(),
+                           getOutput(), getReduction()))) {
+    return failure();
+  }
+  RankedTensorType data = tensorType(getData());
+  RankedTensorType idx = tensorType(getIndices());
+  RankedTensorType upd = tensorType(getUpdates());
+  int64_t q = idx.getRank(), k = q ? idx.getShape().back() : 0;
+  if (q < 1 || k < 1 || k > data.getRank()) {
+    return emitOpError() << "indices " << fmt(idx.getShape())
+                         << " must be [b..., k] with 1 <= k <= data rank";
+  }
+  SmallVector<int64_t> expected(idx.getShape().drop_back());
+  expected.append(data.getShape().begin() + k, data.getShape().end());
+  if (!shapesMatch(upd.getShape(), expected)) {
+    return emitOpError() << "updates shape " << fmt(upd.getShape())
+                         << " differs from " << fmt(expected);
+  }
+  return success();
+}
+
 LogicalResult GatherNDOp::verify() {
   RankedTensorType in = tensorType(getInput());
   RankedTensorType idx = tensorType(getIndices());

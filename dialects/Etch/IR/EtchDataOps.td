@@ -37,6 +37,41 @@ def Etch_GatherElementsOp : Etch_Op<"gather_elements", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Etch_ScatterElementsOp : Etch_Op<"scatter_elements", [Pure]> {
+  let summary = "ONNX ScatterElements (and Scatter) along a normalized axis";
+  let description = [{
+    The result is `data` with `updates[u...]` written (or combined with
+    `reduction` = add, mul, max, min) at `u` whose coordinate `axis` is
+    replaced by `indices[u...]`; negative indices count from the end.
+    Duplicate indices with `reduction = none` keep the last update.
+  }];
+  let arguments = (ins Etch_Tensor:$data, Etch_Tensor:$indices,
+                       Etch_Tensor:$updates, I64Attr:$axis,
+                       DefaultValuedAttr<StrAttr, "\"none\"">:$reduction);
+  let results = (outs Etch_Tensor:$output);
+  let assemblyFormat = [{
+    $data `,` $indices `,` $updates attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Etch_ScatterNDOp : Etch_Op<"scatter_nd", [Pure]> {
+  let summary = "ONNX ScatterND";
+  let description = [{
+    `indices` is `[b..., k]`: each `indices[b...]` addresses a slice
+    `data[i_0, .., i_(k-1), :, ..]`, which becomes (or is combined by
+    `reduction` with) `updates[b..., :, ..]`.
+  }];
+  let arguments = (ins Etch_Tensor:$data, Etch_Tensor:$indices,
+                       Etch_Tensor:$updates,
+                       DefaultValuedAttr<StrAttr, "\"none\"">:$reduction);
+  let results = (outs Etch_Tensor:$output);
+  let assemblyFormat = [{
+    $data `,` $indices `,` $updates attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def Etch_GatherNDOp : Etch_Op<"gather_nd", [Pure]> {
   let summary = "ONNX GatherND with batch_dims";
   let description = [{

@@ -133,6 +133,174 @@ struct GatherNDLowering : public OpConversionPattern<GatherNDOp> {
   }
 };
 
+/// `acc` combined with `update` by a scatter reduction.
+Value combineScatter(OpBuilder &b, Location l, StringRef reduction, Value acc,
+                     Value update) {
+  bool isFloat = isa<FloatType>(acc.getType());
+  if (reduction == "add") {
+    return isFloat ? Value(arith::AddFOp::create(b, l, acc, update))
+                   : Value(arith::AddIOp::create(b, l, acc, update));
+  }
+  if (reduction == "mul") {
+    return isFloat ? Value(arith::MulFOp::create(b, l, acc, update))
+                   : Value(arith::MulIOp::create(b, l, acc, update));
+  }
+  if (reduction == "max") {
+    return isFloat ? Value(arith::MaximumFOp::create(b, l, acc, update))
+                   : Value(arith::MaxSIOp::create(b, l, acc, update));
+  }
+  if (reduction == "min") {
+    return isFloat ? Value(arith::MinimumFOp::create(b, l, acc, update))
+                   : Value(arith::MinSIOp::create(b, l, acc, update));
+  }
+  return update;
+}
+
+/// Scatters as reductions over the updates that can land on each output
+/// element: the result starts as `data` (the generic's init) and every
+/// output element scans its candidate updates, keeping (or combining) those
+/// whose index hits it. No data-dependent writes, so tiling, bufferization
+/// and the OpenCL path see an ordinary linalg.generic.
+/// ScatterElements: out[p] scans u = p with coordinate `axis` replaced by r
+/// (indices and updates padded to data's extent on the other axes, with an
+/// index that hits nothing). ScatterND: out[p] scans every index row b.
+struct ScatterElementsLowering
+    : public OpConversionPattern<ScatterElementsOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ScatterElementsOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = cast<RankedTensorType>(op.getType());
+    auto updType = cast<RankedTensorType>(op.getUpdates().getType());
+    int64_t rank = type.getRank(), axis = op.getAxis();
+    if (updType.getNumElements() == 0) {
+      rewriter.replaceOp(op, adaptor.getData());
+      return success();
+    }
+    Value indices = adaptor.getIndices(), updates = adaptor.getUpdates();
+    // Pad to data's extent on every axis but `axis`.
+    SmallVector<OpFoldResult> low(rank, rewriter.getIndexAttr(0)), high;
+    bool pad = false;
+    for (int64_t d = 0; d < rank; ++d) {
+      int64_t extra = d == axis ? 0 : type.getDimSize(d) - updType.getDimSize(d);
+      high.push_back(rewriter.getIndexAttr(extra));
+      pad |= extra != 0;
+    }
+    if (pad) {
+      auto padTo = [&](Value v, TypedAttr fill) {
+        auto t = cast<RankedTensorType>(v.getType());
+        SmallVector<int64_t> shape(type.getShape());
+        shape[axis] = t.getDimSize(axis);
+        Value value = arith::ConstantOp::create(rewriter, loc, fill);
+        return tensor::PadOp::create(
+                   rewriter, loc,
+                   RankedTensorType::get(shape, t.getElementType()), v, low,
+                   high, value)
+            .getResult();
+      };
+      Type idxElem = cast<RankedTensorType>(indices.getType()).getElementType();
+      // An index of data's extent on `axis` matches no output coordinate.
+      indices = padTo(indices, rewriter.getIntegerAttr(
+                                   idxElem, type.getDimSize(axis)));
+      updates = padTo(updates, rewriter.getZeroAttr(type.getElementType()));
+    }
+    MLIRContext *ctx = rewriter.getContext();
+    SmallVector<AffineExpr> outExprs, inExprs;
+    for (int64_t d = 0; d < rank; ++d) {
+      outExprs.push_back(getAffineDimExpr(d, ctx));
+      inExprs.push_back(getAffineDimExpr(d == axis ? rank : d, ctx));
+    }
+    AffineMap inMap = AffineMap::get(rank + 1, 0, inExprs, ctx);
+    SmallVector<utils::IteratorType> iterators = parallelIterators(rank);
+    iterators.push_back(utils::IteratorType::reduction);
+    StringRef reduction = op.getReduction();
+    int64_t axisSize = type.getDimSize(axis);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type}, ValueRange{indices, updates},
+        ValueRange{adaptor.getData()},
+        {inMap, inMap, AffineMap::get(rank + 1, 0, outExprs, ctx)}, iterators,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value target = wrapIndex(b, l, args[0], axisSize);
+          Value hit = arith::CmpIOp::create(
+              b, l, arith::CmpIPredicate::eq, target,
+              linalg::IndexOp::create(b, l, axis));
+          linalg::YieldOp::create(
+              b, l,
+              arith::SelectOp::create(
+                  b, l, hit,
+                  combineScatter(b, l, reduction, args[2], args[1]), args[2])
+                  .getResult());
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+struct ScatterNDLowering : public OpConversionPattern<ScatterNDOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ScatterNDOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(op.getType());
+    auto idxType = cast<RankedTensorType>(op.getIndices().getType());
+    int64_t rank = type.getRank(), q = idxType.getRank();
+    int64_t k = idxType.getShape().back();
+    if (idxType.getNumElements() == 0) {
+      rewriter.replaceOp(op, adaptor.getData());
+      return success();
+    }
+    Value indices = adaptor.getIndices();
+    StringRef reduction = op.getReduction();
+    // Loops: output coordinates p (parallel), then index rows b (reduction).
+    int64_t loops = rank + q - 1;
+    MLIRContext *ctx = rewriter.getContext();
+    SmallVector<AffineExpr> outExprs, updExprs;
+    for (int64_t d = 0; d < rank; ++d) {
+      outExprs.push_back(getAffineDimExpr(d, ctx));
+    }
+    for (int64_t d = rank; d < loops; ++d) {
+      updExprs.push_back(getAffineDimExpr(d, ctx));
+    }
+    for (int64_t d = k; d < rank; ++d) {
+      updExprs.push_back(getAffineDimExpr(d, ctx));
+    }
+    SmallVector<utils::IteratorType> iterators = parallelIterators(rank);
+    iterators.append(q - 1, utils::IteratorType::reduction);
+    auto generic = linalg::GenericOp::create(
+        rewriter, op.getLoc(), TypeRange{type},
+        ValueRange{adaptor.getUpdates()}, ValueRange{adaptor.getData()},
+        {AffineMap::get(loops, 0, updExprs, ctx),
+         AffineMap::get(loops, 0, outExprs, ctx)},
+        iterators, [&](OpBuilder &b, Location l, ValueRange args) {
+          SmallVector<Value> at;
+          for (int64_t d = rank; d < loops; ++d) {
+            at.push_back(linalg::IndexOp::create(b, l, d));
+          }
+          at.push_back(Value());
+          Value hit = arith::ConstantIntOp::create(b, l, 1, 1);
+          for (int64_t j = 0; j < k; ++j) {
+            at.back() = arith::ConstantIndexOp::create(b, l, j);
+            Value target = wrapIndex(
+                b, l, tensor::ExtractOp::create(b, l, indices, at),
+                type.getDimSize(j));
+            hit = arith::AndIOp::create(
+                b, l, hit,
+                arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, target,
+                                      linalg::IndexOp::create(b, l, j)));
+          }
+          linalg::YieldOp::create(
+              b, l,
+              arith::SelectOp::create(
+                  b, l, hit,
+                  combineScatter(b, l, reduction, args[1], args[0]), args[1])
+                  .getResult());
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
 Value addValues(OpBuilder &b, Location l, Value x, Value y) {
   if (isa<FloatType>(x.getType())) {
     return arith::AddFOp::create(b, l, x, y);
@@ -399,6 +567,7 @@ struct EinsumLowering : public OpConversionPattern<EinsumOp> {
 
 void mlir::etch::populateEtchDataToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<ExpandLowering, GatherElementsLowering, GatherNDLowering,
-               CumSumLowering, TopKLowering, ModLowering, EinsumLowering>(
+               ScatterElementsLowering, ScatterNDLowering, CumSumLowering,
+               TopKLowering, ModLowering, EinsumLowering>(
       patterns.getContext());
 }

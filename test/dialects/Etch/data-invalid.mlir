@@ -142,3 +142,27 @@ func.func @einsum_unknown_output(%a: tensor<2x3xf32>) -> tensor<2x4xf32> {
   %0 = etch.einsum %a {input_labels = [array<i64: 105, 106>], output_labels = array<i64: 105, 120>} : (tensor<2x3xf32>) -> tensor<2x4xf32>
   return %0 : tensor<2x4xf32>
 }
+
+// -----
+
+func.func @scatter_bad_reduction(%x: tensor<4x5xf32>, %i: tensor<3x2xi64>, %u: tensor<3x2xf32>) -> tensor<4x5xf32> {
+  // expected-error @+1 {{reduction 'sub' is not one of none, add, mul, max, min}}
+  %0 = etch.scatter_elements %x, %i, %u {axis = 1 : i64, reduction = "sub"} : (tensor<4x5xf32>, tensor<3x2xi64>, tensor<3x2xf32>) -> tensor<4x5xf32>
+  return %0 : tensor<4x5xf32>
+}
+
+// -----
+
+func.func @scatter_updates_too_big(%x: tensor<4x5xf32>, %i: tensor<5x2xi64>, %u: tensor<5x2xf32>) -> tensor<4x5xf32> {
+  // expected-error @+1 {{updates dim 0 (5) exceeds data's (4)}}
+  %0 = etch.scatter_elements %x, %i, %u {axis = 1 : i64} : (tensor<4x5xf32>, tensor<5x2xi64>, tensor<5x2xf32>) -> tensor<4x5xf32>
+  return %0 : tensor<4x5xf32>
+}
+
+// -----
+
+func.func @scatter_nd_bad_updates(%x: tensor<5x4xf32>, %j: tensor<2x1xi64>, %v: tensor<2x3xf32>) -> tensor<5x4xf32> {
+  // expected-error @+1 {{updates shape [2x3] differs from [2x4]}}
+  %0 = etch.scatter_nd %x, %j, %v : (tensor<5x4xf32>, tensor<2x1xi64>, tensor<2x3xf32>) -> tensor<5x4xf32>
+  return %0 : tensor<5x4xf32>
+}

@@ -31,3 +31,12 @@ func.func @data_ops(%x: tensor<2x6xf32>, %i: tensor<2x2xi64>, %n: tensor<2x1xi32
   %8 = etch.resize %img {coordinate_transformation_mode = "asymmetric", mode = "nearest", nearest_mode = "floor", static_scales = array<f32: 1.0, 1.0, 2.0, 2.0>} : (tensor<1x2x3x3xf32>) -> tensor<1x2x6x6xf32>
   return %0, %1, %2, %3, %v, %vi, %4, %5, %6, %7, %8 : tensor<3x2x6xf32>, tensor<2x2xf32>, tensor<2xf32>, tensor<2x6xf32>, tensor<2x3xf32>, tensor<2x3xi64>, tensor<2x6xf32>, tensor<1x2x6x6xf32>, tensor<1x2x5x5xf32>, tensor<1x2x2x2xi64>, tensor<1x2x6x6xf32>
 }
+
+// CHECK-LABEL: func.func @scatters
+// CHECK: etch.scatter_elements %{{.+}}, %{{.+}}, %{{.+}} {axis = 1 : i64, reduction = "add"} : (tensor<4x5xf32>, tensor<3x2xi64>, tensor<3x2xf32>) -> tensor<4x5xf32>
+// CHECK: etch.scatter_nd %{{.+}}, %{{.+}}, %{{.+}} : (tensor<5x4xf32>, tensor<2x1xi64>, tensor<2x4xf32>) -> tensor<5x4xf32>
+func.func @scatters(%x: tensor<4x5xf32>, %i: tensor<3x2xi64>, %u: tensor<3x2xf32>, %y: tensor<5x4xf32>, %j: tensor<2x1xi64>, %v: tensor<2x4xf32>) -> (tensor<4x5xf32>, tensor<5x4xf32>) {
+  %0 = etch.scatter_elements %x, %i, %u {axis = 1 : i64, reduction = "add"} : (tensor<4x5xf32>, tensor<3x2xi64>, tensor<3x2xf32>) -> tensor<4x5xf32>
+  %1 = etch.scatter_nd %y, %j, %v : (tensor<5x4xf32>, tensor<2x1xi64>, tensor<2x4xf32>) -> tensor<5x4xf32>
+  return %0, %1 : tensor<4x5xf32>, tensor<5x4xf32>
+}

@@ -196,3 +196,35 @@ func.func @einsum_diag(%a: tensor<2x3x3xf32>) -> tensor<2x3xf32> {
   %0 = etch.einsum %a {input_labels = [array<i64: 98, 105, 105>], output_labels = array<i64: 98, 105>} : (tensor<2x3x3xf32>) -> tensor<2x3xf32>
   return %0 : tensor<2x3xf32>
 }
+
+// -----
+
+// ScatterElements: a reduction over the updates' extent on the axis, the
+// result initialized with data; indices/updates are padded to data's extent
+// on the other axes (padding index 5 hits nothing).
+// CHECK-LABEL: func.func @scatter_elements
+// CHECK-SAME: (%[[X:.+]]: tensor<4x5xf32>, %[[I:.+]]: tensor<3x2xi64>, %[[U:.+]]: tensor<3x2xf32>)
+// CHECK: %[[PI:.+]] = tensor.pad %[[I]] low[0, 0] high[1, 0]
+// CHECK: %[[PU:.+]] = tensor.pad %[[U]] low[0, 0] high[1, 0]
+// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>], iterator_types = ["parallel", "parallel", "reduction"]}
+// CHECK-SAME: ins(%[[PI]], %[[PU]] : tensor<4x2xi64>, tensor<4x2xf32>) outs(%[[X]] : tensor<4x5xf32>)
+// CHECK: arith.addf
+// CHECK: arith.select
+func.func @scatter_elements(%x: tensor<4x5xf32>, %i: tensor<3x2xi64>, %u: tensor<3x2xf32>) -> tensor<4x5xf32> {
+  %0 = etch.scatter_elements %x, %i, %u {axis = 1 : i64, reduction = "add"} : (tensor<4x5xf32>, tensor<3x2xi64>, tensor<3x2xf32>) -> tensor<4x5xf32>
+  return %0 : tensor<4x5xf32>
+}
+
+// -----
+
+// ScatterND: output coordinates (parallel) x index rows (reduction); the
+// row's index is compared with the leading output coordinates.
+// CHECK-LABEL: func.func @scatter_nd
+// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d2, d1)>, affine_map<(d0, d1, d2) -> (d0, d1)>], iterator_types = ["parallel", "parallel", "reduction"]}
+// CHECK: tensor.extract
+// CHECK: arith.cmpi eq
+// CHECK: arith.select
+func.func @scatter_nd(%x: tensor<5x4xf32>, %j: tensor<2x1xi64>, %v: tensor<2x4xf32>) -> tensor<5x4xf32> {
+  %0 = etch.scatter_nd %x, %j, %v : (tensor<5x4xf32>, tensor<2x1xi64>, tensor<2x4xf32>) -> tensor<5x4xf32>
+  return %0 : tensor<5x4xf32>
+}
