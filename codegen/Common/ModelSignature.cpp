@@ -34,22 +34,23 @@ struct DTypeInfo {
   int32_t dtype;
   const char *cType;
   const char *onnxName;
+  uint32_t bytes; ///< sizeof(cType)
 };
 
 /// The dtype of an element type; integer tensors are signless, so
 /// `isUnsigned` (the argument's etch.unsigned) picks the unsigned dtype.
 std::optional<DTypeInfo> getDType(Type type, bool isUnsigned) {
   if (type.isF32()) {
-    return DTypeInfo{kF32, "float", "float32"};
+    return DTypeInfo{kF32, "float", "float32", 4};
   }
   if (type.isF64()) {
-    return DTypeInfo{kF64, "double", "float64"};
+    return DTypeInfo{kF64, "double", "float64", 8};
   }
   if (type.isF16()) {
-    return DTypeInfo{kF16, "uint16_t", "float16"};
+    return DTypeInfo{kF16, "uint16_t", "float16", 2};
   }
   if (type.isBF16()) {
-    return DTypeInfo{kBF16, "uint16_t", "bfloat16"};
+    return DTypeInfo{kBF16, "uint16_t", "bfloat16", 2};
   }
   auto intType = dyn_cast<IntegerType>(type);
   if (!intType) {
@@ -58,19 +59,19 @@ std::optional<DTypeInfo> getDType(Type type, bool isUnsigned) {
   isUnsigned |= intType.isUnsigned();
   switch (intType.getWidth()) {
   case 1:
-    return DTypeInfo{kBool, "uint8_t", "bool"};
+    return DTypeInfo{kBool, "uint8_t", "bool", 1};
   case 8:
-    return isUnsigned ? DTypeInfo{kU8, "uint8_t", "uint8"}
-                      : DTypeInfo{kI8, "int8_t", "int8"};
+    return isUnsigned ? DTypeInfo{kU8, "uint8_t", "uint8", 1}
+                      : DTypeInfo{kI8, "int8_t", "int8", 1};
   case 16:
-    return isUnsigned ? DTypeInfo{kU16, "uint16_t", "uint16"}
-                      : DTypeInfo{kI16, "int16_t", "int16"};
+    return isUnsigned ? DTypeInfo{kU16, "uint16_t", "uint16", 2}
+                      : DTypeInfo{kI16, "int16_t", "int16", 2};
   case 32:
-    return isUnsigned ? DTypeInfo{kU32, "uint32_t", "uint32"}
-                      : DTypeInfo{kI32, "int32_t", "int32"};
+    return isUnsigned ? DTypeInfo{kU32, "uint32_t", "uint32", 4}
+                      : DTypeInfo{kI32, "int32_t", "int32", 4};
   case 64:
-    return isUnsigned ? DTypeInfo{kU64, "uint64_t", "uint64"}
-                      : DTypeInfo{kI64, "int64_t", "int64"};
+    return isUnsigned ? DTypeInfo{kU64, "uint64_t", "uint64", 8}
+                      : DTypeInfo{kI64, "int64_t", "int64", 8};
   default:
     return std::nullopt;
   }
@@ -176,6 +177,7 @@ FailureOr<ModelSignature> readModelSignature(ModuleOp module,
     usedCNames.insert(info.cName);
     info.dtype = dtype->dtype;
     info.cType = dtype->cType;
+    info.elementBytes = dtype->bytes;
     info.shape.assign(type.getShape().begin(), type.getShape().end());
     list.push_back(std::move(info));
   }

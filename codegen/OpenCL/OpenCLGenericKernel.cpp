@@ -47,11 +47,9 @@ FailureOr<std::string> loadOperand(KernelWriter &w, linalg::LinalgOp op,
     indices.push_back(clAffineExpr(e, dims));
   }
   std::string var = w.fresh("x");
-  Type elem = view.elementType;
-  w.out() += indent + w.typeName(elem) + " " + var + " = " +
-             (w.typeName(elem) != clTypeName(elem)
-                  ? "(" + w.typeName(elem) + ")"
-                  : std::string()) +
+  std::string type = w.typeName(view.elementType);
+  w.out() += indent + type + " " + var + " = " +
+             (type != w.storageType(view) ? "(" + type + ")" : std::string()) +
              *ptr + "[" + KernelWriter::index(view, indices) + "];\n";
   return var;
 }
@@ -71,9 +69,9 @@ LogicalResult storeOperand(KernelWriter &w, linalg::LinalgOp op,
   for (AffineExpr e : map.getResults()) {
     indices.push_back(clAffineExpr(e, dims));
   }
-  std::string storageType = clTypeName(view.elementType);
-  std::string cast = storageType != w.typeName(view.elementType)
-                         ? "(" + storageType + ")"
+  std::string storage = w.storageType(view);
+  std::string cast = storage != w.typeName(view.elementType)
+                         ? "(" + storage + ")"
                          : std::string();
   w.out() += indent + *ptr + "[" + KernelWriter::index(view, indices) +
              "] = " + cast + value + ";\n";

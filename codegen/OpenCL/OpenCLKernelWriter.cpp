@@ -60,13 +60,12 @@ FailureOr<std::string> KernelWriter::pointer(Value memref, Operation *user,
   if (failed(view)) {
     return failure();
   }
-  std::string type = clTypeName(view->elementType);
+  std::string type = storageType(*view);
   if (type.empty()) {
     return user->emitError() << "OpenCL kernels do not support element type "
                              << view->elementType;
   }
-  // Storage keeps the model's types; fp16 changes only what kernels compute
-  // in (loads and stores convert).
+  // Loads and stores convert between the storage and compute types.
   std::string ptr = "p" + std::to_string(pointers.size());
   slots.insert(view->slot);
   declarations += "  __global " + type + " *" + ptr + " = (__global " + type +

@@ -60,6 +60,13 @@ public:
     return clTypeName(type, options.fp16);
   }
 
+  /// The element type `view` is stored as: with fp16, f32 intermediates (the
+  /// arena) are half; weights and the model's inputs and outputs keep f32.
+  std::string storageType(const BufferView &view) const {
+    return clTypeName(view.elementType,
+                      options.fp16 && view.slot == kArenaSlot);
+  }
+
   /// The body being written (statements, after the pointer declarations).
   std::string &out() { return currentBody; }
 

@@ -245,9 +245,9 @@ std::string kernelName(unsigned index, Operation *op) {
 
 } // namespace
 
-FailureOr<OpenCLProgram> buildOpenCLProgram(ModuleOp module,
-                                            const OpenCLOptions &options,
-                                            llvm::StringRef entryName) {
+static FailureOr<OpenCLProgram> buildProgram(ModuleOp module,
+                                             const OpenCLOptions &options,
+                                             llvm::StringRef entryName) {
   auto func = module.lookupSymbol<func::FuncOp>(entryName);
   if (!func || func.isExternal()) {
     return module.emitError() << "no entry function '" << entryName << "'";
@@ -329,6 +329,39 @@ FailureOr<OpenCLProgram> buildOpenCLProgram(ModuleOp module,
     program.kernels.push_back(std::move(kernel));
   }
   return program;
+}
+
+FailureOr<OpenCLProgram> buildOpenCLProgram(ModuleOp module,
+                                            const OpenCLOptions &options,
+                                            llvm::StringRef entryName) {
+  if (!options.fp16) {
+    return buildProgram(module, options, entryName);
+  }
+  // The fp32 program first: the runtime builds it on devices without
+  // cl_khr_fp16, under the same launch sequence.
+  OpenCLOptions fp32Options = options;
+  fp32Options.fp16 = false;
+  FailureOr<OpenCLProgram> fp32 = buildProgram(module, fp32Options, entryName);
+  if (failed(fp32)) {
+    return failure();
+  }
+  FailureOr<OpenCLProgram> fp16 = buildProgram(module, options, entryName);
+  if (failed(fp16)) {
+    return failure();
+  }
+  auto launch = [](const OpenCLKernel &k) {
+    return std::tie(k.name, k.args, k.workDim, k.global, k.local);
+  };
+  if (fp16->kernels.size() != fp32->kernels.size() ||
+      !llvm::all_of(llvm::zip(fp16->kernels, fp32->kernels), [&](auto pair) {
+        return launch(std::get<0>(pair)) == launch(std::get<1>(pair));
+      })) {
+    return module.emitError()
+           << "internal error: the fp16 and fp32 OpenCL programs launch "
+              "different kernels";
+  }
+  fp16->fp32Source = std::move(fp32->source);
+  return fp16;
 }
 
 } // namespace mlir::etch::opencl

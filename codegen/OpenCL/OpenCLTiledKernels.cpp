@@ -197,7 +197,10 @@ FailureOr<std::string> element(KernelWriter &w, linalg::LinalgOp op,
   for (AffineExpr e : map.getResults()) {
     indices.push_back(clAffineExpr(e, dims));
   }
-  return *ptr + "[" + KernelWriter::index(view, indices) + "]";
+  // The multiply-accumulate runs in float whatever the storage (half
+  // intermediates with fp16): OpenCL's fma/mad have no mixed overloads.
+  std::string cast = w.storageType(view) == "float" ? "" : "(float)";
+  return cast + *ptr + "[" + KernelWriter::index(view, indices) + "]";
 }
 
 FailureOr<std::string> writeDepthwise(KernelWriter &w, linalg::LinalgOp op,

@@ -275,11 +275,6 @@ LogicalResult compileOpenCL(MLIRContext &ctx, ModuleOp module,
            << ": not an OpenCL device preset; known: "
            << opencl::listDevicePresets();
   }
-  if (options.compileTo == Phase::LLVM) {
-    return emitError(UnknownLoc::get(&ctx))
-           << "--compile-to=llvm is not available with --target=opencl "
-              "(kernels are OpenCL C: use --emit-opencl=DIR)";
-  }
   PassManager schedule(&ctx);
   opencl::OpenCLSelectStrategyPassOptions select;
   select.mcpu = presetName;
@@ -306,9 +301,24 @@ LogicalResult compileOpenCL(MLIRContext &ctx, ModuleOp module,
     return emitError(UnknownLoc::get(&ctx))
            << "--host=" << host.triple << ": " << tmError;
   }
+  if (options.compileTo == Phase::LLVM) {
+    // The host code's LLVM IR (the kernels are OpenCL C: --emit-opencl).
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    if (failed(opencl::printOpenCLHostIR(module, *program, signature, *tm,
+                                         os))) {
+      return failure();
+    }
+    if (options.outputPath.empty() || options.outputPath == "-") {
+      llvm::outs() << text;
+      return success();
+    }
+    return writeAtomically(ctx, options.outputPath, text);
+  }
   llvm::SmallVector<char> object;
+  opencl::OpenCLObjectSizes sizes;
   if (failed(opencl::emitOpenCLObject(module, *program, signature, *tm,
-                                      object))) {
+                                      object, &sizes))) {
     return failure();
   }
   std::string headerPath = options.headerPath;
@@ -335,6 +345,14 @@ LogicalResult compileOpenCL(MLIRContext &ctx, ModuleOp module,
     if (failed(writeAtomically(ctx, clPath, text))) {
       return failure();
     }
+    // With --opencl-fp16, the fp32 fallback the object also carries.
+    if (!program->fp32Source.empty()) {
+      llvm::SmallString<256> fp32(options.emitOpenCLDir);
+      llvm::sys::path::append(fp32, signature.name + ".fp32.cl");
+      if (failed(writeAtomically(ctx, fp32, program->fp32Source))) {
+        return failure();
+      }
+    }
   }
   if (failed(writeAtomically(ctx, objectPath,
                              llvm::StringRef(object.data(), object.size())))) {
@@ -349,6 +367,12 @@ LogicalResult compileOpenCL(MLIRContext &ctx, ModuleOp module,
       llvm::sys::fs::remove(clPath);
     }
     return failure();
+  }
+  if (options.sizeReport) {
+    opencl::printOpenCLSizeReport(
+        llvm::outs(), signature, *program, sizes,
+        tm->getTargetTriple().str(),
+        *options.sizeReport == SizeReportFormat::Json);
   }
   return success();
 }

@@ -17,6 +17,8 @@
 
 struct etch_cl_state {
   const etch_cl_program_t *program;
+  const char *source; /* the program built: fp16 or fp32 */
+  int fp16;
   cl_platform_id platform;
   cl_device_id device;
   cl_context context;
@@ -192,7 +194,7 @@ static etch_status_t select_device(etch_cl_state_t *s, const char *selector) {
  * program's binary in $ETCH_OPENCL_CACHE_DIR. */
 static uint64_t program_key(const etch_cl_state_t *s) {
   uint64_t h = 1469598103934665603ull;
-  const char *parts[3] = {s->program->source, s->program->build_options,
+  const char *parts[3] = {s->source, s->program->build_options,
                           s->device_name};
   for (int p = 0; p < 3; ++p) {
     for (const char *c = parts[p] ? parts[p] : ""; *c; ++c) {
@@ -294,7 +296,7 @@ static etch_status_t build_program(etch_cl_state_t *s) {
   if (load_cached_binary(s, options)) {
     return create_kernels(s);
   }
-  const char *source = prog->source;
+  const char *source = s->source;
   s->cl_program = clCreateProgramWithSource(s->context, 1, &source, NULL, &err);
   CL_CHECK(err, "clCreateProgramWithSource");
   err = clBuildProgram(s->cl_program, 1, &s->device, options, NULL, NULL);
@@ -331,10 +333,15 @@ static etch_status_t create_kernels(etch_cl_state_t *s) {
     return fail(ETCH_ERR_DEVICE, "out of host memory");
   }
   for (uint32_t k = 0; k < prog->num_kernels; ++k) {
-    s->kernels[k] = clCreateKernel(s->cl_program, prog->kernels[k].name, &err);
+    const char *name = prog->kernel_names ? prog->kernel_names[k] : NULL;
+    if (!name) {
+      return fail(ETCH_ERR_INVALID_ARGUMENT, "model '%s': kernel %u has no name",
+                  prog->name, k);
+    }
+    s->kernels[k] = clCreateKernel(s->cl_program, name, &err);
     if (err != CL_SUCCESS) {
-      return fail(ETCH_ERR_DEVICE, "clCreateKernel(%s) failed: %s (%d)",
-                  prog->kernels[k].name, cl_error_name(err), (int)err);
+      return fail(ETCH_ERR_DEVICE, "clCreateKernel(%s) failed: %s (%d)", name,
+                  cl_error_name(err), (int)err);
     }
   }
   return ETCH_OK;
@@ -373,27 +380,6 @@ static etch_status_t create_buffers(etch_cl_state_t *s) {
         s, i < prog->num_inputs ? CL_MEM_READ_ONLY : CL_MEM_READ_WRITE, bytes,
         &err);
     CL_CHECK(err, "clCreateBuffer(input/output)");
-  }
-  /* Kernel arguments never change: set them once. */
-  for (uint32_t k = 0; k < prog->num_kernels; ++k) {
-    const etch_cl_kernel_t *kd = &prog->kernels[k];
-    for (uint32_t a = 0; a < kd->num_args; ++a) {
-      uint32_t slot = kd->args[a];
-      cl_mem mem;
-      if (slot == 0) {
-        mem = s->arena;
-      } else if (slot == 1) {
-        mem = s->weights;
-      } else if (slot - 2 < n) {
-        mem = s->io[slot - 2];
-      } else {
-        return fail(ETCH_ERR_INVALID_ARGUMENT,
-                    "kernel %s: argument %u names buffer slot %u of %u",
-                    kd->name, a, slot, n + 2);
-      }
-      CL_CHECK(clSetKernelArg(s->kernels[k], a, sizeof(cl_mem), &mem),
-               "clSetKernelArg");
-    }
   }
   return ETCH_OK;
 }
@@ -440,6 +426,31 @@ void etch_cl_release(etch_cl_state_t *s) {
   free(s);
 }
 
+/* Whether the device's extension list holds `name` as a whole word. */
+static int has_extension(const etch_cl_state_t *s, const char *name) {
+  size_t size = 0;
+  if (clGetDeviceInfo(s->device, CL_DEVICE_EXTENSIONS, 0, NULL, &size) !=
+          CL_SUCCESS ||
+      size == 0) {
+    return 0;
+  }
+  char *ext = malloc(size + 1);
+  if (!ext) {
+    return 0;
+  }
+  int found = 0;
+  if (clGetDeviceInfo(s->device, CL_DEVICE_EXTENSIONS, size, ext, NULL) ==
+      CL_SUCCESS) {
+    ext[size] = '\0';
+    size_t n = strlen(name);
+    for (const char *p = strstr(ext, name); p && !found; p = strstr(p + 1, name)) {
+      found = (p == ext || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' ');
+    }
+  }
+  free(ext);
+  return found;
+}
+
 etch_status_t etch_cl_init(const etch_cl_program_t *program,
                            const char *device, etch_cl_state_t **state) {
   if (!program || !state) {
@@ -466,16 +477,28 @@ etch_status_t etch_cl_init(const etch_cl_program_t *program,
   }
   s->program = program;
   etch_status_t st = select_device(s, device);
-  if (st == ETCH_OK && program->needs_fp16) {
-    char ext[4096] = "";
-    clGetDeviceInfo(s->device, CL_DEVICE_EXTENSIONS, sizeof(ext) - 1, ext,
-                    NULL);
-    if (!strstr(ext, "cl_khr_fp16")) {
+  s->source = program->source;
+  s->fp16 = program->needs_fp16 != 0;
+  if (st == ETCH_OK && program->needs_fp16 && !has_extension(s, "cl_khr_fp16")) {
+    if (program->fp32_source) {
+      char note[512];
+      snprintf(note, sizeof(note),
+               "model '%s' was compiled with --opencl-fp16 but '%s' does not "
+               "report cl_khr_fp16: falling back to the fp32 program",
+               program->name, s->device_name);
+      emit(note);
+      s->source = program->fp32_source;
+      s->fp16 = 0;
+    } else {
       st = fail(ETCH_ERR_UNSUPPORTED,
                 "model '%s' computes in fp16 (--opencl-fp16) but '%s' does "
                 "not report cl_khr_fp16",
                 program->name, s->device_name);
     }
+  }
+  if (st == ETCH_OK && !s->source) {
+    st = fail(ETCH_ERR_INVALID_ARGUMENT, "model '%s' has no program source",
+              program->name);
   }
   if (st == ETCH_OK) {
     cl_int err = CL_SUCCESS;
@@ -506,84 +529,113 @@ etch_status_t etch_cl_init(const etch_cl_program_t *program,
   return ETCH_OK;
 }
 
-etch_status_t etch_cl_run(etch_cl_state_t *s, const void *const *inputs,
-                          void *const *outputs) {
+/* NULL state or an index past `count`: a message naming `what`. */
+static etch_status_t check_index(const etch_cl_state_t *s, uint32_t index,
+                                 uint32_t count, const char *what) {
   if (!s) {
-    return fail(ETCH_ERR_INVALID_ARGUMENT, "etch_cl_run: no device state");
+    return fail(ETCH_ERR_INVALID_ARGUMENT, "%s: no device state", what);
+  }
+  if (index >= count) {
+    return fail(ETCH_ERR_INVALID_ARGUMENT, "%s: index %u of %u", what,
+                (unsigned)index, (unsigned)count);
+  }
+  return ETCH_OK;
+}
+
+etch_status_t etch_cl_set_arg_buffer(etch_cl_state_t *s, uint32_t kernel,
+                                     uint32_t arg, uint32_t slot) {
+  etch_status_t st =
+      check_index(s, kernel, s ? s->program->num_kernels : 0, "kernel");
+  if (st != ETCH_OK) {
+    return st;
   }
   const etch_cl_program_t *prog = s->program;
-  for (uint32_t i = 0; i < prog->num_inputs; ++i) {
-    if (prog->input_bytes[i] > 0) {
-      CL_CHECK(clEnqueueWriteBuffer(s->queue, s->io[i], CL_FALSE, 0,
-                                    (size_t)prog->input_bytes[i], inputs[i],
-                                    0, NULL, NULL),
-               "writing an input");
-    }
+  uint32_t slots = ETCH_CL_SLOT_IO + prog->num_inputs + prog->num_outputs;
+  if ((st = check_index(s, slot, slots, "buffer slot")) != ETCH_OK) {
+    return st;
   }
-  for (uint32_t k = 0; k < prog->num_kernels; ++k) {
-    const etch_cl_kernel_t *kd = &prog->kernels[k];
-    size_t global[3], local[3];
-    int has_local = 0;
-    for (uint32_t d = 0; d < 3; ++d) {
-      global[d] = (size_t)kd->global[d];
-      local[d] = (size_t)kd->local[d];
-      has_local |= local[d] != 0;
-    }
-    cl_int err =
-        clEnqueueNDRangeKernel(s->queue, s->kernels[k], kd->work_dim, NULL,
-                               global, has_local ? local : NULL, 0, NULL, NULL);
-    if (err != CL_SUCCESS) {
-      return fail(ETCH_ERR_DEVICE, "launching kernel %s failed: %s (%d)",
-                  kd->name, cl_error_name(err), (int)err);
-    }
+  cl_mem mem = slot == ETCH_CL_SLOT_ARENA     ? s->arena
+               : slot == ETCH_CL_SLOT_WEIGHTS ? s->weights
+                                              : s->io[slot - ETCH_CL_SLOT_IO];
+  cl_int err = clSetKernelArg(s->kernels[kernel], arg, sizeof(cl_mem), &mem);
+  if (err != CL_SUCCESS) {
+    return fail(ETCH_ERR_DEVICE, "binding argument %u of kernel %s failed: %s (%d)",
+                (unsigned)arg, prog->kernel_names[kernel], cl_error_name(err),
+                (int)err);
   }
-  for (uint32_t o = 0; o < prog->num_outputs; ++o) {
-    if (prog->output_bytes[o] > 0) {
-      CL_CHECK(clEnqueueReadBuffer(s->queue, s->io[prog->num_inputs + o],
-                                   CL_FALSE, 0, (size_t)prog->output_bytes[o],
-                                   outputs[o], 0, NULL, NULL),
-               "reading an output");
-    }
+  return ETCH_OK;
+}
+
+etch_status_t etch_cl_write_input(etch_cl_state_t *s, uint32_t index,
+                                  const void *data) {
+  etch_status_t st =
+      check_index(s, index, s ? s->program->num_inputs : 0, "input");
+  if (st != ETCH_OK) {
+    return st;
+  }
+  uint64_t bytes = s->program->input_bytes[index];
+  if (bytes > 0) {
+    CL_CHECK(clEnqueueWriteBuffer(s->queue, s->io[index], CL_FALSE, 0,
+                                  (size_t)bytes, data, 0, NULL, NULL),
+             "writing an input");
+  }
+  return ETCH_OK;
+}
+
+etch_status_t etch_cl_enqueue(etch_cl_state_t *s, uint32_t kernel,
+                              uint32_t work_dim, uint64_t global0,
+                              uint64_t global1, uint64_t global2,
+                              uint64_t local0, uint64_t local1,
+                              uint64_t local2) {
+  etch_status_t st =
+      check_index(s, kernel, s ? s->program->num_kernels : 0, "kernel");
+  if (st != ETCH_OK) {
+    return st;
+  }
+  if (work_dim < 1 || work_dim > 3) {
+    return fail(ETCH_ERR_INVALID_ARGUMENT, "kernel %s: work_dim %u",
+                s->program->kernel_names[kernel], (unsigned)work_dim);
+  }
+  size_t global[3] = {(size_t)global0, (size_t)global1, (size_t)global2};
+  size_t local[3] = {(size_t)local0, (size_t)local1, (size_t)local2};
+  int has_local = local0 != 0 || local1 != 0 || local2 != 0;
+  cl_int err = clEnqueueNDRangeKernel(s->queue, s->kernels[kernel], work_dim,
+                                      NULL, global, has_local ? local : NULL,
+                                      0, NULL, NULL);
+  if (err != CL_SUCCESS) {
+    return fail(ETCH_ERR_DEVICE, "launching kernel %s failed: %s (%d)",
+                s->program->kernel_names[kernel], cl_error_name(err),
+                (int)err);
+  }
+  return ETCH_OK;
+}
+
+etch_status_t etch_cl_read_output(etch_cl_state_t *s, uint32_t index,
+                                  void *data) {
+  etch_status_t st =
+      check_index(s, index, s ? s->program->num_outputs : 0, "output");
+  if (st != ETCH_OK) {
+    return st;
+  }
+  uint64_t bytes = s->program->output_bytes[index];
+  if (bytes > 0) {
+    CL_CHECK(clEnqueueReadBuffer(s->queue, s->io[s->program->num_inputs + index],
+                                 CL_FALSE, 0, (size_t)bytes, data, 0, NULL,
+                                 NULL),
+             "reading an output");
+  }
+  return ETCH_OK;
+}
+
+etch_status_t etch_cl_finish(etch_cl_state_t *s) {
+  if (!s) {
+    return fail(ETCH_ERR_INVALID_ARGUMENT, "etch_cl_finish: no device state");
   }
   CL_CHECK(clFinish(s->queue), "clFinish");
   return ETCH_OK;
 }
 
-etch_status_t etch_cl_model_run(const etch_cl_program_t *program,
-                                etch_cl_state_t **state,
-                                const void *const *inputs,
-                                void *const *outputs) {
-  if (!program || !state) {
-    return ETCH_ERR_INVALID_ARGUMENT;
-  }
-  if (program->num_inputs > 0) {
-    if (!inputs) {
-      return ETCH_ERR_INVALID_ARGUMENT;
-    }
-    for (uint32_t i = 0; i < program->num_inputs; ++i) {
-      if (!inputs[i]) {
-        return ETCH_ERR_INVALID_ARGUMENT;
-      }
-    }
-  }
-  if (program->num_outputs > 0) {
-    if (!outputs) {
-      return ETCH_ERR_INVALID_ARGUMENT;
-    }
-    for (uint32_t o = 0; o < program->num_outputs; ++o) {
-      if (!outputs[o]) {
-        return ETCH_ERR_INVALID_ARGUMENT;
-      }
-    }
-  }
-  if (!*state) {
-    etch_status_t st = etch_cl_init(program, NULL, state);
-    if (st != ETCH_OK) {
-      return st;
-    }
-  }
-  return etch_cl_run(*state, inputs, outputs);
-}
+int etch_cl_uses_fp16(const etch_cl_state_t *s) { return s ? s->fp16 : 0; }
 
 const char *etch_cl_device_name(const etch_cl_state_t *s) {
   return s ? s->device_name : "";

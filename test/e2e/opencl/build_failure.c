@@ -15,16 +15,14 @@ static void hook(void *user, const char *message) {
 }
 
 int main(void) {
-  static const uint32_t args[] = {0};
-  static const etch_cl_kernel_t kernels[] = {
-      {"broken", args, 1, 1, {64, 1, 1}, {0, 0, 0}}};
+  static const char *const names[] = {"broken"};
   etch_cl_program_t program = {0};
   program.abi_version = ETCH_OPENCL_ABI_VERSION;
   program.num_kernels = 1;
   program.name = "broken";
   program.source = "__kernel void broken(__global uchar *b0) { undeclared_x = 1; }";
   program.build_options = "-cl-std=CL1.2";
-  program.kernels = kernels;
+  program.kernel_names = names;
   program.arena_size = 64;
   etch_cl_set_log_hook(hook, NULL);
   etch_cl_state_t *state = NULL;

@@ -30,7 +30,17 @@ struct TensorInfo {
   std::string cName; ///< A unique C identifier derived from `name`.
   int32_t dtype = 0; ///< etch_dtype_t value.
   std::string cType; ///< Element type in C (`float`, `int8_t`, ...).
+  uint32_t elementBytes = 0; ///< sizeof(cType).
   std::vector<int64_t> shape;
+
+  /// Bytes of the dense tensor.
+  uint64_t byteSize() const {
+    uint64_t n = elementBytes;
+    for (int64_t d : shape) {
+      n *= static_cast<uint64_t>(d);
+    }
+    return n;
+  }
 };
 
 /// Everything the object's tables and the header state about a model.

@@ -52,8 +52,10 @@ std::string listDevicePresets();
 /// Options of one OpenCL compilation.
 struct OpenCLOptions {
   DevicePreset preset;
-  /// Compute in half (cl_khr_fp16) where the model computes in f32; tensors
-  /// at the ABI stay f32.
+  /// Compute in half (cl_khr_fp16) where the model computes in f32, and keep
+  /// f32 intermediates as half in the arena; weights and the tensors at the
+  /// ABI stay f32 (loads and stores convert), GEMM/convolution accumulators
+  /// stay float.
   bool fp16 = false;
 };
 
@@ -77,6 +79,9 @@ struct OpenCLKernel {
 /// A whole model as OpenCL.
 struct OpenCLProgram {
   std::string source;
+  /// With fp16: the same kernels (names, arguments, NDRanges) in float, which
+  /// the runtime builds on devices without cl_khr_fp16. Empty otherwise.
+  std::string fp32Source;
   std::vector<OpenCLKernel> kernels;
   /// Every weight, 64-byte aligned, in one blob (one device buffer).
   std::vector<char> weights;
@@ -92,13 +97,41 @@ FailureOr<OpenCLProgram> buildOpenCLProgram(ModuleOp module,
                                             const OpenCLOptions &options,
                                             llvm::StringRef entry = "main");
 
-/// The host object: the kernel source, the launch table, the weights, the C
-/// ABI (`<name>_model`, `<name>_run`) and `<name>_init`/`<name>_release`,
-/// calling runtime/opencl.
+/// The host object: the kernel sources, the weights, the C ABI
+/// (`<name>_model`, `<name>_run`) and `<name>_init`/`<name>_release`, with the
+/// launch sequence as code calling runtime/opencl. `sizes` (may be null)
+/// receives what the object is made of.
+struct OpenCLObjectSizes {
+  /// Executable sections: the generated host code.
+  uint64_t hostCode = 0;
+  /// Kernel sources (both programs with fp16), NUL included.
+  uint64_t kernelSource = 0;
+  uint64_t weights = 0;
+  /// Other read-only data: ABI tables, names, the program descriptor.
+  uint64_t otherConstants = 0;
+  /// Writable sections: the device state pointer.
+  uint64_t staticRAM = 0;
+};
 LogicalResult emitOpenCLObject(ModuleOp module, const OpenCLProgram &program,
                                const ModelSignature &signature,
                                llvm::TargetMachine &tm,
-                               llvm::SmallVectorImpl<char> &object);
+                               llvm::SmallVectorImpl<char> &object,
+                               OpenCLObjectSizes *sizes = nullptr);
+
+/// The host object's LLVM IR as text (`--compile-to=llvm`).
+LogicalResult printOpenCLHostIR(ModuleOp module, const OpenCLProgram &program,
+                                const ModelSignature &signature,
+                                llvm::TargetMachine &tm,
+                                llvm::raw_ostream &os);
+
+/// `etch-compile --size-report` of an OpenCL object: host code, kernel
+/// sources, weights (host and device), and the device buffers (arena of
+/// intermediates, inputs, outputs); `json` for one JSON object.
+void printOpenCLSizeReport(llvm::raw_ostream &os,
+                           const ModelSignature &signature,
+                           const OpenCLProgram &program,
+                           const OpenCLObjectSizes &sizes,
+                           llvm::StringRef hostTriple, bool json);
 
 /// The header: emitModelHeader's, plus the OpenCL entry points.
 std::string emitOpenCLModelHeader(const ModelSignature &signature,

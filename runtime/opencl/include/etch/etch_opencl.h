@@ -1,8 +1,13 @@
 /*
  * etch_opencl.h - runtime of etch's OpenCL target (libetch_runtime_opencl.a,
  * C11, links -lOpenCL). An object compiled with --target=opencl holds one
- * etch_cl_program_t (kernel source, launch table, weights) and calls these
- * functions from its generated NAME_init / NAME_release / NAME_run.
+ * etch_cl_program_t (kernel sources, kernel names, weights, buffer sizes) and
+ * the generated host code that runs the model: NAME_init calls etch_cl_init
+ * and binds every kernel argument (etch_cl_set_arg_buffer); NAME_run writes
+ * the inputs (etch_cl_write_input), enqueues each kernel with its NDRange
+ * (etch_cl_enqueue), reads the outputs (etch_cl_read_output) and waits
+ * (etch_cl_finish), returning the first failing status. The launch sequence
+ * is code in the object; this library only owns the device state.
  *
  *   cc app.c net.o -letch_runtime_opencl -letch_runtime -lOpenCL
  *
@@ -14,13 +19,18 @@
  * The program is built once per init and reused by every run; with
  * ETCH_OPENCL_CACHE_DIR set, the built binary is also kept there (keyed by
  * source, options and device) and later processes load it instead of
- * compiling. The weights are
- * uploaded once; the arena is one device buffer that keeps every intermediate
- * for the whole run (inputs are written before the first kernel and outputs
- * read after the last; nothing else crosses to the host). Errors come back as
- * etch_status_t: ETCH_ERR_DEVICE for anything the OpenCL implementation
- * reports (no platform, a build failure, an enqueue error), with a message
- * and, for build failures, the build log passed to the log hook.
+ * compiling. The weights are uploaded once; the arena is one device buffer
+ * that keeps every intermediate for the whole run (inputs are written before
+ * the first kernel and outputs read after the last; nothing else crosses to
+ * the host). Errors come back as etch_status_t: ETCH_ERR_DEVICE for anything
+ * the OpenCL implementation reports (no platform, a build failure, an
+ * enqueue error), with a message and, for build failures, the build log
+ * passed to the log hook.
+ *
+ * fp16 (--opencl-fp16): `source` computes in half and needs cl_khr_fp16.
+ * When the device does not report it, init builds `fp32_source` (the same
+ * kernels, names and arguments in float) instead and says so through the log
+ * hook; etch_cl_uses_fp16 tells which one runs.
  */
 #ifndef ETCH_ETCH_OPENCL_H
 #define ETCH_ETCH_OPENCL_H
@@ -31,19 +41,11 @@
 extern "C" {
 #endif
 
-#define ETCH_OPENCL_ABI_VERSION 1
+#define ETCH_OPENCL_ABI_VERSION 2
 
-/* One kernel launch. Kernel argument i is buffer slot args[i]: 0 the arena,
- * 1 the weights, 2.. the model's inputs then outputs. local[] all zero lets
- * the implementation pick the work-group size. */
-typedef struct {
-  const char *name;
-  const uint32_t *args;
-  uint32_t num_args;
-  uint32_t work_dim;
-  uint64_t global[3];
-  uint64_t local[3];
-} etch_cl_kernel_t;
+/* Buffer slots a kernel argument is bound to: the arena, the weights, then
+ * the model's inputs and outputs in order. */
+enum { ETCH_CL_SLOT_ARENA = 0, ETCH_CL_SLOT_WEIGHTS = 1, ETCH_CL_SLOT_IO = 2 };
 
 /* A compiled model: written by etch-compile into the object, read-only. */
 typedef struct {
@@ -51,53 +53,73 @@ typedef struct {
   uint32_t num_kernels;
   const char *name;
   const char *source;        /* OpenCL C 1.2 */
+  const char *fp32_source;   /* with needs_fp16: the fallback, else NULL */
   const char *build_options; /* passed to clBuildProgram */
-  const etch_cl_kernel_t *kernels;
+  const char *const *kernel_names; /* num_kernels entries */
   const void *weights;
   uint64_t weights_size;
   uint64_t arena_size; /* device bytes */
   uint32_t num_inputs, num_outputs;
   const uint64_t *input_bytes, *output_bytes;
-  uint32_t needs_fp16; /* the device must report cl_khr_fp16 */
+  uint32_t needs_fp16; /* `source` needs cl_khr_fp16 */
   uint32_t reserved;
 } etch_cl_program_t;
 
 typedef struct etch_cl_state etch_cl_state_t;
 
-/* Receives every error message and, after a failed build, the build log.
- * Default (NULL): messages go to stderr. */
+/* Receives every error message, the fp16 fallback notice and, after a failed
+ * build, the build log. Default (NULL): messages go to stderr. */
 typedef void (*etch_cl_log_fn)(void *user, const char *message);
 void etch_cl_set_log_hook(etch_cl_log_fn fn, void *user);
 
 /* The last error message of this thread's last failing call ("" if none). */
 const char *etch_cl_last_error(void);
 
-/* Selects the device, builds the program, creates the kernels and buffers and
- * uploads the weights. *state is released first if not NULL. On failure
- * *state is NULL and the status says why (ETCH_ERR_DEVICE: no platform or
- * device, build failure; ETCH_ERR_UNSUPPORTED: fp16 without cl_khr_fp16 or an
- * ABI mismatch; ETCH_ERR_INVALID_ARGUMENT: a selector that matches nothing). */
+/* Selects the device, builds the program (the fp32 fallback when fp16 is
+ * needed and missing), creates the kernels and buffers and uploads the
+ * weights. *state is released first if not NULL. On failure *state is NULL
+ * and the status says why (ETCH_ERR_DEVICE: no platform or device, build
+ * failure; ETCH_ERR_UNSUPPORTED: fp16 without cl_khr_fp16 and no fallback, or
+ * an ABI mismatch; ETCH_ERR_INVALID_ARGUMENT: a selector that matches
+ * nothing). */
 etch_status_t etch_cl_init(const etch_cl_program_t *program,
                            const char *device, etch_cl_state_t **state);
 
-/* Runs the model: writes inputs, enqueues every kernel in order, reads the
- * outputs and waits. */
-etch_status_t etch_cl_run(etch_cl_state_t *state, const void *const *inputs,
-                          void *const *outputs);
+/* Binds argument `arg` of kernel `kernel` to buffer `slot` (ETCH_CL_SLOT_*).
+ * Bindings last until release. ETCH_ERR_INVALID_ARGUMENT for an index out of
+ * range. */
+etch_status_t etch_cl_set_arg_buffer(etch_cl_state_t *state, uint32_t kernel,
+                                     uint32_t arg, uint32_t slot);
 
-/* The generated NAME_run: checks the tables (ETCH_ERR_INVALID_ARGUMENT for a
- * NULL table or entry), initializes *state with the default device if it is
- * NULL, then runs. */
-etch_status_t etch_cl_model_run(const etch_cl_program_t *program,
-                                etch_cl_state_t **state,
-                                const void *const *inputs,
-                                void *const *outputs);
+/* Enqueues the copy of input `index` (input_bytes[index] bytes from `data`)
+ * into its device buffer. `data` must stay valid until etch_cl_finish. */
+etch_status_t etch_cl_write_input(etch_cl_state_t *state, uint32_t index,
+                                  const void *data);
+
+/* Enqueues kernel `kernel` over a `work_dim`-D NDRange of `global` sizes, in
+ * work-groups of `local` sizes (all zero: the implementation picks). */
+etch_status_t etch_cl_enqueue(etch_cl_state_t *state, uint32_t kernel,
+                              uint32_t work_dim, uint64_t global0,
+                              uint64_t global1, uint64_t global2,
+                              uint64_t local0, uint64_t local1,
+                              uint64_t local2);
+
+/* Enqueues the copy of output `index` into `data`, valid after
+ * etch_cl_finish. */
+etch_status_t etch_cl_read_output(etch_cl_state_t *state, uint32_t index,
+                                  void *data);
+
+/* Waits for everything enqueued. */
+etch_status_t etch_cl_finish(etch_cl_state_t *state);
 
 /* Frees everything init created; NULL is a no-op. */
 void etch_cl_release(etch_cl_state_t *state);
 
 /* The selected device's name (for logs and tests); "" for NULL. */
 const char *etch_cl_device_name(const etch_cl_state_t *state);
+
+/* 1 if the fp16 program runs, 0 for an fp32 one (including the fallback). */
+int etch_cl_uses_fp16(const etch_cl_state_t *state);
 
 #ifdef __cplusplus
 } /* extern "C" */
