@@ -23,10 +23,6 @@
 
 namespace mlir::etch::opencl {
 
-namespace {
-
-/// Loads `operand` of `op` at its indexing map over `dims`, into a fresh
-/// variable in the compute type.
 FailureOr<std::string> loadOperand(KernelWriter &w, linalg::LinalgOp op,
                                    OpOperand &operand,
                                    llvm::ArrayRef<std::string> dims,
@@ -53,6 +49,8 @@ FailureOr<std::string> loadOperand(KernelWriter &w, linalg::LinalgOp op,
              *ptr + "[" + KernelWriter::index(view, indices) + "];\n";
   return var;
 }
+
+namespace {
 
 /// Stores `value` into `operand` at its map over `dims`.
 LogicalResult storeOperand(KernelWriter &w, linalg::LinalgOp op,
@@ -229,28 +227,11 @@ writeGenericKernel(KernelWriter &w, linalg::LinalgOp op,
   for (unsigned d : parallel) {
     items *= ranges[d];
   }
-  llvm::SmallVector<std::string> dims;
-  for (unsigned i = 0; i < ranges.size(); ++i) {
-    dims.push_back("d" + std::to_string(i));
-  }
+  llvm::SmallVector<std::string> dims = KernelWriter::loopNames(ranges.size());
   std::string &out = w.out();
   out += "  const int gid = (int)get_global_id(0);\n";
   out += "  if (gid >= " + std::to_string(items) + ") {\n    return;\n  }\n";
-  int64_t below = 1;
-  for (unsigned d : llvm::reverse(parallel)) {
-    std::string e = "gid";
-    if (below != 1) {
-      e = "(" + e + " / " + std::to_string(below) + ")";
-    }
-    if (below * ranges[d] != items) {
-      e += " % " + std::to_string(ranges[d]);
-    }
-    if (ranges[d] == 1) {
-      e = "0";
-    }
-    out += "  const int " + dims[d] + " = " + e + ";\n";
-    below *= ranges[d];
-  }
+  out += KernelWriter::delinearize(parallel, ranges, "gid", "  ");
 
   Block *body = op.getBlock();
   llvm::DenseMap<Value, std::string> values;
@@ -334,17 +315,11 @@ FailureOr<std::string> writeCopyKernel(KernelWriter &w, Operation *copyOp,
   std::string &out = w.out();
   out += "  const int gid = (int)get_global_id(0);\n";
   out += "  if (gid >= " + std::to_string(items) + ") {\n    return;\n  }\n";
-  llvm::SmallVector<std::string> dims(dst.shape.size());
-  int64_t below = 1;
-  for (int i = static_cast<int>(dst.shape.size()) - 1; i >= 0; --i) {
-    dims[i] = "d" + std::to_string(i);
-    std::string e = below == 1 ? "gid" : "(gid / " + std::to_string(below) + ")";
-    if (below * dst.shape[i] != items) {
-      e += " % " + std::to_string(dst.shape[i]);
-    }
-    out += "  const int " + dims[i] + " = " + e + ";\n";
-    below *= dst.shape[i];
-  }
+  llvm::SmallVector<std::string> dims =
+      KernelWriter::loopNames(dst.shape.size());
+  llvm::SmallVector<unsigned> loops =
+      llvm::to_vector(llvm::seq<unsigned>(0, dst.shape.size()));
+  out += KernelWriter::delinearize(loops, dst.shape, "gid", "  ");
   out += "  " + *dstPtr + "[" + KernelWriter::index(dst, dims) + "] = " +
          *srcPtr + "[" + KernelWriter::index(src, dims) + "];\n";
   int64_t wg = std::max<int64_t>(1, w.opts().preset.workgroupSize);

@@ -91,6 +91,40 @@ std::string KernelWriter::index(const BufferView &view,
   return text;
 }
 
+std::string KernelWriter::delinearize(llvm::ArrayRef<unsigned> loops,
+                                      llvm::ArrayRef<int64_t> ranges,
+                                      const std::string &linear,
+                                      const std::string &indent) {
+  std::string text;
+  int64_t total = 1;
+  for (unsigned d : loops) {
+    total *= ranges[d];
+  }
+  int64_t below = 1;
+  for (unsigned d : llvm::reverse(loops)) {
+    std::string e = below == 1 ? linear
+                               : "(" + linear + " / " + std::to_string(below) +
+                                     ")";
+    if (below * ranges[d] != total) {
+      e += " % " + std::to_string(ranges[d]);
+    }
+    if (ranges[d] == 1) {
+      e = "0";
+    }
+    text += indent + "const int d" + std::to_string(d) + " = " + e + ";\n";
+    below *= ranges[d];
+  }
+  return text;
+}
+
+llvm::SmallVector<std::string> KernelWriter::loopNames(unsigned n) {
+  llvm::SmallVector<std::string> names;
+  for (unsigned i = 0; i < n; ++i) {
+    names.push_back("d" + std::to_string(i));
+  }
+  return names;
+}
+
 std::string KernelWriter::finish(OpenCLKernel &kernel,
                                  const std::string &attributes) const {
   std::string text = "__kernel " + attributes + "void " + name + "(";

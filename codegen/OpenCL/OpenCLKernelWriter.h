@@ -37,6 +37,16 @@ public:
   static std::string index(const BufferView &view,
                            llvm::ArrayRef<std::string> indices);
 
+  /// `const int dL = ...;` for each loop L of `loops` (row-major, the last
+  /// fastest; sizes from `ranges`) from the linear index `linear`.
+  static std::string delinearize(llvm::ArrayRef<unsigned> loops,
+                                 llvm::ArrayRef<int64_t> ranges,
+                                 const std::string &linear,
+                                 const std::string &indent);
+
+  /// `d0`, ..., `d<n-1>`: the C names of an op's loops.
+  static llvm::SmallVector<std::string> loopNames(unsigned n);
+
   /// Prints the ops of `block` (a linalg region, or a nested scf region) as
   /// C statements at `indent`. `values` maps the block arguments (and
   /// anything defined before) to C expressions; the yielded values' C
@@ -115,6 +125,23 @@ FailureOr<std::string> writeGemmKernel(KernelWriter &writer,
                                        linalg::LinalgOp producer,
                                        llvm::ArrayRef<linalg::LinalgOp> epilogue,
                                        OpenCLKernel &kernel);
+
+/// Loads `operand` of `op` at its indexing map over `dims` into a fresh
+/// variable of the compute type (or returns the scalar's C expression).
+FailureOr<std::string> loadOperand(KernelWriter &w, linalg::LinalgOp op,
+                                   OpOperand &operand,
+                                   llvm::ArrayRef<std::string> dims,
+                                   const std::string &indent);
+
+/// Work-group reductions: one work-group per output element, the reduced
+/// elements spread over its work-items and combined in __local memory.
+/// failure() without an error (kernel.pattern stays empty) means "not this
+/// pattern".
+FailureOr<std::string>
+writeReductionKernel(KernelWriter &writer, linalg::LinalgOp op,
+                     linalg::LinalgOp producer,
+                     llvm::ArrayRef<linalg::LinalgOp> epilogue,
+                     OpenCLKernel &kernel);
 
 /// The value root's init has at the element `dims` (loop names of root):
 /// loaded, or computed by `producer`'s region.

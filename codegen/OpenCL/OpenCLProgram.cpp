@@ -311,11 +311,18 @@ static FailureOr<OpenCLProgram> buildProgram(ModuleOp module,
         epilogue.push_back(next);
         ++i;
       }
-      source = writeGemmKernel(writer, linalgOp, producer, epilogue, kernel);
-      if (failed(source) && kernel.pattern.empty()) {
-        KernelWriter generic(buffers, options, writer.kernelName());
-        source =
-            writeGenericKernel(generic, linalgOp, producer, epilogue, kernel);
+      // The first pattern that matches; failure() with an empty pattern is
+      // "not mine", and each try starts from a fresh writer.
+      using Pattern = FailureOr<std::string> (*)(
+          KernelWriter &, linalg::LinalgOp, linalg::LinalgOp,
+          llvm::ArrayRef<linalg::LinalgOp>, OpenCLKernel &);
+      for (Pattern pattern :
+           {&writeGemmKernel, &writeReductionKernel, &writeGenericKernel}) {
+        KernelWriter attempt(buffers, options, writer.kernelName());
+        source = pattern(attempt, linalgOp, producer, epilogue, kernel);
+        if (succeeded(source) || !kernel.pattern.empty()) {
+          break;
+        }
       }
       producer = nullptr;
     } else {

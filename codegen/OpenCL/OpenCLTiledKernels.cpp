@@ -66,39 +66,6 @@ bool uses(AffineMap map, unsigned d) {
                       [&](AffineExpr e) { return e.isFunctionOfDim(d); });
 }
 
-/// `const int dX = ...;` for the loops `group` (row-major, last fastest) of
-/// sizes `ranges`, from the linear index `linear`.
-std::string delinearize(llvm::ArrayRef<unsigned> group,
-                        llvm::ArrayRef<int64_t> ranges,
-                        const std::string &linear, const std::string &indent) {
-  std::string text;
-  int64_t total = 1;
-  for (unsigned d : group) {
-    total *= ranges[d];
-  }
-  int64_t below = 1;
-  for (unsigned d : llvm::reverse(group)) {
-    std::string e = below == 1 ? linear
-                               : "(" + linear + " / " + std::to_string(below) + ")";
-    if (below * ranges[d] != total) {
-      e += " % " + std::to_string(ranges[d]);
-    }
-    if (ranges[d] == 1) {
-      e = "0";
-    }
-    text += indent + "const int d" + std::to_string(d) + " = " + e + ";\n";
-    below *= ranges[d];
-  }
-  return text;
-}
-
-std::string dimNames(unsigned n, llvm::SmallVectorImpl<std::string> &names) {
-  for (unsigned i = 0; i < n; ++i) {
-    names.push_back("d" + std::to_string(i));
-  }
-  return "";
-}
-
 } // namespace
 
 /// Roles of an implicit-GEMM op's loops.
@@ -209,8 +176,7 @@ FailureOr<std::string> writeDepthwise(KernelWriter &w, linalg::LinalgOp op,
                                       llvm::ArrayRef<linalg::LinalgOp> epilogue,
                                       OpenCLKernel &kernel) {
   llvm::SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  llvm::SmallVector<std::string> dims;
-  dimNames(ranges.size(), dims);
+  llvm::SmallVector<std::string> dims = KernelWriter::loopNames(ranges.size());
   // N = (batch-of-output loops..., rows, columns): columns are the last N
   // loop; each work-item takes vectorWidth of them.
   unsigned col = s.n.back();
@@ -231,13 +197,13 @@ FailureOr<std::string> writeDepthwise(KernelWriter &w, linalg::LinalgOp op,
   out += "  const int bz = (int)get_global_id(2);\n";
   out += "  if (cx >= " + std::to_string(colItems) + " || ry >= " +
          std::to_string(rowCount) + ") {\n    return;\n  }\n";
-  out += delinearize(s.batch, ranges, "bz", "  ");
-  out += delinearize(rows, ranges, "ry", "  ");
+  out += KernelWriter::delinearize(s.batch, ranges, "bz", "  ");
+  out += KernelWriter::delinearize(rows, ranges, "ry", "  ");
   out += "  float acc[" + std::to_string(vw) + "];\n";
   out += "  for (int j = 0; j < " + std::to_string(vw) +
          "; ++j) {\n    acc[j] = 0.0f;\n  }\n";
   out += "  for (int kk = 0; kk < " + std::to_string(s.K) + "; ++kk) {\n";
-  out += delinearize(s.k, ranges, "kk", "    ");
+  out += KernelWriter::delinearize(s.k, ranges, "kk", "    ");
   // The filter (the operand without the column loop) tap is the same for
   // the vectorWidth outputs: load it once.
   AffineMap map0 = op.getMatchingIndexingMap(op.getDpsInputOperand(0));
@@ -311,8 +277,7 @@ FailureOr<std::string> writeGemmKernel(KernelWriter &w, linalg::LinalgOp op,
   bool local = sched.getLocalMemory();
   std::string vt = vw == 4 ? "float4" : "float";
   llvm::SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  llvm::SmallVector<std::string> dims;
-  dimNames(ranges.size(), dims);
+  llvm::SmallVector<std::string> dims = KernelWriter::loopNames(ranges.size());
   std::string M = std::to_string(s.M), N = std::to_string(s.N),
               K = std::to_string(s.K);
 
@@ -322,7 +287,7 @@ FailureOr<std::string> writeGemmKernel(KernelWriter &w, linalg::LinalgOp op,
   out += "  const int m0 = (int)get_group_id(1) * " + std::to_string(bm) + ";\n";
   out += "  const int n0 = (int)get_group_id(0) * " + std::to_string(bn) + ";\n";
   out += "  const int bz = (int)get_global_id(2);\n";
-  out += delinearize(s.batch, ranges, "bz", "  ");
+  out += KernelWriter::delinearize(s.batch, ranges, "bz", "  ");
   out += "  " + vt + " acc[" + std::to_string(kRows) + "];\n";
   out += "  for (int r = 0; r < " + std::to_string(kRows) + "; ++r) {\n";
   out += "    acc[r] = (" + vt + ")(0.0f);\n  }\n";
@@ -333,8 +298,8 @@ FailureOr<std::string> writeGemmKernel(KernelWriter &w, linalg::LinalgOp op,
     std::string text = indent + "{\n";
     text += indent + "  const int mm = " + mIdx + ";\n";
     text += indent + "  const int kq = " + kIdx + ";\n";
-    text += delinearize(s.m, ranges, "mm", indent + "  ");
-    text += delinearize(s.k, ranges, "kq", indent + "  ");
+    text += KernelWriter::delinearize(s.m, ranges, "mm", indent + "  ");
+    text += KernelWriter::delinearize(s.k, ranges, "kq", indent + "  ");
     FailureOr<std::string> e = element(w, op, s.aOperand, dims);
     if (failed(e)) {
       return failure();
@@ -348,8 +313,8 @@ FailureOr<std::string> writeGemmKernel(KernelWriter &w, linalg::LinalgOp op,
     std::string text = indent + "{\n";
     text += indent + "  const int kq = " + kIdx + ";\n";
     text += indent + "  const int nn = " + nIdx + ";\n";
-    text += delinearize(s.k, ranges, "kq", indent + "  ");
-    text += delinearize(s.n, ranges, "nn", indent + "  ");
+    text += KernelWriter::delinearize(s.k, ranges, "kq", indent + "  ");
+    text += KernelWriter::delinearize(s.n, ranges, "nn", indent + "  ");
     FailureOr<std::string> e = element(w, op, s.bOperand, dims);
     if (failed(e)) {
       return failure();
@@ -434,8 +399,8 @@ FailureOr<std::string> writeGemmKernel(KernelWriter &w, linalg::LinalgOp op,
   out += "    for (int j = 0; j < " + std::to_string(vw) + "; ++j) {\n";
   out += "      const int nn = n0 + tx * " + std::to_string(vw) + " + j;\n";
   out += "      if (nn >= " + N + ") {\n        break;\n      }\n";
-  out += delinearize(s.m, ranges, "mm", "      ");
-  out += delinearize(s.n, ranges, "nn", "      ");
+  out += KernelWriter::delinearize(s.m, ranges, "mm", "      ");
+  out += KernelWriter::delinearize(s.n, ranges, "nn", "      ");
   FailureOr<std::string> init = initValue(w, op, producer, dims, "      ");
   if (failed(init)) {
     return failure();
