@@ -50,9 +50,6 @@ FailureOr<std::string> loadOperand(KernelWriter &w, linalg::LinalgOp op,
   return var;
 }
 
-namespace {
-
-/// Stores `value` into `operand` at its map over `dims`.
 LogicalResult storeOperand(KernelWriter &w, linalg::LinalgOp op,
                            OpOperand &operand, llvm::ArrayRef<std::string> dims,
                            const std::string &value,
@@ -76,7 +73,6 @@ LogicalResult storeOperand(KernelWriter &w, linalg::LinalgOp op,
   return success();
 }
 
-} // namespace
 
 FailureOr<std::string> initValue(KernelWriter &w, linalg::LinalgOp root,
                                  linalg::LinalgOp producer,

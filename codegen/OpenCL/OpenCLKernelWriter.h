@@ -133,6 +133,21 @@ FailureOr<std::string> loadOperand(KernelWriter &w, linalg::LinalgOp op,
                                    llvm::ArrayRef<std::string> dims,
                                    const std::string &indent);
 
+/// Stores `value` into `operand` of `op` at its indexing map over `dims`,
+/// converting to the storage type.
+LogicalResult storeOperand(KernelWriter &w, linalg::LinalgOp op,
+                           OpOperand &operand, llvm::ArrayRef<std::string> dims,
+                           const std::string &value, const std::string &indent);
+
+/// Softmax as lowered by etch (fill, max, exp, fill, sum, divide; see
+/// OpenCLReductionKernel.cpp) starting at ops[i], as one kernel with one
+/// work-group per row; `consumed` is set to the number of ops it covers.
+/// failure() without an error (kernel.pattern stays empty): not a softmax.
+FailureOr<std::string> writeSoftmaxKernel(KernelWriter &writer,
+                                          llvm::ArrayRef<Operation *> ops,
+                                          size_t i, OpenCLKernel &kernel,
+                                          size_t &consumed);
+
 /// Work-group reductions: one work-group per output element, the reduced
 /// elements spread over its work-items and combined in __local memory.
 /// failure() without an error (kernel.pattern stays empty) means "not this

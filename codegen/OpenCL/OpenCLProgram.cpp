@@ -293,6 +293,22 @@ static FailureOr<OpenCLProgram> buildProgram(ModuleOp module,
       if (llvm::is_contained(ranges, 0)) {
         continue;
       }
+      // Softmax's six ops as one kernel, one work-group per row.
+      size_t consumed = 0;
+      KernelWriter softmax(buffers, options,
+                           "k" + std::to_string(program.kernels.size()) +
+                               "_softmax");
+      source = producer ? FailureOr<std::string>(failure())
+                        : writeSoftmaxKernel(softmax, ops, i, kernel, consumed);
+      if (succeeded(source) || !kernel.pattern.empty()) {
+        if (failed(source)) {
+          return failure();
+        }
+        i += consumed - 1;
+        program.source += "\n" + *source;
+        program.kernels.push_back(std::move(kernel));
+        continue;
+      }
       // An op that only initializes the next op's output runs inside it.
       if (i + 1 < ops.size()) {
         auto next = dyn_cast<linalg::LinalgOp>(ops[i + 1]);

@@ -86,6 +86,48 @@ std::optional<Combiner> matchCombiner(linalg::LinalgOp op) {
       .Default([](Operation *) { return std::nullopt; });
 }
 
+/// Stores each work-item's `acc` in `part` and combines the work-group's
+/// values into part[0] (visible to every work-item after the last barrier).
+std::string treeReduce(const Combiner &combiner, const std::string &acc,
+                       int64_t wg) {
+  std::string text = "  part[lid] = " + acc + ";\n";
+  text += "  barrier(CLK_LOCAL_MEM_FENCE);\n";
+  text += "  for (int s = " + std::to_string(wg / 2) + "; s > 0; s >>= 1) {\n";
+  text += "    if (lid < s) {\n";
+  text += "      part[lid] = " + combiner.apply("part[lid]", "part[lid + s]") +
+          ";\n";
+  text += "    }\n    barrier(CLK_LOCAL_MEM_FENCE);\n  }\n";
+  return text;
+}
+
+/// The loops of `op` split by iterator type; whether its one output is
+/// indexed by exactly the parallel loops (each work-group owns one element).
+bool splitLoops(linalg::LinalgOp op, llvm::SmallVectorImpl<unsigned> &parallel,
+                llvm::SmallVectorImpl<unsigned> &reduction) {
+  for (auto [i, it] : llvm::enumerate(op.getIteratorTypesArray())) {
+    (it == utils::IteratorType::parallel ? parallel : reduction).push_back(i);
+  }
+  AffineMap outMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  llvm::SmallVector<unsigned> outLoops;
+  for (AffineExpr e : outMap.getResults()) {
+    auto dim = dyn_cast<AffineDimExpr>(e);
+    if (!dim) {
+      return false;
+    }
+    outLoops.push_back(dim.getPosition());
+  }
+  llvm::sort(outLoops);
+  return outLoops == llvm::ArrayRef<unsigned>(parallel) && !reduction.empty();
+}
+
+int64_t product(llvm::ArrayRef<unsigned> loops, llvm::ArrayRef<int64_t> ranges) {
+  int64_t p = 1;
+  for (unsigned d : loops) {
+    p *= ranges[d];
+  }
+  return p;
+}
+
 /// Largest power of two <= n (n >= 1).
 int64_t floorPowerOfTwo(int64_t n) {
   int64_t p = 1;
@@ -108,29 +150,11 @@ writeReductionKernel(KernelWriter &w, linalg::LinalgOp op,
     return failure();
   }
   llvm::SmallVector<unsigned> parallel, reduction;
-  for (auto [i, it] : llvm::enumerate(op.getIteratorTypesArray())) {
-    (it == utils::IteratorType::parallel ? parallel : reduction).push_back(i);
+  if (!splitLoops(op, parallel, reduction)) {
+    return failure();
   }
-  // The output is indexed by every parallel loop once (each work-group owns
-  // one element).
-  AffineMap outMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
-  llvm::SmallVector<unsigned> outLoops;
-  for (AffineExpr e : outMap.getResults()) {
-    auto dim = dyn_cast<AffineDimExpr>(e);
-    if (!dim) {
-      return failure();
-    }
-    outLoops.push_back(dim.getPosition());
-  }
-  llvm::sort(outLoops);
-  int64_t extent = 1, rows = 1;
-  for (unsigned d : reduction) {
-    extent *= ranges[d];
-  }
-  for (unsigned d : parallel) {
-    rows *= ranges[d];
-  }
-  if (outLoops != parallel || reduction.empty() || extent < kMinExtent) {
+  int64_t extent = product(reduction, ranges), rows = product(parallel, ranges);
+  if (extent < kMinExtent) {
     return failure();
   }
   // Matched: an error from here on is final.
@@ -172,14 +196,7 @@ writeReductionKernel(KernelWriter &w, linalg::LinalgOp op,
     return failure();
   }
   out += "    " + acc + " = " + yielded.front() + ";\n  }\n";
-  out += "  part[lid] = " + acc + ";\n";
-  out += "  barrier(CLK_LOCAL_MEM_FENCE);\n";
-  out += "  for (int s = " + std::to_string(wg / 2) +
-         "; s > 0; s >>= 1) {\n";
-  out += "    if (lid < s) {\n";
-  out += "      part[lid] = " + combiner->apply("part[lid]", "part[lid + s]") +
-         ";\n";
-  out += "    }\n    barrier(CLK_LOCAL_MEM_FENCE);\n  }\n";
+  out += treeReduce(*combiner, acc, wg);
   out += "  if (lid == 0) {\n";
   FailureOr<std::string> init = initValue(w, op, producer, dims, "    ");
   if (failed(init)) {
@@ -189,6 +206,209 @@ writeReductionKernel(KernelWriter &w, linalg::LinalgOp op,
   out += "    const " + type + " " + result + " = " +
          combiner->apply(*init, "part[0]") + ";\n";
   if (failed(writeEpilogue(w, op, epilogue, dims, {result}, "    "))) {
+    return failure();
+  }
+  out += "  }\n";
+  kernel.workDim = 1;
+  kernel.global = {static_cast<uint64_t>(rows * wg), 1, 1};
+  kernel.local = {static_cast<uint64_t>(wg), 1, 1};
+  return w.finish(kernel, "__attribute__((reqd_work_group_size(" +
+                              std::to_string(wg) + ", 1, 1))) ");
+}
+
+namespace {
+
+/// The six ops etch lowers Softmax to, over one loop space:
+///   fill(-inf, M); M = max(M, X)            (reduction over the axis)
+///   Y = exp(X - M)                          (elementwise, M broadcast)
+///   fill(0, S);    S = S + Y                (reduction over the axis)
+///   Y = Y / S                               (elementwise, in place)
+struct SoftmaxGroup {
+  linalg::FillOp maxFill, sumFill;
+  linalg::LinalgOp max, exp, sum, div;
+};
+
+AffineMap mapOf(linalg::LinalgOp op, OpOperand *operand) {
+  return op.getMatchingIndexingMap(operand);
+}
+
+std::optional<SoftmaxGroup> matchSoftmax(llvm::ArrayRef<Operation *> ops,
+                                         size_t i) {
+  if (i + 6 > ops.size()) {
+    return std::nullopt;
+  }
+  SoftmaxGroup g;
+  g.maxFill = dyn_cast<linalg::FillOp>(ops[i]);
+  g.max = dyn_cast<linalg::LinalgOp>(ops[i + 1]);
+  g.exp = dyn_cast<linalg::LinalgOp>(ops[i + 2]);
+  g.sumFill = dyn_cast<linalg::FillOp>(ops[i + 3]);
+  g.sum = dyn_cast<linalg::LinalgOp>(ops[i + 4]);
+  g.div = dyn_cast<linalg::LinalgOp>(ops[i + 5]);
+  if (!g.maxFill || !g.max || !g.exp || !g.sumFill || !g.sum || !g.div) {
+    return std::nullopt;
+  }
+  for (linalg::LinalgOp op : {g.max, g.exp, g.sum, g.div}) {
+    if (!op.hasPureBufferSemantics() || op.getNumDpsInits() != 1 ||
+        op.getStaticLoopRanges() != g.max.getStaticLoopRanges()) {
+      return std::nullopt;
+    }
+  }
+  std::optional<Combiner> maxC = matchCombiner(g.max);
+  std::optional<Combiner> sumC = matchCombiner(g.sum);
+  if (!maxC || !sumC || !isa<arith::MaximumFOp, arith::MaxNumFOp>(
+                           g.max.getBlock()->getTerminator()
+                               ->getOperand(0)
+                               .getDefiningOp()) ||
+      !isa<arith::AddFOp>(
+          g.sum.getBlock()->getTerminator()->getOperand(0).getDefiningOp()) ||
+      g.max.getNumDpsInputs() != 1 || g.sum.getNumDpsInputs() != 1 ||
+      g.exp.getNumDpsInputs() != 2 || g.div.getNumDpsInputs() != 1 ||
+      g.exp.getNumParallelLoops() != g.exp.getNumLoops() ||
+      g.div.getNumParallelLoops() != g.div.getNumLoops() ||
+      g.max.getIteratorTypesArray() != g.sum.getIteratorTypesArray()) {
+    return std::nullopt;
+  }
+  Value x = g.max.getDpsInputs()[0], m = g.max.getDpsInits()[0];
+  Value y = g.exp.getDpsInits()[0], s = g.sum.getDpsInits()[0];
+  AffineMap xMap = mapOf(g.max, g.max.getDpsInputOperand(0));
+  AffineMap rowMap = mapOf(g.max, g.max.getDpsInitOperand(0));
+  AffineMap yMap = mapOf(g.exp, g.exp.getDpsInitOperand(0));
+  bool sameData =
+      g.maxFill.getOutputs()[0] == m && g.sumFill.getOutputs()[0] == s &&
+      g.exp.getDpsInputs()[0] == x && g.exp.getDpsInputs()[1] == m &&
+      g.sum.getDpsInputs()[0] == y && g.div.getDpsInputs()[0] == s &&
+      g.div.getDpsInits()[0] == y && x != y &&
+      mapOf(g.exp, g.exp.getDpsInputOperand(0)) == xMap &&
+      mapOf(g.exp, g.exp.getDpsInputOperand(1)) == rowMap &&
+      mapOf(g.sum, g.sum.getDpsInputOperand(0)) == yMap &&
+      mapOf(g.sum, g.sum.getDpsInitOperand(0)) == rowMap &&
+      mapOf(g.div, g.div.getDpsInputOperand(0)) == rowMap &&
+      mapOf(g.div, g.div.getDpsInitOperand(0)) == yMap;
+  // exp ignores Y's old value; M and S are read by nobody else (the kernel
+  // keeps them in registers and never writes them).
+  Block *expBody = g.exp.getBlock();
+  llvm::SmallPtrSet<Operation *, 6> group = {
+      g.maxFill, g.max, g.exp, g.sumFill, g.sum, g.div};
+  auto onlyGroup = [&](Value v) {
+    return llvm::all_of(v.getUsers(),
+                        [&](Operation *u) { return group.contains(u); });
+  };
+  if (!sameData || !expBody->getArgument(2).use_empty() || !onlyGroup(m) ||
+      !onlyGroup(s)) {
+    return std::nullopt;
+  }
+  return g;
+}
+
+} // namespace
+
+FailureOr<std::string> writeSoftmaxKernel(KernelWriter &w,
+                                          llvm::ArrayRef<Operation *> ops,
+                                          size_t i, OpenCLKernel &kernel,
+                                          size_t &consumed) {
+  std::optional<SoftmaxGroup> g = matchSoftmax(ops, i);
+  if (!g) {
+    return failure();
+  }
+  llvm::SmallVector<int64_t> ranges = g->max.getStaticLoopRanges();
+  llvm::SmallVector<unsigned> parallel, reduction;
+  if (llvm::any_of(ranges, ShapedType::isDynamic) ||
+      !splitLoops(g->max, parallel, reduction) ||
+      product(reduction, ranges) < kMinExtent) {
+    return failure();
+  }
+  kernel.pattern = "softmax";
+  consumed = 6;
+  int64_t extent = product(reduction, ranges), rows = product(parallel, ranges);
+  int64_t wg = floorPowerOfTwo(std::min<int64_t>(
+      extent, std::max<int64_t>(1, getGPUSchedule(g->max, w.opts().preset)
+                                       .getWorkgroup()[0])));
+  llvm::SmallVector<std::string> dims = KernelWriter::loopNames(ranges.size());
+  std::string type = w.typeName(
+      cast<MemRefType>(g->exp.getDpsInits()[0].getType()).getElementType());
+  llvm::DenseMap<Value, std::string> none;
+  FailureOr<std::string> maxInit =
+      w.use(g->maxFill.getInputs()[0], g->maxFill, none);
+  FailureOr<std::string> sumInit =
+      w.use(g->sumFill.getInputs()[0], g->sumFill, none);
+  if (failed(maxInit) || failed(sumInit)) {
+    return failure();
+  }
+  std::string &out = w.out();
+  out += "  __local " + type + " part[" + std::to_string(wg) + "];\n";
+  out += "  const int row = (int)get_group_id(0);\n";
+  out += "  const int lid = (int)get_local_id(0);\n";
+  out += KernelWriter::delinearize(parallel, ranges, "row", "  ");
+  std::string loop = "  for (int r = lid; r < " + std::to_string(extent) +
+                     "; r += " + std::to_string(wg) + ") {\n" +
+                     KernelWriter::delinearize(reduction, ranges, "r", "    ");
+  // Evaluates `op`'s region at the current element with `known` block
+  // arguments, loading the others; returns the yielded value.
+  auto apply = [&](linalg::LinalgOp op,
+                   llvm::DenseMap<Value, std::string> known)
+      -> FailureOr<std::string> {
+    Block *body = op.getBlock();
+    for (OpOperand *input : op.getDpsInputOperands()) {
+      BlockArgument arg = body->getArgument(input->getOperandNumber());
+      if (arg.use_empty() || known.count(arg)) {
+        continue;
+      }
+      FailureOr<std::string> v = loadOperand(w, op, *input, dims, "    ");
+      if (failed(v)) {
+        return failure();
+      }
+      known[arg] = *v;
+    }
+    llvm::SmallVector<std::string> yielded;
+    if (failed(w.printBlock(*body, known, dims, yielded, "    "))) {
+      return failure();
+    }
+    return yielded.front();
+  };
+  auto arg = [](linalg::LinalgOp op, unsigned n) {
+    return op.getBlock()->getArgument(n);
+  };
+  // 1. The row's maximum.
+  std::string acc = w.fresh("acc");
+  out += "  " + type + " " + acc + " = " + matchCombiner(g->max)->identity +
+         ";\n" + loop;
+  FailureOr<std::string> v = apply(g->max, {{arg(g->max, 1), acc}});
+  if (failed(v)) {
+    return failure();
+  }
+  out += "    " + acc + " = " + *v + ";\n  }\n";
+  out += treeReduce(*matchCombiner(g->max), acc, wg);
+  std::string rowMax = w.fresh("m");
+  out += "  const " + type + " " + rowMax + " = " +
+         matchCombiner(g->max)->apply(*maxInit, "part[0]") + ";\n";
+  // Every work-item has read part[0] before the next tree reuses it.
+  out += "  barrier(CLK_LOCAL_MEM_FENCE);\n";
+  // 2. The sum of exp(x - max), recomputed rather than stored.
+  std::string sumAcc = w.fresh("acc");
+  out += "  " + type + " " + sumAcc + " = " +
+         matchCombiner(g->sum)->identity + ";\n" + loop;
+  FailureOr<std::string> e = apply(g->exp, {{arg(g->exp, 1), rowMax}});
+  if (failed(e)) {
+    return failure();
+  }
+  v = apply(g->sum, {{arg(g->sum, 0), *e}, {arg(g->sum, 1), sumAcc}});
+  if (failed(v)) {
+    return failure();
+  }
+  out += "    " + sumAcc + " = " + *v + ";\n  }\n";
+  out += treeReduce(*matchCombiner(g->sum), sumAcc, wg);
+  std::string rowSum = w.fresh("s");
+  out += "  const " + type + " " + rowSum + " = " +
+         matchCombiner(g->sum)->apply(*sumInit, "part[0]") + ";\n";
+  // 3. Normalize and store.
+  out += loop;
+  e = apply(g->exp, {{arg(g->exp, 1), rowMax}});
+  if (failed(e)) {
+    return failure();
+  }
+  v = apply(g->div, {{arg(g->div, 0), rowSum}, {arg(g->div, 1), *e}});
+  if (failed(v) || failed(storeOperand(w, g->div, *g->div.getDpsInitOperand(0),
+                                       dims, *v, "    "))) {
     return failure();
   }
   out += "  }\n";

@@ -38,6 +38,39 @@ def test_opencl_composite(name, model, etch_compile, opencl_runtime, tmp_path):
     runner.run_case(name, model, tmp_path, etch_compile, OPENCL)
 
 
+def _single_node_model(op: str, shape, out_shape, **attrs) -> onnx.ModelProto:
+    x = onnx.helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, shape)
+    y = onnx.helper.make_tensor_value_info("y", onnx.TensorProto.FLOAT, out_shape)
+    node = onnx.helper.make_node(op, ["x"], ["y"], **attrs)
+    graph = onnx.helper.make_graph([node], op.lower(), [x], [y])
+    return onnx.helper.make_model(graph, opset_imports=[onnx.helper.make_opsetid("", 13)])
+
+
+# Reductions long enough (>= 64 elements) for one work-group per output.
+WORKGROUP_REDUCTIONS = [
+    ("softmax_last_wide", "softmax", _single_node_model("Softmax", [4, 300], [4, 300], axis=-1)),
+    ("softmax_axis1_wide", "softmax", _single_node_model("Softmax", [2, 100, 3], [2, 100, 3], axis=1)),
+    ("reducemax_last_wide", "reduction", _single_node_model("ReduceMax", [3, 70], [3, 1], axes=[1], keepdims=1)),
+    ("reducemean_hw_wide", "reduction", _single_node_model("ReduceMean", [2, 4, 9, 9], [2, 4, 1, 1], axes=[2, 3])),
+    ("reducemin_last_wide", "reduction", _single_node_model("ReduceMin", [5, 1000], [5], axes=[1], keepdims=0)),
+    ("globalavgpool_wide", "reduction", _single_node_model("GlobalAveragePool", [1, 16, 10, 10], [1, 16, 1, 1])),
+    ("logsoftmax_wide", None, _single_node_model("LogSoftmax", [3, 200], [3, 200], axis=-1)),
+]
+
+
+@pytest.mark.parametrize("name,pattern,model", [c for c in WORKGROUP_REDUCTIONS if c[2] is not None],
+                         ids=[c[0] for c in WORKGROUP_REDUCTIONS if c[2] is not None])
+def test_opencl_workgroup_reductions(name, pattern, model, etch_compile, opencl_runtime, tmp_path):
+    """Softmax and reductions over 64+ elements run one work-group per output
+    row (a __local tree) and match ONNX Runtime."""
+    cl = tmp_path / "cl"
+    runner.run_case(name, model, tmp_path, etch_compile, OPENCL, extra_flags=[f"--emit-opencl={cl}"])
+    text = (cl / f"{name}.cl").read_text()
+    if pattern:
+        assert f"pattern={pattern}" in text, text
+        assert "__local" in text and "barrier(CLK_LOCAL_MEM_FENCE)" in text, text
+
+
 def test_opencl_run_checks_its_arguments(etch_compile, opencl_runtime, tmp_path):
     name, model = next((n, m) for n, m in COMPOSITES if n == "cnn_small_op13")
     runner.run_case(name, model, tmp_path, etch_compile, OPENCL, check_args=True)
