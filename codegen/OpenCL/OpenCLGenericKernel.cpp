@@ -33,21 +33,39 @@ FailureOr<std::string> loadOperand(KernelWriter &w, linalg::LinalgOp op,
     return w.use(value, op, none);
   }
   BufferView view;
-  FailureOr<std::string> ptr = w.pointer(value, op, &view);
-  if (failed(ptr)) {
+  FailureOr<std::string> element = w.element(op, operand, dims, &view);
+  if (failed(element)) {
     return failure();
-  }
-  AffineMap map = op.getMatchingIndexingMap(&operand);
-  llvm::SmallVector<std::string> indices;
-  for (AffineExpr e : map.getResults()) {
-    indices.push_back(clAffineExpr(e, dims));
   }
   std::string var = w.fresh("x");
   std::string type = w.typeName(view.elementType);
   w.out() += indent + type + " " + var + " = " +
              (type != w.storageType(view) ? "(" + type + ")" : std::string()) +
-             *ptr + "[" + KernelWriter::index(view, indices) + "];\n";
+             *element + ";\n";
   return var;
+}
+
+FailureOr<llvm::SmallVector<std::string>>
+evaluateRegion(KernelWriter &w, linalg::LinalgOp op,
+               llvm::DenseMap<Value, std::string> values,
+               llvm::ArrayRef<std::string> dims, const std::string &indent) {
+  Block *body = op.getBlock();
+  for (OpOperand &operand : op->getOpOperands()) {
+    BlockArgument arg = body->getArgument(operand.getOperandNumber());
+    if (arg.use_empty() || values.count(arg)) {
+      continue;
+    }
+    FailureOr<std::string> v = loadOperand(w, op, operand, dims, indent);
+    if (failed(v)) {
+      return failure();
+    }
+    values[arg] = *v;
+  }
+  llvm::SmallVector<std::string> yielded;
+  if (failed(w.printBlock(*body, values, dims, yielded, indent))) {
+    return failure();
+  }
+  return yielded;
 }
 
 LogicalResult storeOperand(KernelWriter &w, linalg::LinalgOp op,
@@ -55,21 +73,15 @@ LogicalResult storeOperand(KernelWriter &w, linalg::LinalgOp op,
                            const std::string &value,
                            const std::string &indent) {
   BufferView view;
-  FailureOr<std::string> ptr = w.pointer(operand.get(), op, &view);
-  if (failed(ptr)) {
+  FailureOr<std::string> element = w.element(op, operand, dims, &view);
+  if (failed(element)) {
     return failure();
-  }
-  AffineMap map = op.getMatchingIndexingMap(&operand);
-  llvm::SmallVector<std::string> indices;
-  for (AffineExpr e : map.getResults()) {
-    indices.push_back(clAffineExpr(e, dims));
   }
   std::string storage = w.storageType(view);
   std::string cast = storage != w.typeName(view.elementType)
                          ? "(" + storage + ")"
                          : std::string();
-  w.out() += indent + *ptr + "[" + KernelWriter::index(view, indices) +
-             "] = " + cast + value + ";\n";
+  w.out() += indent + *element + " = " + cast + value + ";\n";
   return success();
 }
 
@@ -87,24 +99,12 @@ FailureOr<std::string> initValue(KernelWriter &w, linalg::LinalgOp root,
   for (AffineExpr e : root.getMatchingIndexingMap(init).getResults()) {
     pdims.push_back(clAffineExpr(e, dims));
   }
-  llvm::DenseMap<Value, std::string> values;
-  Block *body = producer.getBlock();
-  for (OpOperand *input : producer.getDpsInputOperands()) {
-    BlockArgument arg = body->getArgument(input->getOperandNumber());
-    if (arg.use_empty()) {
-      continue;
-    }
-    FailureOr<std::string> v = loadOperand(w, producer, *input, pdims, indent);
-    if (failed(v)) {
-      return failure();
-    }
-    values[arg] = *v;
-  }
-  llvm::SmallVector<std::string> yielded;
-  if (failed(w.printBlock(*body, values, pdims, yielded, indent))) {
+  FailureOr<llvm::SmallVector<std::string>> yielded =
+      evaluateRegion(w, producer, {}, pdims, indent);
+  if (failed(yielded)) {
     return failure();
   }
-  return yielded.front();
+  return yielded->front();
 }
 
 LogicalResult writeEpilogue(KernelWriter &w, linalg::LinalgOp root,
@@ -124,29 +124,23 @@ LogicalResult writeEpilogue(KernelWriter &w, linalg::LinalgOp root,
   }
   llvm::DenseSet<Value> overwritten;
   for (linalg::LinalgOp op : epilogue) {
+    // Buffers the chain produced are read from registers.
     llvm::DenseMap<Value, std::string> values;
     Block *body = op.getBlock();
     for (OpOperand &operand : op->getOpOperands()) {
-      BlockArgument arg = body->getArgument(operand.getOperandNumber());
-      if (arg.use_empty()) {
-        continue;
-      }
-      auto it = llvm::find_if(live, [&](auto &p) { return p.first == operand.get(); });
+      auto it = llvm::find_if(
+          live, [&](auto &p) { return p.first == operand.get(); });
       if (it != live.end()) {
-        values[arg] = it->second;
-        continue;
+        values[body->getArgument(operand.getOperandNumber())] = it->second;
       }
-      FailureOr<std::string> v = loadOperand(w, op, operand, outDims, indent);
-      if (failed(v)) {
-        return failure();
-      }
-      values[arg] = *v;
     }
-    llvm::SmallVector<std::string> yielded;
-    if (failed(w.printBlock(*body, values, outDims, yielded, indent))) {
+    FailureOr<llvm::SmallVector<std::string>> yielded =
+        evaluateRegion(w, op, std::move(values), outDims, indent);
+    if (failed(yielded)) {
       return failure();
     }
-    for (auto [operand, value] : llvm::zip(op.getDpsInitsMutable(), yielded)) {
+    for (auto [operand, value] :
+         llvm::zip(op.getDpsInitsMutable(), *yielded)) {
       auto it = llvm::find_if(live, [&](auto &p) { return p.first == operand.get(); });
       if (it != live.end()) {
         it->second = value;
@@ -259,22 +253,12 @@ writeGenericKernel(KernelWriter &w, linalg::LinalgOp op,
            std::to_string(ranges[d]) + "; ++" + dims[d] + ") {\n";
     indent += "  ";
   }
-  for (OpOperand *input : op.getDpsInputOperands()) {
-    BlockArgument arg = body->getArgument(input->getOperandNumber());
-    if (arg.use_empty()) {
-      continue;
-    }
-    FailureOr<std::string> v = loadOperand(w, op, *input, dims, indent);
-    if (failed(v)) {
-      return failure();
-    }
-    values[arg] = *v;
-  }
-  llvm::SmallVector<std::string> yielded;
-  if (failed(w.printBlock(*body, values, dims, yielded, indent))) {
+  FailureOr<llvm::SmallVector<std::string>> yielded =
+      evaluateRegion(w, op, values, dims, indent);
+  if (failed(yielded)) {
     return failure();
   }
-  for (auto [acc, y] : llvm::zip(accs, yielded)) {
+  for (auto [acc, y] : llvm::zip(accs, *yielded)) {
     out += indent + acc + " = " + y + ";\n";
   }
   for (size_t i = 0; i < reduction.size(); ++i) {

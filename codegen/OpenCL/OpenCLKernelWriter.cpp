@@ -91,6 +91,21 @@ std::string KernelWriter::index(const BufferView &view,
   return text;
 }
 
+FailureOr<std::string> KernelWriter::element(linalg::LinalgOp op,
+                                             OpOperand &operand,
+                                             llvm::ArrayRef<std::string> dims,
+                                             BufferView *view) {
+  FailureOr<std::string> ptr = pointer(operand.get(), op, view);
+  if (failed(ptr)) {
+    return failure();
+  }
+  llvm::SmallVector<std::string> indices;
+  for (AffineExpr e : op.getMatchingIndexingMap(&operand).getResults()) {
+    indices.push_back(clAffineExpr(e, dims));
+  }
+  return *ptr + "[" + index(*view, indices) + "]";
+}
+
 std::string KernelWriter::delinearize(llvm::ArrayRef<unsigned> loops,
                                       llvm::ArrayRef<int64_t> ranges,
                                       const std::string &linear,

@@ -33,6 +33,12 @@ public:
   FailureOr<std::string> pointer(Value memref, Operation *user,
                                  BufferView *view = nullptr);
 
+  /// `pN[index]`: the element of `op`'s memref `operand` at its indexing
+  /// map over `dims` (in its storage type); sets `view`.
+  FailureOr<std::string> element(linalg::LinalgOp op, OpOperand &operand,
+                                 llvm::ArrayRef<std::string> dims,
+                                 BufferView *view);
+
   /// `offset + sum(index[i] * stride[i])` for `view`.
   static std::string index(const BufferView &view,
                            llvm::ArrayRef<std::string> indices);
@@ -132,6 +138,14 @@ FailureOr<std::string> loadOperand(KernelWriter &w, linalg::LinalgOp op,
                                    OpOperand &operand,
                                    llvm::ArrayRef<std::string> dims,
                                    const std::string &indent);
+
+/// Evaluates `op`'s region at the element `dims`: the block arguments in
+/// `values` as given, the other used operands loaded; returns the yielded C
+/// expressions.
+FailureOr<llvm::SmallVector<std::string>>
+evaluateRegion(KernelWriter &w, linalg::LinalgOp op,
+               llvm::DenseMap<Value, std::string> values,
+               llvm::ArrayRef<std::string> dims, const std::string &indent);
 
 /// Stores `value` into `operand` of `op` at its indexing map over `dims`,
 /// converting to the storage type.

@@ -22,55 +22,40 @@
 
 namespace mlir::etch::opencl {
 
-std::optional<DevicePreset> lookupDevicePreset(llvm::StringRef name) {
-  DevicePreset p;
-  p.name = name.str();
-  if (name == "generic") {
-    return p;
-  }
-  if (name == "adreno640") {
-    // 64-wide waves (Adreno 6xx), 32 KiB local memory.
-    p.workgroupSize = 64;
-    p.tileX = 8;
-    p.tileY = 8;
-    p.vectorWidth = 4;
-    p.tileK = 16;
-    return p;
-  }
-  if (name == "adreno740") {
-    // 128-wide waves on Adreno 7xx; larger work-groups keep them full.
-    p.workgroupSize = 128;
-    p.tileX = 16;
-    p.tileY = 8;
-    p.vectorWidth = 4;
-    p.tileK = 16;
-    return p;
-  }
-  if (name == "mali-g76") {
+namespace {
+
+/// The presets: 1-D work-group, GEMM/conv work-group (x, y), vector width,
+/// local memory, tile_k.
+const DevicePreset kPresets[] = {
+    // Adreno 6xx: 64-wide waves, 32 KiB local memory.
+    {"adreno640", 64, 8, 8, 4, true, 16},
+    // Adreno 7xx: 128-wide waves; larger work-groups keep them full.
+    {"adreno740", 128, 16, 8, 4, true, 16},
     // Bifrost: 8-wide warps, local memory is ordinary (cached) memory.
-    p.workgroupSize = 64;
-    p.tileX = 8;
-    p.tileY = 4;
-    p.vectorWidth = 4;
-    p.useLocalMemory = false;
-    p.tileK = 8;
-    return p;
-  }
-  if (name == "mali-g710") {
+    {"mali-g76", 64, 8, 4, 4, false, 8},
     // Valhall: 16-wide warps, still no dedicated local memory.
-    p.workgroupSize = 128;
-    p.tileX = 16;
-    p.tileY = 4;
-    p.vectorWidth = 4;
-    p.useLocalMemory = false;
-    p.tileK = 8;
-    return p;
+    {"mali-g710", 128, 16, 4, 4, false, 8},
+    // What no device is tuned for.
+    {"generic", 64, 8, 8, 4, true, 16},
+};
+
+} // namespace
+
+std::optional<DevicePreset> lookupDevicePreset(llvm::StringRef name) {
+  for (const DevicePreset &p : kPresets) {
+    if (p.name == name) {
+      return p;
+    }
   }
   return std::nullopt;
 }
 
 std::string listDevicePresets() {
-  return "adreno640, adreno740, mali-g76, mali-g710, generic";
+  std::string names;
+  for (const DevicePreset &p : kPresets) {
+    names += (names.empty() ? "" : ", ") + p.name;
+  }
+  return names;
 }
 
 namespace {

@@ -128,13 +128,37 @@ int64_t product(llvm::ArrayRef<unsigned> loops, llvm::ArrayRef<int64_t> ranges) 
   return p;
 }
 
-/// Largest power of two <= n (n >= 1).
-int64_t floorPowerOfTwo(int64_t n) {
-  int64_t p = 1;
-  while (p * 2 <= n) {
-    p *= 2;
+/// The start of a kernel with one work-group per output row: the __local
+/// partials, the row's parallel loops.
+std::string rowPrologue(const std::string &type, int64_t wg,
+                        llvm::ArrayRef<unsigned> parallel,
+                        llvm::ArrayRef<int64_t> ranges) {
+  return "  __local " + type + " part[" + std::to_string(wg) + "];\n" +
+         "  const int row = (int)get_group_id(0);\n" +
+         "  const int lid = (int)get_local_id(0);\n" +
+         KernelWriter::delinearize(parallel, ranges, "row", "  ");
+}
+
+/// `rows` work-groups of `wg` work-items.
+std::string finishRowKernel(KernelWriter &w, OpenCLKernel &kernel,
+                            int64_t rows, int64_t wg) {
+  kernel.workDim = 1;
+  kernel.global = {static_cast<uint64_t>(rows * wg), 1, 1};
+  kernel.local = {static_cast<uint64_t>(wg), 1, 1};
+  return w.finish(kernel, "__attribute__((reqd_work_group_size(" +
+                              std::to_string(wg) + ", 1, 1))) ");
+}
+
+/// Work-items per row: the schedule's 1-D work-group, a power of two (for
+/// the tree) and no more than the row's elements.
+int64_t rowWorkgroup(KernelWriter &w, linalg::LinalgOp op, int64_t extent) {
+  int64_t limit = std::min<int64_t>(
+      extent, getGPUSchedule(op, w.opts().preset).getWorkgroup()[0]);
+  int64_t wg = 1;
+  while (wg * 2 <= limit) {
+    wg *= 2;
   }
-  return p;
+  return wg;
 }
 
 } // namespace
@@ -159,43 +183,25 @@ writeReductionKernel(KernelWriter &w, linalg::LinalgOp op,
   }
   // Matched: an error from here on is final.
   kernel.pattern = "reduction";
-  int64_t wg = floorPowerOfTwo(std::min<int64_t>(
-      extent,
-      std::max<int64_t>(1, getGPUSchedule(op, w.opts().preset)
-                               .getWorkgroup()[0])));
+  int64_t wg = rowWorkgroup(w, op, extent);
 
   llvm::SmallVector<std::string> dims = KernelWriter::loopNames(ranges.size());
   std::string type = w.typeName(
       cast<MemRefType>(op.getDpsInits()[0].getType()).getElementType());
   std::string &out = w.out();
-  out += "  __local " + type + " part[" + std::to_string(wg) + "];\n";
-  out += "  const int row = (int)get_group_id(0);\n";
-  out += "  const int lid = (int)get_local_id(0);\n";
-  out += KernelWriter::delinearize(parallel, ranges, "row", "  ");
+  out += rowPrologue(type, wg, parallel, ranges);
   std::string acc = w.fresh("acc");
   out += "  " + type + " " + acc + " = " + combiner->identity + ";\n";
   out += "  for (int r = lid; r < " + std::to_string(extent) + "; r += " +
          std::to_string(wg) + ") {\n";
   out += KernelWriter::delinearize(reduction, ranges, "r", "    ");
-  Block *body = op.getBlock();
-  llvm::DenseMap<Value, std::string> values;
-  values[body->getArgument(op.getNumDpsInputs())] = acc;
-  for (OpOperand *input : op.getDpsInputOperands()) {
-    BlockArgument arg = body->getArgument(input->getOperandNumber());
-    if (arg.use_empty()) {
-      continue;
-    }
-    FailureOr<std::string> v = loadOperand(w, op, *input, dims, "    ");
-    if (failed(v)) {
-      return failure();
-    }
-    values[arg] = *v;
-  }
-  llvm::SmallVector<std::string> yielded;
-  if (failed(w.printBlock(*body, values, dims, yielded, "    "))) {
+  FailureOr<llvm::SmallVector<std::string>> yielded = evaluateRegion(
+      w, op, {{op.getBlock()->getArgument(op.getNumDpsInputs()), acc}}, dims,
+      "    ");
+  if (failed(yielded)) {
     return failure();
   }
-  out += "    " + acc + " = " + yielded.front() + ";\n  }\n";
+  out += "    " + acc + " = " + yielded->front() + ";\n  }\n";
   out += treeReduce(*combiner, acc, wg);
   out += "  if (lid == 0) {\n";
   FailureOr<std::string> init = initValue(w, op, producer, dims, "    ");
@@ -209,11 +215,7 @@ writeReductionKernel(KernelWriter &w, linalg::LinalgOp op,
     return failure();
   }
   out += "  }\n";
-  kernel.workDim = 1;
-  kernel.global = {static_cast<uint64_t>(rows * wg), 1, 1};
-  kernel.local = {static_cast<uint64_t>(wg), 1, 1};
-  return w.finish(kernel, "__attribute__((reqd_work_group_size(" +
-                              std::to_string(wg) + ", 1, 1))) ");
+  return finishRowKernel(w, kernel, rows, wg);
 }
 
 namespace {
@@ -320,9 +322,7 @@ FailureOr<std::string> writeSoftmaxKernel(KernelWriter &w,
   kernel.pattern = "softmax";
   consumed = 6;
   int64_t extent = product(reduction, ranges), rows = product(parallel, ranges);
-  int64_t wg = floorPowerOfTwo(std::min<int64_t>(
-      extent, std::max<int64_t>(1, getGPUSchedule(g->max, w.opts().preset)
-                                       .getWorkgroup()[0])));
+  int64_t wg = rowWorkgroup(w, g->max, extent);
   llvm::SmallVector<std::string> dims = KernelWriter::loopNames(ranges.size());
   std::string type = w.typeName(
       cast<MemRefType>(g->exp.getDpsInits()[0].getType()).getElementType());
@@ -335,35 +335,20 @@ FailureOr<std::string> writeSoftmaxKernel(KernelWriter &w,
     return failure();
   }
   std::string &out = w.out();
-  out += "  __local " + type + " part[" + std::to_string(wg) + "];\n";
-  out += "  const int row = (int)get_group_id(0);\n";
-  out += "  const int lid = (int)get_local_id(0);\n";
-  out += KernelWriter::delinearize(parallel, ranges, "row", "  ");
+  out += rowPrologue(type, wg, parallel, ranges);
   std::string loop = "  for (int r = lid; r < " + std::to_string(extent) +
                      "; r += " + std::to_string(wg) + ") {\n" +
                      KernelWriter::delinearize(reduction, ranges, "r", "    ");
-  // Evaluates `op`'s region at the current element with `known` block
-  // arguments, loading the others; returns the yielded value.
+  // The region's one yielded value at the current element.
   auto apply = [&](linalg::LinalgOp op,
                    llvm::DenseMap<Value, std::string> known)
       -> FailureOr<std::string> {
-    Block *body = op.getBlock();
-    for (OpOperand *input : op.getDpsInputOperands()) {
-      BlockArgument arg = body->getArgument(input->getOperandNumber());
-      if (arg.use_empty() || known.count(arg)) {
-        continue;
-      }
-      FailureOr<std::string> v = loadOperand(w, op, *input, dims, "    ");
-      if (failed(v)) {
-        return failure();
-      }
-      known[arg] = *v;
-    }
-    llvm::SmallVector<std::string> yielded;
-    if (failed(w.printBlock(*body, known, dims, yielded, "    "))) {
+    FailureOr<llvm::SmallVector<std::string>> yielded =
+        evaluateRegion(w, op, std::move(known), dims, "    ");
+    if (failed(yielded)) {
       return failure();
     }
-    return yielded.front();
+    return yielded->front();
   };
   auto arg = [](linalg::LinalgOp op, unsigned n) {
     return op.getBlock()->getArgument(n);
@@ -412,11 +397,7 @@ FailureOr<std::string> writeSoftmaxKernel(KernelWriter &w,
     return failure();
   }
   out += "  }\n";
-  kernel.workDim = 1;
-  kernel.global = {static_cast<uint64_t>(rows * wg), 1, 1};
-  kernel.local = {static_cast<uint64_t>(wg), 1, 1};
-  return w.finish(kernel, "__attribute__((reqd_work_group_size(" +
-                              std::to_string(wg) + ", 1, 1))) ");
+  return finishRowKernel(w, kernel, rows, wg);
 }
 
 } // namespace mlir::etch::opencl

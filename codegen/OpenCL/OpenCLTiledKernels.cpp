@@ -153,21 +153,15 @@ namespace {
 /// scope (names d0..dn), as a C expression.
 FailureOr<std::string> element(KernelWriter &w, linalg::LinalgOp op,
                                unsigned operand, llvm::ArrayRef<std::string> dims) {
-  OpOperand *o = op.getDpsInputOperand(operand);
   BufferView view;
-  FailureOr<std::string> ptr = w.pointer(o->get(), op, &view);
-  if (failed(ptr)) {
+  FailureOr<std::string> e =
+      w.element(op, *op.getDpsInputOperand(operand), dims, &view);
+  if (failed(e)) {
     return failure();
-  }
-  AffineMap map = op.getMatchingIndexingMap(o);
-  llvm::SmallVector<std::string> indices;
-  for (AffineExpr e : map.getResults()) {
-    indices.push_back(clAffineExpr(e, dims));
   }
   // The multiply-accumulate runs in float whatever the storage (half
   // intermediates with fp16): OpenCL's fma/mad have no mixed overloads.
-  std::string cast = w.storageType(view) == "float" ? "" : "(float)";
-  return cast + *ptr + "[" + KernelWriter::index(view, indices) + "]";
+  return (w.storageType(view) == "float" ? "" : "(float)") + *e;
 }
 
 FailureOr<std::string> writeDepthwise(KernelWriter &w, linalg::LinalgOp op,
@@ -292,36 +286,42 @@ FailureOr<std::string> writeGemmKernel(KernelWriter &w, linalg::LinalgOp op,
   out += "  for (int r = 0; r < " + std::to_string(kRows) + "; ++r) {\n";
   out += "    acc[r] = (" + vt + ")(0.0f);\n  }\n";
 
-  // Loads of A(m, k) and B(k, n) with the loop names in scope.
-  auto loadA = [&](const std::string &mIdx, const std::string &kIdx,
-                   const std::string &indent) -> FailureOr<std::string> {
+  // Loads of A(m, k) and B(k, n) into `a`/`b`: each coordinate is a linear
+  // index over a group of loops, delinearized so the loop names are in scope
+  // for the operand's indexing map; zero outside the bounds.
+  struct Coord {
+    llvm::ArrayRef<unsigned> loops;
+    std::string name, index, bound;
+  };
+  auto load = [&](unsigned operand, const std::string &target,
+                  const Coord &first, const Coord &second,
+                  const std::string &indent) -> FailureOr<std::string> {
     std::string text = indent + "{\n";
-    text += indent + "  const int mm = " + mIdx + ";\n";
-    text += indent + "  const int kq = " + kIdx + ";\n";
-    text += KernelWriter::delinearize(s.m, ranges, "mm", indent + "  ");
-    text += KernelWriter::delinearize(s.k, ranges, "kq", indent + "  ");
-    FailureOr<std::string> e = element(w, op, s.aOperand, dims);
+    for (const Coord *c : {&first, &second}) {
+      text += indent + "  const int " + c->name + " = " + c->index + ";\n";
+    }
+    for (const Coord *c : {&first, &second}) {
+      text += KernelWriter::delinearize(c->loops, ranges, c->name,
+                                        indent + "  ");
+    }
+    FailureOr<std::string> e = element(w, op, operand, dims);
     if (failed(e)) {
       return failure();
     }
-    text += indent + "  a = (mm < " + M + " && kq < " + K + ") ? " + *e +
-            " : 0.0f;\n" + indent + "}\n";
+    text += indent + "  " + target + " = (" + first.name + " < " +
+            first.bound + " && " + second.name + " < " + second.bound +
+            ") ? " + *e + " : 0.0f;\n" + indent + "}\n";
     return text;
   };
+  auto loadA = [&](const std::string &mIdx, const std::string &kIdx,
+                   const std::string &indent) {
+    return load(s.aOperand, "a", {s.m, "mm", mIdx, M}, {s.k, "kq", kIdx, K},
+                indent);
+  };
   auto loadB = [&](const std::string &kIdx, const std::string &nIdx,
-                   const std::string &indent) -> FailureOr<std::string> {
-    std::string text = indent + "{\n";
-    text += indent + "  const int kq = " + kIdx + ";\n";
-    text += indent + "  const int nn = " + nIdx + ";\n";
-    text += KernelWriter::delinearize(s.k, ranges, "kq", indent + "  ");
-    text += KernelWriter::delinearize(s.n, ranges, "nn", indent + "  ");
-    FailureOr<std::string> e = element(w, op, s.bOperand, dims);
-    if (failed(e)) {
-      return failure();
-    }
-    text += indent + "  b = (kq < " + K + " && nn < " + N + ") ? " + *e +
-            " : 0.0f;\n" + indent + "}\n";
-    return text;
+                   const std::string &indent) {
+    return load(s.bOperand, "b", {s.k, "kq", kIdx, K}, {s.n, "nn", nIdx, N},
+                indent);
   };
 
   std::string wg = std::to_string(tx * ty);
