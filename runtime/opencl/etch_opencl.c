@@ -86,6 +86,16 @@ static const char *cl_error_name(cl_int err) {
     return "CL_INVALID_GLOBAL_WORK_SIZE";
   case CL_INVALID_BUFFER_SIZE:
     return "CL_INVALID_BUFFER_SIZE";
+  case CL_INVALID_ARG_INDEX:
+    return "CL_INVALID_ARG_INDEX";
+  case CL_INVALID_ARG_VALUE:
+    return "CL_INVALID_ARG_VALUE";
+  case CL_INVALID_KERNEL:
+    return "CL_INVALID_KERNEL";
+  case CL_INVALID_PROGRAM_EXECUTABLE:
+    return "CL_INVALID_PROGRAM_EXECUTABLE";
+  case CL_INVALID_COMMAND_QUEUE:
+    return "CL_INVALID_COMMAND_QUEUE";
   case -1001: /* CL_PLATFORM_NOT_FOUND_KHR */
     return "CL_PLATFORM_NOT_FOUND_KHR";
   default:

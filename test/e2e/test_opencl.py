@@ -117,6 +117,23 @@ def test_opencl_build_failure_reports_log(opencl_runtime, tmp_path):
     assert "status 4 (ETCH_ERR_DEVICE)" in proc.stdout
 
 
+def test_opencl_runtime_entry_points(opencl_runtime, tmp_path):
+    """The entry points the generated host code calls: a hand-written launch
+    sequence computes the right values; bad indices, work_dim and NULL state
+    are statuses with messages; fp16 falls back to the fp32 source or is
+    ETCH_ERR_UNSUPPORTED without one."""
+    exe = tmp_path / "entry_points"
+    src = REPO / "test" / "e2e" / "opencl" / "entry_points.c"
+    cmd = ["cc", "-std=c11", "-O1", "-Wall", "-Werror", f"-I{runner.RUNTIME_INCLUDE}",
+           f"-I{REPO / 'runtime' / 'opencl' / 'include'}", src, runner.STATUS_C, opencl_runtime, "-lOpenCL",
+           "-o", exe]
+    proc = runner.run(cmd)
+    assert proc.returncode == 0, runner.describe(proc)
+    proc = runner.run([exe])
+    assert proc.returncode == 0, runner.describe(proc)
+    assert "ok (fp16 " in proc.stdout, proc.stdout
+
+
 def test_opencl_aarch64_host_object(etch_compile, tmp_path):
     """--host=aarch64-linux-gnu gives an AArch64 object with the same ABI."""
     name, model = next((n, m) for n, m in CASES if n == "conv_basic_op13")
