@@ -1,6 +1,8 @@
 /*
- * etch_opencl.c - device selection, program build, buffers and launches for
- * objects compiled with --target=opencl (see etch/etch_opencl.h).
+ * etch_opencl.c - device selection, program build (and the fp32 fallback of
+ * fp16 programs), buffers, weight upload and the small entry points the
+ * generated host code of --target=opencl objects calls to bind arguments,
+ * move inputs and outputs and enqueue kernels (see etch/etch_opencl.h).
  *
  * C11 on a hosted platform (malloc, getenv, stdio for the default log) with
  * the OpenCL 1.2 API from the ICD loader.
