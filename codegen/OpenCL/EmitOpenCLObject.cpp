@@ -194,8 +194,8 @@ private:
         function("_bind", {ptrTy}, llvm::GlobalValue::InternalLinkage);
     llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", fn));
     StatusChain chain(fn, b);
-    llvm::FunctionCallee setArg = runtime(
-        "etch_cl_set_arg_buffer", i32Ty, {ptrTy, i32Ty, i32Ty, i32Ty});
+    llvm::FunctionCallee setArg =
+        runtime("etch_cl_set_arg_buffer", i32Ty, {ptrTy, i32Ty, i32Ty, i32Ty});
     for (auto [k, kernel] : llvm::enumerate(program.kernels)) {
       for (auto [a, slot] : llvm::enumerate(kernel.args)) {
         chain.call(setArg, {fn->getArg(0), i32(k), i32(a), i32(slot)});
@@ -206,8 +206,7 @@ private:
   }
 
   llvm::Function *buildInit(llvm::GlobalVariable *prog,
-                            llvm::GlobalVariable *state,
-                            llvm::Function *bind) {
+                            llvm::GlobalVariable *state, llvm::Function *bind) {
     llvm::Function *fn =
         function("_init", {ptrTy}, llvm::GlobalValue::ExternalLinkage);
     fn->getArg(0)->setName("device");
@@ -235,17 +234,17 @@ private:
   }
 
   void buildRelease(llvm::GlobalVariable *state) {
-    llvm::Function *fn = function("_release", {},
-                                  llvm::GlobalValue::ExternalLinkage,
-                                  llvm::Type::getVoidTy(ctx));
+    llvm::Function *fn =
+        function("_release", {}, llvm::GlobalValue::ExternalLinkage,
+                 llvm::Type::getVoidTy(ctx));
     llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", fn));
     releaseState(b, state);
     b.CreateRetVoid();
   }
 
   /// `if (!table || !table[0] || ...) return ETCH_ERR_INVALID_ARGUMENT;`
-  void checkTable(StatusChain &chain, llvm::IRBuilder<> &b,
-                  llvm::Value *table, size_t count) {
+  void checkTable(StatusChain &chain, llvm::IRBuilder<> &b, llvm::Value *table,
+                  size_t count) {
     if (count == 0) {
       return;
     }
@@ -280,14 +279,13 @@ private:
     b.SetInsertPoint(ready);
     llvm::Value *s = b.CreateLoad(ptrTy, state, "s");
 
-    llvm::FunctionCallee write = runtime("etch_cl_write_input", i32Ty,
-                                         {ptrTy, i32Ty, ptrTy});
-    llvm::FunctionCallee enqueue =
-        runtime("etch_cl_enqueue", i32Ty,
-                {ptrTy, i32Ty, i32Ty, i64Ty, i64Ty, i64Ty, i64Ty, i64Ty,
-                 i64Ty});
-    llvm::FunctionCallee read = runtime("etch_cl_read_output", i32Ty,
-                                        {ptrTy, i32Ty, ptrTy});
+    llvm::FunctionCallee write =
+        runtime("etch_cl_write_input", i32Ty, {ptrTy, i32Ty, ptrTy});
+    llvm::FunctionCallee enqueue = runtime(
+        "etch_cl_enqueue", i32Ty,
+        {ptrTy, i32Ty, i32Ty, i64Ty, i64Ty, i64Ty, i64Ty, i64Ty, i64Ty});
+    llvm::FunctionCallee read =
+        runtime("etch_cl_read_output", i32Ty, {ptrTy, i32Ty, ptrTy});
     for (size_t i = 0; i < sig.inputs.size(); ++i) {
       chain.call(write, {s, i32(i), entry(b, inputs, i)});
     }
@@ -300,8 +298,7 @@ private:
     for (size_t o = 0; o < sig.outputs.size(); ++o) {
       chain.call(read, {s, i32(o), entry(b, outputs, o)});
     }
-    chain.finish(b.CreateCall(
-        runtime("etch_cl_finish", i32Ty, {ptrTy}), {s}));
+    chain.finish(b.CreateCall(runtime("etch_cl_finish", i32Ty, {ptrTy}), {s}));
     return fn;
   }
 
@@ -338,8 +335,7 @@ LogicalResult measureObject(ModuleOp module, llvm::ArrayRef<char> object,
     }
     if (section.isText()) {
       sizes.hostCode += section.getSize();
-    } else if (!relRO &&
-               (section.isBSS() || (flags & llvm::ELF::SHF_WRITE))) {
+    } else if (!relRO && (section.isBSS() || (flags & llvm::ELF::SHF_WRITE))) {
       sizes.staticRAM += section.getSize();
     } else {
       readOnly += section.getSize();

@@ -85,7 +85,6 @@ LogicalResult storeOperand(KernelWriter &w, linalg::LinalgOp op,
   return success();
 }
 
-
 FailureOr<std::string> initValue(KernelWriter &w, linalg::LinalgOp root,
                                  linalg::LinalgOp producer,
                                  llvm::ArrayRef<std::string> dims,
@@ -139,8 +138,7 @@ LogicalResult writeEpilogue(KernelWriter &w, linalg::LinalgOp root,
     if (failed(yielded)) {
       return failure();
     }
-    for (auto [operand, value] :
-         llvm::zip(op.getDpsInitsMutable(), *yielded)) {
+    for (auto [operand, value] : llvm::zip(op.getDpsInitsMutable(), *yielded)) {
       auto it = llvm::find_if(live, [&](auto &p) { return p.first == operand.get(); });
       if (it != live.end()) {
         it->second = value;

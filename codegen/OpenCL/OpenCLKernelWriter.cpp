@@ -117,9 +117,9 @@ std::string KernelWriter::delinearize(llvm::ArrayRef<unsigned> loops,
   }
   int64_t below = 1;
   for (unsigned d : llvm::reverse(loops)) {
-    std::string e = below == 1 ? linear
-                               : "(" + linear + " / " + std::to_string(below) +
-                                     ")";
+    std::string e = below == 1
+                        ? linear
+                        : "(" + linear + " / " + std::to_string(below) + ")";
     if (below * ranges[d] != total) {
       e += " % " + std::to_string(ranges[d]);
     }

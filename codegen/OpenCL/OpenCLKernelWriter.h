@@ -166,11 +166,9 @@ FailureOr<std::string> writeSoftmaxKernel(KernelWriter &writer,
 /// elements spread over its work-items and combined in __local memory.
 /// failure() without an error (kernel.pattern stays empty) means "not this
 /// pattern".
-FailureOr<std::string>
-writeReductionKernel(KernelWriter &writer, linalg::LinalgOp op,
-                     linalg::LinalgOp producer,
-                     llvm::ArrayRef<linalg::LinalgOp> epilogue,
-                     OpenCLKernel &kernel);
+FailureOr<std::string> writeReductionKernel(
+    KernelWriter &writer, linalg::LinalgOp op, linalg::LinalgOp producer,
+    llvm::ArrayRef<linalg::LinalgOp> epilogue, OpenCLKernel &kernel);
 
 /// The value root's init has at the element `dims` (loop names of root):
 /// loaded, or computed by `producer`'s region.

@@ -64,13 +64,16 @@ std::optional<Combiner> matchCombiner(linalg::LinalgOp op) {
   auto yield = cast<linalg::YieldOp>(body->getTerminator());
   Operation *combine = yield.getOperand(0).getDefiningOp();
   if (!combine || combine->getBlock() != body || !out.hasOneUse() ||
-      out.getUses().begin()->getOwner() != combine ||
-      !out.getType().isF32()) {
+      out.getUses().begin()->getOwner() != combine || !out.getType().isF32()) {
     return std::nullopt;
   }
   return llvm::TypeSwitch<Operation *, std::optional<Combiner>>(combine)
-      .Case([](arith::AddFOp) { return Combiner{"0.0f", "(", " + ", ")"}; })
-      .Case([](arith::MulFOp) { return Combiner{"1.0f", "(", " * ", ")"}; })
+      .Case([](arith::AddFOp) {
+        return Combiner{"0.0f", "(", " + ", ")"};
+      })
+      .Case([](arith::MulFOp) {
+        return Combiner{"1.0f", "(", " * ", ")"};
+      })
       .Case([](arith::MaximumFOp) {
         return Combiner{"(-INFINITY)", "etch_maximumf(", ", ", ")"};
       })
@@ -120,7 +123,8 @@ bool splitLoops(linalg::LinalgOp op, llvm::SmallVectorImpl<unsigned> &parallel,
   return outLoops == llvm::ArrayRef<unsigned>(parallel) && !reduction.empty();
 }
 
-int64_t product(llvm::ArrayRef<unsigned> loops, llvm::ArrayRef<int64_t> ranges) {
+int64_t product(llvm::ArrayRef<unsigned> loops,
+                llvm::ArrayRef<int64_t> ranges) {
   int64_t p = 1;
   for (unsigned d : loops) {
     p *= ranges[d];
@@ -140,8 +144,8 @@ std::string rowPrologue(const std::string &type, int64_t wg,
 }
 
 /// `rows` work-groups of `wg` work-items.
-std::string finishRowKernel(KernelWriter &w, OpenCLKernel &kernel,
-                            int64_t rows, int64_t wg) {
+std::string finishRowKernel(KernelWriter &w, OpenCLKernel &kernel, int64_t rows,
+                            int64_t wg) {
   kernel.workDim = 1;
   kernel.global = {static_cast<uint64_t>(rows * wg), 1, 1};
   kernel.local = {static_cast<uint64_t>(wg), 1, 1};
@@ -163,11 +167,9 @@ int64_t rowWorkgroup(KernelWriter &w, linalg::LinalgOp op, int64_t extent) {
 
 } // namespace
 
-FailureOr<std::string>
-writeReductionKernel(KernelWriter &w, linalg::LinalgOp op,
-                     linalg::LinalgOp producer,
-                     llvm::ArrayRef<linalg::LinalgOp> epilogue,
-                     OpenCLKernel &kernel) {
+FailureOr<std::string> writeReductionKernel(
+    KernelWriter &w, linalg::LinalgOp op, linalg::LinalgOp producer,
+    llvm::ArrayRef<linalg::LinalgOp> epilogue, OpenCLKernel &kernel) {
   std::optional<Combiner> combiner = matchCombiner(op);
   llvm::SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   if (!combiner || llvm::any_of(ranges, ShapedType::isDynamic)) {
@@ -192,8 +194,8 @@ writeReductionKernel(KernelWriter &w, linalg::LinalgOp op,
   out += rowPrologue(type, wg, parallel, ranges);
   std::string acc = w.fresh("acc");
   out += "  " + type + " " + acc + " = " + combiner->identity + ";\n";
-  out += "  for (int r = lid; r < " + std::to_string(extent) + "; r += " +
-         std::to_string(wg) + ") {\n";
+  out += "  for (int r = lid; r < " + std::to_string(extent) +
+         "; r += " + std::to_string(wg) + ") {\n";
   out += KernelWriter::delinearize(reduction, ranges, "r", "    ");
   FailureOr<llvm::SmallVector<std::string>> yielded = evaluateRegion(
       w, op, {{op.getBlock()->getArgument(op.getNumDpsInputs()), acc}}, dims,
@@ -257,10 +259,9 @@ std::optional<SoftmaxGroup> matchSoftmax(llvm::ArrayRef<Operation *> ops,
   }
   std::optional<Combiner> maxC = matchCombiner(g.max);
   std::optional<Combiner> sumC = matchCombiner(g.sum);
-  if (!maxC || !sumC || !isa<arith::MaximumFOp, arith::MaxNumFOp>(
-                           g.max.getBlock()->getTerminator()
-                               ->getOperand(0)
-                               .getDefiningOp()) ||
+  if (!maxC || !sumC ||
+      !isa<arith::MaximumFOp, arith::MaxNumFOp>(
+          g.max.getBlock()->getTerminator()->getOperand(0).getDefiningOp()) ||
       !isa<arith::AddFOp>(
           g.sum.getBlock()->getTerminator()->getOperand(0).getDefiningOp()) ||
       g.max.getNumDpsInputs() != 1 || g.sum.getNumDpsInputs() != 1 ||
@@ -289,8 +290,8 @@ std::optional<SoftmaxGroup> matchSoftmax(llvm::ArrayRef<Operation *> ops,
   // exp ignores Y's old value; M and S are read by nobody else (the kernel
   // keeps them in registers and never writes them).
   Block *expBody = g.exp.getBlock();
-  llvm::SmallPtrSet<Operation *, 6> group = {
-      g.maxFill, g.max, g.exp, g.sumFill, g.sum, g.div};
+  llvm::SmallPtrSet<Operation *, 6> group = {g.maxFill, g.max, g.exp,
+                                             g.sumFill, g.sum, g.div};
   auto onlyGroup = [&](Value v) {
     return llvm::all_of(v.getUsers(),
                         [&](Operation *u) { return group.contains(u); });
@@ -340,9 +341,9 @@ FailureOr<std::string> writeSoftmaxKernel(KernelWriter &w,
                      "; r += " + std::to_string(wg) + ") {\n" +
                      KernelWriter::delinearize(reduction, ranges, "r", "    ");
   // The region's one yielded value at the current element.
-  auto apply = [&](linalg::LinalgOp op,
-                   llvm::DenseMap<Value, std::string> known)
-      -> FailureOr<std::string> {
+  auto apply =
+      [&](linalg::LinalgOp op,
+          llvm::DenseMap<Value, std::string> known) -> FailureOr<std::string> {
     FailureOr<llvm::SmallVector<std::string>> yielded =
         evaluateRegion(w, op, std::move(known), dims, "    ");
     if (failed(yielded)) {
@@ -370,8 +371,8 @@ FailureOr<std::string> writeSoftmaxKernel(KernelWriter &w,
   out += "  barrier(CLK_LOCAL_MEM_FENCE);\n";
   // 2. The sum of exp(x - max), recomputed rather than stored.
   std::string sumAcc = w.fresh("acc");
-  out += "  " + type + " " + sumAcc + " = " +
-         matchCombiner(g->sum)->identity + ";\n" + loop;
+  out += "  " + type + " " + sumAcc + " = " + matchCombiner(g->sum)->identity +
+         ";\n" + loop;
   FailureOr<std::string> e = apply(g->exp, {{arg(g->exp, 1), rowMax}});
   if (failed(e)) {
     return failure();

@@ -26,8 +26,7 @@ uint64_t ioBytes(const std::vector<TensorInfo> &tensors) {
 
 void row(llvm::raw_ostream &os, unsigned indent, llvm::StringRef label,
          uint64_t bytes, llvm::StringRef note = "") {
-  os << llvm::left_justify("", indent)
-     << llvm::left_justify(label, 26 - indent)
+  os << llvm::left_justify("", indent) << llvm::left_justify(label, 26 - indent)
      << llvm::format_decimal(bytes, 10) << " B";
   if (!note.empty()) {
     os << "  " << note;
@@ -37,17 +36,15 @@ void row(llvm::raw_ostream &os, unsigned indent, llvm::StringRef label,
 
 } // namespace
 
-void printOpenCLSizeReport(llvm::raw_ostream &os,
-                           const ModelSignature &sig,
+void printOpenCLSizeReport(llvm::raw_ostream &os, const ModelSignature &sig,
                            const OpenCLProgram &program,
                            const OpenCLObjectSizes &sizes,
                            llvm::StringRef hostTriple, bool json) {
   uint64_t inputs = ioBytes(sig.inputs), outputs = ioBytes(sig.outputs);
-  uint64_t device = program.arenaSize + program.weights.size() + inputs +
-                    outputs;
-  std::string programs = program.fp32Source.empty()
-                             ? "1 program"
-                             : "fp16 program + fp32 fallback";
+  uint64_t device =
+      program.arenaSize + program.weights.size() + inputs + outputs;
+  std::string programs =
+      program.fp32Source.empty() ? "1 program" : "fp16 program + fp32 fallback";
   if (json) {
     llvm::json::Object object{
         {"host_code", sizes.hostCode},
@@ -70,15 +67,12 @@ void printOpenCLSizeReport(llvm::raw_ostream &os,
     os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
     return;
   }
-  os << "size report: " << sig.name << " (opencl, host " << hostTriple
-     << ")\n";
+  os << "size report: " << sig.name << " (opencl, host " << hostTriple << ")\n";
   os << "  object\n";
   row(os, 4, "host code", sizes.hostCode,
-      sig.name + "_init, " + sig.name + "_run: " +
-          std::to_string(program.kernels.size()) +
-          " launches");
-  row(os, 4, "kernel source", sizes.kernelSource,
-      "OpenCL C, " + programs);
+      sig.name + "_init, " + sig.name +
+          "_run: " + std::to_string(program.kernels.size()) + " launches");
+  row(os, 4, "kernel source", sizes.kernelSource, "OpenCL C, " + programs);
   row(os, 4, "weights", sizes.weights, "uploaded once at init");
   row(os, 4, "other constants", sizes.otherConstants,
       "ABI tables, kernel names");

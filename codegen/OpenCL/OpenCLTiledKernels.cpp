@@ -152,7 +152,8 @@ namespace {
 /// `A(m, k)` style load: the operand's element at the loops currently in
 /// scope (names d0..dn), as a C expression.
 FailureOr<std::string> element(KernelWriter &w, linalg::LinalgOp op,
-                               unsigned operand, llvm::ArrayRef<std::string> dims) {
+                               unsigned operand,
+                               llvm::ArrayRef<std::string> dims) {
   BufferView view;
   FailureOr<std::string> e =
       w.element(op, *op.getDpsInputOperand(operand), dims, &view);
@@ -301,16 +302,16 @@ FailureOr<std::string> writeGemmKernel(KernelWriter &w, linalg::LinalgOp op,
       text += indent + "  const int " + c->name + " = " + c->index + ";\n";
     }
     for (const Coord *c : {&first, &second}) {
-      text += KernelWriter::delinearize(c->loops, ranges, c->name,
-                                        indent + "  ");
+      text +=
+          KernelWriter::delinearize(c->loops, ranges, c->name, indent + "  ");
     }
     FailureOr<std::string> e = element(w, op, operand, dims);
     if (failed(e)) {
       return failure();
     }
-    text += indent + "  " + target + " = (" + first.name + " < " +
-            first.bound + " && " + second.name + " < " + second.bound +
-            ") ? " + *e + " : 0.0f;\n" + indent + "}\n";
+    text += indent + "  " + target + " = (" + first.name + " < " + first.bound +
+            " && " + second.name + " < " + second.bound + ") ? " + *e +
+            " : 0.0f;\n" + indent + "}\n";
     return text;
   };
   auto loadA = [&](const std::string &mIdx, const std::string &kIdx,

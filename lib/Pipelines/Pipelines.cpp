@@ -305,8 +305,8 @@ LogicalResult compileOpenCL(MLIRContext &ctx, ModuleOp module,
     // The host code's LLVM IR (the kernels are OpenCL C: --emit-opencl).
     std::string text;
     llvm::raw_string_ostream os(text);
-    if (failed(opencl::printOpenCLHostIR(module, *program, signature, *tm,
-                                         os))) {
+    if (failed(
+            opencl::printOpenCLHostIR(module, *program, signature, *tm, os))) {
       return failure();
     }
     if (options.outputPath.empty() || options.outputPath == "-") {
@@ -317,8 +317,8 @@ LogicalResult compileOpenCL(MLIRContext &ctx, ModuleOp module,
   }
   llvm::SmallVector<char> object;
   opencl::OpenCLObjectSizes sizes;
-  if (failed(opencl::emitOpenCLObject(module, *program, signature, *tm,
-                                      object, &sizes))) {
+  if (failed(opencl::emitOpenCLObject(module, *program, signature, *tm, object,
+                                      &sizes))) {
     return failure();
   }
   std::string headerPath = options.headerPath;
@@ -370,8 +370,7 @@ LogicalResult compileOpenCL(MLIRContext &ctx, ModuleOp module,
   }
   if (options.sizeReport) {
     opencl::printOpenCLSizeReport(
-        llvm::outs(), signature, *program, sizes,
-        tm->getTargetTriple().str(),
+        llvm::outs(), signature, *program, sizes, tm->getTargetTriple().str(),
         *options.sizeReport == SizeReportFormat::Json);
   }
   return success();

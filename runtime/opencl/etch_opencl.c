@@ -206,8 +206,7 @@ static etch_status_t select_device(etch_cl_state_t *s, const char *selector) {
  * program's binary in $ETCH_OPENCL_CACHE_DIR. */
 static uint64_t program_key(const etch_cl_state_t *s) {
   uint64_t h = 1469598103934665603ull;
-  const char *parts[3] = {s->source, s->program->build_options,
-                          s->device_name};
+  const char *parts[3] = {s->source, s->program->build_options, s->device_name};
   for (int p = 0; p < 3; ++p) {
     for (const char *c = parts[p] ? parts[p] : ""; *c; ++c) {
       h = (h ^ (unsigned char)*c) * 1099511628211ull;
@@ -347,8 +346,8 @@ static etch_status_t create_kernels(etch_cl_state_t *s) {
   for (uint32_t k = 0; k < prog->num_kernels; ++k) {
     const char *name = prog->kernel_names ? prog->kernel_names[k] : NULL;
     if (!name) {
-      return fail(ETCH_ERR_INVALID_ARGUMENT, "model '%s': kernel %u has no name",
-                  prog->name, k);
+      return fail(ETCH_ERR_INVALID_ARGUMENT,
+                  "model '%s': kernel %u has no name", prog->name, k);
     }
     s->kernels[k] = clCreateKernel(s->cl_program, name, &err);
     if (err != CL_SUCCESS) {
@@ -455,7 +454,8 @@ static int has_extension(const etch_cl_state_t *s, const char *name) {
       CL_SUCCESS) {
     ext[size] = '\0';
     size_t n = strlen(name);
-    for (const char *p = strstr(ext, name); p && !found; p = strstr(p + 1, name)) {
+    for (const char *p = strstr(ext, name); p && !found;
+         p = strstr(p + 1, name)) {
       found = (p == ext || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' ');
     }
   }
@@ -491,7 +491,8 @@ etch_status_t etch_cl_init(const etch_cl_program_t *program,
   etch_status_t st = select_device(s, device);
   s->source = program->source;
   s->fp16 = program->needs_fp16 != 0;
-  if (st == ETCH_OK && program->needs_fp16 && !has_extension(s, "cl_khr_fp16")) {
+  if (st == ETCH_OK && program->needs_fp16 &&
+      !has_extension(s, "cl_khr_fp16")) {
     if (program->fp32_source) {
       char note[512];
       snprintf(note, sizeof(note),
@@ -571,7 +572,8 @@ etch_status_t etch_cl_set_arg_buffer(etch_cl_state_t *s, uint32_t kernel,
                                               : s->io[slot - ETCH_CL_SLOT_IO];
   cl_int err = clSetKernelArg(s->kernels[kernel], arg, sizeof(cl_mem), &mem);
   if (err != CL_SUCCESS) {
-    return fail(ETCH_ERR_DEVICE, "binding argument %u of kernel %s failed: %s (%d)",
+    return fail(ETCH_ERR_DEVICE,
+                "binding argument %u of kernel %s failed: %s (%d)",
                 (unsigned)arg, prog->kernel_names[kernel], cl_error_name(err),
                 (int)err);
   }
@@ -611,13 +613,12 @@ etch_status_t etch_cl_enqueue(etch_cl_state_t *s, uint32_t kernel,
   size_t global[3] = {(size_t)global0, (size_t)global1, (size_t)global2};
   size_t local[3] = {(size_t)local0, (size_t)local1, (size_t)local2};
   int has_local = local0 != 0 || local1 != 0 || local2 != 0;
-  cl_int err = clEnqueueNDRangeKernel(s->queue, s->kernels[kernel], work_dim,
-                                      NULL, global, has_local ? local : NULL,
-                                      0, NULL, NULL);
+  cl_int err =
+      clEnqueueNDRangeKernel(s->queue, s->kernels[kernel], work_dim, NULL,
+                             global, has_local ? local : NULL, 0, NULL, NULL);
   if (err != CL_SUCCESS) {
     return fail(ETCH_ERR_DEVICE, "launching kernel %s failed: %s (%d)",
-                s->program->kernel_names[kernel], cl_error_name(err),
-                (int)err);
+                s->program->kernel_names[kernel], cl_error_name(err), (int)err);
   }
   return ETCH_OK;
 }
@@ -631,10 +632,10 @@ etch_status_t etch_cl_read_output(etch_cl_state_t *s, uint32_t index,
   }
   uint64_t bytes = s->program->output_bytes[index];
   if (bytes > 0) {
-    CL_CHECK(clEnqueueReadBuffer(s->queue, s->io[s->program->num_inputs + index],
-                                 CL_FALSE, 0, (size_t)bytes, data, 0, NULL,
-                                 NULL),
-             "reading an output");
+    CL_CHECK(
+        clEnqueueReadBuffer(s->queue, s->io[s->program->num_inputs + index],
+                            CL_FALSE, 0, (size_t)bytes, data, 0, NULL, NULL),
+        "reading an output");
   }
   return ETCH_OK;
 }

@@ -121,8 +121,7 @@ LogicalResult emitOpenCLObject(ModuleOp module, const OpenCLProgram &program,
 /// The host object's LLVM IR as text (`--compile-to=llvm`).
 LogicalResult printOpenCLHostIR(ModuleOp module, const OpenCLProgram &program,
                                 const ModelSignature &signature,
-                                llvm::TargetMachine &tm,
-                                llvm::raw_ostream &os);
+                                llvm::TargetMachine &tm, llvm::raw_ostream &os);
 
 /// `etch-compile --size-report` of an OpenCL object: host code, kernel
 /// sources, weights (host and device), and the device buffers (arena of
