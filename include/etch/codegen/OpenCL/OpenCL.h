@@ -2,8 +2,9 @@
 //
 // The OpenCL branch of the pipeline (DESIGN.md, "Pipeline"): the bufferized,
 // memory-planned @main becomes one OpenCL C 1.2 program (one kernel per fused
-// group of linalg ops) plus a launch table; the host object embeds both and
-// runs them through runtime/opencl (libetch_runtime_opencl.a).
+// group of linalg ops) and its launches; the host object embeds the program
+// and runs the launches as generated code that calls runtime/opencl
+// (libetch_runtime_opencl.a).
 //
 //===----------------------------------------------------------------------===//
 #ifndef ETCH_CODEGEN_OPENCL_OPENCL_H
@@ -97,10 +98,7 @@ FailureOr<OpenCLProgram> buildOpenCLProgram(ModuleOp module,
                                             const OpenCLOptions &options,
                                             llvm::StringRef entry = "main");
 
-/// The host object: the kernel sources, the weights, the C ABI
-/// (`<name>_model`, `<name>_run`) and `<name>_init`/`<name>_release`, with the
-/// launch sequence as code calling runtime/opencl. `sizes` (may be null)
-/// receives what the object is made of.
+/// What an OpenCL host object is made of, in bytes (`--size-report`).
 struct OpenCLObjectSizes {
   /// Executable sections: the generated host code.
   uint64_t hostCode = 0;
@@ -112,6 +110,11 @@ struct OpenCLObjectSizes {
   /// Writable sections: the device state pointer.
   uint64_t staticRAM = 0;
 };
+
+/// The host object: the kernel sources, the weights, the C ABI
+/// (`<name>_model`, `<name>_run`) and `<name>_init`/`<name>_release`, with the
+/// launch sequence as code calling runtime/opencl. `sizes` (may be null)
+/// receives what the object is made of.
 LogicalResult emitOpenCLObject(ModuleOp module, const OpenCLProgram &program,
                                const ModelSignature &signature,
                                llvm::TargetMachine &tm,
