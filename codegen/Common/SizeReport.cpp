@@ -52,13 +52,7 @@ void printJson(llvm::raw_ostream &os, const ModelSignature &sig,
 
 void row(llvm::raw_ostream &os, unsigned indent, llvm::StringRef label,
          uint64_t bytes, llvm::StringRef note = "") {
-  os << llvm::left_justify("", indent)
-     << llvm::left_justify(label, 26 - indent)
-     << llvm::format_decimal(bytes, 10) << " B";
-  if (!note.empty()) {
-    os << "  " << note;
-  }
-  os << "\n";
+  printSizeReportRow(os, indent, label, bytes, note);
 }
 
 void printText(llvm::raw_ostream &os, const ModelSignature &sig,
@@ -84,6 +78,18 @@ void printText(llvm::raw_ostream &os, const ModelSignature &sig,
 }
 
 } // namespace
+
+void printSizeReportRow(llvm::raw_ostream &os, unsigned indent,
+                        llvm::StringRef label, uint64_t bytes,
+                        llvm::StringRef note) {
+  os << llvm::left_justify("", indent)
+     << llvm::left_justify(label, 26 - indent)
+     << llvm::format_decimal(bytes, 10) << " B";
+  if (!note.empty()) {
+    os << "  " << note;
+  }
+  os << "\n";
+}
 
 void printSizeReport(llvm::raw_ostream &os, const ModelSignature &signature,
                      const ObjectSizes &sizes, const TargetSpec &target,

@@ -6,6 +6,7 @@
 // buffer per input and output).
 //
 //===----------------------------------------------------------------------===//
+#include "etch/codegen/Common/SizeReport.h"
 #include "etch/codegen/OpenCL/OpenCL.h"
 
 #include "llvm/Support/Format.h"
@@ -26,12 +27,7 @@ uint64_t ioBytes(const std::vector<TensorInfo> &tensors) {
 
 void row(llvm::raw_ostream &os, unsigned indent, llvm::StringRef label,
          uint64_t bytes, llvm::StringRef note = "") {
-  os << llvm::left_justify("", indent) << llvm::left_justify(label, 26 - indent)
-     << llvm::format_decimal(bytes, 10) << " B";
-  if (!note.empty()) {
-    os << "  " << note;
-  }
-  os << "\n";
+  printSizeReportRow(os, indent, label, bytes, note);
 }
 
 } // namespace

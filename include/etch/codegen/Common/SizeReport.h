@@ -20,6 +20,12 @@ enum class SizeReportFormat { Text, Json };
 /// "text" or "json".
 std::optional<SizeReportFormat> parseSizeReportFormat(llvm::StringRef name);
 
+/// One line of the text report: `label`, indented, then the bytes aligned
+/// and an optional note (the OpenCL report uses it too).
+void printSizeReportRow(llvm::raw_ostream &os, unsigned indent,
+                        llvm::StringRef label, uint64_t bytes,
+                        llvm::StringRef note = "");
+
 /// Prints the footprint of the object for `signature` (measured into `sizes`
 /// by emitModelObject) for `target`, as an aligned table or one JSON object.
 void printSizeReport(llvm::raw_ostream &os, const ModelSignature &signature,
