@@ -156,6 +156,16 @@ Value combineScatter(OpBuilder &b, Location l, StringRef reduction, Value acc,
   return update;
 }
 
+/// Yields `acc` combined with `update` where `hit`, else `acc`.
+void yieldScatter(OpBuilder &b, Location l, StringRef reduction, Value hit,
+                  Value acc, Value update) {
+  linalg::YieldOp::create(
+      b, l,
+      arith::SelectOp::create(b, l, hit,
+                              combineScatter(b, l, reduction, acc, update), acc)
+          .getResult());
+}
+
 /// Scatters as reductions over the updates that can land on each output
 /// element: the result starts as `data` (the generic's init) and every
 /// output element scans its candidate updates, keeping (or combining) those
@@ -225,12 +235,7 @@ struct ScatterElementsLowering
           Value hit = arith::CmpIOp::create(
               b, l, arith::CmpIPredicate::eq, target,
               linalg::IndexOp::create(b, l, axis));
-          linalg::YieldOp::create(
-              b, l,
-              arith::SelectOp::create(
-                  b, l, hit,
-                  combineScatter(b, l, reduction, args[2], args[1]), args[2])
-                  .getResult());
+          yieldScatter(b, l, reduction, hit, args[2], args[1]);
         });
     rewriter.replaceOp(op, generic.getResult(0));
     return success();
@@ -289,12 +294,7 @@ struct ScatterNDLowering : public OpConversionPattern<ScatterNDOp> {
                 arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, target,
                                       linalg::IndexOp::create(b, l, j)));
           }
-          linalg::YieldOp::create(
-              b, l,
-              arith::SelectOp::create(
-                  b, l, hit,
-                  combineScatter(b, l, reduction, args[1], args[0]), args[1])
-                  .getResult());
+          yieldScatter(b, l, reduction, hit, args[1], args[0]);
         });
     rewriter.replaceOp(op, generic.getResult(0));
     return success();
