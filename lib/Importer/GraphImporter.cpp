@@ -293,7 +293,7 @@ static bool acceptsUnsigned(StringRef op) {
       "Identity", "Dropout", "Constant", "ConstantOfShape", "Shape", "Size",
       "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Transpose", "Concat",
       "Slice", "Gather", "GatherElements", "Expand", "Tile", "Split", "Pad",
-      "Trilu", "DepthToSpace", "SpaceToDepth",
+      "Trilu", "DepthToSpace", "SpaceToDepth", "BitShift",
       // Signedness recorded by the importer.
       "Div", "Max", "Min", "Less", "LessOrEqual", "Greater", "GreaterOrEqual",
       "Cast", "CastLike", "Pow", "Clip", "Abs", "Mod", "QuantizeLinear",

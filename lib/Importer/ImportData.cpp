@@ -380,6 +380,32 @@ LogicalResult importMod(GraphImporter &im, const onnx::NodeProto &) {
   return success();
 }
 
+/// BitShift (unsigned integers; etch's integers are signless).
+LogicalResult importBitShift(GraphImporter &im, const onnx::NodeProto &) {
+  FailureOr<Value> x = im.input(0), y = im.input(1);
+  if (failed(x) || failed(y)) {
+    return failure();
+  }
+  std::string direction = im.attrString("direction", "");
+  if (direction != "LEFT" && direction != "RIGHT") {
+    return im.unsupportedAttr("direction", "'" + direction + "'",
+                              "LEFT and RIGHT");
+  }
+  Type elem = cast<RankedTensorType>(x->getType()).getElementType();
+  if (!elem.isSignlessInteger() || elem.isInteger(1)) {
+    return im.error() << "element type " << elem
+                      << " is not supported; supported: unsigned integers";
+  }
+  SmallVector<int64_t> shape =
+      broadcastShape(cast<RankedTensorType>(x->getType()).getShape(),
+                     cast<RankedTensorType>(y->getType()).getShape());
+  im.setOutput(0, im.create<BitShiftOp>(
+                      RankedTensorType::get(shape, elem), {*x, *y},
+                      {im.namedAttr("left", im.getBuilder().getBoolAttr(
+                                                direction == "LEFT"))}));
+  return success();
+}
+
 /// OneHot: where(unsqueeze(indices) == range(depth), on, off), with negative
 /// indices counted back from depth.
 LogicalResult importOneHot(GraphImporter &im, const onnx::NodeProto &) {
@@ -433,6 +459,7 @@ LogicalResult importOneHot(GraphImporter &im, const onnx::NodeProto &) {
 } // namespace
 
 void importer::registerDataOps(OpTable &table) {
+  table["BitShift"] = importBitShift;
   table["CumSum"] = importCumSum;
   table["DepthToSpace"] = importDepthToSpace;
   table["Expand"] = importExpand;

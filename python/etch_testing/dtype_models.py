@@ -80,6 +80,12 @@ def dtype_models() -> List[Tuple[str, onnx.ModelProto]]:
     # ONNX Runtime has these kernels for uint8 only).
     out.append(typed("reducemax_u8", "ReduceMax", 13, [("a", U8, a)], input_dist=byte, axes=[1]))
     out.append(typed("reducemin_u8", "ReduceMin", 13, [("a", U8, a)], input_dist=byte, axes=[2]))
+    for t, tn in ((U8, "u8"), (U32, "u32"), (U64, "u64")):
+        bits = {U8: 8, U32: 32, U64: 64}[t]
+        for direction in ("LEFT", "RIGHT"):
+            out.append(typed(f"bitshift_{direction.lower()}_{tn}", "BitShift", 11, [("a", t, a), ("b", t, b)],
+                             input_dist={"a": ["uniform", 0.0, _FULL[t]], "b": ["uniform", 0.0, bits - 1]},
+                             direction=direction))
     out.append(typed("argmax_u8", "ArgMax", 13, [("a", U8, a)], input_dist=byte, axis=1))
     out.append(typed("argmin_u8", "ArgMin", 13, [("a", U8, a)], input_dist=byte, axis=2))
     out.append(typed("maxpool_u8", "MaxPool", 12, [("a", U8, [1, 2, 5, 5])], input_dist=byte,

@@ -203,6 +203,23 @@ LogicalResult ModOp::verify() {
   return success();
 }
 
+LogicalResult BitShiftOp::verify() {
+  if (failed(verifySameElementType(*this, {getLhs(), getRhs(), getOutput()}))) {
+    return failure();
+  }
+  Type elem = tensorType(getLhs()).getElementType();
+  if (!elem.isSignlessInteger() || elem.isInteger(1)) {
+    return emitOpError() << "expects integer tensors, got " << elem;
+  }
+  FailureOr<SmallVector<int64_t>> b = broadcastShapes(
+      tensorType(getLhs()).getShape(), tensorType(getRhs()).getShape());
+  if (failed(b) || !shapesMatch(*b, tensorType(getOutput()).getShape())) {
+    return emitOpError() << "result shape " << fmt(getOutput().getType())
+                         << " is not the broadcast of the operand shapes";
+  }
+  return success();
+}
+
 LogicalResult ResizeOp::verify() {
   RankedTensorType in = tensorType(getInput());
   RankedTensorType out = tensorType(getOutput());

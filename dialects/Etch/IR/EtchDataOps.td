@@ -128,6 +128,20 @@ def Etch_ModOp : Etch_Op<"mod", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Etch_BitShiftOp : Etch_Op<"bit_shift", [Pure]> {
+  let summary = "ONNX BitShift (unsigned integers) with NumPy broadcasting";
+  let description = [{
+    `lhs << rhs` (`left = true`) or the logical `lhs >> rhs`; shifts by the
+    bit width or more give 0, as NumPy's.
+  }];
+  let arguments = (ins Etch_Tensor:$lhs, Etch_Tensor:$rhs, BoolAttr:$left);
+  let results = (outs Etch_Tensor:$output);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def Etch_ResizeOp : Etch_Op<"resize", [Pure, AttrSizedOperandSegments]> {
   let summary = "ONNX Resize / Upsample to the (static) result shape";
   let description = [{

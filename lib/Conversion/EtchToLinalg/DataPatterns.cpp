@@ -439,6 +439,44 @@ struct TopKLowering : public OpConversionPattern<TopKOp> {
   }
 };
 
+struct BitShiftLowering : public OpConversionPattern<BitShiftOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(BitShiftOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(op.getType());
+    Type elem = type.getElementType();
+    MLIRContext *ctx = rewriter.getContext();
+    int64_t rank = type.getRank();
+    bool left = op.getLeft();
+    auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
+    auto rhsType = cast<RankedTensorType>(op.getRhs().getType());
+    auto generic = linalg::GenericOp::create(
+        rewriter, op.getLoc(), TypeRange{type},
+        ValueRange{adaptor.getLhs(), adaptor.getRhs()},
+        ValueRange{createEmpty(rewriter, op.getLoc(), type)},
+        {getBroadcastMap(ctx, lhsType.getShape(), type.getShape()),
+         getBroadcastMap(ctx, rhsType.getShape(), type.getShape()),
+         rewriter.getMultiDimIdentityMap(rank)},
+        parallelIterators(rank), [&](OpBuilder &b, Location l, ValueRange args) {
+          Value x = args[0], y = args[1];
+          // arith shifts by >= the width are poison: select 0 instead.
+          Value width = createScalar(b, l, elem, elem.getIntOrFloatBitWidth());
+          Value inRange =
+              arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult, y, width);
+          Value shifted = left ? Value(arith::ShLIOp::create(b, l, x, y))
+                               : Value(arith::ShRUIOp::create(b, l, x, y));
+          linalg::YieldOp::create(
+              b, l,
+              arith::SelectOp::create(b, l, inRange, shifted,
+                                      createScalar(b, l, elem, 0))
+                  .getResult());
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
 struct ModLowering : public OpConversionPattern<ModOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -568,6 +606,6 @@ struct EinsumLowering : public OpConversionPattern<EinsumOp> {
 void mlir::etch::populateEtchDataToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<ExpandLowering, GatherElementsLowering, GatherNDLowering,
                ScatterElementsLowering, ScatterNDLowering, CumSumLowering,
-               TopKLowering, ModLowering, EinsumLowering>(
+               TopKLowering, ModLowering, BitShiftLowering, EinsumLowering>(
       patterns.getContext());
 }

@@ -166,3 +166,11 @@ func.func @scatter_nd_bad_updates(%x: tensor<5x4xf32>, %j: tensor<2x1xi64>, %v: 
   %0 = etch.scatter_nd %x, %j, %v : (tensor<5x4xf32>, tensor<2x1xi64>, tensor<2x3xf32>) -> tensor<5x4xf32>
   return %0 : tensor<5x4xf32>
 }
+
+// -----
+
+func.func @bit_shift_float(%x: tensor<3xf32>) -> tensor<3xf32> {
+  // expected-error @+1 {{expects integer tensors, got 'f32'}}
+  %0 = etch.bit_shift %x, %x {left = false} : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}

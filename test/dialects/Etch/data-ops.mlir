@@ -40,3 +40,10 @@ func.func @scatters(%x: tensor<4x5xf32>, %i: tensor<3x2xi64>, %u: tensor<3x2xf32
   %1 = etch.scatter_nd %y, %j, %v : (tensor<5x4xf32>, tensor<2x1xi64>, tensor<2x4xf32>) -> tensor<5x4xf32>
   return %0, %1 : tensor<4x5xf32>, tensor<5x4xf32>
 }
+
+// CHECK-LABEL: func.func @bit_shift
+// CHECK: etch.bit_shift %{{.+}}, %{{.+}} {left = true} : (tensor<3xi8>, tensor<i8>) -> tensor<3xi8>
+func.func @bit_shift(%x: tensor<3xi8>, %y: tensor<i8>) -> tensor<3xi8> {
+  %0 = etch.bit_shift %x, %y {left = true} : (tensor<3xi8>, tensor<i8>) -> tensor<3xi8>
+  return %0 : tensor<3xi8>
+}

@@ -228,3 +228,16 @@ func.func @scatter_nd(%x: tensor<5x4xf32>, %j: tensor<2x1xi64>, %v: tensor<2x4xf
   %0 = etch.scatter_nd %x, %j, %v : (tensor<5x4xf32>, tensor<2x1xi64>, tensor<2x4xf32>) -> tensor<5x4xf32>
   return %0 : tensor<5x4xf32>
 }
+
+// -----
+
+// BitShift: a logical shift, 0 for shifts by the width or more.
+// CHECK-LABEL: func.func @bit_shift_right
+// CHECK: linalg.generic
+// CHECK: %[[IN:.+]] = arith.cmpi ult, %{{.+}}, %{{.+}} : i8
+// CHECK: %[[S:.+]] = arith.shrui
+// CHECK: arith.select %[[IN]], %[[S]], %{{.+}} : i8
+func.func @bit_shift_right(%x: tensor<3xi8>, %y: tensor<3xi8>) -> tensor<3xi8> {
+  %0 = etch.bit_shift %x, %y {left = false} : (tensor<3xi8>, tensor<3xi8>) -> tensor<3xi8>
+  return %0 : tensor<3xi8>
+}
