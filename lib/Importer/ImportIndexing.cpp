@@ -9,6 +9,8 @@
 //===----------------------------------------------------------------------===//
 #include "GraphImporter.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::etch;
 using namespace mlir::etch::importer;
@@ -211,6 +213,46 @@ LogicalResult importReverseSequence(GraphImporter &im,
   return success();
 }
 
+/// HannWindow, HammingWindow, BlackmanWindow of a known size: a constant
+/// sum_k a_k cos(2 pi k n / N) with N = size (periodic) or size - 1.
+template <int kind>
+LogicalResult importWindow(GraphImporter &im, const onnx::NodeProto &) {
+  FailureOr<SmallVector<int64_t>> size = im.constantInts(0, "size");
+  FailureOr<RankedTensorType> outType = im.outputType(0);
+  if (failed(size) || failed(outType)) {
+    return failure();
+  }
+  if (size->size() != 1 || size->front() < 1 ||
+      outType->getShape() != ArrayRef<int64_t>{size->front()}) {
+    return im.error() << "expected a positive scalar size matching the "
+                         "result "
+                      << *outType;
+  }
+  auto elem = dyn_cast<FloatType>(outType->getElementType());
+  if (!elem) {
+    return im.error() << "only floating-point windows are supported, got "
+                      << *outType;
+  }
+  int64_t n = size->front();
+  double period = im.attrInt("periodic", 1) ? n : std::max<int64_t>(n - 1, 1);
+  // Hann: 0.5 - 0.5 cos; Hamming: 25/46 - 21/46 cos;
+  // Blackman: 0.42 - 0.5 cos + 0.08 cos(2x).
+  double a0 = kind == 0 ? 0.5 : kind == 1 ? 25.0 / 46.0 : 0.42;
+  double a1 = kind == 0 ? 0.5 : kind == 1 ? 21.0 / 46.0 : 0.5;
+  double a2 = kind == 2 ? 0.08 : 0.0;
+  SmallVector<Attribute> values;
+  for (int64_t i = 0; i < n; ++i) {
+    double x = 2.0 * M_PI * i / period;
+    values.push_back(
+        FloatAttr::get(elem, a0 - a1 * std::cos(x) + a2 * std::cos(2 * x)));
+  }
+  im.setOutput(0, im.create<ConstantOp>(
+                      *outType, {},
+                      {im.namedAttr("value",
+                                    DenseElementsAttr::get(*outType, values))}));
+  return success();
+}
+
 /// ScatterElements / Scatter (axis) and ScatterND, with run-time indices.
 LogicalResult importScatter(GraphImporter &im, const onnx::NodeProto &node) {
   FailureOr<Value> data = im.input(0), indices = im.input(1),
@@ -250,6 +292,9 @@ LogicalResult importScatter(GraphImporter &im, const onnx::NodeProto &node) {
 } // namespace
 
 void importer::registerIndexingOps(OpTable &table) {
+  table["HannWindow"] = importWindow<0>;
+  table["HammingWindow"] = importWindow<1>;
+  table["BlackmanWindow"] = importWindow<2>;
   table["Scatter"] = importScatter;
   table["ScatterElements"] = importScatter;
   table["ScatterND"] = importScatter;

@@ -6,6 +6,8 @@
 //===----------------------------------------------------------------------===//
 #include "GraphImporter.h"
 
+#include "llvm/Support/FormatVariadic.h"
+
 #include "llvm/ADT/STLExtras.h"
 
 #include <algorithm>
@@ -310,35 +312,36 @@ static LogicalResult importConcat(GraphImporter &im,
   return success();
 }
 
-/// Identity, and Dropout (an identity at inference).
+/// Identity, and Dropout: an identity at inference (training_mode false or
+/// absent) and in training mode with a ratio of 0; its mask output is then
+/// all true. Training mode with a positive ratio draws random masks, which a
+/// compiled model cannot reproduce.
 static LogicalResult importIdentity(GraphImporter &im,
                                     const onnx::NodeProto &node) {
-  if (failed(im.rejectOutputsFrom(1, "mask"))) {
+  bool dropout = node.op_type() == "Dropout";
+  if (!dropout && failed(im.rejectOutputsFrom(1, "second"))) {
     return failure();
   }
-  // Dropout-12+: training_mode = true drops at random; only inference, or a
-  // constant ratio of 0 (both an identity), is supported.
-  bool zeroRatio = false;
-  if (node.op_type() == "Dropout" && im.hasInput(1) && im.constantInput(1)) {
-    FailureOr<SmallVector<double>> ratio = im.constantFloats(1, "ratio");
-    if (failed(ratio)) {
-      return failure();
-    }
-    zeroRatio = llvm::all_of(*ratio, [](double r) { return r == 0.0; });
-  }
-  if (node.op_type() == "Dropout" && im.hasInput(2) && !zeroRatio) {
-    if (!im.constantInput(2)) {
-      return im.error() << "the 'training_mode' input ('" << node.input(2)
-                        << "') must be a constant false (inference); "
-                           "training-mode dropout is not supported";
-    }
+  if (dropout && im.hasInput(2)) {
     FailureOr<SmallVector<int64_t>> training =
         im.constantInts(2, "training_mode");
     if (failed(training)) {
       return failure();
     }
     if (llvm::any_of(*training, [](int64_t v) { return v != 0; })) {
-      return im.unsupportedAttr("training_mode", "true", "false (inference)");
+      FailureOr<SmallVector<double>> ratio =
+          im.hasInput(1) ? im.constantFloats(1, "ratio")
+                         : FailureOr<SmallVector<double>>(
+                               SmallVector<double>{0.5});
+      if (failed(ratio)) {
+        return failure();
+      }
+      if (llvm::any_of(*ratio, [](double r) { return r != 0.0; })) {
+        return im.error() << "training_mode = true with ratio "
+                          << llvm::formatv("{0}", ratio->front()).str()
+                          << " drops values at random; supported: inference "
+                             "(training_mode false) or ratio 0";
+      }
     }
   }
   FailureOr<Value> x = im.input(0);
@@ -346,6 +349,15 @@ static LogicalResult importIdentity(GraphImporter &im,
     return failure();
   }
   im.setOutput(0, im.create<IdentityOp>(x->getType(), *x));
+  if (dropout && node.output_size() > 1 && !node.output(1).empty()) {
+    auto maskType = RankedTensorType::get(
+        cast<RankedTensorType>(x->getType()).getShape(),
+        im.getBuilder().getI1Type());
+    im.setOutput(1, im.create<ConstantOp>(
+                        maskType, {},
+                        {im.namedAttr("value",
+                                      DenseElementsAttr::get(maskType, true))}));
+  }
   return success();
 }
 

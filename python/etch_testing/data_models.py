@@ -184,6 +184,10 @@ def indexing_models() -> List[Case]:
                {"lens": np.array([5, 2, 0], np.int64)}, time_axis=0, batch_axis=1),
         single("reversesequence_batch", "ReverseSequence", 13, [("x", [3, 5, 2])],
                {"lens": np.array([1, 4, 5], np.int64)}, time_axis=1, batch_axis=0),
+        single("hannwindow_periodic", "HannWindow", 17, [("x", [10])], {"n": np.array(10, np.int64)},
+               node_inputs=["n"]),
+        single("blackmanwindow_symmetric", "BlackmanWindow", 17, [("x", [7])], {"n": np.array(7, np.int64)},
+               node_inputs=["n"], periodic=0),
         # Scatters (run-time lowering; updates smaller than data on the other
         # axes, negative indices, reductions).
         single("scatterelements_axis1", "ScatterElements", 13, [("x", [4, 5]), ("u", [3, 2])],
