@@ -30,6 +30,7 @@ const OpTable &importer::getOpTable() {
     registerControlFlowOps(t);
     registerSequenceOps(t);
     registerIndexingOps(t);
+    registerSpectralOps(t);
     registerCompositeOps(t);
     registerTensorFoldOps(t); // keep last: fills only missing entries
     return t;

@@ -49,6 +49,7 @@ void registerRecurrentOps(OpTable &table); // ImportRecurrent.cpp
 void registerControlFlowOps(OpTable &table); // ImportControlFlow.cpp
 void registerSequenceOps(OpTable &table); // ImportSequence.cpp
 void registerIndexingOps(OpTable &table); // ImportIndexing.cpp
+void registerSpectralOps(OpTable &table); // ImportSpectral.cpp
 
 /// Evaluates `node` at import when its inputs are small constants (or, for
 /// Shape/Size, statically shaped) and records its outputs as constants.

@@ -172,6 +172,19 @@ def _compress(case: str, x, cond, out_shape, **attrs) -> Case:
     return name, model
 
 
+def _stft() -> Case:
+    """STFT with a Hann window; ONNX 1.12's shape inference ignores onesided,
+    so the output shape is given."""
+    from onnx import TensorProto, helper
+    name = "stft_hann_op17"
+    window = (0.5 - 0.5 * np.cos(2 * np.pi * np.arange(32) / 32)).astype(np.float32)
+    model = make_model(name, 17, [node("STFT", ["x", "step", "w"], ["y"], "stft_0")], [("x", [1, 256, 1])],
+                       ["y"], {"step": np.array(16, np.int64), "w": window}, check=False)
+    del model.graph.output[:]
+    model.graph.output.append(helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 15, 17, 2]))
+    return name, model
+
+
 def indexing_models() -> List[Case]:
     """Ops whose index pattern comes from values known at compile time."""
     x = [4, 5]
@@ -188,6 +201,11 @@ def indexing_models() -> List[Case]:
                node_inputs=["n"]),
         single("blackmanwindow_symmetric", "BlackmanWindow", 17, [("x", [7])], {"n": np.array(7, np.int64)},
                node_inputs=["n"], periodic=0),
+        # Spectral ops as matmuls with constant bases.
+        single("dft_real_onesided_padded", "DFT", 17, [("x", [2, 12, 1])], {"n": np.array(16, np.int64)},
+               node_inputs=["x", "n"], axis=1, onesided=1),
+        single("dft_complex_inverse_axis2", "DFT", 17, [("x", [2, 3, 8, 2])], axis=2, inverse=1),
+        _stft(),
         # Scatters (run-time lowering; updates smaller than data on the other
         # axes, negative indices, reductions).
         single("scatterelements_axis1", "ScatterElements", 13, [("x", [4, 5]), ("u", [3, 2])],

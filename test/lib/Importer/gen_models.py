@@ -372,6 +372,13 @@ def indexing_models():
          helper.make_tensor("lens", TensorProto.INT64, [2], [3, 2])])
 
 
+def spectral_models():
+    save("dft", [
+        helper.make_node("DFT", ["x"], ["y"], name="dft_0", axis=1,
+                         onesided=1),
+    ], [vi("x", [2, 4, 1])], [vi("y", [2, 3, 2])], opset=17)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     conv_models()
@@ -388,6 +395,7 @@ def main():
     control_models()
     sequence_models()
     indexing_models()
+    spectral_models()
 
 
 if __name__ == "__main__":
