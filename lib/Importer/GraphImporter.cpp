@@ -298,7 +298,8 @@ static bool acceptsUnsigned(StringRef op) {
       // Signedness recorded by the importer.
       "Div", "Max", "Min", "Less", "LessOrEqual", "Greater", "GreaterOrEqual",
       "Cast", "CastLike", "Pow", "Clip", "Abs", "Mod", "QuantizeLinear",
-      "DequantizeLinear", "DynamicQuantizeLinear"};
+      "DequantizeLinear", "DynamicQuantizeLinear", "MatMulInteger",
+      "ConvInteger", "QLinearMatMul", "QLinearConv"};
   return ops.contains(op);
 }
 

@@ -71,6 +71,12 @@ FailureOr<Value> legacyBroadcastRhs(GraphImporter &im, Value lhs, Value rhs);
 /// element) reshaped for NumPy broadcasting against `x`.
 FailureOr<Value> legacyPReluSlope(GraphImporter &im, Value x, Value slope);
 
+/// An etch.conv of the current node's Conv attributes (kernel_shape, pads,
+/// auto_pad, strides, dilations, group) with result element type
+/// `resultElement` and the shape ONNX inferred for output 0.
+FailureOr<Value> buildConv(GraphImporter &im, Value x, Value w, Value bias,
+                           Type resultElement);
+
 /// Errors if `node` has an unsigned integer input or output and its op is
 /// not one that imports them correctly (integer tensors are signless).
 LogicalResult checkUnsignedSupport(GraphImporter &im,

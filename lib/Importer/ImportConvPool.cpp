@@ -75,6 +75,30 @@ static FailureOr<Window> readWindow(GraphImporter &im, ArrayRef<int64_t> in,
   return w;
 }
 
+FailureOr<Value> importer::buildConv(GraphImporter &im, Value x, Value w,
+                                     Value bias, Type resultElement) {
+  auto xType = cast<RankedTensorType>(x.getType());
+  auto wType = cast<RankedTensorType>(w.getType());
+  if (xType.getRank() < 3 || wType.getRank() != xType.getRank()) {
+    return im.error() << "expected input and weight of equal rank >= 3, got "
+                      << xType << " and " << wType;
+  }
+  SmallVector<int64_t> kernel = im.attrInts("kernel_shape").value_or(
+      SmallVector<int64_t>(wType.getShape().drop_front(2)));
+  FailureOr<Window> win =
+      readWindow(im, xType.getShape(), std::move(kernel));
+  FailureOr<RankedTensorType> outType = im.outputType(0);
+  if (failed(win) || failed(outType)) {
+    return failure();
+  }
+  auto type = RankedTensorType::get(outType->getShape(), resultElement);
+  return ConvOp::create(im.getBuilder(), im.getLoc(), type, x, w, bias,
+                        win->strides, win->pads, win->dilations,
+                        im.attrInt("group", 1), ActivationKind::None,
+                        APFloat(0.0f), APFloat(0.0f))
+      .getResult();
+}
+
 static LogicalResult importConv(GraphImporter &im, const onnx::NodeProto &) {
   FailureOr<Value> x = im.input(0), w = im.input(1);
   if (failed(x) || failed(w)) {
@@ -88,25 +112,12 @@ static LogicalResult importConv(GraphImporter &im, const onnx::NodeProto &) {
     }
     bias = *b;
   }
-  auto xType = cast<RankedTensorType>(x->getType());
-  auto wType = cast<RankedTensorType>(w->getType());
-  if (xType.getRank() < 3 || wType.getRank() != xType.getRank()) {
-    return im.error() << "expected input and weight of equal rank >= 3, got "
-                      << xType << " and " << wType;
-  }
-  SmallVector<int64_t> kernel = im.attrInts("kernel_shape").value_or(
-      SmallVector<int64_t>(wType.getShape().drop_front(2)));
-  FailureOr<Window> win =
-      readWindow(im, xType.getShape(), std::move(kernel));
-  FailureOr<RankedTensorType> outType = im.outputType(0);
-  if (failed(win) || failed(outType)) {
+  FailureOr<Value> conv = buildConv(
+      im, *x, *w, bias, cast<RankedTensorType>(x->getType()).getElementType());
+  if (failed(conv)) {
     return failure();
   }
-  auto op = ConvOp::create(im.getBuilder(), im.getLoc(), *outType, *x, *w,
-                           bias, win->strides, win->pads, win->dilations,
-                           im.attrInt("group", 1), ActivationKind::None,
-                           APFloat(0.0f), APFloat(0.0f));
-  im.setOutput(0, op);
+  im.setOutput(0, *conv);
   return success();
 }
 

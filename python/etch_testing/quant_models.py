@@ -84,5 +84,36 @@ def qdq_mlp() -> onnx.ModelProto:
                    [helper.make_tensor_value_info(y, TensorProto.FLOAT, [4, 10])])
 
 
+def qop_cnn() -> onnx.ModelProto:
+    """The QOperator format: QLinearConv (per-channel int8 weights, int32
+    bias, uint8 activations) and QLinearMatMul between Quantize/Dequantize."""
+    g = _Graph(13)
+    r = g.rng
+    f = lambda *a: g.init(*a)  # noqa: E731
+    q = g.node("QuantizeLinear", ["x", f("xs", np.array(4.0 / 255, np.float32)),
+                                  f("xz", np.array(128, np.uint8))], "quant_x")
+    prev_scale, prev_zp, prev, in_scale = "xs", "xz", q, 4.0 / 255
+    for i, (cout, cin, stride) in enumerate([(8, 3, 1), (16, 8, 2)]):
+        w = r.normal(0, 0.3, (cout, cin, 3, 3)).astype(np.float32)
+        ws = (np.abs(w).max(axis=(1, 2, 3)) / 127.0).astype(np.float32)
+        wq = np.clip(np.round(w / ws[:, None, None, None]), -127, 127).astype(np.int8)
+        # int32 bias in units of input scale * weight scale.
+        bias = np.round(r.normal(0, 0.1, cout) / (in_scale * ws)).astype(np.int32)
+        prev = g.node("QLinearConv", [prev, prev_scale, prev_zp, f(f"w{i}", wq), f(f"w{i}s", ws),
+                                      f(f"w{i}z", np.zeros(cout, np.int8)), f(f"y{i}s", np.array(0.05, np.float32)),
+                                      f(f"y{i}z", np.array(10, np.uint8)), f(f"b{i}", bias)],
+                      f"qconv{i}", pads=[1, 1, 1, 1], strides=[stride, stride])
+        prev_scale, prev_zp, in_scale = f"y{i}s", f"y{i}z", 0.05
+    flat = g.node("Reshape", [prev, f("shape", np.array([1, 16 * 8 * 8], np.int64))], "flatten")
+    wm = np.clip(np.round(r.normal(0, 40, (16 * 8 * 8, 10))), -127, 127).astype(np.int8)
+    mm = g.node("QLinearMatMul", [flat, prev_scale, prev_zp, f("wm", wm), f("wms", np.array(0.002, np.float32)),
+                                  f("wmz", np.array(0, np.int8)), f("ms", np.array(0.1, np.float32)),
+                                  f("mz", np.array(128, np.uint8))], "qmatmul")
+    y = g.node("DequantizeLinear", [mm, "ms", "mz"], "dequant_y")
+    from onnx import TensorProto, helper as h
+    return g.model("qop_cnn", [h.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 16, 16])],
+                   [h.make_tensor_value_info(y, TensorProto.FLOAT, [1, 10])])
+
+
 def quant_models() -> List[Tuple[str, onnx.ModelProto]]:
-    return [("qdq_cnn", qdq_cnn()), ("qdq_mlp", qdq_mlp())]
+    return [("qdq_cnn", qdq_cnn()), ("qdq_mlp", qdq_mlp()), ("qop_cnn", qop_cnn())]

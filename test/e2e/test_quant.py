@@ -12,14 +12,14 @@ import pytest
 from etch_testing import quant_models, runner
 
 MODELS = quant_models.quant_models()
-TARGETS = [runner.HOST, runner.AARCH64_LINUX]
+TARGETS = [runner.HOST, runner.AARCH64_LINUX, runner.opencl_target()]
 
 
 @pytest.mark.parametrize("target", TARGETS, ids=[t.id for t in TARGETS])
 @pytest.mark.parametrize("name,model", MODELS, ids=[m[0] for m in MODELS])
 def test_qdq_model(name, model, target, etch_compile, tmp_path):
     if not target.available():
-        pytest.skip(f"{target.id}: toolchain or QEMU missing")
+        pytest.skip(f"{target.id}: toolchain, QEMU or OpenCL runtime missing")
     # A loose tolerance for run_case; the real checks follow.
     result = runner.run_case(name, model, tmp_path, etch_compile, target, rtol=0.1)
     ref = np.fromfile(tmp_path / result.manifest.outputs[0].file, dtype=np.float32)

@@ -100,9 +100,8 @@ Value buildGenericConv(OpBuilder &b, Location loc, Value input, Value weight,
              b, loc, TypeRange{outType}, ValueRange{input, weight},
              ValueRange{init}, maps, iterators,
              [&](OpBuilder &nb, Location nloc, ValueRange args) {
-               Value mul = arith::MulFOp::create(nb, nloc, args[0], args[1]);
-               Value add = arith::AddFOp::create(nb, nloc, args[2], mul);
-               linalg::YieldOp::create(nb, nloc, add);
+               linalg::YieldOp::create(
+                   nb, nloc, createMulAdd(nb, nloc, args[2], args[0], args[1]));
              })
       .getResult(0);
 }
@@ -118,8 +117,11 @@ struct ConvOpLowering : public OpConversionPattern<ConvOp> {
     auto wType = cast<RankedTensorType>(op.getWeight().getType());
     auto outType = cast<RankedTensorType>(op.getType());
     Type elementType = outType.getElementType();
-    if (!isa<FloatType>(elementType)) {
-      return rewriter.notifyMatchFailure(op, "only float convolutions");
+    if (!isMatmulElementType(elementType) ||
+        (!isa<FloatType>(elementType) &&
+         op.getActivation() != ActivationKind::None)) {
+      return rewriter.notifyMatchFailure(
+          op, "only float convolutions, or integer ones without activation");
     }
     int64_t rank = inType.getRank();
     int64_t spatial = rank - 2;

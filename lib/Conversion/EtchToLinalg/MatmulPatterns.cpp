@@ -21,9 +21,8 @@ namespace {
 
 /// `out = acc + a * b` bodies.
 void mulAddBody(OpBuilder &b, Location loc, ValueRange args) {
-  Value mul = arith::MulFOp::create(b, loc, args[0], args[1]);
-  Value add = arith::AddFOp::create(b, loc, args[2], mul);
-  linalg::YieldOp::create(b, loc, add);
+  linalg::YieldOp::create(b, loc,
+                          createMulAdd(b, loc, args[2], args[0], args[1]));
 }
 
 struct GemmOpLowering : public OpConversionPattern<GemmOp> {
@@ -140,8 +139,11 @@ struct MatMulOpLowering : public OpConversionPattern<MatMulOp> {
     MLIRContext *ctx = rewriter.getContext();
     auto outType = cast<RankedTensorType>(op.getType());
     Type elementType = outType.getElementType();
-    if (!isa<FloatType>(elementType)) {
-      return rewriter.notifyMatchFailure(op, "only float matmul");
+    if (!isMatmulElementType(elementType) ||
+        (!isa<FloatType>(elementType) &&
+         op.getActivation() != ActivationKind::None)) {
+      return rewriter.notifyMatchFailure(
+          op, "only float matmul, or integer matmul without activation");
     }
     Value a = adaptor.getA(), b = adaptor.getB();
     auto aType = cast<RankedTensorType>(a.getType());

@@ -28,6 +28,20 @@ Value to_linalg::createScalar(OpBuilder &b, Location loc, Type elementType,
       b, loc, b.getIntegerAttr(elementType, static_cast<int64_t>(value)));
 }
 
+Value to_linalg::createMulAdd(OpBuilder &b, Location loc, Value acc, Value x,
+                              Value y) {
+  if (isa<FloatType>(acc.getType())) {
+    return arith::AddFOp::create(b, loc, acc,
+                                 arith::MulFOp::create(b, loc, x, y));
+  }
+  return arith::AddIOp::create(b, loc, acc, arith::MulIOp::create(b, loc, x, y));
+}
+
+bool to_linalg::isMatmulElementType(Type type) {
+  return isa<FloatType>(type) ||
+         (type.isSignlessInteger() && type.getIntOrFloatBitWidth() >= 8);
+}
+
 Value to_linalg::createLowest(OpBuilder &b, Location loc, Type elementType) {
   if (auto floatType = dyn_cast<FloatType>(elementType)) {
     return arith::ConstantOp::create(

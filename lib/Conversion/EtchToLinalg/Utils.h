@@ -16,6 +16,13 @@ Value createEmpty(OpBuilder &b, Location loc, RankedTensorType type);
 /// A scalar constant `value` of `elementType` (float or integer).
 Value createScalar(OpBuilder &b, Location loc, Type elementType, double value);
 
+/// acc + x * y for floats (mulf/addf) or integers (muli/addi, wrapping).
+Value createMulAdd(OpBuilder &b, Location loc, Value acc, Value x, Value y);
+
+/// Whether matmul/conv lower this element type: floats, and integers of 8
+/// bits or more (the integer kernels of quantized models accumulate in i32).
+bool isMatmulElementType(Type type);
+
 /// The smallest value of `elementType` (-inf for floats): max's identity.
 Value createLowest(OpBuilder &b, Location loc, Type elementType);
 

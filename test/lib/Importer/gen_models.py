@@ -379,6 +379,21 @@ def spectral_models():
     ], [vi("x", [2, 4, 1])], [vi("y", [2, 3, 2])], opset=17)
 
 
+def integer_models():
+    U8, I8 = TensorProto.UINT8, TensorProto.INT8
+    save("qlinear_matmul", [
+        helper.make_node("QLinearMatMul", ["a", "as", "az", "b", "bs", "bz",
+                                           "ys", "yz"], ["y"], name="qmm"),
+    ], [vi("a", [2, 3], U8)], [vi("y", [2, 4], U8)],
+        [helper.make_tensor("as", F, [], [0.5]),
+         helper.make_tensor("az", U8, [], [128]),
+         helper.make_tensor("b", I8, [3, 4], list(range(-6, 6))),
+         helper.make_tensor("bs", F, [4], [0.1, 0.2, 0.3, 0.4]),
+         helper.make_tensor("bz", I8, [4], [0, 0, 0, 0]),
+         helper.make_tensor("ys", F, [], [0.25]),
+         helper.make_tensor("yz", U8, [], [10])])
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     conv_models()
@@ -396,6 +411,7 @@ def main():
     sequence_models()
     indexing_models()
     spectral_models()
+    integer_models()
 
 
 if __name__ == "__main__":
