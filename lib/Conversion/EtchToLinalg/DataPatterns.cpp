@@ -439,6 +439,30 @@ struct TopKLowering : public OpConversionPattern<TopKOp> {
   }
 };
 
+/// `body(lhs, rhs)` per element of `type` as one linalg.generic, the
+/// operands read with NumPy broadcasting.
+Value broadcastBinary(OpBuilder &builder, Location loc, RankedTensorType type,
+                      Value lhs, Value rhs,
+                      function_ref<Value(OpBuilder &, Location, Value, Value)>
+                          body) {
+  MLIRContext *ctx = builder.getContext();
+  int64_t rank = type.getRank();
+  auto shapeOf = [](Value v) {
+    return cast<RankedTensorType>(v.getType()).getShape();
+  };
+  return linalg::GenericOp::create(
+             builder, loc, TypeRange{type}, ValueRange{lhs, rhs},
+             ValueRange{createEmpty(builder, loc, type)},
+             {getBroadcastMap(ctx, shapeOf(lhs), type.getShape()),
+              getBroadcastMap(ctx, shapeOf(rhs), type.getShape()),
+              builder.getMultiDimIdentityMap(rank)},
+             parallelIterators(rank),
+             [&](OpBuilder &b, Location l, ValueRange args) {
+               linalg::YieldOp::create(b, l, body(b, l, args[0], args[1]));
+             })
+      .getResult(0);
+}
+
 struct BitShiftLowering : public OpConversionPattern<BitShiftOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -446,36 +470,59 @@ struct BitShiftLowering : public OpConversionPattern<BitShiftOp> {
                   ConversionPatternRewriter &rewriter) const override {
     auto type = cast<RankedTensorType>(op.getType());
     Type elem = type.getElementType();
-    MLIRContext *ctx = rewriter.getContext();
-    int64_t rank = type.getRank();
     bool left = op.getLeft();
-    auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
-    auto rhsType = cast<RankedTensorType>(op.getRhs().getType());
-    auto generic = linalg::GenericOp::create(
-        rewriter, op.getLoc(), TypeRange{type},
-        ValueRange{adaptor.getLhs(), adaptor.getRhs()},
-        ValueRange{createEmpty(rewriter, op.getLoc(), type)},
-        {getBroadcastMap(ctx, lhsType.getShape(), type.getShape()),
-         getBroadcastMap(ctx, rhsType.getShape(), type.getShape()),
-         rewriter.getMultiDimIdentityMap(rank)},
-        parallelIterators(rank), [&](OpBuilder &b, Location l, ValueRange args) {
-          Value x = args[0], y = args[1];
-          // arith shifts by >= the width are poison: select 0 instead.
-          Value width = createScalar(b, l, elem, elem.getIntOrFloatBitWidth());
-          Value inRange =
-              arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult, y, width);
-          Value shifted = left ? Value(arith::ShLIOp::create(b, l, x, y))
-                               : Value(arith::ShRUIOp::create(b, l, x, y));
-          linalg::YieldOp::create(
-              b, l,
-              arith::SelectOp::create(b, l, inRange, shifted,
-                                      createScalar(b, l, elem, 0))
-                  .getResult());
-        });
-    rewriter.replaceOp(op, generic.getResult(0));
+    rewriter.replaceOp(
+        op, broadcastBinary(
+                rewriter, op.getLoc(), type, adaptor.getLhs(), adaptor.getRhs(),
+                [&](OpBuilder &b, Location l, Value x, Value y) -> Value {
+                  // arith shifts by >= the width are poison: 0 instead.
+                  Value width =
+                      createScalar(b, l, elem, elem.getIntOrFloatBitWidth());
+                  Value inRange = arith::CmpIOp::create(
+                      b, l, arith::CmpIPredicate::ult, y, width);
+                  Value shifted =
+                      left ? Value(arith::ShLIOp::create(b, l, x, y))
+                           : Value(arith::ShRUIOp::create(b, l, x, y));
+                  return arith::SelectOp::create(b, l, inRange, shifted,
+                                                 createScalar(b, l, elem, 0));
+                }));
     return success();
   }
 };
+
+/// x mod y for one element (see ModOp).
+Value buildMod(OpBuilder &b, Location l, ModOp op, Value x, Value y) {
+  Type elem = x.getType();
+  if (isa<FloatType>(elem)) {
+    // Narrow floats through f32: LLVM would promote their frem to a
+    // fmodf call, which the libm-free remf expansion never sees.
+    Type f32 = b.getF32Type();
+    bool narrow = elem.getIntOrFloatBitWidth() < 32;
+    if (narrow) {
+      x = arith::ExtFOp::create(b, l, f32, x);
+      y = arith::ExtFOp::create(b, l, f32, y);
+    }
+    Value r = arith::RemFOp::create(b, l, x, y);
+    return narrow ? Value(arith::TruncFOp::create(b, l, elem, r)) : r;
+  }
+  if (op.getIsUnsigned()) {
+    return arith::RemUIOp::create(b, l, x, y);
+  }
+  Value r = arith::RemSIOp::create(b, l, x, y);
+  if (op.getFmod()) {
+    return r;
+  }
+  // Python's %: a non-zero remainder takes the divisor's sign.
+  Value zero = createScalar(b, l, elem, 0);
+  Value nonZero =
+      arith::CmpIOp::create(b, l, arith::CmpIPredicate::ne, r, zero);
+  Value rNeg = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, r, zero);
+  Value yNeg = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, y, zero);
+  Value fix = arith::AndIOp::create(b, l, nonZero,
+                                    arith::XOrIOp::create(b, l, rNeg, yNeg));
+  return arith::SelectOp::create(b, l, fix, arith::AddIOp::create(b, l, r, y),
+                                 r);
+}
 
 struct ModLowering : public OpConversionPattern<ModOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -487,62 +534,16 @@ struct ModLowering : public OpConversionPattern<ModOp> {
     if (!elem.isIntOrFloat() || elem.isInteger(1)) {
       return rewriter.notifyMatchFailure(op, "unsupported element type");
     }
-    MLIRContext *ctx = rewriter.getContext();
-    int64_t rank = type.getRank();
-    bool fmod = op.getFmod();
-    auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
-    auto rhsType = cast<RankedTensorType>(op.getRhs().getType());
-    auto generic = linalg::GenericOp::create(
-        rewriter, op.getLoc(), TypeRange{type},
-        ValueRange{adaptor.getLhs(), adaptor.getRhs()},
-        ValueRange{createEmpty(rewriter, op.getLoc(), type)},
-        {getBroadcastMap(ctx, lhsType.getShape(), type.getShape()),
-         getBroadcastMap(ctx, rhsType.getShape(), type.getShape()),
-         rewriter.getMultiDimIdentityMap(rank)},
-        parallelIterators(rank), [&](OpBuilder &b, Location l, ValueRange args) {
-          Value x = args[0], y = args[1];
-          if (isa<FloatType>(elem)) {
-            // Narrow floats through f32: LLVM would promote their frem to a
-            // fmodf call, which the libm-free remf expansion never sees.
-            Type f32 = b.getF32Type();
-            bool narrow = elem.getIntOrFloatBitWidth() < 32;
-            if (narrow) {
-              x = arith::ExtFOp::create(b, l, f32, x);
-              y = arith::ExtFOp::create(b, l, f32, y);
-            }
-            Value r = arith::RemFOp::create(b, l, x, y);
-            if (narrow) {
-              r = arith::TruncFOp::create(b, l, elem, r);
-            }
-            linalg::YieldOp::create(b, l, r);
-            return;
-          }
-          if (op.getIsUnsigned()) {
-            linalg::YieldOp::create(
-                b, l, arith::RemUIOp::create(b, l, x, y).getResult());
-            return;
-          }
-          Value r = arith::RemSIOp::create(b, l, x, y);
-          if (!fmod) {
-            // Python's %: a non-zero remainder takes the divisor's sign.
-            Value zero = createScalar(b, l, elem, 0);
-            Value nonZero =
-                arith::CmpIOp::create(b, l, arith::CmpIPredicate::ne, r, zero);
-            Value rNeg =
-                arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, r, zero);
-            Value yNeg =
-                arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, y, zero);
-            Value fix = arith::AndIOp::create(
-                b, l, nonZero, arith::XOrIOp::create(b, l, rNeg, yNeg));
-            r = arith::SelectOp::create(b, l, fix,
-                                        arith::AddIOp::create(b, l, r, y), r);
-          }
-          linalg::YieldOp::create(b, l, r);
-        });
-    rewriter.replaceOp(op, generic.getResult(0));
+    rewriter.replaceOp(
+        op, broadcastBinary(rewriter, op.getLoc(), type, adaptor.getLhs(),
+                            adaptor.getRhs(),
+                            [&](OpBuilder &b, Location l, Value x, Value y) {
+                              return buildMod(b, l, op, x, y);
+                            }));
     return success();
   }
 };
+
 
 /// Einsum: one generic, a loop per label (the output's first), the product
 /// of the operands summed into the result.
