@@ -34,11 +34,10 @@ Value toF32(GraphImporter &im, Value v, bool isUnsigned) {
                                          b.getBoolAttr(isUnsigned))});
 }
 
-/// A scale or zero point shaped for broadcasting against a tensor of rank
-/// `rank`: scalars stay, a 1-D tensor of x's size at `axis` is reshaped to
-/// [1, .., C, .., 1].
-FailureOr<Value> perAxis(GraphImporter &im, Value param, ArrayRef<int64_t> shape,
-                         int64_t axisAttr, StringRef what) {
+/// A 1-D per-channel parameter as [1.., C (at `dim`), 1..] of `rank`; a
+/// scalar (or one element) stays a scalar.
+FailureOr<Value> alongDim(GraphImporter &im, Value param, int64_t rank,
+                          int64_t dim, int64_t size, StringRef what) {
   auto type = cast<RankedTensorType>(param.getType());
   if (type.getNumElements() == 1 && type.getRank() <= 1) {
     return type.getRank() == 0
@@ -46,20 +45,45 @@ FailureOr<Value> perAxis(GraphImporter &im, Value param, ArrayRef<int64_t> shape
                : im.create<ReshapeOp>(
                      RankedTensorType::get({}, type.getElementType()), param);
   }
+  if (type.getRank() != 1 || type.getDimSize(0) != size) {
+    return im.error() << what << " must be a scalar or have " << size
+                      << " elements, got " << type;
+  }
+  SmallVector<int64_t> shape(rank, 1);
+  shape[dim] = size;
+  return im.create<ReshapeOp>(
+      RankedTensorType::get(shape, type.getElementType()), param);
+}
+
+/// A scale or zero point shaped for broadcasting against a tensor of
+/// `shape`: scalars stay, a 1-D tensor runs along `axisAttr`.
+FailureOr<Value> perAxis(GraphImporter &im, Value param, ArrayRef<int64_t> shape,
+                         int64_t axisAttr, StringRef what) {
+  auto type = cast<RankedTensorType>(param.getType());
   int64_t rank = shape.size();
+  if (type.getNumElements() == 1 && type.getRank() <= 1) {
+    return alongDim(im, param, rank, 0, 1, what);
+  }
   FailureOr<int64_t> axis = normalizeAxis(im, axisAttr, rank, "axis");
   if (failed(axis)) {
     return failure();
   }
-  if (type.getRank() != 1 || type.getDimSize(0) != shape[*axis]) {
-    return im.error() << what << " must be a scalar or have " << shape[*axis]
-                      << " elements (the input's dim at axis " << *axis
-                      << "), got " << type;
+  return alongDim(im, param, rank, *axis, shape[*axis], what);
+}
+
+/// float32(input 2), the zero point of Quantize/DequantizeLinear, shaped
+/// like their scale; null when absent.
+FailureOr<Value> floatZeroPoint(GraphImporter &im, ArrayRef<int64_t> shape,
+                                int64_t axis) {
+  if (!im.hasInput(2)) {
+    return Value();
   }
-  SmallVector<int64_t> viewShape(rank, 1);
-  viewShape[*axis] = shape[*axis];
-  return im.create<ReshapeOp>(
-      RankedTensorType::get(viewShape, type.getElementType()), param);
+  FailureOr<Value> zp = im.input(2);
+  if (failed(zp)) {
+    return failure();
+  }
+  return perAxis(im, toF32(im, *zp, im.isUnsignedInput(2)), shape, axis,
+                 "the zero point");
 }
 
 /// round_half_even(t) + zp clamped to the range of `outElem` and cast to it.
@@ -100,16 +124,11 @@ LogicalResult importDequantizeLinear(GraphImporter &im,
     return failure();
   }
   Value y = toF32(im, *x, im.isUnsignedInput(0));
-  if (im.hasInput(2)) {
-    FailureOr<Value> zp = im.input(2);
-    if (failed(zp)) {
-      return failure();
-    }
-    FailureOr<Value> z = perAxis(im, toF32(im, *zp, im.isUnsignedInput(2)),
-                                 xType.getShape(), axis, "x_zero_point");
-    if (failed(z)) {
-      return failure();
-    }
+  FailureOr<Value> z = floatZeroPoint(im, xType.getShape(), axis);
+  if (failed(z)) {
+    return failure();
+  }
+  if (*z) {
     y = createBinary<SubOp>(im, y, *z);
   }
   im.setOutput(0, createBinary<MulOp>(im, y, *s));
@@ -136,22 +155,13 @@ LogicalResult importQuantizeLinear(GraphImporter &im,
     return failure();
   }
   Value t = createBinary<DivOp>(im, toF32(im, *x, false), *s);
-  Value z;
-  if (im.hasInput(2)) {
-    FailureOr<Value> zp = im.input(2);
-    if (failed(zp)) {
-      return failure();
-    }
-    FailureOr<Value> zv = perAxis(im, toF32(im, *zp, im.isUnsignedInput(2)),
-                                  xType.getShape(), axis, "y_zero_point");
-    if (failed(zv)) {
-      return failure();
-    }
-    z = *zv;
+  FailureOr<Value> z = floatZeroPoint(im, xType.getShape(), axis);
+  if (failed(z)) {
+    return failure();
   }
   // Without a zero point the result is uint8 (ONNX's default).
   bool isUnsigned = im.isUnsignedOutput(0) || !im.hasInput(2);
-  im.setOutput(0, saturateCast(im, t, z, outElem, isUnsigned));
+  im.setOutput(0, saturateCast(im, t, *z, outElem, isUnsigned));
   return success();
 }
 
@@ -210,27 +220,6 @@ Value toI32(GraphImporter &im, Value v, bool isUnsigned) {
   return im.create<CastOp>(withElement(v, b.getI32Type()), v,
                            {im.namedAttr("unsigned_input",
                                          b.getBoolAttr(isUnsigned))});
-}
-
-/// A 1-D per-channel parameter as [1.., C (at `dim`), 1..] of `rank`; a
-/// scalar (or one element) stays a scalar.
-FailureOr<Value> alongDim(GraphImporter &im, Value param, int64_t rank,
-                          int64_t dim, int64_t size, StringRef what) {
-  auto type = cast<RankedTensorType>(param.getType());
-  if (type.getNumElements() == 1 && type.getRank() <= 1) {
-    return type.getRank() == 0
-               ? param
-               : im.create<ReshapeOp>(
-                     RankedTensorType::get({}, type.getElementType()), param);
-  }
-  if (type.getRank() != 1 || type.getDimSize(0) != size) {
-    return im.error() << what << " must be a scalar or have " << size
-                      << " elements, got " << type;
-  }
-  SmallVector<int64_t> shape(rank, 1);
-  shape[dim] = size;
-  return im.create<ReshapeOp>(
-      RankedTensorType::get(shape, type.getElementType()), param);
 }
 
 /// int32(input i) - int32(zero point input `zp`) (absent zero point: 0),
