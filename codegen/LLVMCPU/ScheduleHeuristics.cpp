@@ -65,11 +65,6 @@ mlir::etch::llvmcpu::getLoopNestInfo(linalg::LinalgOp op, PipelineKind kind) {
     info.isReduction.push_back(it == utils::IteratorType::reduction);
   }
   info.roles.assign(n, kRoleOuterParallel);
-  auto setRoles = [&](ArrayRef<int> roles) {
-    if (roles.size() == n) {
-      info.roles.assign(roles.begin(), roles.end());
-    }
-  };
   switch (kind) {
   case PipelineKind::Matmul: {
     FailureOr<linalg::ContractionDimensions> dims =

@@ -156,7 +156,10 @@ static FailureOr<PoolParts> readPool(GraphImporter &im) {
     // end padding; ONNX Runtime (and the spec's reference) drops it.
     SmallVector<int64_t> shape(type.getShape());
     size_t spatial = xType.getRank() - 2;
-    for (size_t i = 0; i < spatial && shape.size() == xType.getRank(); ++i) {
+    for (size_t i = 0;
+         i < spatial &&
+         static_cast<int64_t>(shape.size()) == xType.getRank();
+         ++i) {
       int64_t in = xType.getDimSize(2 + i), pb = win->pads[i];
       int64_t window = (win->kernel[i] - 1) * win->dilations[i] + 1;
       int64_t numer = in + pb + win->pads[spatial + i] - window;

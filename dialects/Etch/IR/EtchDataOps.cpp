@@ -92,7 +92,8 @@ LogicalResult ScatterElementsOp::verify() {
                          << " must have one shape of data's rank";
   }
   for (int64_t d = 0; d < data.getRank(); ++d) {
-    if (d != getAxis() && upd.getDimSize(d) > data.getDimSize(d)) {
+    if (d != static_cast<int64_t>(getAxis()) &&
+        upd.getDimSize(d) > data.getDimSize(d)) {
       return emitOpError() << "updates dim " << d << " ("
                            << upd.getDimSize(d) << ") exceeds data's ("
                            << data.getDimSize(d) << ")";
@@ -173,8 +174,9 @@ LogicalResult TopKOp::verify() {
     return failure();
   }
   int64_t dim = in.getDimSize(axis);
-  if (getK() < 0 || (!ShapedType::isDynamic(dim) && getK() > dim)) {
-    return emitOpError() << "k = " << getK() << " must be in [0, " << dim
+  auto k = static_cast<int64_t>(getK());
+  if (k < 0 || (!ShapedType::isDynamic(dim) && k > dim)) {
+    return emitOpError() << "k = " << k << " must be in [0, " << dim
                          << "]";
   }
   SmallVector<int64_t> shape(in.getShape());

@@ -33,7 +33,6 @@ struct ConvTransposeLowering : public OpConversionPattern<ConvTransposeOp> {
   matchAndRewrite(ConvTransposeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    MLIRContext *ctx = rewriter.getContext();
     auto outType = cast<RankedTensorType>(op.getType());
     Value input = adaptor.getInput(), weight = adaptor.getWeight();
     auto inType = cast<RankedTensorType>(input.getType());
