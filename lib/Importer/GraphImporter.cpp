@@ -45,6 +45,39 @@ void GraphImporter::addConstant(StringRef name,
   constants.insert_or_assign(name, Constant{tensor, loc, Value()});
 }
 
+FailureOr<GraphImporter::Bound> GraphImporter::capture(StringRef name,
+                                                       Location loc) {
+  Bound bound;
+  if (absent.contains(name)) {
+    bound.absent = true;
+  } else if (auto it = sequences.find(name); it != sequences.end()) {
+    bound.sequence = it->second;
+  } else if (auto c = constants.find(name); c != constants.end()) {
+    bound.constant = c->second.tensor;
+  } else if (auto v = values.find(name); v != values.end()) {
+    bound.value = v->second;
+  } else {
+    return emitError(loc) << "value '" << name << "' is not defined";
+  }
+  return bound;
+}
+
+void GraphImporter::bind(StringRef name, const Bound &bound) {
+  values.erase(name);
+  constants.erase(name);
+  sequences.erase(name);
+  absent.erase(name);
+  if (bound.absent) {
+    absent.insert(name);
+  } else if (bound.sequence) {
+    sequences[name] = *bound.sequence;
+  } else if (bound.constant) {
+    addConstant(name, bound.constant, currentLoc);
+  } else {
+    values[name] = bound.value;
+  }
+}
+
 const onnx::TensorProto *GraphImporter::keepTensor(onnx::TensorProto tensor) {
   ownedTensors.push_back(std::move(tensor));
   return &ownedTensors.back();
@@ -56,6 +89,10 @@ FailureOr<Value> GraphImporter::lookup(StringRef name, Location useLoc) {
   }
   auto it = constants.find(name);
   if (it == constants.end()) {
+    if (absent.contains(name)) {
+      return emitError(useLoc) << "value '" << name
+                               << "' is an optional without an element";
+    }
     if (sequences.count(name)) {
       return emitError(useLoc)
              << "value '" << name

@@ -71,6 +71,11 @@ FailureOr<Value> legacyBroadcastRhs(GraphImporter &im, Value lhs, Value rhs);
 /// element) reshaped for NumPy broadcasting against `x`.
 FailureOr<Value> legacyPReluSlope(GraphImporter &im, Value x, Value slope);
 
+/// Passes input `input` of the current node on as output `output`, whether
+/// it is a tensor, a sequence or an absent optional (ImportSequence.cpp).
+LogicalResult forwardAnyValue(GraphImporter &im, unsigned input,
+                              unsigned output);
+
 /// An etch.conv of the current node's Conv attributes (kernel_shape, pads,
 /// auto_pad, strides, dilations, group) with result element type
 /// `resultElement` and the shape ONNX inferred for output 0.
@@ -155,8 +160,24 @@ public:
   std::string constantHint(StringRef name) const;
   bool isKnown(StringRef name) const {
     return values.count(name) || constants.count(name) ||
-           sequences.count(name);
+           sequences.count(name) || absent.contains(name);
   }
+  /// What a name stands for: a tensor, a constant, a sequence or an absent
+  /// optional (for binding subgraph inputs: If, Loop, SequenceMap).
+  struct Bound {
+    Value value;
+    const onnx::TensorProto *constant = nullptr;
+    std::optional<SmallVector<Value>> sequence;
+    bool absent = false;
+  };
+  /// The current binding of `name` (failure with an error if unknown).
+  FailureOr<Bound> capture(StringRef name, Location loc);
+  /// Makes `name` stand for `bound`, replacing whatever it stood for.
+  void bind(StringRef name, const Bound &bound);
+  /// An optional value without an element (an absent optional input,
+  /// Optional() without input).
+  void setAbsent(StringRef name) { absent.insert(name); }
+  bool isAbsent(StringRef name) const { return absent.contains(name); }
   /// ONNX sequences exist only at import time, as lists of tensor values
   /// (their lengths and positions must be static).
   void setSequence(StringRef name, SmallVector<Value> elements) {
@@ -269,6 +290,7 @@ private:
   llvm::StringMap<Value> values;
   llvm::StringMap<Constant> constants;
   llvm::StringMap<SmallVector<Value>> sequences;
+  llvm::StringSet<> absent;
   llvm::StringSet<> usedValues;
   llvm::StringMap<const onnx::TypeProto *> valueInfos;
   std::deque<onnx::TensorProto> ownedTensors;

@@ -9,6 +9,8 @@
 //===----------------------------------------------------------------------===//
 #include "GraphImporter.h"
 
+#include <limits>
+
 using namespace mlir;
 using namespace mlir::etch;
 using namespace mlir::etch::importer;
@@ -71,11 +73,238 @@ LogicalResult importIf(GraphImporter &im, const onnx::NodeProto &node) {
       return im.error() << "'" << branchName << "' output '" << out.name()
                         << "' is not produced by the branch";
     }
-    FailureOr<Value> v = im.lookup(out.name(), ifLoc);
-    if (failed(v)) {
+    // Branch outputs may be tensors, sequences or absent optionals.
+    const std::string &result = node.output(i);
+    if (im.isAbsent(out.name())) {
+      im.setAbsent(result);
+    } else if (const SmallVector<Value> *seq =
+                   im.lookupSequence(out.name())) {
+      im.setSequence(result, *seq);
+    } else {
+      FailureOr<Value> v = im.lookup(out.name(), ifLoc);
+      if (failed(v)) {
+        return failure();
+      }
+      im.setOutput(i, *v);
+    }
+  }
+  return success();
+}
+
+/// An int64 or bool scalar constant for binding a subgraph input.
+GraphImporter::Bound scalarConstant(GraphImporter &im, StringRef name,
+                                    int64_t v, bool isBool) {
+  onnx::TensorProto t;
+  t.set_name(name.str());
+  if (isBool) {
+    t.set_data_type(onnx::TensorProto::BOOL);
+    t.add_int32_data(v != 0);
+  } else {
+    t.set_data_type(onnx::TensorProto::INT64);
+    t.add_int64_data(v);
+  }
+  GraphImporter::Bound bound;
+  bound.constant = im.keepTensor(std::move(t));
+  return bound;
+}
+
+/// The body's value infos, and every outer value it reads marked used.
+void prepareBody(GraphImporter &im, const onnx::GraphProto &body) {
+  for (const onnx::ValueInfoProto &info : body.value_info()) {
+    im.addValueInfo(info);
+  }
+  markSubgraphUses(im, body);
+}
+
+/// Stacks per-iteration tensors along a new axis 0 (Loop/Scan outputs).
+FailureOr<Value> stack(GraphImporter &im, ArrayRef<Value> parts,
+                       StringRef what) {
+  if (parts.empty()) {
+    return im.error() << what << " has no iterations: its shape is unknown";
+  }
+  SmallVector<Value> rows;
+  auto type = cast<RankedTensorType>(parts.front().getType());
+  SmallVector<int64_t> shape(type.getShape());
+  shape.insert(shape.begin(), 1);
+  for (Value p : parts) {
+    if (p.getType() != type) {
+      return im.error() << what << " changes type across iterations ("
+                        << type << " vs " << p.getType() << ")";
+    }
+    rows.push_back(im.create<ReshapeOp>(
+        RankedTensorType::get(shape, type.getElementType()), p));
+  }
+  if (rows.size() == 1) {
+    return rows.front();
+  }
+  shape[0] = rows.size();
+  return im.create<ConcatOp>(
+      RankedTensorType::get(shape, type.getElementType()), rows,
+      {im.namedAttr("axis", im.getBuilder().getI64IntegerAttr(0))});
+}
+
+constexpr int64_t kMaxUnrolledIterations = 4096;
+
+/// Loop with a trip count and condition known at compile time, unrolled:
+/// each iteration imports the body with its inputs bound to the iteration
+/// number, the condition and the loop-carried values; the body's condition
+/// output must fold to a constant.
+LogicalResult importLoop(GraphImporter &im, const onnx::NodeProto &node) {
+  const onnx::AttributeProto *bodyAttr = im.attr("body");
+  if (!bodyAttr || !bodyAttr->has_g()) {
+    return im.error() << "has no 'body' graph";
+  }
+  const onnx::GraphProto &body = bodyAttr->g();
+  int64_t carried = node.input_size() - 2;
+  int64_t scans = body.output_size() - 1 - carried;
+  if (carried < 0 || body.input_size() != carried + 2 || scans < 0) {
+    return im.error() << "body inputs/outputs do not match the loop's "
+                      << carried << " loop-carried values";
+  }
+  int64_t trip = std::numeric_limits<int64_t>::max();
+  if (im.hasInput(0)) {
+    FailureOr<SmallVector<int64_t>> m = im.constantInts(0, "M");
+    if (failed(m)) {
       return failure();
     }
-    im.setOutput(i, *v);
+    trip = m->front();
+  }
+  bool cond = true;
+  if (im.hasInput(1)) {
+    FailureOr<SmallVector<int64_t>> c = im.constantInts(1, "cond");
+    if (failed(c)) {
+      return failure();
+    }
+    cond = c->front() != 0;
+  }
+  const onnx::NodeProto &loopNode = im.getNode();
+  Location loc = im.getLoc();
+  SmallVector<GraphImporter::Bound> state;
+  for (int64_t k = 0; k < carried; ++k) {
+    FailureOr<GraphImporter::Bound> b = im.capture(node.input(2 + k), loc);
+    if (failed(b)) {
+      return failure();
+    }
+    state.push_back(*b);
+  }
+  prepareBody(im, body);
+  SmallVector<SmallVector<Value>> scanParts(scans);
+  int64_t i = 0;
+  for (; i < trip && cond; ++i) {
+    if (i == kMaxUnrolledIterations) {
+      return im.error() << "runs more than " << kMaxUnrolledIterations
+                        << " iterations; loops are unrolled at compile time";
+    }
+    im.bind(body.input(0).name(), scalarConstant(im, "iter", i, false));
+    im.bind(body.input(1).name(), scalarConstant(im, "cond", 1, true));
+    for (int64_t k = 0; k < carried; ++k) {
+      im.bind(body.input(2 + k).name(), state[k]);
+    }
+    if (failed(im.importSubgraph(body))) {
+      return failure();
+    }
+    const onnx::TensorProto *condOut = im.constantTensor(body.output(0).name());
+    if (!condOut) {
+      im.beginNode(loopNode, loc);
+      return im.error() << "the body's condition '" << body.output(0).name()
+                        << "' is computed at run time; loops are unrolled at "
+                           "compile time";
+    }
+    cond = condOut->int32_data_size() ? condOut->int32_data(0) != 0
+           : condOut->raw_data().size() ? condOut->raw_data()[0] != 0
+                                         : true;
+    for (int64_t k = 0; k < carried; ++k) {
+      FailureOr<GraphImporter::Bound> b =
+          im.capture(body.output(1 + k).name(), loc);
+      if (failed(b)) {
+        return failure();
+      }
+      state[k] = *b;
+    }
+    for (int64_t j = 0; j < scans; ++j) {
+      FailureOr<Value> v = im.lookup(body.output(1 + carried + j).name(), loc);
+      if (failed(v)) {
+        return failure();
+      }
+      scanParts[j].push_back(*v);
+    }
+  }
+  im.beginNode(loopNode, loc);
+  if (trip == std::numeric_limits<int64_t>::max() && cond) {
+    return im.error() << "has no trip count and its condition stays true";
+  }
+  for (int64_t k = 0; k < carried; ++k) {
+    if (k < node.output_size() && !node.output(k).empty()) {
+      im.bind(node.output(k), state[k]);
+    }
+  }
+  for (int64_t j = 0; j < scans; ++j) {
+    if (carried + j >= node.output_size() || node.output(carried + j).empty()) {
+      continue;
+    }
+    FailureOr<Value> stacked = stack(im, scanParts[j], "scan output");
+    if (failed(stacked)) {
+      return failure();
+    }
+    im.setOutput(carried + j, *stacked);
+  }
+  return success();
+}
+
+/// SequenceMap: the body once per element, its outputs collected into
+/// sequences.
+LogicalResult importSequenceMap(GraphImporter &im,
+                                const onnx::NodeProto &node) {
+  const onnx::AttributeProto *bodyAttr = im.attr("body");
+  if (!bodyAttr || !bodyAttr->has_g()) {
+    return im.error() << "has no 'body' graph";
+  }
+  const onnx::GraphProto &body = bodyAttr->g();
+  if (body.input_size() != node.input_size()) {
+    return im.error() << "the body takes " << body.input_size()
+                      << " inputs; the node has " << node.input_size();
+  }
+  Location loc = im.getLoc();
+  SmallVector<GraphImporter::Bound> inputs;
+  for (const std::string &in : node.input()) {
+    FailureOr<GraphImporter::Bound> b = im.capture(in, loc);
+    if (failed(b)) {
+      return failure();
+    }
+    inputs.push_back(*b);
+  }
+  if (!inputs.front().sequence) {
+    return im.error() << "input 0 must be a sequence";
+  }
+  size_t count = inputs.front().sequence->size();
+  prepareBody(im, body);
+  SmallVector<SmallVector<Value>> outputs(body.output_size());
+  for (size_t i = 0; i < count; ++i) {
+    for (auto [k, in] : llvm::enumerate(inputs)) {
+      GraphImporter::Bound element = in;
+      if (in.sequence) {
+        if (in.sequence->size() != count) {
+          return im.error() << "input sequences differ in length";
+        }
+        element = GraphImporter::Bound();
+        element.value = (*in.sequence)[i];
+      }
+      im.bind(body.input(k).name(), element);
+    }
+    if (failed(im.importSubgraph(body))) {
+      return failure();
+    }
+    for (auto [k, out] : llvm::enumerate(body.output())) {
+      FailureOr<Value> v = im.lookup(out.name(), loc);
+      if (failed(v)) {
+        return failure();
+      }
+      outputs[k].push_back(*v);
+    }
+  }
+  im.beginNode(node, loc);
+  for (auto [k, list] : llvm::enumerate(outputs)) {
+    im.setSequence(node.output(k), list);
   }
   return success();
 }
@@ -84,4 +313,6 @@ LogicalResult importIf(GraphImporter &im, const onnx::NodeProto &node) {
 
 void importer::registerControlFlowOps(OpTable &table) {
   table["If"] = importIf;
+  table["Loop"] = importLoop;
+  table["SequenceMap"] = importSequenceMap;
 }

@@ -265,9 +265,69 @@ LogicalResult importConcatFromSequence(GraphImporter &im,
   return success();
 }
 
+/// Passes input `i`'s value (tensor, sequence or absent optional) on as
+/// output `o`.
+LogicalResult forwardValue(GraphImporter &im, unsigned i, unsigned o) {
+  const onnx::NodeProto &node = im.getNode();
+  const std::string &in = node.input(i);
+  if (im.isAbsent(in)) {
+    im.setAbsent(node.output(o));
+    return success();
+  }
+  if (const SmallVector<Value> *seq = im.lookupSequence(in)) {
+    im.setSequence(node.output(o), *seq);
+    return success();
+  }
+  FailureOr<Value> v = im.input(i);
+  if (failed(v)) {
+    return failure();
+  }
+  im.setOutput(o, *v);
+  return success();
+}
+
+/// Optional(x): x itself; Optional() without input: absent.
+LogicalResult importOptional(GraphImporter &im, const onnx::NodeProto &node) {
+  if (!im.hasInput(0)) {
+    im.setAbsent(node.output(0));
+    return success();
+  }
+  return forwardValue(im, 0, 0);
+}
+
+LogicalResult importOptionalGetElement(GraphImporter &im,
+                                       const onnx::NodeProto &node) {
+  if (im.hasInput(0) && im.isAbsent(node.input(0))) {
+    return im.error() << "'" << node.input(0)
+                      << "' is an optional without an element";
+  }
+  return forwardValue(im, 0, 0);
+}
+
+/// OptionalHasElement: known at compile time.
+LogicalResult importOptionalHasElement(GraphImporter &im,
+                                       const onnx::NodeProto &node) {
+  bool has = im.hasInput(0) && !im.isAbsent(node.input(0));
+  onnx::TensorProto value;
+  value.set_name(node.output(0));
+  value.set_data_type(onnx::TensorProto::BOOL);
+  value.add_int32_data(has ? 1 : 0);
+  im.addConstant(node.output(0), im.keepTensor(std::move(value)),
+                 im.getLoc());
+  return success();
+}
+
 } // namespace
 
+LogicalResult importer::forwardAnyValue(GraphImporter &im, unsigned input,
+                                        unsigned output) {
+  return forwardValue(im, input, output);
+}
+
 void importer::registerSequenceOps(OpTable &table) {
+  table["Optional"] = importOptional;
+  table["OptionalGetElement"] = importOptionalGetElement;
+  table["OptionalHasElement"] = importOptionalHasElement;
   table["SequenceEmpty"] = importSequenceEmpty;
   table["SequenceConstruct"] = importSequenceConstruct;
   table["SequenceInsert"] = importSequenceInsert;

@@ -319,8 +319,12 @@ static LogicalResult importConcat(GraphImporter &im,
 static LogicalResult importIdentity(GraphImporter &im,
                                     const onnx::NodeProto &node) {
   bool dropout = node.op_type() == "Dropout";
-  if (!dropout && failed(im.rejectOutputsFrom(1, "second"))) {
-    return failure();
+  if (!dropout) {
+    // Identity also passes sequences and optionals on.
+    if (failed(im.rejectOutputsFrom(1, "second"))) {
+      return failure();
+    }
+    return forwardAnyValue(im, 0, 0);
   }
   if (dropout && im.hasInput(2)) {
     FailureOr<SmallVector<int64_t>> training =

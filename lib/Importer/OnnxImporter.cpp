@@ -30,34 +30,74 @@ using namespace mlir::etch::importer;
 static constexpr int64_t kMinOpset = 1;
 static constexpr int64_t kMaxOpset = 17;
 
+/// `d0xd1x...` (empty: a scalar) as dims.
+static llvm::Expected<SmallVector<int64_t>> parseDims(StringRef part,
+                                                     StringRef dims) {
+  SmallVector<int64_t> shape;
+  if (dims.trim().empty()) {
+    return shape;
+  }
+  SmallVector<StringRef> dimStrs;
+  dims.split(dimStrs, 'x');
+  for (StringRef d : dimStrs) {
+    int64_t v;
+    if (d.trim().getAsInteger(10, v) || v < 0) {
+      return llvm::createStringError(
+          "bad --input-shape '%s': dimension '%s' is not a non-negative "
+          "integer",
+          part.str().c_str(), d.str().c_str());
+    }
+    shape.push_back(v);
+  }
+  return shape;
+}
+
 llvm::Error mlir::etch::addInputShapeSpec(OnnxImportOptions &opts,
                                           StringRef spec) {
   SmallVector<StringRef> parts;
   spec.split(parts, ',', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
   for (StringRef part : parts) {
     auto [name, dims] = part.split('=');
+    name = name.trim();
+    dims = dims.trim();
     if (name.empty() || !part.contains('=')) {
       return llvm::createStringError(
-          "bad --input-shape '%s': expected <name>=<d0>x<d1>x...",
+          "bad --input-shape '%s': expected <name>=<d0>x<d1>x..., "
+          "<name>=[<shape>;<shape>...] for a sequence or <name>=none for an "
+          "absent optional",
           part.str().c_str());
     }
-    SmallVector<int64_t> shape;
-    SmallVector<StringRef> dimStrs;
-    dims.split(dimStrs, 'x');
-    for (StringRef d : dimStrs) {
-      int64_t v;
-      if (dims.empty()) {
-        break;
-      }
-      if (d.trim().getAsInteger(10, v) || v < 0) {
-        return llvm::createStringError(
-            "bad --input-shape '%s': dimension '%s' is not a non-negative "
-            "integer",
-            part.str().c_str(), d.str().c_str());
-      }
-      shape.push_back(v);
+    if (dims == "none") {
+      opts.absentInputs.insert(name);
+      continue;
     }
-    opts.inputShapes[name.trim()] = std::move(shape);
+    if (dims.starts_with("[")) {
+      if (!dims.ends_with("]")) {
+        return llvm::createStringError(
+            "bad --input-shape '%s': a sequence is [<shape>;<shape>...]",
+            part.str().c_str());
+      }
+      SmallVector<SmallVector<int64_t>> shapes;
+      StringRef inner = dims.drop_front().drop_back().trim();
+      SmallVector<StringRef> elems;
+      if (!inner.empty()) {
+        inner.split(elems, ';');
+      }
+      for (StringRef e : elems) {
+        llvm::Expected<SmallVector<int64_t>> shape = parseDims(part, e);
+        if (!shape) {
+          return shape.takeError();
+        }
+        shapes.push_back(std::move(*shape));
+      }
+      opts.inputSequences[name] = std::move(shapes);
+      continue;
+    }
+    llvm::Expected<SmallVector<int64_t>> shape = parseDims(part, dims);
+    if (!shape) {
+      return shape.takeError();
+    }
+    opts.inputShapes[name] = std::move(*shape);
   }
   return llvm::Error::success();
 }
@@ -114,6 +154,103 @@ static std::string formatShape(const onnx::TensorShapeProto &shape,
 }
 
 /// Writes the pinned shapes into the graph inputs' declared types.
+/// Sequence and optional graph inputs in terms of tensors: a sequence input
+/// `x` pinned with `--input-shape x=[2x3;4x5]` becomes tensor inputs `x.0`,
+/// `x.1` and a SequenceConstruct of them named `x` (SequenceEmpty for `[]`);
+/// a present optional input becomes its element; an absent one
+/// (`x=none`) disappears and its name goes to `absent`.
+static LogicalResult expandNonTensorInputs(onnx::GraphProto &graph,
+                                           const OnnxImportOptions &opts,
+                                           Location modelLoc,
+                                           llvm::StringSet<> &absent) {
+  std::vector<onnx::ValueInfoProto> inputs(graph.input().begin(),
+                                           graph.input().end());
+  std::vector<onnx::NodeProto> prologue;
+  graph.clear_input();
+  for (onnx::ValueInfoProto &in : inputs) {
+    const std::string name = in.name();
+    onnx::TypeProto type = in.type();
+    if (type.has_optional_type()) {
+      if (opts.absentInputs.contains(name)) {
+        absent.insert(name);
+        continue;
+      }
+      type = onnx::TypeProto(type.optional_type().elem_type());
+    } else if (opts.absentInputs.contains(name)) {
+      return emitError(modelLoc) << "--input-shape " << name
+                                 << "=none: graph input '" << name
+                                 << "' is not optional";
+    }
+    if (!type.has_sequence_type()) {
+      *in.mutable_type() = type;
+      *graph.add_input() = std::move(in);
+      continue;
+    }
+    const onnx::TypeProto &elem = type.sequence_type().elem_type();
+    auto it = opts.inputSequences.find(name);
+    if (!elem.has_tensor_type() || it == opts.inputSequences.end()) {
+      return emitError(modelLoc)
+             << "graph input '" << name
+             << "' is a sequence of tensors: give its elements' shapes with "
+                "--input-shape "
+             << name << "=[2x3;2x3] ([] for an empty sequence); each "
+                        "element becomes a tensor argument";
+    }
+    onnx::NodeProto node;
+    node.set_name(name + "_sequence");
+    node.add_output(name);
+    int32_t dtype = elem.tensor_type().elem_type();
+    if (it->second.empty()) {
+      node.set_op_type("SequenceEmpty");
+      onnx::AttributeProto *a = node.add_attribute();
+      a->set_name("dtype");
+      a->set_type(onnx::AttributeProto::INT);
+      a->set_i(dtype);
+    } else {
+      node.set_op_type("SequenceConstruct");
+    }
+    for (auto [i, shape] : llvm::enumerate(it->second)) {
+      onnx::ValueInfoProto *arg = graph.add_input();
+      arg->set_name(name + "." + std::to_string(i));
+      onnx::TypeProto_Tensor *tt = arg->mutable_type()->mutable_tensor_type();
+      tt->set_elem_type(dtype);
+      onnx::TensorShapeProto *sp = tt->mutable_shape();
+      for (int64_t d : shape) {
+        sp->add_dim()->set_dim_value(d);
+      }
+      node.add_input(arg->name());
+    }
+    prologue.push_back(std::move(node));
+  }
+  for (const auto &entry : opts.inputSequences) {
+    if (!llvm::any_of(inputs, [&](const onnx::ValueInfoProto &in) {
+          return in.name() == entry.getKey();
+        })) {
+      return emitError(modelLoc) << "--input-shape names '" << entry.getKey()
+                                 << "', which is not a graph input";
+    }
+  }
+  // Optional outputs are their element (an absent one is an error when the
+  // outputs are collected).
+  for (onnx::ValueInfoProto &out : *graph.mutable_output()) {
+    if (out.type().has_optional_type()) {
+      onnx::TypeProto elem = out.type().optional_type().elem_type();
+      *out.mutable_type() = std::move(elem);
+    }
+  }
+  if (!prologue.empty()) {
+    google::protobuf::RepeatedPtrField<onnx::NodeProto> nodes;
+    for (onnx::NodeProto &n : prologue) {
+      *nodes.Add() = std::move(n);
+    }
+    for (const onnx::NodeProto &n : graph.node()) {
+      *nodes.Add() = n;
+    }
+    graph.mutable_node()->Swap(&nodes);
+  }
+  return success();
+}
+
 static LogicalResult pinInputShapes(onnx::GraphProto &graph,
                                     const OnnxImportOptions &opts,
                                     Location modelLoc) {
@@ -417,7 +554,9 @@ mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
 
   expandFunctionOps(model, opset);
   onnx::GraphProto &graph = *model.mutable_graph();
+  llvm::StringSet<> absentInputs;
   if (failed(checkSupported(ctx, graph)) ||
+      failed(expandNonTensorInputs(graph, opts, modelLoc, absentInputs)) ||
       failed(pinInputShapes(graph, opts, modelLoc)) ||
       failed(pinInputValues(graph, opts, modelLoc))) {
     return failure();
@@ -432,6 +571,9 @@ mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
   llvm::sys::path::remove_filename(modelDir);
   GraphImporter im(ctx, modelDir.empty() ? StringRef(".") : modelDir.str(),
                    opset);
+  for (const auto &name : absentInputs) {
+    im.setAbsent(name.getKey());
+  }
   // Later entries win: a graph input's declared (pinned) type is
   // authoritative even when the same name is also a graph output.
   for (const auto &info : graph.output()) {
@@ -553,25 +695,37 @@ mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
     return failure();
   }
 
+  // A sequence output becomes one result per element (`name.<i>`).
   SmallVector<Value> results;
+  SmallVector<std::pair<std::string, bool>> resultNames; // name, unsigned
   for (const auto &out : graph.output()) {
     if (!im.isKnown(out.name())) {
       return emitError(modelLoc) << "graph output '" << out.name()
                                  << "' is not produced by any node, "
                                     "initializer or graph input";
     }
+    bool isUnsigned = isUnsignedType(im.onnxElementType(out.name()));
+    if (const SmallVector<Value> *seq = im.lookupSequence(out.name())) {
+      for (auto [i, v] : llvm::enumerate(*seq)) {
+        results.push_back(v);
+        resultNames.push_back(
+            {out.name() + "." + std::to_string(i), isUnsigned});
+      }
+      continue;
+    }
     FailureOr<Value> v = im.lookup(out.name(), modelLoc);
     if (failed(v)) {
       return failure();
     }
     results.push_back(*v);
+    resultNames.push_back({out.name(), isUnsigned});
   }
   func::ReturnOp::create(b, modelLoc, results);
   func.setFunctionType(
       b.getFunctionType(argTypes, ValueRange(results).getTypes()));
-  for (auto [i, out] : llvm::enumerate(graph.output())) {
-    func.setResultAttr(i, "etch.name", b.getStringAttr(out.name()));
-    if (isUnsignedType(im.onnxElementType(out.name()))) {
+  for (auto [i, out] : llvm::enumerate(resultNames)) {
+    func.setResultAttr(i, "etch.name", b.getStringAttr(out.first));
+    if (out.second) {
       func.setResultAttr(i, "etch.unsigned", b.getUnitAttr());
     }
   }

@@ -40,7 +40,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Union, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
 import onnx
@@ -164,19 +164,70 @@ def load_tensor(path: Path) -> Tensor:
     return Tensor(t.name, numpy_helper.to_array(t), t.data_type == onnx.TensorProto.BFLOAT16)
 
 
-def data_sets(test: Test) -> List[Tuple[Path, List[Tensor], List[Tensor]]]:
+# A graph input or output's value: a tensor, a sequence of tensors, or an
+# absent optional (None).
+Value = Union[Tensor, List[Tensor], None]
+
+
+def load_value(path: Path, type_proto: Optional[onnx.TypeProto]) -> Value:
+    """The .pb file as its graph type says: TensorProto, SequenceProto or
+    OptionalProto (unknown types are read as tensors)."""
+    kind = type_proto.WhichOneof("value") if type_proto is not None else "tensor_type"
+    if kind == "sequence_type":
+        seq = onnx.SequenceProto()
+        seq.ParseFromString(path.read_bytes())
+        return [Tensor(f"{seq.name}.{i}", np.asarray(v)) for i, v in enumerate(numpy_helper.to_list(seq))]
+    if kind == "optional_type":
+        opt = onnx.OptionalProto()
+        opt.ParseFromString(path.read_bytes())
+        v = numpy_helper.to_optional(opt)
+        if v is None:
+            return None
+        if isinstance(v, list):
+            return [Tensor(f"{opt.name}.{i}", np.asarray(e)) for i, e in enumerate(v)]
+        return Tensor(opt.name, np.asarray(v))
+    return load_tensor(path)
+
+
+def flat(values: Sequence[Value]) -> List[Tensor]:
+    """The tensors the harness reads or writes: sequences element by
+    element, absent optionals not at all."""
+    out: List[Tensor] = []
+    for v in values:
+        if isinstance(v, list):
+            out.extend(v)
+        elif v is not None:
+            out.append(v)
+    return out
+
+
+def data_sets(test: Test, model: onnx.ModelProto) -> List[Tuple[Path, List[Value], List[Value]]]:
     def numbered(d: Path, kind: str) -> List[Path]:
         files = list(d.glob(f"{kind}_*.pb"))
         return sorted(files, key=lambda p: int(p.stem.rpartition("_")[2]))
 
+    inits = {init.name for init in model.graph.initializer}
+    in_types = [vi.type for vi in model.graph.input if vi.name not in inits]
+    out_types = [vi.type for vi in model.graph.output]
+
+    def typed(files: List[Path], types) -> List[Value]:
+        return [load_value(p, types[k] if k < len(types) else None) for k, p in enumerate(files)]
+
     sets = sorted(test.dir.glob("test_data_set_*"), key=lambda p: int(p.name.rpartition("_")[2]))
-    return [(d, [load_tensor(p) for p in numbered(d, "input")], [load_tensor(p) for p in numbered(d, "output")])
-            for d in sets]
+    return [(d, typed(numbered(d, "input"), in_types), typed(numbered(d, "output"), out_types)) for d in sets]
 
 
-def non_tensor_io(model: onnx.ModelProto) -> List[str]:
-    vis = list(model.graph.input) + list(model.graph.output)
-    return [f"{vi.name}: {vi.type.WhichOneof('value')}" for vi in vis if vi.type.WhichOneof("value") != "tensor_type"]
+def structure_pin(values: List[Value]) -> Optional[str]:
+    """--input-shape for a sequence or optional input ([2x3;4x5] or none),
+    if every data set agrees; None for plain tensors."""
+    def spec(v: Value) -> Optional[str]:
+        if v is None:
+            return "none"
+        if isinstance(v, list):
+            return "[" + ";".join("x".join(str(d) for d in t.value.shape) for t in v) + "]"
+        return None
+    specs = {spec(v) for v in values}
+    return specs.pop() if len(specs) == 1 else None
 
 
 def tolerances(test: Test) -> Tuple[float, float]:
@@ -298,13 +349,18 @@ def _run_test(test: Test, etch_compile: str, case: Path, harness_objs: Sequence[
     # etch is ahead-of-time with static shapes: a graph input that decides a
     # shape (Reshape's shape, reduction axes, ...) is fixed at compile time
     # with --input-value when every data set gives it the same value.
-    # Sequence/optional data sets (TensorProto loaders reject them) are read
-    # only for tensor-only models; the others fail below with their reason.
-    sets = [] if non_tensor_io(model) else data_sets(test)
+    sets = data_sets(test, model)
     graph_inputs = [vi.name for vi in model.graph.input
                     if vi.name not in {init.name for init in model.graph.initializer}]
     pinned: Dict[str, str] = {}
     shapes: Dict[str, str] = {}
+    # Sequence inputs give their elements' shapes, absent optionals "none".
+    for k, name in enumerate(graph_inputs):
+        values = [inputs[k] for _, inputs, _ in sets if k < len(inputs)]
+        if any(v is None or isinstance(v, list) for v in values):
+            spec = structure_pin(values)
+            if spec is not None:
+                shapes[name] = spec
     while True:
         try:
             proc = runner.run([*cmd, *(f"--input-value={k}={v}" for k, v in pinned.items()),
@@ -333,21 +389,18 @@ def _run_test(test: Test, etch_compile: str, case: Path, harness_objs: Sequence[
         runner.check_header(case / f"{NAME}.h", NAME)
     except runner.CaseFailure as e:
         raise Failure(f"bad header: {str(e).splitlines()[0]}", str(e))
-    if non_tensor_io(model):
-        raise Failure(f"sequence/optional graph inputs or outputs ({'; '.join(non_tensor_io(model))}): "
-                      f"the harness feeds only tensors")
     exe = case / "run"
     proc = runner.run([*runner.HOST.cc, *harness_objs, obj, "-o", exe])
     if proc.returncode != 0:
         raise Failure(link_reason(proc), runner.describe(proc))
     rtol, atol = tolerances(test)
-    for set_dir, inputs, expected in sets:
+    for set_dir, inputs, expected_values in sets:
         ins, outs = [], []
-        for k, t in enumerate(inputs):
-            if k < len(graph_inputs) and graph_inputs[k] in pinned:
-                continue
+        fed = [v for k, v in enumerate(inputs) if not (k < len(graph_inputs) and graph_inputs[k] in pinned)]
+        for k, t in enumerate(flat(fed)):
             ins.append(case / f"in{k}.bin")
             ins[-1].write_bytes(t.raw())
+        expected = flat(expected_values)
         outs = [case / f"out{k}.bin" for k in range(len(expected))]
         try:
             proc = runner.run([exe, *ins, "--", *outs], timeout=run_timeout)
@@ -361,7 +414,7 @@ def _run_test(test: Test, etch_compile: str, case: Path, harness_objs: Sequence[
             raise Failure(f"harness: {msg}", runner.describe(proc))
         errors, details = [], []
         for k, (out, ref) in enumerate(zip(outs, expected)):
-            if not ref.name and k < len(model.graph.output):
+            if not ref.name and k < len(model.graph.output) and len(expected) == len(model.graph.output):
                 ref.name = model.graph.output[k].name
             err = _check_output(out, ref, rtol, atol)
             if err:
@@ -396,6 +449,8 @@ def _dynamic_input_to_pin(proc: subprocess.CompletedProcess, graph_inputs: Seque
 
 def _pinned_shape(sets, index: int) -> Optional[str]:
     """Input `index`'s shape as an --input-shape value, if every data set agrees."""
+    if any(not isinstance(inputs[index], Tensor) for _, inputs, _ in sets if index < len(inputs)):
+        return None
     dims = {tuple(inputs[index].value.shape) for _, inputs, _ in sets if index < len(inputs)}
     if len(dims) != 1:
         return None
@@ -405,6 +460,8 @@ def _pinned_shape(sets, index: int) -> Optional[str]:
 
 def _pinned_value(sets, index: int) -> Optional[str]:
     """Input `index` as an --input-value list, if every data set has the same one."""
+    if any(not isinstance(inputs[index], Tensor) for _, inputs, _ in sets if index < len(inputs)):
+        return None
     values = [inputs[index].value for _, inputs, _ in sets if index < len(inputs)]
     if not values or len(values) != len(sets) or any(not np.array_equal(v, values[0]) for v in values):
         return None

@@ -14,6 +14,7 @@
 
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
@@ -31,15 +32,22 @@ struct OnnxImportOptions {
   /// the C signature), so inputs that decide shapes (Reshape's shape,
   /// reduction axes, Pad's pads, ...) can be fixed at compile time.
   llvm::StringMap<llvm::SmallVector<std::string>> inputValues;
+  /// Sequence graph input name -> its elements' shapes (`--input-shape
+  /// name=[2x3;4x5]`, `name=[]` for an empty sequence): each element becomes
+  /// a tensor argument `name.<i>` of the C signature.
+  llvm::StringMap<llvm::SmallVector<llvm::SmallVector<int64_t>>> inputSequences;
+  /// Optional graph inputs that are absent (`--input-shape name=none`).
+  llvm::StringSet<> absentInputs;
 };
 
 /// Parses one `--input-value` value, `name=v0,v1,...` (numbers in the
 /// input's element type; a scalar is one value), into `opts`.
 llvm::Error addInputValueSpec(OnnxImportOptions &opts, llvm::StringRef spec);
 
-/// Parses one `--input-shape` value, `name=d0xd1x...` (a scalar is `name=`),
-/// into `opts`. Several specs may be joined with commas. Returns a
-/// user-facing message on malformed input.
+/// Parses one `--input-shape` value, `name=d0xd1x...` (a scalar is `name=`;
+/// a sequence `name=[d0xd1;d0xd1]`; an absent optional `name=none`), into
+/// `opts`. Several specs may be joined with commas. Returns a user-facing
+/// message on malformed input.
 llvm::Error addInputShapeSpec(OnnxImportOptions &opts, llvm::StringRef spec);
 
 /// Loads the model at `path` (external-data files resolved relative to the

@@ -357,6 +357,10 @@ def sequence_models():
         helper.make_node("SplitToSequence", ["x"], ["rows"], name="split_out"),
     ], [vi("x", [4, 3])],
         [helper.make_tensor_sequence_value_info("rows", F, None)], opset=14)
+    save("identity_sequence", [
+        helper.make_node("Identity", ["x"], ["y"], name="identity_seq"),
+    ], [helper.make_tensor_sequence_value_info("x", F, None)],
+        [helper.make_tensor_sequence_value_info("y", F, None)], opset=14)
 
 
 def indexing_models():

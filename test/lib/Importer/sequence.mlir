@@ -1,7 +1,9 @@
 // Sequences with static lengths and positions are lists of tensors while
 // importing (ImportSequence.cpp); no sequence reaches the etch dialect.
 // RUN: etch-import %S/Inputs/sequence.onnx | FileCheck %s
-// RUN: not etch-import %S/Inputs/sequence_output.onnx 2>&1 | FileCheck %s --check-prefix=ERR
+// RUN: etch-import %S/Inputs/sequence_output.onnx | FileCheck %s --check-prefix=OUT
+// RUN: etch-import %S/Inputs/identity_sequence.onnx --input-shape 'x=[2x3;4]' | FileCheck %s --check-prefix=IN
+// RUN: not etch-import %S/Inputs/identity_sequence.onnx 2>&1 | FileCheck %s --check-prefix=ERR
 
 // rows = split(x) = [r0, r1, r2, r3]; erase 1 twice -> [r0, r3];
 // insert r1 at the end -> [r0, r3, r1]; stacked along a new axis 0.
@@ -21,4 +23,12 @@
 // CHECK: %[[N:.+]] = etch.constant dense<3> : tensor<i64>
 // CHECK: return %[[Y]], %[[N]]
 
-// ERR: error: value 'rows' is a sequence; sequences are supported as values between the Sequence* ops, SplitToSequence and ConcatFromSequence only (not as tensors, graph inputs or graph outputs)
+// A sequence graph output is one result per element, named <name>.<i>.
+// OUT: func.func @main(%{{.+}}: tensor<4x3xf32> {etch.name = "x"}) -> (tensor<1x3xf32> {etch.name = "rows.0"}, tensor<1x3xf32> {etch.name = "rows.1"}, tensor<1x3xf32> {etch.name = "rows.2"}, tensor<1x3xf32> {etch.name = "rows.3"})
+
+// A sequence graph input, its element shapes pinned, is one argument per
+// element.
+// IN: func.func @main(%[[A:.+]]: tensor<2x3xf32> {etch.name = "x.0"}, %[[B:.+]]: tensor<4xf32> {etch.name = "x.1"}) -> (tensor<2x3xf32> {etch.name = "y.0"}, tensor<4xf32> {etch.name = "y.1"})
+// IN: return %[[A]], %[[B]]
+
+// ERR: error: graph input 'x' is a sequence of tensors: give its elements' shapes with --input-shape x=[2x3;2x3] ([] for an empty sequence); each element becomes a tensor argument
