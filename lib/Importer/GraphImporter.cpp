@@ -1,6 +1,7 @@
 //===- GraphImporter.cpp - per-node helpers of the ONNX importer ----------===//
 #include "GraphImporter.h"
 #include "ImportMath.h"
+#include "ShapeInference.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 
@@ -241,9 +242,110 @@ bool GraphImporter::isUnsignedOutput(unsigned i) const {
          isUnsignedType(onnxElementType(current->output(i)));
 }
 
+/// The ONNX element type of an MLIR element type (signless integers as
+/// signed unless `onnxHint` says otherwise).
+static int32_t onnxElementTypeOf(Type type, int32_t onnxHint) {
+  if (onnxHint != onnx::TensorProto::UNDEFINED) {
+    return onnxHint;
+  }
+  if (type.isF32()) {
+    return onnx::TensorProto::FLOAT;
+  }
+  if (type.isF64()) {
+    return onnx::TensorProto::DOUBLE;
+  }
+  if (type.isF16()) {
+    return onnx::TensorProto::FLOAT16;
+  }
+  if (type.isBF16()) {
+    return onnx::TensorProto::BFLOAT16;
+  }
+  switch (type.getIntOrFloatBitWidth()) {
+  case 1:
+    return onnx::TensorProto::BOOL;
+  case 8:
+    return onnx::TensorProto::INT8;
+  case 16:
+    return onnx::TensorProto::INT16;
+  case 32:
+    return onnx::TensorProto::INT32;
+  default:
+    return onnx::TensorProto::INT64;
+  }
+}
+
+void GraphImporter::inferCurrentNode() {
+  // A model of this node alone, its inputs typed with the shapes etch has
+  // computed (inside a Loop or SequenceMap body these are known only now)
+  // and small constants as initializers, for ONNX's shape inference.
+  onnx::ModelProto model;
+  model.set_ir_version(8);
+  onnx::OperatorSetIdProto *op = model.add_opset_import();
+  op->set_domain("");
+  op->set_version(opset);
+  onnx::GraphProto &graph = *model.mutable_graph();
+  graph.set_name("node");
+  *graph.add_node() = *current;
+  llvm::StringSet<> seen;
+  for (const std::string &in : current->input()) {
+    if (in.empty() || !seen.insert(in).second) {
+      continue;
+    }
+    if (auto c = constants.find(in); c != constants.end()) {
+      int64_t elements = 1;
+      for (int64_t d : c->second.tensor->dims()) {
+        elements *= d;
+      }
+      if (elements <= 4096) {
+        *graph.add_initializer() = *c->second.tensor;
+        continue;
+      }
+    }
+    FailureOr<Value> v = lookup(in, currentLoc);
+    if (failed(v)) {
+      return;
+    }
+    auto type = dyn_cast<RankedTensorType>(v->getType());
+    if (!type) {
+      return;
+    }
+    onnx::ValueInfoProto *info = graph.add_input();
+    info->set_name(in);
+    onnx::TypeProto_Tensor *tt = info->mutable_type()->mutable_tensor_type();
+    tt->set_elem_type(
+        onnxElementTypeOf(type.getElementType(), onnxElementType(in)));
+    for (int64_t d : type.getShape()) {
+      tt->mutable_shape()->add_dim()->set_dim_value(d);
+    }
+  }
+  for (const std::string &out : current->output()) {
+    if (!out.empty()) {
+      graph.add_output()->set_name(out);
+    }
+  }
+  std::string error;
+  if (!inferShapes(model, error)) {
+    return;
+  }
+  for (const onnx::ValueInfoProto &info : model.graph().output()) {
+    if (info.type().has_tensor_type()) {
+      inferredTypes.push_back(info);
+      addValueInfo(inferredTypes.back());
+    }
+  }
+}
+
 FailureOr<RankedTensorType> GraphImporter::outputType(unsigned i) {
   std::string why;
   FailureOr<RankedTensorType> type = typeOfValueInfo(current->output(i), why);
+  if (failed(type)) {
+    // ONNX inferred no static type over the whole model (a Loop or
+    // SequenceMap body, data it could not propagate): infer this node
+    // alone from the types its inputs have now.
+    inferCurrentNode();
+    std::string again;
+    type = typeOfValueInfo(current->output(i), again);
+  }
   if (failed(type)) {
     return error() << "output '" << current->output(i) << "': " << why;
   }

@@ -219,6 +219,14 @@ public:
   LogicalResult importSubgraph(const onnx::GraphProto &graph) {
     return subgraphImporter(graph);
   }
+  /// Drops the types inferCurrentNode learned: a Loop or SequenceMap body
+  /// is re-imported per iteration with inputs of other shapes.
+  void forgetInferredTypes() {
+    for (const onnx::ValueInfoProto &info : inferredTypes) {
+      valueInfos.erase(info.name());
+    }
+    inferredTypes.clear();
+  }
   /// Makes input(i) return `v` for the rest of the current node.
   void overrideInput(unsigned i, Value v) { inputOverrides[i] = v; }
   Location getLoc() const { return currentLoc; }
@@ -298,6 +306,11 @@ private:
   const onnx::NodeProto *current = nullptr;
   Location currentLoc;
   llvm::SmallDenseMap<unsigned, Value> inputOverrides;
+  /// Value infos learned by inferCurrentNode (valueInfos points into them).
+  std::deque<onnx::ValueInfoProto> inferredTypes;
+  /// ONNX shape inference of the current node alone, with its inputs'
+  /// current types; adds what it learns to valueInfos.
+  void inferCurrentNode();
   SubgraphImporter subgraphImporter;
 };
 

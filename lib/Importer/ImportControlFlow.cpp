@@ -195,6 +195,7 @@ LogicalResult importLoop(GraphImporter &im, const onnx::NodeProto &node) {
       return im.error() << "runs more than " << kMaxUnrolledIterations
                         << " iterations; loops are unrolled at compile time";
     }
+    im.forgetInferredTypes();
     im.bind(body.input(0).name(), scalarConstant(im, "iter", i, false));
     im.bind(body.input(1).name(), scalarConstant(im, "cond", 1, true));
     for (int64_t k = 0; k < carried; ++k) {
@@ -280,6 +281,7 @@ LogicalResult importSequenceMap(GraphImporter &im,
   prepareBody(im, body);
   SmallVector<SmallVector<Value>> outputs(body.output_size());
   for (size_t i = 0; i < count; ++i) {
+    im.forgetInferredTypes();
     for (auto [k, in] : llvm::enumerate(inputs)) {
       GraphImporter::Bound element = in;
       if (in.sequence) {
@@ -309,9 +311,167 @@ LogicalResult importSequenceMap(GraphImporter &im,
   return success();
 }
 
+/// Scan (opset 9+), unrolled over the scan inputs' static length: per step
+/// the body sees the states and one slice of every scan input; its scan
+/// outputs are stacked along their axes.
+LogicalResult importScan(GraphImporter &im, const onnx::NodeProto &node) {
+  if (im.getOpset() < 9) {
+    return im.error() << "Scan-8 (batched, with sequence_lens) is not "
+                         "supported; supported: Scan-9 and later";
+  }
+  const onnx::AttributeProto *bodyAttr = im.attr("body");
+  if (!bodyAttr || !bodyAttr->has_g()) {
+    return im.error() << "has no 'body' graph";
+  }
+  const onnx::GraphProto &body = bodyAttr->g();
+  int64_t numScanIn = im.attrInt("num_scan_inputs", 0);
+  int64_t numStates = node.input_size() - numScanIn;
+  int64_t numScanOut = body.output_size() - numStates;
+  if (numScanIn < 1 || numStates < 0 || numScanOut < 0 ||
+      body.input_size() != node.input_size()) {
+    return im.error() << "body inputs/outputs do not match " << numStates
+                      << " states and " << numScanIn << " scan inputs";
+  }
+  auto ints = [&](StringRef name, int64_t count) {
+    SmallVector<int64_t> v =
+        im.attrInts(name).value_or(SmallVector<int64_t>(count, 0));
+    v.resize(count, 0);
+    return v;
+  };
+  SmallVector<int64_t> inAxes = ints("scan_input_axes", numScanIn);
+  SmallVector<int64_t> inDirs = ints("scan_input_directions", numScanIn);
+  SmallVector<int64_t> outAxes = ints("scan_output_axes", numScanOut);
+  SmallVector<int64_t> outDirs = ints("scan_output_directions", numScanOut);
+  Location loc = im.getLoc();
+  SmallVector<GraphImporter::Bound> states;
+  for (int64_t k = 0; k < numStates; ++k) {
+    FailureOr<GraphImporter::Bound> b = im.capture(node.input(k), loc);
+    if (failed(b)) {
+      return failure();
+    }
+    states.push_back(*b);
+  }
+  SmallVector<Value> scanIn;
+  int64_t steps = -1;
+  for (int64_t j = 0; j < numScanIn; ++j) {
+    FailureOr<Value> v = im.input(numStates + j);
+    if (failed(v)) {
+      return failure();
+    }
+    auto type = cast<RankedTensorType>(v->getType());
+    FailureOr<int64_t> axis =
+        normalizeAxis(im, inAxes[j], type.getRank(), "scan_input_axes");
+    if (failed(axis)) {
+      return failure();
+    }
+    inAxes[j] = *axis;
+    int64_t len = type.getDimSize(*axis);
+    if (steps >= 0 && len != steps) {
+      return im.error() << "scan inputs differ in length (" << steps
+                        << " and " << len << ")";
+    }
+    steps = len;
+    scanIn.push_back(*v);
+  }
+  if (steps > kMaxUnrolledIterations) {
+    return im.error() << "runs " << steps << " steps; at most "
+                      << kMaxUnrolledIterations << " are unrolled";
+  }
+  OpBuilder &b = im.getBuilder();
+  prepareBody(im, body);
+  SmallVector<SmallVector<Value>> outs(numScanOut);
+  for (int64_t t = 0; t < steps; ++t) {
+    im.forgetInferredTypes();
+    for (int64_t k = 0; k < numStates; ++k) {
+      im.bind(body.input(k).name(), states[k]);
+    }
+    for (int64_t j = 0; j < numScanIn; ++j) {
+      auto type = cast<RankedTensorType>(scanIn[j].getType());
+      int64_t at = inDirs[j] ? steps - 1 - t : t;
+      SmallVector<int64_t> shape(type.getShape()), starts(type.getRank(), 0),
+          ones(type.getRank(), 1);
+      shape[inAxes[j]] = 1;
+      starts[inAxes[j]] = at;
+      Value slice = im.create<SliceOp>(
+          RankedTensorType::get(shape, type.getElementType()), scanIn[j],
+          {im.namedAttr("starts", b.getDenseI64ArrayAttr(starts)),
+           im.namedAttr("steps", b.getDenseI64ArrayAttr(ones))});
+      shape.erase(shape.begin() + inAxes[j]);
+      GraphImporter::Bound element;
+      element.value = im.create<ReshapeOp>(
+          RankedTensorType::get(shape, type.getElementType()), slice);
+      im.bind(body.input(numStates + j).name(), element);
+    }
+    if (failed(im.importSubgraph(body))) {
+      return failure();
+    }
+    for (int64_t k = 0; k < numStates; ++k) {
+      FailureOr<GraphImporter::Bound> bound =
+          im.capture(body.output(k).name(), loc);
+      if (failed(bound)) {
+        return failure();
+      }
+      states[k] = *bound;
+    }
+    for (int64_t j = 0; j < numScanOut; ++j) {
+      FailureOr<Value> v = im.lookup(body.output(numStates + j).name(), loc);
+      if (failed(v)) {
+        return failure();
+      }
+      outs[j].push_back(*v);
+    }
+  }
+  im.beginNode(node, loc);
+  for (int64_t k = 0; k < numStates; ++k) {
+    if (k < node.output_size() && !node.output(k).empty()) {
+      im.bind(node.output(k), states[k]);
+    }
+  }
+  for (int64_t j = 0; j < numScanOut; ++j) {
+    if (numStates + j >= node.output_size() ||
+        node.output(numStates + j).empty()) {
+      continue;
+    }
+    if (outDirs[j]) {
+      std::reverse(outs[j].begin(), outs[j].end());
+    }
+    FailureOr<Value> stacked = stack(im, outs[j], "scan output");
+    if (failed(stacked)) {
+      return failure();
+    }
+    auto type = cast<RankedTensorType>(stacked->getType());
+    FailureOr<int64_t> axis =
+        normalizeAxis(im, outAxes[j], type.getRank(), "scan_output_axes");
+    if (failed(axis)) {
+      return failure();
+    }
+    Value result = *stacked;
+    if (*axis != 0) {
+      // Stacked along 0; move that axis to `axis`.
+      SmallVector<int64_t> perm, shape;
+      for (int64_t d = 1; d <= *axis; ++d) {
+        perm.push_back(d);
+      }
+      perm.push_back(0);
+      for (int64_t d = *axis + 1; d < type.getRank(); ++d) {
+        perm.push_back(d);
+      }
+      for (int64_t p : perm) {
+        shape.push_back(type.getDimSize(p));
+      }
+      result = im.create<TransposeOp>(
+          RankedTensorType::get(shape, type.getElementType()), result,
+          {im.namedAttr("perm", b.getDenseI64ArrayAttr(perm))});
+    }
+    im.setOutput(numStates + j, result);
+  }
+  return success();
+}
+
 } // namespace
 
 void importer::registerControlFlowOps(OpTable &table) {
+  table["Scan"] = importScan;
   table["If"] = importIf;
   table["Loop"] = importLoop;
   table["SequenceMap"] = importSequenceMap;

@@ -36,5 +36,49 @@ def _if_on_shape(case: str, batch: int) -> Tuple[str, onnx.ModelProto]:
     return name, make_model(name, 13, nodes, [("x", [batch, 3, 4])], ["z"], inits)
 
 
+def _with_outputs(name: str, nodes, inputs, outputs, inits=None) -> Tuple[str, onnx.ModelProto]:
+    """A model whose output shapes are given (ONNX 1.12 infers no static
+    shapes through Loop/Scan bodies)."""
+    model = make_model(name, 13, nodes, inputs, [o for o, _ in outputs], inits or {}, check=False)
+    del model.graph.output[:]
+    for o, shape in outputs:
+        model.graph.output.append(helper.make_tensor_value_info(o, TensorProto.FLOAT, shape))
+    onnx.checker.check_model(model, full_check=True)
+    return name, model
+
+
+def _loop() -> Tuple[str, onnx.ModelProto]:
+    # acc = x; 4 times: acc = acc * 0.5 + tanh(acc); scan out: acc.
+    f = lambda n: helper.make_tensor_value_info(n, TensorProto.FLOAT, None)  # noqa: E731
+    body = helper.make_graph(
+        [node("Identity", ["c_in"], ["c_out"], "body_cond"),
+         node("Constant", [], ["half"], "body_half", value=helper.make_tensor("h", TensorProto.FLOAT, [], [0.5])),
+         node("Mul", ["acc_in", "half"], ["scaled"], "body_mul"),
+         node("Tanh", ["acc_in"], ["t"], "body_tanh"),
+         node("Add", ["scaled", "t"], ["acc_out"], "body_add"),
+         node("Identity", ["acc_out"], ["scan_out"], "body_scan")],
+        "loop_body",
+        [helper.make_tensor_value_info("i", TensorProto.INT64, []),
+         helper.make_tensor_value_info("c_in", TensorProto.BOOL, []), f("acc_in")],
+        [helper.make_tensor_value_info("c_out", TensorProto.BOOL, []), f("acc_out"), f("scan_out")])
+    nodes = [node("Loop", ["trip", "cond", "x"], ["final", "steps"], "loop", body=body)]
+    inits = {"trip": np.array(4, np.int64), "cond": np.array(True)}
+    return _with_outputs("loop_unrolled_op13", nodes, [("x", [2, 3])], [("final", [2, 3]), ("steps", [4, 2, 3])],
+                         inits)
+
+
+def _scan() -> Tuple[str, onnx.ModelProto]:
+    # Running sum over axis 1 of x [2, 5, 3], reversed, scan output on axis 1.
+    f = lambda n: helper.make_tensor_value_info(n, TensorProto.FLOAT, None)  # noqa: E731
+    body = helper.make_graph(
+        [node("Add", ["sum_in", "row"], ["sum_out"], "body_add"),
+         node("Identity", ["sum_out"], ["out"], "body_out")],
+        "scan_body", [f("sum_in"), f("row")], [f("sum_out"), f("out")])
+    nodes = [node("Scan", ["init", "x"], ["total", "partial"], "scan", body=body, num_scan_inputs=1,
+                  scan_input_axes=[1], scan_input_directions=[1], scan_output_axes=[1])]
+    return _with_outputs("scan_reverse_axis1_op13", nodes, [("init", [2, 3]), ("x", [2, 5, 3])],
+                         [("total", [2, 3]), ("partial", [2, 5, 3])])
+
+
 def control_models() -> List[Tuple[str, onnx.ModelProto]]:
-    return [_if_on_shape("if_then", 1), _if_on_shape("if_else", 2)]
+    return [_if_on_shape("if_then", 1), _if_on_shape("if_else", 2), _loop(), _scan()]

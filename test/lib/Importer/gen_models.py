@@ -328,6 +328,19 @@ def control_models():
     ], [vi("x", [1, 4])], [vi("y", [1, 4])],
         [helper.make_tensor("zero", TensorProto.INT64, [], [0]),
          helper.make_tensor("one", TensorProto.INT64, [], [1])])
+    # Loop with a constant trip count of 2: unrolled into two adds.
+    body = helper.make_graph(
+        [helper.make_node("Identity", ["c_in"], ["c_out"], name="cond_id"),
+         helper.make_node("Add", ["acc_in", "acc_in"], ["acc_out"],
+                          name="double")], "body",
+        [vi("i", [], TensorProto.INT64), vi("c_in", [], TensorProto.BOOL),
+         vi("acc_in", None)],
+        [vi("c_out", [], TensorProto.BOOL), vi("acc_out", None)])
+    save("loop", [
+        helper.make_node("Loop", ["trip", "", "x"], ["y"], name="loop_0",
+                         body=body),
+    ], [vi("x", [1, 4])], [vi("y", [1, 4])],
+        [helper.make_tensor("trip", TensorProto.INT64, [], [2])])
     # cond is a graph input: an error that says how to fix it.
     save("if_input", [
         helper.make_node("If", ["c"], ["y"], name="if_1", then_branch=then_g,
