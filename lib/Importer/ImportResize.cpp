@@ -249,7 +249,43 @@ LogicalResult importResize(GraphImporter &im, const onnx::NodeProto &node) {
 
 } // namespace
 
+/// GridSample (opset 16: 2-D, NCHW).
+static LogicalResult importGridSample(GraphImporter &im,
+                                      const onnx::NodeProto &) {
+  FailureOr<Value> x = im.input(0), grid = im.input(1);
+  FailureOr<RankedTensorType> outType = im.outputType(0);
+  if (failed(x) || failed(grid) || failed(outType)) {
+    return failure();
+  }
+  std::string mode = im.attrString("mode", "bilinear");
+  std::string padding = im.attrString("padding_mode", "zeros");
+  if (!llvm::is_contained({"bilinear", "nearest", "bicubic"}, mode)) {
+    return im.unsupportedAttr("mode", "'" + mode + "'",
+                              "bilinear, nearest, bicubic");
+  }
+  if (!llvm::is_contained({"zeros", "border", "reflection"}, padding)) {
+    return im.unsupportedAttr("padding_mode", "'" + padding + "'",
+                              "zeros, border, reflection");
+  }
+  auto xType = cast<RankedTensorType>(x->getType());
+  if (xType.getRank() != 4 || !isa<FloatType>(xType.getElementType())) {
+    return im.error() << "expected a 4-D floating-point input (N, C, H, W), "
+                         "got "
+                      << xType;
+  }
+  OpBuilder &b = im.getBuilder();
+  im.setOutput(0, im.create<GridSampleOp>(
+                      *outType, {*x, *grid},
+                      {im.namedAttr("mode", b.getStringAttr(mode)),
+                       im.namedAttr("padding_mode", b.getStringAttr(padding)),
+                       im.namedAttr("align_corners",
+                                    b.getBoolAttr(im.attrInt("align_corners",
+                                                             0) != 0))}));
+  return success();
+}
+
 void importer::registerResizeOps(OpTable &table) {
+  table["GridSample"] = importGridSample;
   table["Resize"] = importResize;
   table["Upsample"] = importResize;
 }

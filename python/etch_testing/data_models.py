@@ -201,6 +201,12 @@ def indexing_models() -> List[Case]:
                node_inputs=["n"]),
         single("blackmanwindow_symmetric", "BlackmanWindow", 17, [("x", [7])], {"n": np.array(7, np.int64)},
                node_inputs=["n"], periodic=0),
+        # GridSample, grid partly outside [-1, 1] to exercise the padding.
+        *[single(f"gridsample_{m}_{pm}_{'ac' if ac else 'nac'}", "GridSample", 16,
+                 [("x", [1, 2, 5, 6]), ("g", [1, 4, 3, 2])], input_dist={"g": ["uniform", -1.3, 1.3]},
+                 mode=m, padding_mode=pm, align_corners=ac)
+          for m, pm, ac in [("bilinear", "zeros", 0), ("bilinear", "border", 1), ("nearest", "reflection", 0),
+                            ("bicubic", "zeros", 1), ("bicubic", "reflection", 0), ("nearest", "border", 1)]],
         # Spectral ops as matmuls with constant bases.
         single("dft_real_onesided_padded", "DFT", 17, [("x", [2, 12, 1])], {"n": np.array(16, np.int64)},
                node_inputs=["x", "n"], axis=1, onesided=1),

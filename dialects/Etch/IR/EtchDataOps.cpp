@@ -205,6 +205,38 @@ LogicalResult ModOp::verify() {
   return success();
 }
 
+LogicalResult GridSampleOp::verify() {
+  RankedTensorType in = tensorType(getInput());
+  RankedTensorType grid = tensorType(getGrid());
+  RankedTensorType out = tensorType(getOutput());
+  if (!isa<FloatType>(in.getElementType()) ||
+      grid.getElementType() != in.getElementType() ||
+      out.getElementType() != in.getElementType()) {
+    return emitOpError() << "input, grid and result must share one float "
+                            "element type";
+  }
+  if (in.getRank() != 4 || grid.getRank() != 4 || out.getRank() != 4 ||
+      grid.getDimSize(3) != 2 || grid.getDimSize(0) != in.getDimSize(0) ||
+      !shapesMatch(out.getShape(),
+                   {in.getDimSize(0), in.getDimSize(1), grid.getDimSize(1),
+                    grid.getDimSize(2)})) {
+    return emitOpError() << "expects input [N, C, H, W], grid [N, Ho, Wo, 2] "
+                            "and result [N, C, Ho, Wo], got "
+                         << fmt(in.getShape()) << ", " << fmt(grid.getShape())
+                         << ", " << fmt(out.getShape());
+  }
+  if (!llvm::is_contained({"bilinear", "nearest", "bicubic"}, getMode())) {
+    return emitOpError() << "mode '" << getMode()
+                         << "' is not bilinear, nearest or bicubic";
+  }
+  if (!llvm::is_contained({"zeros", "border", "reflection"},
+                          getPaddingMode())) {
+    return emitOpError() << "padding_mode '" << getPaddingMode()
+                         << "' is not zeros, border or reflection";
+  }
+  return success();
+}
+
 LogicalResult BitShiftOp::verify() {
   if (failed(verifySameElementType(*this, {getLhs(), getRhs(), getOutput()}))) {
     return failure();

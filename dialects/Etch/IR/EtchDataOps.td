@@ -128,6 +128,25 @@ def Etch_ModOp : Etch_Op<"mod", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Etch_GridSampleOp : Etch_Op<"grid_sample", [Pure]> {
+  let summary = "ONNX GridSample (2-D, NCHW)";
+  let description = [{
+    `output[n, c, h, w]` samples `input[n, c]` at the normalized location
+    `grid[n, h, w] = (x, y)` in [-1, 1] (`align_corners`: -1 and 1 are the
+    centers of the corner pixels, else their outer edges) with `mode`
+    bilinear, nearest (ties to even) or bicubic (A = -0.75), and
+    `padding_mode` zeros, border or reflection for locations outside.
+  }];
+  let arguments = (ins Etch_Tensor:$input, Etch_Tensor:$grid,
+                       StrAttr:$mode, StrAttr:$padding_mode,
+                       BoolAttr:$align_corners);
+  let results = (outs Etch_Tensor:$output);
+  let assemblyFormat = [{
+    $input `,` $grid attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def Etch_BitShiftOp : Etch_Op<"bit_shift", [Pure]> {
   let summary = "ONNX BitShift (unsigned integers) with NumPy broadcasting";
   let description = [{

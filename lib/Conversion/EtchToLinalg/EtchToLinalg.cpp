@@ -29,6 +29,7 @@ void mlir::etch::populateEtchToLinalgPatterns(RewritePatternSet &patterns) {
   populateEtchMathToLinalgPatterns(patterns);
   populateEtchDataToLinalgPatterns(patterns);
   populateEtchResizeToLinalgPatterns(patterns);
+  populateEtchGridSampleToLinalgPatterns(patterns);
   populateEtchConvTransposeToLinalgPatterns(patterns);
 }
 

@@ -77,6 +77,7 @@ void populateEtchMathReductionToLinalgPatterns(RewritePatternSet &patterns);
 /// DataPatterns.cpp: Expand, GatherElements, GatherND, CumSum, TopK, Mod.
 void populateEtchDataToLinalgPatterns(RewritePatternSet &patterns);
 void populateEtchResizeToLinalgPatterns(RewritePatternSet &patterns);
+void populateEtchGridSampleToLinalgPatterns(RewritePatternSet &patterns);
 /// ConvTransposePatterns.cpp: ConvTranspose, MaxPool's indices.
 void populateEtchConvTransposeToLinalgPatterns(RewritePatternSet &patterns);
 } // namespace mlir::etch

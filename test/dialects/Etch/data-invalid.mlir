@@ -174,3 +174,19 @@ func.func @bit_shift_float(%x: tensor<3xf32>) -> tensor<3xf32> {
   %0 = etch.bit_shift %x, %x {left = false} : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
   return %0 : tensor<3xf32>
 }
+
+// -----
+
+func.func @grid_sample_bad_mode(%x: tensor<1x2x5x6xf32>, %g: tensor<1x4x3x2xf32>) -> tensor<1x2x4x3xf32> {
+  // expected-error @+1 {{mode 'area' is not bilinear, nearest or bicubic}}
+  %0 = etch.grid_sample %x, %g {align_corners = false, mode = "area", padding_mode = "zeros"} : (tensor<1x2x5x6xf32>, tensor<1x4x3x2xf32>) -> tensor<1x2x4x3xf32>
+  return %0 : tensor<1x2x4x3xf32>
+}
+
+// -----
+
+func.func @grid_sample_bad_shape(%x: tensor<1x2x5x6xf32>, %g: tensor<1x4x3x2xf32>) -> tensor<1x2x3x4xf32> {
+  // expected-error @+1 {{expects input [N, C, H, W], grid [N, Ho, Wo, 2] and result [N, C, Ho, Wo]}}
+  %0 = etch.grid_sample %x, %g {align_corners = false, mode = "nearest", padding_mode = "zeros"} : (tensor<1x2x5x6xf32>, tensor<1x4x3x2xf32>) -> tensor<1x2x3x4xf32>
+  return %0 : tensor<1x2x3x4xf32>
+}

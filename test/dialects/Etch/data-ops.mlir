@@ -47,3 +47,10 @@ func.func @bit_shift(%x: tensor<3xi8>, %y: tensor<i8>) -> tensor<3xi8> {
   %0 = etch.bit_shift %x, %y {left = true} : (tensor<3xi8>, tensor<i8>) -> tensor<3xi8>
   return %0 : tensor<3xi8>
 }
+
+// CHECK-LABEL: func.func @grid_sample
+// CHECK: etch.grid_sample %{{.+}}, %{{.+}} {align_corners = false, mode = "bilinear", padding_mode = "zeros"} : (tensor<1x2x5x6xf32>, tensor<1x4x3x2xf32>) -> tensor<1x2x4x3xf32>
+func.func @grid_sample(%x: tensor<1x2x5x6xf32>, %g: tensor<1x4x3x2xf32>) -> tensor<1x2x4x3xf32> {
+  %0 = etch.grid_sample %x, %g {align_corners = false, mode = "bilinear", padding_mode = "zeros"} : (tensor<1x2x5x6xf32>, tensor<1x4x3x2xf32>) -> tensor<1x2x4x3xf32>
+  return %0 : tensor<1x2x4x3xf32>
+}

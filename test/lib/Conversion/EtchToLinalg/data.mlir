@@ -241,3 +241,17 @@ func.func @bit_shift_right(%x: tensor<3xi8>, %y: tensor<3xi8>) -> tensor<3xi8> {
   %0 = etch.bit_shift %x, %y {left = false} : (tensor<3xi8>, tensor<3xi8>) -> tensor<3xi8>
   return %0 : tensor<3xi8>
 }
+
+// -----
+
+// GridSample: one generic over the output; bilinear reads 4 taps of the
+// input, each masked to 0 outside it.
+// CHECK-LABEL: func.func @grid_sample_bilinear
+// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+// CHECK-COUNT-2: tensor.extract %{{.+}} : tensor<1x4x3x2xf32>
+// CHECK: math.floor
+// CHECK-COUNT-4: tensor.extract %{{.+}} : tensor<1x2x5x6xf32>
+func.func @grid_sample_bilinear(%x: tensor<1x2x5x6xf32>, %g: tensor<1x4x3x2xf32>) -> tensor<1x2x4x3xf32> {
+  %0 = etch.grid_sample %x, %g {align_corners = true, mode = "bilinear", padding_mode = "border"} : (tensor<1x2x5x6xf32>, tensor<1x4x3x2xf32>) -> tensor<1x2x4x3xf32>
+  return %0 : tensor<1x2x4x3xf32>
+}
