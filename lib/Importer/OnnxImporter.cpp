@@ -84,7 +84,10 @@ llvm::Error mlir::etch::addInputShapeSpec(OnnxImportOptions &opts,
         inner.split(elems, ';');
       }
       for (StringRef e : elems) {
-        llvm::Expected<SmallVector<int64_t>> shape = parseDims(part, e);
+        // A scalar element is `scalar` (an empty element would read as an
+        // empty sequence).
+        llvm::Expected<SmallVector<int64_t>> shape =
+            e.trim() == "scalar" ? SmallVector<int64_t>() : parseDims(part, e);
         if (!shape) {
           return shape.takeError();
         }

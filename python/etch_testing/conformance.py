@@ -224,7 +224,7 @@ def structure_pin(values: List[Value]) -> Optional[str]:
         if v is None:
             return "none"
         if isinstance(v, list):
-            return "[" + ";".join("x".join(str(d) for d in t.value.shape) for t in v) + "]"
+            return "[" + ";".join("x".join(str(d) for d in t.value.shape) or "scalar" for t in v) + "]"
         return None
     specs = {spec(v) for v in values}
     return specs.pop() if len(specs) == 1 else None

@@ -45,7 +45,8 @@ struct OnnxImportOptions {
 llvm::Error addInputValueSpec(OnnxImportOptions &opts, llvm::StringRef spec);
 
 /// Parses one `--input-shape` value, `name=d0xd1x...` (a scalar is `name=`;
-/// a sequence `name=[d0xd1;d0xd1]`; an absent optional `name=none`), into
+/// a sequence `name=[d0xd1;d0xd1]`, `scalar` for a 0-d element, `[]` when
+/// empty; an absent optional `name=none`), into
 /// `opts`. Several specs may be joined with commas. Returns a user-facing
 /// message on malformed input.
 llvm::Error addInputShapeSpec(OnnxImportOptions &opts, llvm::StringRef spec);
