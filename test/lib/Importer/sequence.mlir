@@ -3,6 +3,7 @@
 // RUN: etch-import %S/Inputs/sequence.onnx | FileCheck %s
 // RUN: etch-import %S/Inputs/sequence_output.onnx | FileCheck %s --check-prefix=OUT
 // RUN: etch-import %S/Inputs/identity_sequence.onnx --input-shape 'x=[2x3;4]' | FileCheck %s --check-prefix=IN
+// RUN: etch-import %S/Inputs/identity_sequence.onnx --input-shape 'x=[scalar;4]' | FileCheck %s --check-prefix=SCALAR
 // RUN: not etch-import %S/Inputs/identity_sequence.onnx 2>&1 | FileCheck %s --check-prefix=ERR
 
 // rows = split(x) = [r0, r1, r2, r3]; erase 1 twice -> [r0, r3];
@@ -30,5 +31,7 @@
 // element.
 // IN: func.func @main(%[[A:.+]]: tensor<2x3xf32> {etch.name = "x.0"}, %[[B:.+]]: tensor<4xf32> {etch.name = "x.1"}) -> (tensor<2x3xf32> {etch.name = "y.0"}, tensor<4xf32> {etch.name = "y.1"})
 // IN: return %[[A]], %[[B]]
+
+// SCALAR: func.func @main(%{{.+}}: tensor<f32> {etch.name = "x.0"}, %{{.+}}: tensor<4xf32> {etch.name = "x.1"})
 
 // ERR: error: graph input 'x' is a sequence of tensors: give its elements' shapes with --input-shape x=[2x3;2x3] ([] for an empty sequence); each element becomes a tensor argument
