@@ -291,9 +291,78 @@ LogicalResult importSTFT(GraphImporter &im, const onnx::NodeProto &) {
   return success();
 }
 
+/// MelWeightMatrix of known parameters: a constant
+/// [dft_length / 2 + 1, num_mel_bins] of triangular filters on the mel
+/// scale, built as ONNX's reference builds it (bin edges floored to
+/// spectrogram bins).
+LogicalResult importMelWeightMatrix(GraphImporter &im,
+                                    const onnx::NodeProto &) {
+  FailureOr<SmallVector<int64_t>> bins = im.constantInts(0, "num_mel_bins");
+  FailureOr<SmallVector<int64_t>> dft = im.constantInts(1, "dft_length");
+  FailureOr<SmallVector<int64_t>> rate = im.constantInts(2, "sample_rate");
+  FailureOr<SmallVector<double>> lo = im.constantFloats(3, "lower_edge_hertz");
+  FailureOr<SmallVector<double>> hi = im.constantFloats(4, "upper_edge_hertz");
+  FailureOr<RankedTensorType> outType = im.outputType(0);
+  if (failed(bins) || failed(dft) || failed(rate) || failed(lo) ||
+      failed(hi) || failed(outType)) {
+    return failure();
+  }
+  int64_t numMel = bins->front(), length = dft->front(),
+          sampleRate = rate->front();
+  int64_t numSpec = length / 2 + 1;
+  auto elem = dyn_cast<FloatType>(outType->getElementType());
+  if (numMel < 1 || length < 1 || sampleRate < 1 || !elem ||
+      outType->getShape() != ArrayRef<int64_t>{numSpec, numMel}) {
+    return im.error() << "expected positive num_mel_bins, dft_length and "
+                         "sample_rate and a float result ["
+                      << numSpec << ", " << numMel << "], got " << *outType;
+  }
+  auto toMel = [](double hz) { return 2595.0 * std::log10(1.0 + hz / 700.0); };
+  double lowMel = toMel(lo->front()), highMel = toMel(hi->front());
+  double step = (highMel - lowMel) / static_cast<double>(numMel + 2);
+  SmallVector<int64_t> edges;
+  for (int64_t i = 0; i < numMel + 2; ++i) {
+    double hz = 700.0 * (std::pow(10.0, (i * step + lowMel) / 2595.0) - 1.0);
+    edges.push_back(static_cast<int64_t>(
+        std::floor((length + 1) * hz / static_cast<double>(sampleRate))));
+  }
+  SmallVector<double> weights(numSpec * numMel, 0.0);
+  auto at = [&](int64_t j, int64_t i) -> double & {
+    return weights[j * numMel + i];
+  };
+  for (int64_t i = 0; i < numMel; ++i) {
+    int64_t left = edges[i], center = edges[i + 1], right = edges[i + 2];
+    if (left < 0 || right >= numSpec + 1 || center >= numSpec) {
+      return im.error() << "mel filter " << i << " spans spectrogram bins ["
+                        << left << ", " << right << "], outside [0, "
+                        << numSpec - 1 << "]";
+    }
+    if (center == left) {
+      at(center, i) = 1.0;
+    } else {
+      for (int64_t j = left; j <= center; ++j) {
+        at(j, i) = static_cast<double>(j - left) / (center - left);
+      }
+    }
+    for (int64_t j = center; j < right; ++j) {
+      at(j, i) = static_cast<double>(right - j) / (right - center);
+    }
+  }
+  SmallVector<Attribute> values;
+  for (double w : weights) {
+    values.push_back(FloatAttr::get(elem, w));
+  }
+  im.setOutput(0, im.create<ConstantOp>(
+                      *outType, {},
+                      {im.namedAttr("value",
+                                    DenseElementsAttr::get(*outType, values))}));
+  return success();
+}
+
 } // namespace
 
 void importer::registerSpectralOps(OpTable &table) {
+  table["MelWeightMatrix"] = importMelWeightMatrix;
   table["DFT"] = importDFT;
   table["STFT"] = importSTFT;
 }

@@ -212,6 +212,10 @@ def indexing_models() -> List[Case]:
                node_inputs=["x", "n"], axis=1, onesided=1),
         single("dft_complex_inverse_axis2", "DFT", 17, [("x", [2, 3, 8, 2])], axis=2, inverse=1),
         _stft(),
+        single("melweightmatrix_40x257", "MelWeightMatrix", 17, [("x", [1])],
+               {"m": np.array(40, np.int64), "n": np.array(512, np.int64), "r": np.array(16000, np.int64),
+                "lo": np.array(20.0, np.float32), "hi": np.array(7600.0, np.float32)},
+               node_inputs=["m", "n", "r", "lo", "hi"]),
         # Scatters (run-time lowering; updates smaller than data on the other
         # axes, negative indices, reductions).
         single("scatterelements_axis1", "ScatterElements", 13, [("x", [4, 5]), ("u", [3, 2])],
