@@ -203,12 +203,50 @@ FailureOr<SmallVector<int64_t>> GraphImporter::constantInts(unsigned i,
 }
 
 std::string GraphImporter::constantHint(StringRef name) const {
-  if (!isGraphInput(name)) {
+  if (graphInputNames.contains(name)) {
+    return ("; fix a graph input's value with --input-value " + name +
+            "=v0,v1,...")
+        .str();
+  }
+  // Computed from graph inputs: fixing them makes it foldable.
+  auto it = graphInputDeps.find(name);
+  if (it == graphInputDeps.end() || it->second.empty()) {
     return "";
   }
-  return ("; fix a graph input's value with --input-value " + name +
-          "=v0,v1,...")
-      .str();
+  std::string text = "; it is computed from graph input";
+  text += it->second.size() > 1 ? "s " : " ";
+  for (auto [i, in] : llvm::enumerate(it->second)) {
+    text += (i ? ", '" : "'") + in + "'";
+  }
+  return text + ": fix a graph input's value with --input-value " +
+         it->second.front() + "=v0,v1,...";
+}
+
+void GraphImporter::recordGraphInputDeps(const onnx::NodeProto &node) {
+  SmallVector<std::string, 2> deps;
+  for (const std::string &in : node.input()) {
+    if (in.empty() || constants.count(in)) {
+      continue;
+    }
+    if (graphInputNames.contains(in)) {
+      if (!llvm::is_contained(deps, in)) {
+        deps.push_back(in);
+      }
+      continue;
+    }
+    if (auto it = graphInputDeps.find(in); it != graphInputDeps.end()) {
+      for (const std::string &d : it->second) {
+        if (!llvm::is_contained(deps, d)) {
+          deps.push_back(d);
+        }
+      }
+    }
+  }
+  for (const std::string &out : node.output()) {
+    if (!out.empty()) {
+      graphInputDeps[out] = deps;
+    }
+  }
 }
 
 FailureOr<SmallVector<double>> GraphImporter::constantFloats(unsigned i,

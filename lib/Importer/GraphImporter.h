@@ -219,6 +219,11 @@ public:
   LogicalResult importSubgraph(const onnx::GraphProto &graph) {
     return subgraphImporter(graph);
   }
+  /// Registers the name of a graph input (a function argument).
+  void markGraphInput(StringRef name) { graphInputNames.insert(name); }
+  /// Records which graph inputs `node`'s outputs are computed from (for
+  /// constantHint on values derived from them).
+  void recordGraphInputDeps(const onnx::NodeProto &node);
   /// Drops the types inferCurrentNode learned: a Loop or SequenceMap body
   /// is re-imported per iteration with inputs of other shapes.
   void forgetInferredTypes() {
@@ -312,6 +317,8 @@ private:
   /// current types; adds what it learns to valueInfos.
   void inferCurrentNode();
   SubgraphImporter subgraphImporter;
+  llvm::StringMap<SmallVector<std::string, 2>> graphInputDeps;
+  llvm::StringSet<> graphInputNames;
 };
 
 /// Normalizes a possibly negative axis against `rank`; failure (with an

@@ -898,10 +898,11 @@ static LogicalResult importFoldOnly(GraphImporter &im,
           "inputs constant, at most "
        << kMaxFoldElements << " elements)";
   for (int i = 0; i < node.input_size(); ++i) {
-    if (im.hasInput(i) && !im.constantInput(i) &&
-        im.isGraphInput(node.input(i))) {
-      diag << "; input '" << node.input(i) << "' is not a constant"
-           << im.constantHint(node.input(i));
+    std::string hint =
+        im.hasInput(i) && !im.constantInput(i) ? im.constantHint(node.input(i))
+                                               : "";
+    if (!hint.empty()) {
+      diag << "; input '" << node.input(i) << "' is not a constant" << hint;
       break;
     }
   }

@@ -633,6 +633,7 @@ mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
       func.setArgAttr(i, "etch.unsigned", b.getUnitAttr());
     }
     im.setValue(in->name(), body->getArgument(i));
+    im.markGraphInput(in->name());
   }
   b.setInsertionPointToEnd(body);
 
@@ -661,6 +662,7 @@ mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
   for (auto [i, node] : llvm::enumerate(nodes)) {
     Location loc = nodeLoc(ctx, node, i);
     im.beginNode(node, loc);
+    im.recordGraphInputDeps(node);
     for (const std::string &in : node.input()) {
       if (!in.empty() && !im.isKnown(in)) {
         return im.error() << "input '" << in
