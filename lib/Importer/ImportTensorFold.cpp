@@ -292,6 +292,9 @@ evalElementwise(StringRef op, ArrayRef<HostTensor> in) {
         out.pushF(std::ceil(in[0].getF(at[0])));
       } else if (op == "Sqrt") {
         out.pushF(std::sqrt(in[0].getF(at[0])));
+      } else if (op == "Relu") {
+        floatMath ? out.pushF(std::max(in[0].getF(at[0]), 0.0))
+                  : out.pushI(std::max<int64_t>(in[0].getI(at[0]), 0));
       }
       return;
     }
@@ -805,8 +808,8 @@ static Results evalNode(GraphImporter &im, StringRef op,
   if (op == "Range" && present(2)) {
     return single(evalRange(*in[0], *in[1], *in[2]));
   }
-  static const char *const kUnary[] = {"Neg", "Abs", "Not",
-                                       "Floor", "Ceil", "Sqrt"};
+  static const char *const kUnary[] = {"Neg",  "Abs",  "Not", "Floor",
+                                       "Ceil", "Sqrt", "Relu"};
   static const char *const kBinary[] = {
       "Add",  "Sub",     "Mul",         "Div",           "Max", "Min",
       "And",  "Or",      "Equal",       "Less",          "Greater",
