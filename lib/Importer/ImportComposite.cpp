@@ -254,14 +254,7 @@ Value transposeTo(GraphImporter &im, Value x, ArrayRef<int64_t> labels,
   if (llvm::equal(perm, llvm::seq<int64_t>(0, perm.size()))) {
     return x;
   }
-  auto type = cast<RankedTensorType>(x.getType());
-  SmallVector<int64_t> shape;
-  for (int64_t p : perm) {
-    shape.push_back(type.getDimSize(p));
-  }
-  return im.create<TransposeOp>(
-      RankedTensorType::get(shape, type.getElementType()), {x},
-      {im.namedAttr("perm", im.getBuilder().getDenseI64ArrayAttr(perm))});
+  return transposeBy(im, x, perm);
 }
 
 /// Sums `x` over the dims whose label fails `keep` and drops those labels.
@@ -286,15 +279,6 @@ Value sumAway(GraphImporter &im, Value x, SmallVector<int64_t> &labels,
       RankedTensorType::get(shape, type.getElementType()), {x},
       {im.namedAttr("axes", b.getDenseI64ArrayAttr(axes)),
        im.namedAttr("keepdims", b.getBoolAttr(false))});
-}
-
-Value reshapeTo(GraphImporter &im, Value x, ArrayRef<int64_t> shape) {
-  auto type = cast<RankedTensorType>(x.getType());
-  if (type.getShape() == shape) {
-    return x;
-  }
-  return im.create<ReshapeOp>(
-      RankedTensorType::get(shape, type.getElementType()), {x});
 }
 
 /// Einsum of at most two operands without diagonals as core ops: labels used

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "GraphImporter.h"
+#include "ImportMath.h"
 
 #include <limits>
 
@@ -388,18 +389,11 @@ LogicalResult importScan(GraphImporter &im, const onnx::NodeProto &node) {
     for (int64_t j = 0; j < numScanIn; ++j) {
       auto type = cast<RankedTensorType>(scanIn[j].getType());
       int64_t at = inDirs[j] ? steps - 1 - t : t;
-      SmallVector<int64_t> shape(type.getShape()), starts(type.getRank(), 0),
-          ones(type.getRank(), 1);
-      shape[inAxes[j]] = 1;
-      starts[inAxes[j]] = at;
-      Value slice = im.create<SliceOp>(
-          RankedTensorType::get(shape, type.getElementType()), scanIn[j],
-          {im.namedAttr("starts", b.getDenseI64ArrayAttr(starts)),
-           im.namedAttr("steps", b.getDenseI64ArrayAttr(ones))});
+      SmallVector<int64_t> shape(type.getShape());
       shape.erase(shape.begin() + inAxes[j]);
       GraphImporter::Bound element;
-      element.value = im.create<ReshapeOp>(
-          RankedTensorType::get(shape, type.getElementType()), slice);
+      element.value =
+          reshapeTo(im, slice(im, scanIn[j], inAxes[j], at, 1), shape);
       im.bind(body.input(numStates + j).name(), element);
     }
     if (failed(im.importSubgraph(body))) {

@@ -34,20 +34,6 @@ Value transpose(GraphImporter &im, Value x, ArrayRef<int64_t> perm) {
       {im.namedAttr("perm", im.getBuilder().getDenseI64ArrayAttr(perm))});
 }
 
-Value slice(GraphImporter &im, Value x, int64_t axis, int64_t start,
-            int64_t size) {
-  auto type = cast<RankedTensorType>(x.getType());
-  SmallVector<int64_t> starts(type.getRank(), 0), steps(type.getRank(), 1);
-  SmallVector<int64_t> shape(type.getShape());
-  starts[axis] = size == 0 ? 0 : start;
-  shape[axis] = size;
-  OpBuilder &b = im.getBuilder();
-  return im.create<SliceOp>(
-      RankedTensorType::get(shape, type.getElementType()), {x},
-      {im.namedAttr("starts", b.getDenseI64ArrayAttr(starts)),
-       im.namedAttr("steps", b.getDenseI64ArrayAttr(steps))});
-}
-
 /// A broadcasting comparison with an i1 result.
 template <typename OpTy>
 Value compare(GraphImporter &im, Value lhs, Value rhs) {

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "GraphImporter.h"
+#include "ImportMath.h"
 
 #include <cmath>
 
@@ -189,14 +190,7 @@ LogicalResult importReverseSequence(GraphImporter &im,
       return im.error() << "sequence_lens[" << i << "] = " << len
                         << " is outside [0, " << steps << "]";
     }
-    SmallVector<int64_t> shape(type.getShape()), starts(type.getRank(), 0),
-        ones(type.getRank(), 1);
-    shape[batchAxis] = 1;
-    starts[batchAxis] = i;
-    Value entry = im.create<SliceOp>(
-        RankedTensorType::get(shape, type.getElementType()), *x,
-        {im.namedAttr("starts", b.getDenseI64ArrayAttr(starts)),
-         im.namedAttr("steps", b.getDenseI64ArrayAttr(ones))});
+    Value entry = slice(im, *x, batchAxis, i, 1);
     SmallVector<int64_t> order;
     for (int64_t t = 0; t < steps; ++t) {
       order.push_back(t < len ? len - 1 - t : t);

@@ -67,6 +67,45 @@ Value importer::createBinary(GraphImporter &im, Value lhs, Value rhs,
       {lhs, rhs});
 }
 
+Value importer::slice(GraphImporter &im, Value x, int64_t axis, int64_t start,
+                      int64_t size) {
+  auto type = cast<RankedTensorType>(x.getType());
+  if (start == 0 && size == type.getDimSize(axis)) {
+    return x;
+  }
+  SmallVector<int64_t> starts(type.getRank(), 0), steps(type.getRank(), 1);
+  SmallVector<int64_t> shape(type.getShape());
+  starts[axis] = size == 0 ? 0 : start;
+  shape[axis] = size;
+  OpBuilder &b = im.getBuilder();
+  return im.create<SliceOp>(
+      RankedTensorType::get(shape, type.getElementType()), {x},
+      {im.namedAttr("starts", b.getDenseI64ArrayAttr(starts)),
+       im.namedAttr("steps", b.getDenseI64ArrayAttr(steps))});
+}
+
+Value importer::reshapeTo(GraphImporter &im, Value x,
+                          ArrayRef<int64_t> shape) {
+  auto type = cast<RankedTensorType>(x.getType());
+  if (type.getShape() == shape) {
+    return x;
+  }
+  return im.create<ReshapeOp>(
+      RankedTensorType::get(shape, type.getElementType()), {x});
+}
+
+Value importer::transposeBy(GraphImporter &im, Value x,
+                            ArrayRef<int64_t> perm) {
+  auto type = cast<RankedTensorType>(x.getType());
+  SmallVector<int64_t> shape;
+  for (int64_t p : perm) {
+    shape.push_back(type.getDimSize(p));
+  }
+  return im.create<TransposeOp>(
+      RankedTensorType::get(shape, type.getElementType()), {x},
+      {im.namedAttr("perm", im.getBuilder().getDenseI64ArrayAttr(perm))});
+}
+
 template Value importer::createBinary<AddOp>(GraphImporter &, Value, Value,
                                              Type);
 template Value importer::createBinary<SubOp>(GraphImporter &, Value, Value,

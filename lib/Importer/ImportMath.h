@@ -26,6 +26,17 @@ template <typename OpTy>
 Value createBinary(GraphImporter &im, Value lhs, Value rhs,
                    Type resultElementType = {});
 
+/// x[.., start : start + size, ..] along `axis` (x itself when that is all
+/// of it).
+Value slice(GraphImporter &im, Value x, int64_t axis, int64_t start,
+            int64_t size);
+
+/// x reshaped to `shape` (x itself when it has that shape).
+Value reshapeTo(GraphImporter &im, Value x, ArrayRef<int64_t> shape);
+
+/// x with its dims permuted: result dim i is x's dim perm[i].
+Value transposeBy(GraphImporter &im, Value x, ArrayRef<int64_t> perm);
+
 /// Reductions, normalizations, LogSoftmax, Trilu (ImportMathReduce.cpp).
 void registerMathReduceOps(OpTable &table);
 

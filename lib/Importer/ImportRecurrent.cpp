@@ -42,35 +42,6 @@ private:
   ArrayRef<int64_t> shapeOf(Value v) {
     return cast<RankedTensorType>(v.getType()).getShape();
   }
-  Value reshape(Value v, ArrayRef<int64_t> shape) {
-    if (shapeOf(v) == shape) {
-      return v;
-    }
-    return im.create<ReshapeOp>(type(shape), v);
-  }
-  Value transpose(Value v, ArrayRef<int64_t> perm) {
-    SmallVector<int64_t> shape;
-    for (int64_t p : perm) {
-      shape.push_back(shapeOf(v)[p]);
-    }
-    return im.create<TransposeOp>(
-        type(shape), v, {im.namedAttr("perm", b.getDenseI64ArrayAttr(perm))});
-  }
-  /// v[..., start:start+len, ...] along `dim`.
-  Value slice(Value v, int64_t dim, int64_t start, int64_t len) {
-    SmallVector<int64_t> shape(shapeOf(v)), starts(shape.size(), 0),
-        steps(shape.size(), 1);
-    if (start == 0 && len == shape[dim]) {
-      return v;
-    }
-    starts[dim] = start;
-    shape[dim] = len;
-    return im.create<SliceOp>(type(shape), v,
-                              {im.namedAttr("starts",
-                                            b.getDenseI64ArrayAttr(starts)),
-                               im.namedAttr("steps",
-                                            b.getDenseI64ArrayAttr(steps))});
-  }
   Value matmul(Value x, Value w) {
     SmallVector<int64_t> shape(shapeOf(x));
     shape.back() = shapeOf(w).back();
@@ -232,7 +203,7 @@ LogicalResult RecurrentBuilder::build(const onnx::NodeProto &node) {
   if (layout != 0 && layout != 1) {
     return im.unsupportedAttr("layout", std::to_string(layout), "0 and 1");
   }
-  Value x = layout == 1 ? transpose(*xIn, {1, 0, 2}) : *xIn;
+  Value x = layout == 1 ? transposeBy(im, *xIn, {1, 0, 2}) : *xIn;
   int64_t seq = shapeOf(x)[0], batch = shapeOf(x)[1], inSize = shapeOf(x)[2];
   std::string direction = im.attrString("direction", "forward");
   if (direction != "forward" && direction != "reverse" &&
@@ -290,11 +261,11 @@ LogicalResult RecurrentBuilder::build(const onnx::NodeProto &node) {
                                    t, b.getFloatAttr(elem, 0.0)))});
   };
   auto perDirection = [&](Value v, int64_t d, ArrayRef<int64_t> shape) {
-    return reshape(slice(v, 0, d, 1), shape);
+    return reshapeTo(im, slice(im, v, 0, d, 1), shape);
   };
-  auto gate = [&](Value v, int64_t k) { return slice(v, 1, k * hidden, hidden); };
+  auto gate = [&](Value v, int64_t k) { return slice(im, v, 1, k * hidden, hidden); };
   auto gateBias = [&](Value v, int64_t k) {
-    return v ? slice(v, 0, k * hidden, hidden) : Value();
+    return v ? slice(im, v, 0, k * hidden, hidden) : Value();
   };
   auto addIf = [&](Value v, Value bias) { return bias ? add(v, bias) : v; };
 
@@ -304,15 +275,15 @@ LogicalResult RecurrentBuilder::build(const onnx::NodeProto &node) {
   for (int64_t d = 0; d < numDir; ++d) {
     bool reverse = direction == "reverse" || d == 1;
     const SmallVector<Activation> &acts = activations[d];
-    Value wT = transpose(perDirection(*w, d, {gates * hidden, inSize}), {1, 0});
-    Value rT = transpose(perDirection(*r, d, {gates * hidden, hidden}), {1, 0});
+    Value wT = transposeBy(im, perDirection(*w, d, {gates * hidden, inSize}), {1, 0});
+    Value rT = transposeBy(im, perDirection(*r, d, {gates * hidden, hidden}), {1, 0});
     // X W^T + Wb for every step at once: [seq, batch, gates * hidden].
     Value xw = matmul(x, wT);
     Value rb;
     if (*bias) {
       Value bd = perDirection(*bias, d, {2 * gates * hidden});
-      xw = add(xw, slice(bd, 0, 0, gates * hidden));
-      rb = slice(bd, 0, gates * hidden, gates * hidden);
+      xw = add(xw, slice(im, bd, 0, 0, gates * hidden));
+      rb = slice(im, bd, 0, gates * hidden, gates * hidden);
     }
     Value h = *initialH ? perDirection(*initialH, d, {batch, hidden})
                         : zerosOf(stateType);
@@ -324,13 +295,13 @@ LogicalResult RecurrentBuilder::build(const onnx::NodeProto &node) {
     Value pi, po, pf;
     if (*peephole) {
       Value p = perDirection(*peephole, d, {3 * hidden});
-      pi = slice(p, 0, 0, hidden);
-      po = slice(p, 0, hidden, hidden);
-      pf = slice(p, 0, 2 * hidden, hidden);
+      pi = slice(im, p, 0, 0, hidden);
+      po = slice(im, p, 0, hidden, hidden);
+      pf = slice(im, p, 0, 2 * hidden, hidden);
     }
     for (int64_t step = 0; step < seq; ++step) {
       int64_t t = reverse ? seq - 1 - step : step;
-      Value xt = reshape(slice(xw, 0, t, 1), {batch, gates * hidden});
+      Value xt = reshapeTo(im, slice(im, xw, 0, t, 1), {batch, gates * hidden});
       // The first step of a zero initial state needs no recurrent matmul.
       bool zeroState = step == 0 && !*initialH;
       Value hr = zeroState ? zerosOf(type({batch, gates * hidden}))
@@ -363,7 +334,7 @@ LogicalResult RecurrentBuilder::build(const onnx::NodeProto &node) {
         if (linearBeforeReset) {
           hh = add(gate(xt, 2), mul(rg, addIf(gate(hr, 2), gateBias(rb, 2))));
         } else {
-          Value rhT = slice(rT, 1, 2 * hidden, hidden);
+          Value rhT = slice(im, rT, 1, 2 * hidden, hidden);
           hh = addIf(add(gate(xt, 2), matmul(mul(rg, h), rhT)),
                      gateBias(rb, 2));
         }
@@ -393,9 +364,9 @@ LogicalResult RecurrentBuilder::build(const onnx::NodeProto &node) {
       h = newH;
       c = newC;
     }
-    finalH.push_back(reshape(h, {1, batch, hidden}));
+    finalH.push_back(reshapeTo(im, h, {1, batch, hidden}));
     if (c) {
-      finalC.push_back(reshape(c, {1, batch, hidden}));
+      finalC.push_back(reshapeTo(im, c, {1, batch, hidden}));
     }
   }
 
@@ -421,16 +392,16 @@ LogicalResult RecurrentBuilder::build(const onnx::NodeProto &node) {
     for (int64_t t = 0; t < seq; ++t) {
       SmallVector<Value> dirs;
       for (int64_t d = 0; d < numDir; ++d) {
-        dirs.push_back(reshape(ys[d][t], {1, 1, batch, hidden}));
+        dirs.push_back(reshapeTo(im, ys[d][t], {1, 1, batch, hidden}));
       }
       steps.push_back(concat(dirs, 1));
     }
     Value y = concat(steps, 0);
-    im.setOutput(0, layout == 1 ? transpose(y, {2, 0, 1, 3}) : y);
+    im.setOutput(0, layout == 1 ? transposeBy(im, y, {2, 0, 1, 3}) : y);
   }
   auto state = [&](ArrayRef<Value> finals) {
     Value s = concat(finals, 0);
-    return layout == 1 ? transpose(s, {1, 0, 2}) : s;
+    return layout == 1 ? transposeBy(im, s, {1, 0, 2}) : s;
   };
   if (wanted(1)) {
     im.setOutput(1, state(finalH));

@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "GraphImporter.h"
+#include "ImportMath.h"
 
 using namespace mlir;
 using namespace mlir::etch;
@@ -189,23 +190,15 @@ LogicalResult importSplitToSequence(GraphImporter &im,
     sizes.assign(dim, 1);
     keepDims = im.attrInt("keepdims", 1) != 0;
   }
-  OpBuilder &b = im.getBuilder();
   SmallVector<Value> elements;
   int64_t start = 0;
   for (int64_t size : sizes) {
-    SmallVector<int64_t> shape(type.getShape()), starts(type.getRank(), 0),
-        steps(type.getRank(), 1);
-    shape[*axis] = size;
-    starts[*axis] = start;
+    Value part = slice(im, *x, *axis, start, size);
     start += size;
-    Value part = im.create<SliceOp>(
-        RankedTensorType::get(shape, type.getElementType()), *x,
-        {im.namedAttr("starts", b.getDenseI64ArrayAttr(starts)),
-         im.namedAttr("steps", b.getDenseI64ArrayAttr(steps))});
     if (!keepDims) {
+      SmallVector<int64_t> shape(type.getShape());
       shape.erase(shape.begin() + *axis);
-      part = im.create<ReshapeOp>(
-          RankedTensorType::get(shape, type.getElementType()), part);
+      part = reshapeTo(im, part, shape);
     }
     elements.push_back(part);
   }

@@ -34,7 +34,7 @@ public:
     int64_t n = type.getDimSize(rank - 2);
     bool complex = type.getDimSize(rank - 1) == 2;
     if (length < n) {
-      x = slice(x, rank - 2, 0, length);
+      x = slice(im, x, rank - 2, 0, length);
     } else if (length > n) {
       SmallVector<int64_t> pads(2 * rank, 0);
       pads[rank + rank - 2] = length - n;
@@ -48,8 +48,9 @@ public:
     SmallVector<int64_t> flat(cast<RankedTensorType>(x.getType())
                                   .getShape()
                                   .drop_back());
-    Value re = reshape(slice(x, rank - 1, 0, 1), flat);
-    Value im_ = complex ? reshape(slice(x, rank - 1, 1, 1), flat) : Value();
+    Value re = reshapeTo(im, slice(im, x, rank - 1, 0, 1), flat);
+    Value im_ =
+        complex ? reshapeTo(im, slice(im, x, rank - 1, 1, 1), flat) : Value();
     int64_t bins = onesided ? length / 2 + 1 : length;
     SmallVector<Attribute> cosv, sinv;
     for (int64_t i = 0; i < length; ++i) {
@@ -98,40 +99,8 @@ public:
     outShape.back() = 2;
     return im.create<ConcatOp>(
         RankedTensorType::get(outShape, elem),
-        {reshape(outRe, partShape), reshape(outIm, partShape)},
+        {reshapeTo(im, outRe, partShape), reshapeTo(im, outIm, partShape)},
         {im.namedAttr("axis", b.getI64IntegerAttr(rank - 1))});
-  }
-
-  Value transpose(Value v, ArrayRef<int64_t> perm) {
-    auto t = cast<RankedTensorType>(v.getType());
-    SmallVector<int64_t> shape;
-    for (int64_t p : perm) {
-      shape.push_back(t.getDimSize(p));
-    }
-    return im.create<TransposeOp>(
-        RankedTensorType::get(shape, t.getElementType()), v,
-        {im.namedAttr("perm", b.getDenseI64ArrayAttr(perm))});
-  }
-
-  Value reshape(Value v, ArrayRef<int64_t> shape) {
-    auto t = cast<RankedTensorType>(v.getType());
-    if (t.getShape() == shape) {
-      return v;
-    }
-    return im.create<ReshapeOp>(RankedTensorType::get(shape, t.getElementType()),
-                                v);
-  }
-
-  Value slice(Value v, int64_t dim, int64_t start, int64_t len) {
-    auto t = cast<RankedTensorType>(v.getType());
-    SmallVector<int64_t> shape(t.getShape()), starts(t.getRank(), 0),
-        steps(t.getRank(), 1);
-    shape[dim] = len;
-    starts[dim] = start;
-    return im.create<SliceOp>(
-        RankedTensorType::get(shape, t.getElementType()), v,
-        {im.namedAttr("starts", b.getDenseI64ArrayAttr(starts)),
-         im.namedAttr("steps", b.getDenseI64ArrayAttr(steps))});
   }
 
 private:
@@ -214,14 +183,14 @@ LogicalResult importDFT(GraphImporter &im, const onnx::NodeProto &) {
   perm.push_back(axis);
   perm.push_back(rank - 1);
   bool moved = axis != rank - 2;
-  Value signal = moved ? sb.transpose(*x, perm) : *x;
+  Value signal = moved ? transposeBy(im, *x, perm) : *x;
   Value y = sb.dft(signal, *length, inverse, onesided);
   if (moved) {
     SmallVector<int64_t> back(rank);
     for (int64_t i = 0; i < rank; ++i) {
       back[perm[i]] = i;
     }
-    y = sb.transpose(y, back);
+    y = transposeBy(im, y, back);
   }
   im.setOutput(0, y);
   return success();
@@ -284,7 +253,7 @@ LogicalResult importSTFT(GraphImporter &im, const onnx::NodeProto &) {
   SpectralBuilder sb(im);
   if (window) {
     framed = createBinary<MulOp>(im, framed,
-                                 sb.reshape(window, {1, 1, length, 1}));
+                                 reshapeTo(im, window, {1, 1, length, 1}));
   }
   bool onesided = im.attrInt("onesided", 1) != 0;
   im.setOutput(0, sb.dft(framed, length, /*inverse=*/false, onesided));
