@@ -4,6 +4,7 @@
 // external-data file) into a heap resource blob that the attribute owns.
 //
 //===----------------------------------------------------------------------===//
+#include "ExternalData.h"
 #include "GraphImporter.h"
 
 #include "mlir/IR/AsmState.h"
@@ -120,28 +121,16 @@ static LogicalResult readExternal(const TensorProto &tensor,
     return emitError(loc) << "tensor '" << tensor.name()
                           << "': external data has no 'location'";
   }
-  SmallString<256> path(modelDir);
-  llvm::sys::path::append(path, location);
   if (length && *length != out.size()) {
     return emitError(loc) << "tensor '" << tensor.name()
                           << "': external data length " << *length
                           << " does not match the " << out.size()
                           << " bytes its shape and type need";
   }
-  auto buffer = llvm::MemoryBuffer::getFileSlice(path, out.size(), offset,
-                                                 /*IsVolatile=*/false);
-  if (!buffer) {
+  if (llvm::Error err = readConfinedFile(modelDir, location, offset, out)) {
     return emitError(loc) << "tensor '" << tensor.name()
-                          << "': cannot read external data '" << path
-                          << "' (offset " << offset << ", " << out.size()
-                          << " bytes): " << buffer.getError().message();
+                          << "': " << llvm::toString(std::move(err));
   }
-  if ((*buffer)->getBufferSize() != out.size()) {
-    return emitError(loc) << "tensor '" << tensor.name()
-                          << "': external data file '" << path
-                          << "' is too short";
-  }
-  std::memcpy(out.data(), (*buffer)->getBufferStart(), out.size());
   return success();
 }
 
