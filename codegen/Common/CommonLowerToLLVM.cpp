@@ -97,6 +97,77 @@ static void flattenEmptyArguments(ModuleOp module) {
   });
 }
 
+/// vector<N x i1> -> vector<N x i8> (same shape), or null for other types.
+static VectorType boolVectorAsBytes(Type type) {
+  auto vec = dyn_cast<VectorType>(type);
+  if (!vec || !vec.getElementType().isInteger(1)) {
+    return {};
+  }
+  return vec.clone(IntegerType::get(type.getContext(), 8));
+}
+
+/// Bool tensors are one byte per element in memory (the C ABI's ETCH_BOOL,
+/// and what LLVM does for a scalar i1 load or store), but LLVM packs a
+/// vector<N x i1> load or store into N bits. Every vector access to bool
+/// memory is rewritten to move bytes: load <N x i8> + trunc, zext + store.
+static void legalizeBoolVectorMemory(ModuleOp module) {
+  OpBuilder b(module.getContext());
+  module.walk([&](Operation *op) {
+    Location loc = op->getLoc();
+    if (auto load = dyn_cast<LLVM::LoadOp>(op)) {
+      VectorType bytes = boolVectorAsBytes(load.getType());
+      if (!bytes) {
+        return;
+      }
+      b.setInsertionPoint(load);
+      auto wide = LLVM::LoadOp::create(b, loc, bytes, load.getAddr(),
+                                       load.getAlignment().value_or(1),
+                                       load.getVolatile_(),
+                                       load.getNontemporal());
+      Value narrow = LLVM::TruncOp::create(b, loc, load.getType(), wide);
+      load.getResult().replaceAllUsesWith(narrow);
+      load.erase();
+    } else if (auto store = dyn_cast<LLVM::StoreOp>(op)) {
+      VectorType bytes = boolVectorAsBytes(store.getValue().getType());
+      if (!bytes) {
+        return;
+      }
+      b.setInsertionPoint(store);
+      Value wide = LLVM::ZExtOp::create(b, loc, bytes, store.getValue());
+      LLVM::StoreOp::create(b, loc, wide, store.getAddr(),
+                            store.getAlignment().value_or(1),
+                            store.getVolatile_(), store.getNontemporal());
+      store.erase();
+    } else if (auto load = dyn_cast<LLVM::MaskedLoadOp>(op)) {
+      VectorType bytes = boolVectorAsBytes(load.getType());
+      if (!bytes) {
+        return;
+      }
+      b.setInsertionPoint(load);
+      Value passThru;
+      if (Value v = load.getPassThru()) {
+        passThru = LLVM::ZExtOp::create(b, loc, bytes, v);
+      }
+      auto wide = LLVM::MaskedLoadOp::create(
+          b, loc, bytes, load.getData(), load.getMask(), passThru,
+          load.getAlignmentAttr(), load.getNontemporalAttr());
+      Value narrow = LLVM::TruncOp::create(b, loc, load.getType(), wide);
+      load.getResult().replaceAllUsesWith(narrow);
+      load.erase();
+    } else if (auto store = dyn_cast<LLVM::MaskedStoreOp>(op)) {
+      VectorType bytes = boolVectorAsBytes(store.getValue().getType());
+      if (!bytes) {
+        return;
+      }
+      b.setInsertionPoint(store);
+      Value wide = LLVM::ZExtOp::create(b, loc, bytes, store.getValue());
+      LLVM::MaskedStoreOp::create(b, loc, wide, store.getData(),
+                                  store.getMask(), store.getAlignmentAttr());
+      store.erase();
+    }
+  });
+}
+
 void CommonLowerToLLVMPass::runOnOperation() {
   ModuleOp module = getOperation();
   MLIRContext *ctx = &getContext();
@@ -153,6 +224,7 @@ void CommonLowerToLLVMPass::runOnOperation() {
   if (failed(applyFullConversion(module, target, std::move(patterns)))) {
     return signalPassFailure();
   }
+  legalizeBoolVectorMemory(module);
 }
 
 } // namespace mlir::etch

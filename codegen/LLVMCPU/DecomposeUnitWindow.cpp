@@ -75,6 +75,9 @@ Value buildGeneric(RewriterBase &rewriter, linalg::LinalgOp op,
             [&](Value v) { return mapping.lookupOrDefault(v); });
         linalg::YieldOp::create(b, loc, yields);
       });
+  // The tile keeps its root's schedule (and any other discardable
+  // attribute) so that reports still see which root it belongs to.
+  generic->setDiscardableAttrs(op->getDiscardableAttrDictionary());
   return generic->getResult(0);
 }
 
@@ -184,9 +187,133 @@ struct DecomposeUnitWindowOp
     return success();
   }
 };
+/// Any other statically shaped convolution or pooling tile (1-D, 3-D,
+/// channels-last, the importer's grouped N-d generic): loops of extent 1 are
+/// replaced by 0; each operand dimension must then be 0 (a unit dimension,
+/// sliced away) or `d * s` of one remaining loop (a slice with stride s).
+/// What is left is a generic over the remaining loops whose maps are
+/// projected permutations: a contraction (conv), an elementwise FMA
+/// (depthwise) or max/add (pool), all of which the vectorizer handles.
+struct DecomposeUnitLoopsWindowOp
+    : public OpInterfaceRewritePattern<linalg::LinalgOp> {
+  using OpInterfaceRewritePattern::OpInterfaceRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::LinalgOp op,
+                                PatternRewriter &rewriter) const override {
+    if (isa<linalg::Conv2DNchwFchwOp, linalg::Conv2DNgchwGfchwOp,
+            linalg::DepthwiseConv2DNchwChwOp, linalg::PoolingNchwMaxOp,
+            linalg::PoolingNchwSumOp>(op)) {
+      return rewriter.notifyMatchFailure(op, "handled by the NCHW pattern");
+    }
+    if (!linalg::isaConvolutionOpInterface(op) ||
+        !op.hasPureTensorSemantics() || !allStatic(op) ||
+        op->getNumResults() != 1 || op.getNumDpsInits() != 1) {
+      return rewriter.notifyMatchFailure(op, "not a static window op");
+    }
+    MLIRContext *ctx = op.getContext();
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    unsigned numLoops = ranges.size();
+    SmallVector<unsigned> kept;
+    SmallVector<AffineExpr> replacements;
+    for (unsigned d = 0; d < numLoops; ++d) {
+      if (ranges[d] == 1) {
+        replacements.push_back(getAffineConstantExpr(0, ctx));
+      } else {
+        replacements.push_back(getAffineDimExpr(kept.size(), ctx));
+        kept.push_back(d);
+      }
+    }
+    if (kept.size() == numLoops) {
+      return rewriter.notifyMatchFailure(op, "no unit loops to drop");
+    }
+
+    Location loc = op.getLoc();
+    SmallVector<Value> operands;
+    SmallVector<AffineMap> maps;
+    for (OpOperand &operand : op->getOpOperands()) {
+      AffineMap map = op.getMatchingIndexingMap(&operand);
+      ArrayRef<int64_t> shape = shapeOf(operand.get());
+      SmallVector<int64_t> sizes, strides;
+      SmallVector<unsigned> keepDims;
+      SmallVector<AffineExpr> exprs;
+      bool isInit = op.isDpsInit(&operand);
+      for (auto [j, expr] : llvm::enumerate(map.getResults())) {
+        AffineExpr e = simplifyAffineExpr(
+            expr.replaceDims(replacements), kept.size(), 0);
+        if (auto c = dyn_cast<AffineConstantExpr>(e)) {
+          if (c.getValue() != 0 || shape[j] != 1) {
+            return rewriter.notifyMatchFailure(op, "unit dim is not at 0");
+          }
+          sizes.push_back(1);
+          strides.push_back(1);
+          continue;
+        }
+        AffineExpr dimExpr = e;
+        int64_t stride = 1;
+        if (auto mul = dyn_cast<AffineBinaryOpExpr>(e);
+            mul && mul.getKind() == AffineExprKind::Mul) {
+          auto c = dyn_cast<AffineConstantExpr>(mul.getRHS());
+          if (!c || c.getValue() < 1) {
+            return rewriter.notifyMatchFailure(op, "non-strided access");
+          }
+          dimExpr = mul.getLHS();
+          stride = c.getValue();
+        }
+        auto dim = dyn_cast<AffineDimExpr>(dimExpr);
+        if (!dim || (isInit && stride != 1)) {
+          return rewriter.notifyMatchFailure(op, "compound access remains");
+        }
+        int64_t extent = ranges[kept[dim.getPosition()]];
+        if ((extent - 1) * stride + 1 > shape[j]) {
+          return rewriter.notifyMatchFailure(op, "slice exceeds operand");
+        }
+        sizes.push_back(extent);
+        strides.push_back(stride);
+        keepDims.push_back(j);
+        exprs.push_back(dim);
+      }
+      Value v = operand.get();
+      bool identity = keepDims.size() == shape.size() &&
+                      llvm::all_of(strides, [](int64_t s) { return s == 1; }) &&
+                      ArrayRef<int64_t>(sizes) == shape;
+      if (!identity) {
+        v = sliceAndReduce(rewriter, loc, v, sizes, strides, keepDims);
+      }
+      operands.push_back(v);
+      maps.push_back(AffineMap::get(kept.size(), 0, exprs, ctx));
+    }
+    SmallVector<utils::IteratorType> iterators;
+    SmallVector<utils::IteratorType> all = op.getIteratorTypesArray();
+    for (unsigned d : kept) {
+      iterators.push_back(all[d]);
+    }
+    SmallVector<unsigned> argMap;
+    for (unsigned i = 0, e = operands.size(); i < e; ++i) {
+      argMap.push_back(i);
+    }
+    Value init = op.getDpsInitOperand(0)->get();
+    ValueRange inputs = ValueRange(operands).drop_back();
+    Value result = buildGeneric(rewriter, op, inputs, operands.back(), maps,
+                                iterators, argMap);
+    if (result.getType() == init.getType()) {
+      rewriter.replaceOp(op, result);
+      return success();
+    }
+    ArrayRef<int64_t> outShape = shapeOf(init);
+    SmallVector<OpFoldResult> offsets(outShape.size(), rewriter.getIndexAttr(0));
+    SmallVector<OpFoldResult> sizes = llvm::map_to_vector(
+        outShape,
+        [&](int64_t s) -> OpFoldResult { return rewriter.getIndexAttr(s); });
+    SmallVector<OpFoldResult> strides(outShape.size(), rewriter.getIndexAttr(1));
+    rewriter.replaceOpWithNewOp<tensor::InsertSliceOp>(op, result, init,
+                                                       offsets, sizes, strides);
+    return success();
+  }
+};
 } // namespace
 
 void mlir::etch::llvmcpu::populateDecomposeUnitWindowPatterns(
     RewritePatternSet &patterns) {
   patterns.add<DecomposeUnitWindowOp>(patterns.getContext());
+  patterns.add<DecomposeUnitLoopsWindowOp>(patterns.getContext());
 }

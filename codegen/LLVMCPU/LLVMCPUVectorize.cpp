@@ -1,6 +1,9 @@
 //===- LLVMCPUVectorize.cpp - vectorize static tiles down to FMAs ---------===//
 #include "LLVMCPUPatterns.h"
 #include "etch/codegen/LLVMCPU/Passes.h"
+#include "etch/codegen/LLVMCPU/Schedule.h"
+
+#include "llvm/ADT/MapVector.h"
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
@@ -18,6 +21,7 @@ namespace mlir::etch::llvmcpu {
 } // namespace mlir::etch::llvmcpu
 
 using namespace mlir;
+using namespace mlir::etch;
 using namespace mlir::etch::llvmcpu;
 
 namespace {
@@ -45,6 +49,45 @@ struct FuseMulAddToFMA : public OpRewritePattern<arith::AddFOp> {
   }
 };
 
+/// tensor.extract of an extract_slice -> tensor.extract of the slice's
+/// source at offset + index * stride. The vectorizer linearizes a gather's
+/// indices against the shape of the tensor it reads, but a slice bufferizes
+/// to a strided view whose row pitch is the source's: a gather from the slice
+/// would read the wrong elements. Reading the source directly keeps the
+/// linearization and the buffer's layout the same.
+struct FoldExtractOfExtractSlice : public OpRewritePattern<tensor::ExtractOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tensor::ExtractOp extract,
+                                PatternRewriter &rewriter) const override {
+    auto slice = extract.getTensor().getDefiningOp<tensor::ExtractSliceOp>();
+    if (!slice) {
+      return failure();
+    }
+    Location loc = extract.getLoc();
+    llvm::SmallBitVector dropped = slice.getDroppedDims();
+    SmallVector<OpFoldResult> offsets = slice.getMixedOffsets();
+    SmallVector<OpFoldResult> strides = slice.getMixedStrides();
+    SmallVector<Value> indices;
+    unsigned next = 0;
+    for (unsigned d = 0, e = offsets.size(); d < e; ++d) {
+      Value offset =
+          getValueOrCreateConstantIndexOp(rewriter, loc, offsets[d]);
+      if (dropped.test(d)) {
+        indices.push_back(offset);
+        continue;
+      }
+      Value idx = extract.getIndices()[next++];
+      Value stride =
+          getValueOrCreateConstantIndexOp(rewriter, loc, strides[d]);
+      Value scaled = arith::MulIOp::create(rewriter, loc, idx, stride);
+      indices.push_back(arith::AddIOp::create(rewriter, loc, scaled, offset));
+    }
+    rewriter.replaceOpWithNewOp<tensor::ExtractOp>(extract, slice.getSource(),
+                                                   indices);
+    return success();
+  }
+};
+
 bool hasStaticShapes(Operation *op) {
   auto isStatic = [](Type t) {
     auto shaped = dyn_cast<ShapedType>(t);
@@ -64,6 +107,57 @@ void addCleanupPatterns(RewritePatternSet &patterns, MLIRContext *ctx) {
   }
 }
 
+/// What `--schedule-report` prints: one line per root op (the tiles of one
+/// root share its location and schedule) and one per unscheduled op left
+/// unvectorized. Empty reason: vectorized.
+class VectorizeReport {
+public:
+  void record(Operation *op, const std::string &reason) {
+    record(op->getLoc(), getSchedule(op), op->getName().getStringRef(),
+           reason);
+  }
+  void record(Location loc, ScheduleAttr schedule, StringRef opName,
+              const std::string &reason) {
+    auto key = std::make_pair(Attribute(loc), Attribute(schedule));
+    auto [it, inserted] = entries.try_emplace(key);
+    if (inserted) {
+      it->second.opName = opName.str();
+    }
+    // A failure in any tile makes the root's entry a failure.
+    if (!reason.empty() || inserted) {
+      if (it->second.reason.empty()) {
+        it->second.reason = reason;
+      }
+    }
+  }
+  void emit() const {
+    for (const auto &[key, entry] : entries) {
+      Location loc = cast<LocationAttr>(key.first);
+      auto schedule = dyn_cast_or_null<ScheduleAttr>(key.second);
+      if (schedule) {
+        InFlightDiagnostic diag = emitRemark(loc);
+        diag << "schedule " << stringifyPipelineKind(schedule.getKind())
+             << " (" << entry.opName << "): " << schedule << ": ";
+        if (entry.reason.empty()) {
+          diag << "vectorized";
+        } else {
+          diag << "NOT vectorized, scalar loops: " << entry.reason;
+        }
+      } else if (!entry.reason.empty()) {
+        emitRemark(loc) << "no schedule (" << entry.opName
+                        << "): NOT vectorized, scalar loops: " << entry.reason;
+      }
+    }
+  }
+
+private:
+  struct Entry {
+    std::string opName;
+    std::string reason;
+  };
+  llvm::MapVector<std::pair<Attribute, Attribute>, Entry> entries;
+};
+
 struct LLVMCPUVectorizePass
     : public mlir::etch::llvmcpu::impl::LLVMCPUVectorizePassBase<LLVMCPUVectorizePass> {
   using Base::Base;
@@ -75,43 +169,52 @@ struct LLVMCPUVectorizePass
     {
       RewritePatternSet patterns(ctx);
       populateDecomposeUnitWindowPatterns(patterns);
+      patterns.add<FoldExtractOfExtractSlice>(ctx);
       if (failed(applyPatternsGreedily(func, std::move(patterns)))) {
         return signalPassFailure();
       }
     }
 
+    // Every linalg op left on tensors is either vectorized here or becomes
+    // scalar loops after bufferization: `summary` says which, per op.
+    VectorizeReport summary;
     SmallVector<Operation *> candidates;
     func.walk([&](Operation *op) {
       auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
-      if (!linalgOp || !linalgOp.hasPureTensorSemantics() ||
-          !hasStaticShapes(op) || !linalg::hasVectorizationImpl(op)) {
+      if (!linalgOp || !linalgOp.hasPureTensorSemantics()) {
         return;
       }
-      // Bool tensors are one byte per element in memory (the C ABI's
-      // ETCH_BOOL), but LLVM packs vector<Nxi1> loads and stores into bits:
-      // ops touching i1 tensors stay scalar loops.
-      auto isBoolTensor = [](Type t) {
-        auto shaped = dyn_cast<ShapedType>(t);
-        return shaped && shaped.getElementType().isInteger(1);
-      };
-      if (llvm::any_of(op->getOperandTypes(), isBoolTensor) ||
-          llvm::any_of(op->getResultTypes(), isBoolTensor)) {
+      if (!hasStaticShapes(op)) {
+        summary.record(op, "dynamic shapes");
+        return;
+      }
+      if (!linalg::hasVectorizationImpl(op)) {
+        summary.record(op, "no vectorization for this op");
         return;
       }
       int64_t elements = 1;
       for (int64_t r : linalgOp.getStaticLoopRanges()) {
         elements *= r;
       }
-      if (elements <= maxVectorElements) {
-        candidates.push_back(op);
+      if (elements > maxVectorElements) {
+        summary.record(op, "iteration space of " + std::to_string(elements) +
+                              " > max-vector-elements; no schedule tiled it");
+        return;
       }
+      summary.record(op, "");
+      candidates.push_back(op);
     });
     IRRewriter rewriter(ctx);
     for (Operation *op : candidates) {
-      if (failed(linalg::vectorizeOpPrecondition(op))) {
+      if (failed(linalg::vectorizeOpPrecondition(
+              op, /*inputVectorSizes=*/{}, /*inputScalableVecDims=*/{},
+              /*vectorizeNDExtract=*/true))) {
         // Ops the vectorizer cannot handle stay for the backend's loops.
+        summary.record(op, "the vectorizer's preconditions failed");
         continue;
       }
+      Location opLoc = op->getLoc();
+      ScheduleAttr opSchedule = getSchedule(op);
       rewriter.setInsertionPoint(op);
       // Tiles keep the unit dims of the outer loops (batch, output row):
       // drop them first so that reads and writes of an accumulator have the
@@ -168,11 +271,13 @@ struct LLVMCPUVectorizePass
       // broadcast reads + multi_reduction to re-match).
       FailureOr<linalg::VectorizationResult> result = linalg::vectorize(
           rewriter, target, /*inputVectorSizes=*/{},
-          /*inputScalableVecDims=*/{}, /*vectorizeNDExtract=*/false,
+          /*inputScalableVecDims=*/{}, /*vectorizeNDExtract=*/true,
           /*flatten1DDepthwiseConv=*/false,
           /*assumeDynamicDimsMatchVecSizes=*/false,
           /*createNamedContraction=*/isNamedContraction);
       if (failed(result)) {
+        summary.record(opLoc, opSchedule, target->getName().getStringRef(),
+                      "the vectorizer failed");
         continue;
       }
       if (target->getNumResults() != 0) {
@@ -229,6 +334,9 @@ struct LLVMCPUVectorizePass
       if (failed(applyPatternsGreedily(func, std::move(patterns)))) {
         return signalPassFailure();
       }
+    }
+    if (report) {
+      summary.emit();
     }
   }
 };

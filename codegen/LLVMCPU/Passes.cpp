@@ -54,6 +54,7 @@ void mlir::etch::llvmcpu::buildLLVMCPUTilingPassPipeline(
   if (!options.skipVectorization) {
     LLVMCPUVectorizePassOptions vectorize;
     vectorize.maxVectorElements = options.maxVectorElements;
+    vectorize.report = options.scheduleReport;
     funcPM.addPass(createLLVMCPUVectorizePass(vectorize));
   }
   funcPM.addPass(createCanonicalizerPass());
@@ -81,6 +82,10 @@ struct TilingPipelineCLOptions
   Option<bool> skipVectorization{*this, "skip-vectorization",
                                  llvm::cl::desc("Stop after tile-and-fuse"),
                                  llvm::cl::init(false)};
+  Option<bool> scheduleReport{
+      *this, "schedule-report",
+      llvm::cl::desc("Remark per root op: schedule, vectorized or not"),
+      llvm::cl::init(false)};
 };
 } // namespace
 
@@ -96,6 +101,7 @@ void mlir::etch::llvmcpu::registerEtchLLVMCPUPasses() {
         options.targetFeatures = cl.targetFeatures;
         options.maxVectorElements = cl.maxVectorElements;
         options.skipVectorization = cl.skipVectorization;
+        options.scheduleReport = cl.scheduleReport;
         buildLLVMCPUTilingPassPipeline(pm, options);
       });
 }

@@ -104,6 +104,10 @@ def LLVMCPUVectorizePass : Pass<"etch-llvmcpu-vectorize", "func::FuncOp"> {
            "Largest iteration space (in elements) vectorized as one op">,
     Option<"lowerContractions", "lower-contractions", "bool", "true",
            "Lower vector.contract to outer products and FMAs">,
+    Option<"report", "report", "bool", "false",
+           "Emit a remark per root op (its ONNX node's location): the "
+           "schedule and whether it was vectorized; and one per op left "
+           "for scalar loops, with the reason">,
   ];
   let dependentDialects = ["::mlir::vector::VectorDialect",
                            "::mlir::tensor::TensorDialect",

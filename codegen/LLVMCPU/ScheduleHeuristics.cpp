@@ -18,6 +18,83 @@ using namespace mlir;
 using namespace mlir::etch;
 using namespace mlir::etch::llvmcpu;
 
+/// Conv (output channels from input channels), depthwise (a per-channel
+/// filter) or pool (a filter that is only the window), for any convolution
+/// whose loops upstream's inferConvolutionDims can name.
+static PipelineKind classifyConvolution(linalg::LinalgOp op) {
+  FailureOr<linalg::ConvolutionDimensions> dims =
+      linalg::inferConvolutionDims(op);
+  if (failed(dims) || dims->outputImage.empty()) {
+    return PipelineKind::None;
+  }
+  if (!dims->outputChannel.empty() && !dims->inputChannel.empty()) {
+    return PipelineKind::Conv;
+  }
+  if (!dims->outputChannel.empty() || !dims->inputChannel.empty()) {
+    return PipelineKind::None;
+  }
+  AffineMap filterMap = op.getMatchingIndexingMap(op.getDpsInputOperand(1));
+  bool filterUsesDepth = llvm::any_of(dims->depth, [&](unsigned d) {
+    return filterMap.isFunctionOfDim(d);
+  });
+  return filterUsesDepth ? PipelineKind::Depthwise : PipelineKind::Pool;
+}
+
+/// Roles of a convolution's loops from its convolution dimensions (any rank
+/// and layout): the column is the loop of the innermost output dimension
+/// (contiguous in memory, vectorized); the row is the output channel
+/// (conv), the channel (depthwise/pool), or the image dimension next to a
+/// channel column (channels-last); K is the input channel. Every other
+/// reduction is a window loop, every other parallel loop is outer.
+static LogicalResult assignConvolutionRoles(linalg::LinalgOp op,
+                                            PipelineKind kind,
+                                            LoopNestInfo &info) {
+  FailureOr<linalg::ConvolutionDimensions> dims =
+      linalg::inferConvolutionDims(op);
+  if (failed(dims) || dims->outputImage.empty()) {
+    return failure();
+  }
+  AffineMap outMap =
+      op.getIndexingMapMatchingResult(cast<OpResult>(op->getResult(0)));
+  if (!outMap.isProjectedPermutation() || outMap.getNumResults() == 0) {
+    return failure();
+  }
+  for (unsigned i = 0, e = info.ranges.size(); i < e; ++i) {
+    info.roles[i] = info.isReduction[i] ? kRoleWindow : kRoleOuterParallel;
+  }
+  unsigned col = outMap.getDimPosition(outMap.getNumResults() - 1);
+  // Channels of a pool are the loops it shares between input and output
+  // only (upstream's "batch" set, whose last one is the channel in NC...
+  // layouts); of a depthwise conv, the loops the filter shares too.
+  SmallVector<unsigned, 2> channels = kind == PipelineKind::Conv
+                                          ? dims->outputChannel
+                                      : !dims->depth.empty() ? dims->depth
+                                                             : dims->batch;
+  std::optional<unsigned> row;
+  if (llvm::is_contained(dims->outputImage, col)) {
+    if (!channels.empty()) {
+      row = channels.back();
+    } else if (dims->outputImage.size() > 1) {
+      row = dims->outputImage[dims->outputImage.size() - 2];
+    }
+  } else if (llvm::is_contained(channels, col)) {
+    row = dims->outputImage.back();
+  } else {
+    return failure();
+  }
+  info.roles[col] = kRoleCol;
+  if (row && *row != col) {
+    info.roles[*row] = kRoleRow;
+  }
+  if (kind == PipelineKind::Conv) {
+    if (dims->inputChannel.empty()) {
+      return failure();
+    }
+    info.roles[dims->inputChannel.back()] = kRoleK;
+  }
+  return success();
+}
+
 PipelineKind mlir::etch::llvmcpu::classifyRootOp(linalg::LinalgOp op) {
   if (!op || !op.hasPureTensorSemantics()) {
     return PipelineKind::None;
@@ -32,8 +109,9 @@ PipelineKind mlir::etch::llvmcpu::classifyRootOp(linalg::LinalgOp op) {
     return PipelineKind::Pool;
   }
   if (linalg::isaConvolutionOpInterface(op)) {
-    // Other convolution layouts are left to the backend's loop lowering.
-    return PipelineKind::None;
+    // Any other rank, layout or grouping: the kind follows from which loops
+    // index the filter (see classifyConvolution).
+    return classifyConvolution(op);
   }
   if (linalg::isaContractionOpInterface(op)) {
     FailureOr<linalg::ContractionDimensions> dims =
@@ -83,28 +161,8 @@ mlir::etch::llvmcpu::getLoopNestInfo(linalg::LinalgOp op, PipelineKind kind) {
   case PipelineKind::Conv:
   case PipelineKind::Depthwise:
   case PipelineKind::Pool: {
-    // Roles from the maps, not from the named op's loop order: output
-    // (n, [g,] f, oh, ow) and, for convs, filter ([g,] f, c, kh, kw).
-    AffineMap outMap = op.getIndexingMapMatchingResult(
-        cast<OpResult>(op->getResult(0)));
-    unsigned outRank = outMap.getNumResults();
-    if (outRank < 4 || !outMap.isProjectedPermutation()) {
+    if (failed(assignConvolutionRoles(op, kind, info))) {
       return failure();
-    }
-    for (unsigned i = 0; i < n; ++i) {
-      info.roles[i] = info.isReduction[i] ? kRoleWindow : kRoleOuterParallel;
-    }
-    info.roles[outMap.getDimPosition(outRank - 3)] = kRoleRow;
-    info.roles[outMap.getDimPosition(outRank - 1)] = kRoleCol;
-    if (kind == PipelineKind::Conv) {
-      AffineMap filterMap =
-          op.getMatchingIndexingMap(op.getDpsInputOperand(1));
-      unsigned fRank = filterMap.getNumResults();
-      auto dim = dyn_cast<AffineDimExpr>(filterMap.getResult(fRank - 3));
-      if (!dim) {
-        return failure();
-      }
-      info.roles[dim.getPosition()] = kRoleK;
     }
     break;
   }

@@ -76,10 +76,15 @@ CPUTargetInfo mlir::etch::llvmcpu::resolveCPUTarget(llvm::StringRef triple,
     if (query.has("avx512f")) {
       info.vectorWidthF32 = 16;
       info.numVectorRegisters = 32;
+      info.vectorISA = "AVX-512";
     } else if (query.has("avx")) {
       info.vectorWidthF32 = 8;
+      info.vectorISA = query.has("avx2") ? "AVX2" : "AVX";
     } else if (query.has("sse")) {
       info.vectorWidthF32 = 4;
+      info.vectorISA = query.has("sse4.2")   ? "SSE4.2"
+                       : query.has("ssse3") ? "SSSE3"
+                                            : "SSE2";
     }
     info.hasFMA = query.has("fma");
     break;
@@ -87,6 +92,7 @@ CPUTargetInfo mlir::etch::llvmcpu::resolveCPUTarget(llvm::StringRef triple,
   case llvm::Triple::aarch64_be:
     // AdvSIMD is baseline on AArch64: 32 x 128-bit registers, fused FMLA.
     info.vectorWidthF32 = query.sti && !query.has("neon") ? 1 : 4;
+    info.vectorISA = info.vectorWidthF32 == 4 ? "NEON" : "none";
     info.numVectorRegisters = 32;
     info.hasFMA = true;
     break;
@@ -97,10 +103,12 @@ CPUTargetInfo mlir::etch::llvmcpu::resolveCPUTarget(llvm::StringRef triple,
       info.vectorWidthF32 = 4;
       info.numVectorRegisters = 8;
       info.hasFMA = true;
+      info.vectorISA = "Helium (MVE)";
     } else if (query.has("neon")) {
       info.vectorWidthF32 = 4;
       info.numVectorRegisters = 16;
       info.hasFMA = query.has("vfp4");
+      info.vectorISA = "NEON";
     } else {
       info.numVectorRegisters = 16;
       info.hasFMA = query.has("vfp4");
@@ -133,4 +141,18 @@ CPUTargetInfo mlir::etch::llvmcpu::getCPUTarget(ModuleOp module,
     }
   }
   return resolveCPUTarget(t, c, f);
+}
+
+std::string mlir::etch::llvmcpu::describeCPUTarget(const CPUTargetInfo &info) {
+  llvm::Triple parsed(info.triple);
+  std::string text = parsed.getArchName().str() + " '" +
+                     (info.cpu.empty() ? std::string("generic") : info.cpu) +
+                     "' (" +
+                     (info.vectorWidthF32 > 1
+                          ? info.vectorISA + ", " +
+                                std::to_string(info.vectorWidthF32) +
+                                " f32 lanes"
+                          : std::string("no vector unit")) +
+                     (info.hasFMA ? ", FMA)" : ", no FMA)");
+  return text;
 }

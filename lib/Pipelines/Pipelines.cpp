@@ -116,7 +116,8 @@ unsigned arenaAlignmentFor(const TargetSpec &target) {
 /// Adds to `pm` the passes that take the module from phase `phase - 1` to
 /// `phase`, given that compilation stops at `to`.
 void addPhasePasses(OpPassManager &pm, Phase phase, Phase to,
-                    const TargetSpec &target, bool opencl) {
+                    const TargetSpec &target, bool opencl,
+                    bool scheduleReport) {
   // OpenCL kernels are written from the bufferized linalg ops: no CPU
   // schedule, tiling or vectorization.
   if (opencl && (phase == Phase::Schedule || phase == Phase::Tiled ||
@@ -149,6 +150,7 @@ void addPhasePasses(OpPassManager &pm, Phase phase, Phase to,
     tiling.targetCPU = target.cpu;
     tiling.targetFeatures = target.features;
     tiling.skipVectorization = to == Phase::Tiled;
+    tiling.scheduleReport = scheduleReport;
     llvmcpu::buildLLVMCPUTilingPassPipeline(pm, tiling);
     break;
   }
@@ -179,7 +181,8 @@ LogicalResult runPhases(ModuleOp module, Phase from, Phase to,
        p <= static_cast<int>(to) && p <= static_cast<int>(Phase::LLVM); ++p) {
     auto phase = static_cast<Phase>(p);
     PassManager pm(module.getContext());
-    addPhasePasses(pm, phase, to, target, isOpenCLTarget(options));
+    addPhasePasses(pm, phase, to, target, isOpenCLTarget(options),
+                   options.scheduleReport);
     if (failed(pm.run(module))) {
       return failure();
     }

@@ -69,6 +69,9 @@ struct CompileOptions {
   std::string weightsSection;
   /// Print the object's footprint to stdout in this format (with Obj only).
   std::optional<SizeReportFormat> sizeReport;
+  /// Report each root op's schedule and whether it was vectorized (as
+  /// remarks, located at the op's ONNX node).
+  bool scheduleReport = false;
   /// With `target.triple == "opencl"` (`target.cpu` is then a GPU preset):
   /// the host triple of the object (empty: x86_64-linux-gnu), a folder to
   /// write `<name>.cl` into (empty: none), and half-precision compute.

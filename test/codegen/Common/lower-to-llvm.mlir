@@ -74,3 +74,23 @@ func.func @main(%x: memref<4x8xf32>, %y: memref<4x4xf32>, %arena: memref<0xi8>) 
   return
 }
 
+
+// -----
+
+// Bool memory holds one byte per element (ETCH_BOOL): vector loads and
+// stores of i1 move bytes, never LLVM's bit-packed <N x i1> memory form.
+// CHECK-LABEL: llvm.func @bool_vectors
+// CHECK: %[[B:.+]] = llvm.load %{{.+}} {alignment = 1 : i64} : !llvm.ptr -> vector<16xi8>
+// CHECK: %[[M:.+]] = llvm.trunc %[[B]] : vector<16xi8> to vector<16xi1>
+// CHECK: %[[N:.+]] = llvm.xor %[[M]]
+// CHECK: %[[W:.+]] = llvm.zext %[[N]] : vector<16xi1> to vector<16xi8>
+// CHECK: llvm.store %[[W]], %{{.+}} {alignment = 1 : i64} : vector<16xi8>, !llvm.ptr
+// CHECK-NOT: vector<16xi1>, !llvm.ptr
+func.func @bool_vectors(%a: memref<16xi1>, %b: memref<16xi1>) {
+  %c0 = arith.constant 0 : index
+  %t = arith.constant dense<true> : vector<16xi1>
+  %v = vector.load %a[%c0] : memref<16xi1>, vector<16xi1>
+  %n = arith.xori %v, %t : vector<16xi1>
+  vector.store %n, %b[%c0] : memref<16xi1>, vector<16xi1>
+  return
+}

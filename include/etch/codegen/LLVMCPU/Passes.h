@@ -31,6 +31,8 @@ struct LLVMCPUTilingOptions {
   int64_t maxVectorElements = 16384;
   /// Stop after tile-and-fuse (the `tiled` phase).
   bool skipVectorization = false;
+  /// Remarks: each root op's schedule and whether it was vectorized.
+  bool scheduleReport = false;
 };
 
 /// select-strategy -> tile-and-fuse -> vectorize -> canonicalize/CSE, on a

@@ -34,7 +34,13 @@ struct CPUTargetInfo {
   /// Number of architectural vector registers usable for accumulators.
   int64_t numVectorRegisters = 8;
   bool hasFMA = false;
+  /// The widest vector ISA in words a user reads, e.g. "AVX-512",
+  /// "SSE2", "NEON", "Helium (MVE)", "none".
+  std::string vectorISA = "none";
 };
+
+/// One line for users: "x86-64 'generic' (SSE2, 4 f32 lanes, no FMA)".
+std::string describeCPUTarget(const CPUTargetInfo &info);
 
 /// Resolves `triple`/`cpu`/`features` (empty triple or cpu "native": host)
 /// into the vector facts. Unknown targets fall back to scalar code.
