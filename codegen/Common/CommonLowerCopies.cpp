@@ -27,6 +27,12 @@ struct CommonLowerCopiesPass
     llvm::SmallVector<memref::CopyOp> copies;
     getOperation().walk([&](memref::CopyOp copy) { copies.push_back(copy); });
     for (memref::CopyOp copy : copies) {
+      // In-place tensor.insert_slice bufferizes to a copy of a buffer onto
+      // itself: nothing to do.
+      if (copy.getSource() == copy.getTarget()) {
+        copy.erase();
+        continue;
+      }
       auto sourceType = dyn_cast<MemRefType>(copy.getSource().getType());
       auto targetType = dyn_cast<MemRefType>(copy.getTarget().getType());
       if (!sourceType || !targetType) {
