@@ -19,8 +19,8 @@ import onnx
 import pytest
 from onnx import TensorProto, helper
 
-from etch_testing import reference, runner
-from etch_testing.onnx_build import Rand, make_model, node
+from etch_testing import reference, runner, torchvision_models
+from etch_testing.onnx_build import Rand, make_model, node, seed_for
 
 REPO = Path(__file__).resolve().parents[2]
 LIBRARY = runner.build_dir() / "lib" / "libEtchCompilerC.so"
@@ -247,6 +247,22 @@ def test_two_compiles_in_two_threads(etch):
     assert_close(etch.load(results[0])(x)[0], ref)
     a = np.full((2, 3), 2.0, np.float32)
     assert_close(etch.load(results[1])(a, a)[1], a * a)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("arch", ["mobilenet_v2", "transformer_encoder"])
+def test_torchvision_from_python(etch, arch, model_cache):
+    """Whole networks from a path (the same exports test_models.py caches)."""
+    name = f"{arch}_op17"
+    path = torchvision_models.export(arch, 17, model_cache / f"{name}.onnx")
+    model = onnx.load(str(path))
+    mod = etch.load(etch.compile(path, name=arch))
+    feeds = reference.make_inputs(model, seed_for(name))
+    refs = reference.run_onnxruntime(model, feeds)
+    got = mod.run(feeds)
+    for spec, g, r in zip(mod.outputs, got, refs):
+        problem = runner.compare(f"{name}:{spec.name}", g, r)
+        assert problem is None, problem
 
 
 def test_pip_install_into_fresh_venv(etch, tmp_path):
