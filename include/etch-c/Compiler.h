@@ -1,29 +1,28 @@
-/*===- etch-c/Compiler.h - C API of the etch compiler --------------*- C -*-===*\
-|*                                                                            *|
-|* The compiler in process, for bindings (python/etch) and tools that do not  *|
-|* want to shell out to etch-compile. In the manner of mlir-c: opaque handles *|
-|* passed by value, explicit destroy calls, strings as (data, length) views   *|
-|* owned by the handle they came from.                                        *|
-|*                                                                            *|
-|*   EtchSession s = etchSessionCreate();                                     *|
-|*   etchSessionSetTarget(s, etchStringRefCreateFromCString("x86_64-linux-gnu"));*|
-|*   EtchResult r = etchSessionCompileFile(s, etchStringRefCreateFromCString( *|
-|*       "model.onnx"));                                                      *|
-|*   if (etchResultSucceeded(r)) {                                            *|
-|*     EtchStringRef obj = etchResultGetObject(r);  // an ELF object          *|
-|*   } else {                                                                 *|
-|*     for (size_t i = 0; i < etchResultGetNumDiagnostics(r); ++i) {          *|
-|*       EtchDiagnostic d = etchResultGetDiagnostic(r, i);  // node, op, ...  *|
-|*     }                                                                      *|
-|*   }                                                                        *|
-|*   etchResultDestroy(r);                                                    *|
-|*   etchSessionDestroy(s);                                                   *|
-|*                                                                            *|
-|* A session holds options and is used by one thread at a time; different    *|
-|* sessions compile concurrently (each compilation has its own MLIRContext). *|
-|* A result outlives its session. Nothing here prints or exits.               *|
-|*                                                                            *|
-\*===----------------------------------------------------------------------===*/
+/*===- etch-c/Compiler.h - C API of the etch compiler ------------*- C -*-===*/
+/*
+ * The compiler in process, for bindings (python/etch) and tools that do not
+ * want to shell out to etch-compile. In the manner of mlir-c: opaque handles
+ * passed by value, explicit destroy calls, strings as (data, length) views
+ * owned by the handle they came from.
+ *
+ *   EtchSession s = etchSessionCreate();
+ *   etchSessionSetTarget(s, etchStringRefCreateFromCString("aarch64-linux"));
+ *   EtchResult r =
+ *       etchSessionCompileFile(s, etchStringRefCreateFromCString("m.onnx"));
+ *   if (etchResultSucceeded(r)) {
+ *     EtchStringRef obj = etchResultGetObject(r);  // an ELF object
+ *   } else {
+ *     for (size_t i = 0; i < etchResultGetNumDiagnostics(r); ++i) {
+ *       EtchDiagnostic d = etchResultGetDiagnostic(r, i);  // node, op, ...
+ *     }
+ *   }
+ *   etchResultDestroy(r);
+ *   etchSessionDestroy(s);
+ *
+ * A session holds options and is used by one thread at a time; different
+ * sessions compile concurrently (each compilation has its own MLIRContext).
+ * A result outlives its session. Nothing here prints or exits.
+ */
 #ifndef ETCH_C_COMPILER_H
 #define ETCH_C_COMPILER_H
 
@@ -53,16 +52,17 @@ typedef struct EtchStringRef {
 } EtchStringRef;
 
 /* A view of the NUL-terminated `str` (NULL gives an empty view). */
-ETCH_CAPI_EXPORTED EtchStringRef etchStringRefCreateFromCString(const char *str);
+ETCH_CAPI_EXPORTED EtchStringRef
+etchStringRefCreateFromCString(const char *str);
 
 /*===-- Status ------------------------------------------------------------===*/
 
 typedef enum EtchStatus {
   ETCH_STATUS_OK = 0,
-  /* A malformed value (bad --input-shape spec, thread count < 1, null handle). */
+  /* A malformed value (bad --input-shape, threads < 1, a null handle). */
   ETCH_STATUS_INVALID_ARGUMENT = 1,
-  /* A well-formed option this compiler does not implement yet (e.g. threads
-   * > 1, a tuning database, a requantization mode). */
+  /* A well-formed option this compiler does not implement yet (threads >
+   * 1, a tuning database, a requantization mode). */
   ETCH_STATUS_UNSUPPORTED = 2,
   /* The compilation failed; the result's diagnostics say why. */
   ETCH_STATUS_COMPILE_FAILED = 3,

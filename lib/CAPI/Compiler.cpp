@@ -33,7 +33,9 @@ namespace {
 capi::Session *unwrap(EtchSession s) {
   return static_cast<capi::Session *>(s.ptr);
 }
-capi::Result *unwrap(EtchResult r) { return static_cast<capi::Result *>(r.ptr); }
+capi::Result *unwrap(EtchResult r) {
+  return static_cast<capi::Result *>(r.ptr);
+}
 
 llvm::StringRef unwrap(EtchStringRef s) {
   return s.data ? llvm::StringRef(s.data, s.length) : llvm::StringRef();

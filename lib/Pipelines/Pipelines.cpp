@@ -417,7 +417,8 @@ LogicalResult compileToMemory(MLIRContext &ctx, const CompileOptions &options,
   TargetSpec reported = target;
   reported.triple = outputs.triple;
   reported.cpu = outputs.cpu;
-  for (SizeReportFormat format : {SizeReportFormat::Text, SizeReportFormat::Json}) {
+  for (SizeReportFormat format :
+       {SizeReportFormat::Text, SizeReportFormat::Json}) {
     llvm::raw_string_ostream os(format == SizeReportFormat::Json
                                     ? outputs.sizeReportJson
                                     : outputs.sizeReportText);
