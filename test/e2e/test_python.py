@@ -121,6 +121,15 @@ def test_compile_path_save_and_load_object(etch, tmp_path):
     assert_close(mod(x)[0], ref)
 
 
+def test_weights_section_and_opt_level(etch):
+    art = etch.compile(conv_model(), name="placed", weights_section=".etch_weights", opt_level=1)
+    assert b".etch_weights" in art.object_bytes
+    assert art.size_report()["read_only"]["weights_section"] == ".etch_weights", art.size_report()
+    x = np.ones((1, 3, 8, 8), np.float32)
+    (ref,) = reference.run_onnxruntime(conv_model(), {"x": x})
+    assert_close(etch.load(art)(x)[0], ref)
+
+
 def test_input_shapes_and_values(etch):
     # y = Reshape(x, shape): x pinned to 2x6, shape fixed at compile time.
     graph = helper.make_graph(
