@@ -22,6 +22,7 @@ APT_PACKAGES=(
   protobuf-compiler libprotobuf-dev ninja-build cmake gcc g++
   # Python side: exporters from Debian, the rest from PyPI into .venv
   python3-venv python3-onnx python3-torch python3-torchvision python3-numpy
+  python3-setuptools python3-wheel  # pip install ./python --no-build-isolation (test_python.py)
   # embedded e2e targets (python/etch_testing/runner.py, test/e2e/test_embedded.py)
   gcc-aarch64-linux-gnu libc6-arm64-cross libc6-dev-arm64-cross qemu-user  # aarch64 Linux
   gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm  # Cortex-M (mps2-an386, mps3-an547)

@@ -263,11 +263,11 @@ std::string defaultModelName(llvm::StringRef inputPath) {
 }
 
 /// `--target=opencl` after the `bufferized` phase: the OpenCL program, the
-/// host object for `--host` and the header (codegen/OpenCL).
+/// host object for `--host` and the header (codegen/OpenCL), into `outputs`.
 LogicalResult compileOpenCL(MLIRContext &ctx, ModuleOp module,
                             const ModelSignature &signature,
                             const CompileOptions &options,
-                            llvm::StringRef objectPath) {
+                            CompileOutputs &outputs) {
   std::string presetName =
       options.target.cpu.empty() ? "generic" : options.target.cpu;
   std::optional<opencl::DevicePreset> preset =
@@ -304,19 +304,12 @@ LogicalResult compileOpenCL(MLIRContext &ctx, ModuleOp module,
     return emitError(UnknownLoc::get(&ctx))
            << "--host=" << host.triple << ": " << tmError;
   }
+  outputs.triple = tm->getTargetTriple().str();
+  outputs.cpu = presetName;
   if (options.compileTo == Phase::LLVM) {
     // The host code's LLVM IR (the kernels are OpenCL C: --emit-opencl).
-    std::string text;
-    llvm::raw_string_ostream os(text);
-    if (failed(
-            opencl::printOpenCLHostIR(module, *program, signature, *tm, os))) {
-      return failure();
-    }
-    if (options.outputPath.empty() || options.outputPath == "-") {
-      llvm::outs() << text;
-      return success();
-    }
-    return writeAtomically(ctx, options.outputPath, text);
+    llvm::raw_string_ostream os(outputs.ir);
+    return opencl::printOpenCLHostIR(module, *program, signature, *tm, os);
   }
   llvm::SmallVector<char> object;
   opencl::OpenCLObjectSizes sizes;
@@ -324,80 +317,50 @@ LogicalResult compileOpenCL(MLIRContext &ctx, ModuleOp module,
                                       &sizes))) {
     return failure();
   }
-  std::string headerPath = options.headerPath;
-  if (headerPath.empty()) {
-    llvm::SmallString<256> derived(objectPath);
-    llvm::sys::path::replace_extension(derived, ".h");
-    headerPath = derived.str().str();
-  }
-  std::string header = opencl::emitOpenCLModelHeader(
+  outputs.object.assign(object.data(), object.size());
+  outputs.header = opencl::emitOpenCLModelHeader(
       signature, *program, llvm::sys::path::filename(options.inputPath));
-  std::string clPath;
-  if (!options.emitOpenCLDir.empty()) {
-    llvm::SmallString<256> path(options.emitOpenCLDir);
-    llvm::sys::path::append(path, signature.name + ".cl");
-    clPath = path.str().str();
-    if (std::error_code ec =
-            llvm::sys::fs::create_directories(options.emitOpenCLDir)) {
-      return emitError(FileLineColLoc::get(&ctx, options.emitOpenCLDir, 0, 0))
-             << "cannot create the folder: " << ec.message();
-    }
-    std::string text;
-    llvm::raw_string_ostream os(text);
-    opencl::printOpenCLProgram(*program, os);
-    if (failed(writeAtomically(ctx, clPath, text))) {
-      return failure();
-    }
-    // With --opencl-fp16, the fp32 fallback the object also carries.
-    if (!program->fp32Source.empty()) {
-      llvm::SmallString<256> fp32(options.emitOpenCLDir);
-      llvm::sys::path::append(fp32, signature.name + ".fp32.cl");
-      if (failed(writeAtomically(ctx, fp32, program->fp32Source))) {
-        return failure();
-      }
-    }
-  }
-  if (failed(writeAtomically(ctx, objectPath,
-                             llvm::StringRef(object.data(), object.size())))) {
-    if (!clPath.empty()) {
-      llvm::sys::fs::remove(clPath);
-    }
-    return failure();
-  }
-  if (failed(writeAtomically(ctx, headerPath, header))) {
-    llvm::sys::fs::remove(objectPath);
-    if (!clPath.empty()) {
-      llvm::sys::fs::remove(clPath);
-    }
-    return failure();
-  }
-  if (options.sizeReport) {
-    opencl::printOpenCLSizeReport(
-        llvm::outs(), signature, *program, sizes, tm->getTargetTriple().str(),
-        *options.sizeReport == SizeReportFormat::Json);
+  llvm::raw_string_ostream cl(outputs.openclSource);
+  opencl::printOpenCLProgram(*program, cl);
+  outputs.openclFP32Source = program->fp32Source;
+  for (bool json : {false, true}) {
+    llvm::raw_string_ostream os(json ? outputs.sizeReportJson
+                                     : outputs.sizeReportText);
+    opencl::printOpenCLSizeReport(os, signature, *program, sizes,
+                                  outputs.triple, json);
   }
   return success();
 }
 
+/// Writes `contents` to `path` (and records it in `written`), or removes
+/// everything in `written` and fails.
+LogicalResult writeOrRollBack(MLIRContext &ctx, llvm::StringRef path,
+                              llvm::StringRef contents,
+                              llvm::SmallVectorImpl<std::string> &written) {
+  if (succeeded(writeAtomically(ctx, path, contents))) {
+    written.push_back(path.str());
+    return success();
+  }
+  for (const std::string &done : written) {
+    llvm::sys::fs::remove(done);
+  }
+  return failure();
+}
+
 } // namespace
 
-LogicalResult compile(MLIRContext &ctx, const CompileOptions &options) {
+LogicalResult compileToMemory(MLIRContext &ctx, const CompileOptions &options,
+                              CompileOutputs &outputs) {
   Phase from = Phase::Import;
   FailureOr<OwningOpRef<ModuleOp>> loaded = loadInput(ctx, options, from);
   if (failed(loaded)) {
     return failure();
   }
   ModuleOp module = loaded->get();
-  bool toStdout = options.outputPath.empty() || options.outputPath == "-";
   auto printModule = [&]() -> LogicalResult {
-    std::string text;
-    llvm::raw_string_ostream os(text);
+    llvm::raw_string_ostream os(outputs.ir);
     module.print(os);
-    if (toStdout) {
-      llvm::outs() << text;
-      return success();
-    }
-    return writeAtomically(ctx, options.outputPath, text);
+    return success();
   };
 
   if (failed(runPhases(module, from,
@@ -422,9 +385,10 @@ LogicalResult compile(MLIRContext &ctx, const CompileOptions &options) {
   if (failed(signature)) {
     return failure();
   }
+  outputs.modelName = name;
+  outputs.signature = *signature;
   if (isOpenCLTarget(options)) {
-    return compileOpenCL(ctx, module, *signature, options,
-                         toStdout ? (name + ".o") : options.outputPath);
+    return compileOpenCL(ctx, module, *signature, options, outputs);
   }
   if (failed(runPhases(module, Phase::Bufferized, Phase::LLVM, options))) {
     return failure();
@@ -448,31 +412,77 @@ LogicalResult compile(MLIRContext &ctx, const CompileOptions &options) {
                              options.weightsSection, &sizes))) {
     return failure();
   }
+  outputs.object.assign(object.data(), object.size());
+  outputs.header =
+      emitModelHeader(*signature, llvm::sys::path::filename(options.inputPath));
+  outputs.triple = tm->getTargetTriple().str();
+  outputs.cpu = tm->getTargetCPU().str();
+  TargetSpec reported = target;
+  reported.triple = outputs.triple;
+  reported.cpu = outputs.cpu;
+  for (SizeReportFormat format :
+       {SizeReportFormat::Text, SizeReportFormat::Json}) {
+    llvm::raw_string_ostream os(format == SizeReportFormat::Json
+                                    ? outputs.sizeReportJson
+                                    : outputs.sizeReportText);
+    printSizeReport(os, *signature, sizes, reported, format);
+  }
+  return success();
+}
+
+LogicalResult compile(MLIRContext &ctx, const CompileOptions &options) {
+  CompileOutputs outputs;
+  if (failed(compileToMemory(ctx, options, outputs))) {
+    return failure();
+  }
+  bool toStdout = options.outputPath.empty() || options.outputPath == "-";
+  if (outputs.object.empty()) {
+    // --compile-to before `obj`: the printed IR.
+    if (toStdout) {
+      llvm::outs() << outputs.ir;
+      return success();
+    }
+    return writeAtomically(ctx, options.outputPath, outputs.ir);
+  }
 
   std::string objectPath =
-      toStdout ? (name + ".o") : options.outputPath;
+      toStdout ? (outputs.modelName + ".o") : options.outputPath;
   std::string headerPath = options.headerPath;
   if (headerPath.empty()) {
     llvm::SmallString<256> derived(objectPath);
     llvm::sys::path::replace_extension(derived, ".h");
     headerPath = derived.str().str();
   }
-  std::string header =
-      emitModelHeader(*signature, llvm::sys::path::filename(options.inputPath));
-  if (failed(writeAtomically(ctx, objectPath,
-                             llvm::StringRef(object.data(), object.size())))) {
-    return failure();
+  llvm::SmallVector<std::string> written;
+  if (!options.emitOpenCLDir.empty() && isOpenCLTarget(options)) {
+    if (std::error_code ec =
+            llvm::sys::fs::create_directories(options.emitOpenCLDir)) {
+      return emitError(FileLineColLoc::get(&ctx, options.emitOpenCLDir, 0, 0))
+             << "cannot create the folder: " << ec.message();
+    }
+    llvm::SmallString<256> clPath(options.emitOpenCLDir);
+    llvm::sys::path::append(clPath, outputs.modelName + ".cl");
+    if (failed(writeOrRollBack(ctx, clPath, outputs.openclSource, written))) {
+      return failure();
+    }
+    // With --opencl-fp16, the fp32 fallback the object also carries.
+    if (!outputs.openclFP32Source.empty()) {
+      llvm::SmallString<256> fp32(options.emitOpenCLDir);
+      llvm::sys::path::append(fp32, outputs.modelName + ".fp32.cl");
+      if (failed(writeOrRollBack(ctx, fp32, outputs.openclFP32Source,
+                                 written))) {
+        return failure();
+      }
+    }
   }
-  if (failed(writeAtomically(ctx, headerPath, header))) {
-    llvm::sys::fs::remove(objectPath);
+  if (failed(writeOrRollBack(ctx, objectPath, outputs.object, written)) ||
+      failed(writeOrRollBack(ctx, headerPath, outputs.header, written))) {
     return failure();
   }
   if (options.sizeReport) {
-    TargetSpec reported = target;
-    reported.triple = tm->getTargetTriple().str();
-    reported.cpu = tm->getTargetCPU().str();
-    printSizeReport(llvm::outs(), *signature, sizes, reported,
-                    *options.sizeReport);
+    llvm::outs() << (*options.sizeReport == SizeReportFormat::Json
+                         ? outputs.sizeReportJson
+                         : outputs.sizeReportText);
   }
   return success();
 }

@@ -91,9 +91,41 @@ inline bool isOpenCLTarget(const CompileOptions &options) {
 LogicalResult runPhases(ModuleOp module, Phase from, Phase to,
                         const CompileOptions &options);
 
-/// Reads `options.inputPath` (ONNX or .mlir), compiles it and writes the
-/// outputs: the printed IR, or the object and its header. Nothing is written
-/// on failure. Diagnostics go to the context's handler.
+/// What one compilation produced, all in memory (see compileToMemory).
+struct CompileOutputs {
+  /// With `compileTo` before `obj`: the printed IR (for `--target=opencl`
+  /// with `compileTo == LLVM`, the host code's LLVM IR). Empty otherwise.
+  std::string ir;
+  /// The object file and its `<name>.h`.
+  std::string object;
+  std::string header;
+  /// `--target=opencl`: the kernels (`<name>.cl`), and with fp16 the fp32
+  /// fallback the object also carries (empty otherwise).
+  std::string openclSource;
+  std::string openclFP32Source;
+  /// The C prefix of the exported symbols.
+  std::string modelName;
+  /// The object's target as the TargetMachine resolved it.
+  std::string triple;
+  std::string cpu;
+  /// The footprint of the object (`--size-report`), in both formats.
+  std::string sizeReportText;
+  std::string sizeReportJson;
+  /// The model's inputs, outputs and arena, as the object's tables say.
+  ModelSignature signature;
+};
+
+/// Reads `options.inputPath` (ONNX or .mlir) and compiles it into `outputs`
+/// without writing anything (`outputPath`, `headerPath`, `emitOpenCLDir` and
+/// `sizeReport` are ignored). Diagnostics go to the context's handler; on
+/// failure `outputs` is unspecified. Safe to call concurrently on different
+/// contexts.
+LogicalResult compileToMemory(MLIRContext &ctx, const CompileOptions &options,
+                              CompileOutputs &outputs);
+
+/// compileToMemory, then writes the outputs: the printed IR, or the object
+/// and its header (and the OpenCL kernels with `emitOpenCLDir`), and prints
+/// the size report to stdout if asked. Nothing is written on failure.
 LogicalResult compile(MLIRContext &ctx, const CompileOptions &options);
 
 /// `etch-compile`'s whole main: flags, diagnostics printed as

@@ -1,0 +1,49 @@
+"""Copies the compiler library into the package at build time.
+
+The C API library (libEtchCompilerC.so, linked against the system's
+libMLIR/libLLVM 22) is found at $ETCH_CAPI_LIBRARY, $ETCH_BUILD_DIR/lib or
+../build/lib (what scripts/setup.sh builds), and installed as
+etch/_lib/libEtchCompilerC.so. Without it the package still installs and
+looks for the library at run time (see etch/_capi.py).
+"""
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from setuptools import setup
+from setuptools.command.build_py import build_py
+
+HERE = Path(__file__).resolve().parent
+NAME = "libEtchCompilerC.so"
+
+
+def find_library():
+    env = os.environ.get("ETCH_CAPI_LIBRARY")
+    if env:
+        return Path(env)
+    dirs = []
+    if os.environ.get("ETCH_BUILD_DIR"):
+        dirs.append(Path(os.environ["ETCH_BUILD_DIR"]) / "lib")
+    dirs.append(HERE.parent / "build" / "lib")
+    for d in dirs:
+        if (d / NAME).is_file():
+            return d / NAME
+    return None
+
+
+class BuildPyWithLibrary(build_py):
+    def run(self):
+        super().run()
+        lib = find_library()
+        if lib is None or not lib.is_file():
+            print(f"etch setup.py: {NAME} not found (build it: ninja -C build EtchCompilerC); "
+                  "the package will look for it at run time", file=sys.stderr)
+            return
+        dest = Path(self.build_lib) / "etch" / "_lib"
+        dest.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(lib.resolve(), dest / NAME)
+
+
+setup(cmdclass={"build_py": BuildPyWithLibrary})
