@@ -193,8 +193,11 @@ typedef enum EtchReportFormat {
 ETCH_CAPI_EXPORTED EtchStatus etchResultGetSizeReport(EtchResult result,
                                                       EtchReportFormat format,
                                                       EtchStringRef *report);
-/* The schedule chosen per layer. This compiler has no schedule report yet:
- * returns ETCH_STATUS_NOT_AVAILABLE with an explanation in `*report`. */
+/* The schedule chosen per root op (etch-compile --schedule-report) of a CPU
+ * compilation that reached vectorization: JSON, an array of objects
+ * {"node", "strategy", "op", "schedule", "vectorized", "reason"}, or one text
+ * line per op. ETCH_STATUS_NOT_AVAILABLE with the reason in `*report`
+ * otherwise (OpenCL targets, compilations stopped earlier, failures). */
 ETCH_CAPI_EXPORTED EtchStatus
 etchResultGetScheduleReport(EtchResult result, EtchReportFormat format,
                             EtchStringRef *report);

@@ -35,6 +35,8 @@ struct Result {
   std::vector<DiagnosticRecord> diagnostics;
   std::string lastError;
   std::string scheduleReportMessage;
+  /// `--schedule-report` remarks, one per root op: JSON array and text.
+  std::string scheduleReportJson, scheduleReportText;
 };
 
 /// Records every diagnostic of `ctx` into `records` while alive. Paths equal

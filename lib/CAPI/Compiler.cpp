@@ -14,6 +14,7 @@
 
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -60,16 +61,80 @@ EtchStatus withSession(EtchSession handle, Fn body) {
   return body(*session);
 }
 
+/// Moves the schedule-report remarks out of the diagnostics into the
+/// report (JSON array of {node, strategy, op, schedule, vectorized, reason}
+/// and one text line each); they stay diagnostics too when the user asked
+/// for `--schedule-report` explicitly.
+void takeScheduleReport(capi::Result &result, bool keepAsDiagnostics) {
+  llvm::json::Array entries;
+  std::string text;
+  std::vector<DiagnosticRecord> kept;
+  for (DiagnosticRecord &rec : result.diagnostics) {
+    llvm::StringRef msg = rec.message;
+    bool isReport = rec.severity == ETCH_SEVERITY_REMARK &&
+                    (msg.starts_with("schedule ") ||
+                     msg.starts_with("no schedule ("));
+    if (!isReport) {
+      kept.push_back(std::move(rec));
+      continue;
+    }
+    // "schedule <kind> (<op>): #etch.schedule<...>: vectorized" or
+    // "... NOT vectorized, scalar loops: <reason>".
+    llvm::json::Object entry;
+    entry["node"] = rec.node;
+    auto [head, rest] = msg.split(" (");
+    entry["strategy"] = head.starts_with("schedule ")
+                            ? head.drop_front(9).str()
+                            : std::string("none");
+    auto [op, tail] = rest.split("): ");
+    entry["op"] = op.str();
+    size_t verdict = tail.rfind(": ");
+    llvm::StringRef what = tail.substr(verdict == llvm::StringRef::npos
+                                           ? 0
+                                           : verdict + 2);
+    llvm::StringRef sched =
+        verdict == llvm::StringRef::npos ? "" : tail.substr(0, verdict);
+    bool notVectorized = tail.contains("NOT vectorized");
+    if (notVectorized) {
+      size_t at = tail.find("NOT vectorized");
+      sched = tail.substr(0, at).rtrim(": ");
+      what = tail.substr(at);
+    }
+    entry["schedule"] = sched.str();
+    entry["vectorized"] = !notVectorized;
+    entry["reason"] =
+        notVectorized ? what.split("scalar loops: ").second.str() : "";
+    entries.push_back(std::move(entry));
+    text += (rec.node.empty() ? std::string("<no node>") : rec.node) + ": " +
+            rec.message + "\n";
+    if (keepAsDiagnostics) {
+      kept.push_back(std::move(rec));
+    }
+  }
+  result.diagnostics = std::move(kept);
+  if (!entries.empty()) {
+    std::string json;
+    llvm::raw_string_ostream os(json);
+    os << llvm::json::Value(std::move(entries));
+    result.scheduleReportJson = std::move(json);
+    result.scheduleReportText = std::move(text);
+  }
+}
+
 /// Compiles `path` with `session`'s options; `shownPath` replaces `path` in
 /// diagnostics (for compilations from memory).
 capi::Result *compilePath(capi::Session &session, llvm::StringRef path,
                           llvm::StringRef shownPath) {
   auto *result = new capi::Result();
-  result->scheduleReportMessage =
-      "not available: this compiler has no schedule report yet (the "
-      "schedules are in the IR: compile-to 'schedule')";
   CompileOptions options = session.options;
   options.inputPath = path.str();
+  // The schedule report costs nothing: always collect it on CPU targets.
+  bool cpu = !isOpenCLTarget(options);
+  options.scheduleReport = cpu;
+  result->scheduleReportMessage =
+      cpu ? "not available: the compilation stopped before vectorization"
+          : "not available: OpenCL kernels have no CPU schedule (see the "
+            "generated kernels)";
   DialectRegistry registry;
   registerEtchCompileDialects(registry);
   MLIRContext ctx(registry);
@@ -96,6 +161,7 @@ capi::Result *compilePath(capi::Session &session, llvm::StringRef path,
     capi::fillOnnxOpTypes(path, result->diagnostics);
     result->outputs = CompileOutputs();
   }
+  takeScheduleReport(*result, session.options.scheduleReport);
   result->succeeded = ok;
   return result;
 }
@@ -394,13 +460,19 @@ EtchStatus etchResultGetSizeReport(EtchResult result, EtchReportFormat format,
 EtchStatus etchResultGetScheduleReport(EtchResult result,
                                        EtchReportFormat format,
                                        EtchStringRef *report) {
-  (void)format;
   capi::Result *r = unwrap(result);
   if (!r || !report) {
     return ETCH_STATUS_INVALID_ARGUMENT;
   }
-  *report = wrap(r->scheduleReportMessage);
-  return ETCH_STATUS_NOT_AVAILABLE;
+  const std::string &text = format == ETCH_REPORT_JSON
+                                ? r->scheduleReportJson
+                                : r->scheduleReportText;
+  if (text.empty()) {
+    *report = wrap(r->scheduleReportMessage);
+    return ETCH_STATUS_NOT_AVAILABLE;
+  }
+  *report = wrap(text);
+  return ETCH_STATUS_OK;
 }
 
 EtchStatus etchResultWriteFiles(EtchResult result, EtchStringRef objectPath,

@@ -89,6 +89,7 @@ class Artifact:
 
     def __init__(self, *, name: str, object_bytes: bytes, header: str, triple: str, cpu: str,
                  size_report_text: str, size_report_json: str, schedule_status: str,
+                 schedule_text: str = "", schedule_json: str = "",
                  opencl_source: str = "", diagnostics: Sequence[Diagnostic] = ()) -> None:
         self._name = name
         self._object = object_bytes
@@ -98,6 +99,8 @@ class Artifact:
         self._size_text = size_report_text
         self._size_json = size_report_json
         self._schedule_status = schedule_status
+        self._schedule_text = schedule_text
+        self._schedule_json = schedule_json
         self._opencl_source = opencl_source
         self._diagnostics = list(diagnostics)
 
@@ -150,16 +153,28 @@ class Artifact:
             return self._size_text
         raise ValueError(f"size_report(format={format!r}): formats: 'json', 'text'")
 
-    def schedule_report(self, format: str = "json") -> Union[Dict[str, Any], str]:
-        """The schedule chosen for each layer.
+    def schedule_report(self, format: str = "json") -> Union[List[Dict[str, Any]], str]:
+        """The schedule chosen for each root op (``etch-compile
+        --schedule-report``).
+
+        Args:
+            format: ``"json"`` for a list of dicts, one per root op, with
+                ``node`` (ONNX node name), ``strategy`` (conv, matmul, pool,
+                reduction, elementwise, ...), ``op`` (the linalg op),
+                ``schedule`` (the ``#etch.schedule`` attribute: tile sizes per
+                level, vector sizes, parallel loops), ``vectorized`` and
+                ``reason`` (why not, when not); ``"text"`` for one line each.
 
         Raises:
-            NotImplementedError: always, for now: the compiler has no schedule
-                report yet (the message is the compiler's explanation).
+            NotImplementedError: the artifact has no schedule report (OpenCL
+                targets, or a compilation stopped before vectorization); the
+                message says which.
         """
         if format not in ("json", "text"):
             raise ValueError(f"schedule_report(format={format!r}): formats: 'json', 'text'")
-        raise NotImplementedError(f"etch: schedule report {self._schedule_status}")
+        if self._schedule_status:
+            raise NotImplementedError(f"etch: schedule report {self._schedule_status}")
+        return json.loads(self._schedule_json) if format == "json" else self._schedule_text
 
     def save(self, directory: Union[str, "os.PathLike[str]"], name: Optional[str] = None) -> Path:
         """Writes ``<directory>/<name>.o`` and ``<name>.h`` (the folder is
@@ -350,8 +365,13 @@ def _artifact(lib: ctypes.CDLL, result: _capi.Handle) -> Artifact:
         ref = _capi.StringRef()
         lib.etchResultGetSizeReport(result, fmt, ctypes.byref(ref))
         reports[fmt] = ref.to_str()
-    schedule = _capi.StringRef()
-    lib.etchResultGetScheduleReport(result, _capi.REPORT_JSON, ctypes.byref(schedule))
+    schedule = {}
+    schedule_ok = True
+    for fmt in (_capi.REPORT_TEXT, _capi.REPORT_JSON):
+        ref = _capi.StringRef()
+        status = lib.etchResultGetScheduleReport(result, fmt, ctypes.byref(ref))
+        schedule[fmt] = ref.to_str()
+        schedule_ok = schedule_ok and status == 0
     return Artifact(
         name=lib.etchResultGetModelName(result).to_str(),
         object_bytes=lib.etchResultGetObject(result).to_bytes(),
@@ -360,7 +380,9 @@ def _artifact(lib: ctypes.CDLL, result: _capi.Handle) -> Artifact:
         cpu=lib.etchResultGetCPU(result).to_str(),
         size_report_text=reports[_capi.REPORT_TEXT],
         size_report_json=reports[_capi.REPORT_JSON],
-        schedule_status=schedule.to_str(),
+        schedule_status="" if schedule_ok else schedule[_capi.REPORT_JSON],
+        schedule_text=schedule[_capi.REPORT_TEXT] if schedule_ok else "",
+        schedule_json=schedule[_capi.REPORT_JSON] if schedule_ok else "",
         opencl_source=lib.etchResultGetOpenCLSource(result).to_str(),
         diagnostics=diagnostics,
     )

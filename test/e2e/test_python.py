@@ -107,8 +107,11 @@ def test_compile_path_save_and_load_object(etch, tmp_path):
     report = art.size_report()
     assert report["arena"]["size"] > 0, report
     assert "arena" in art.size_report("text")
-    with pytest.raises(NotImplementedError, match="schedule report"):
-        art.schedule_report()
+    sched = art.schedule_report()
+    assert sched and all(e["node"] and e["schedule"].startswith("#etch.schedule") for e in sched), sched
+    assert {e["strategy"] for e in sched} >= {"conv", "matmul"}, sched
+    assert all(e["vectorized"] for e in sched), sched
+    assert "vectorized" in art.schedule_report("text")
     obj = art.save(tmp_path, "digits")
     assert obj == tmp_path / "digits.o" and (tmp_path / "digits.h").is_file()
     # The symbols keep the compiled name: found through the header.
