@@ -1,5 +1,6 @@
 //===- Pipelines.cpp - Phases of one etch compilation ---------------------===//
 #include "etch/Pipelines/Pipelines.h"
+#include "TuningHooks.h"
 
 #include "etch/Conversion/Passes.h"
 #include "etch/Importer/OnnxImporter.h"
@@ -117,7 +118,7 @@ unsigned arenaAlignmentFor(const TargetSpec &target) {
 /// `phase`, given that compilation stops at `to`.
 void addPhasePasses(OpPassManager &pm, Phase phase, Phase to,
                     const TargetSpec &target, bool opencl,
-                    bool scheduleReport) {
+                    bool scheduleReport, const CompileOptions &options) {
   // OpenCL kernels are written from the bufferized linalg ops: no CPU
   // schedule, tiling or vectorization.
   if (opencl && (phase == Phase::Schedule || phase == Phase::Tiled ||
@@ -141,6 +142,9 @@ void addPhasePasses(OpPassManager &pm, Phase phase, Phase to,
       select.targetTriple = target.triple;
       select.targetCPU = target.cpu;
       select.targetFeatures = target.features;
+      select.tuningDb = options.tuningDbPath;
+      select.tuningDbStrict = options.tuningDbStrict;
+      select.annotateWorkloadKeys = !options.tuningTasksPath.empty();
       pm.addPass(llvmcpu::createLLVMCPUSelectStrategyPass(select));
     }
     break;
@@ -151,6 +155,8 @@ void addPhasePasses(OpPassManager &pm, Phase phase, Phase to,
     tiling.targetFeatures = target.features;
     tiling.skipVectorization = to == Phase::Tiled;
     tiling.scheduleReport = scheduleReport;
+    tiling.tuningDb = options.tuningDbPath;
+    tiling.tuningDbStrict = options.tuningDbStrict;
     llvmcpu::buildLLVMCPUTilingPassPipeline(pm, tiling);
     break;
   }
@@ -182,7 +188,7 @@ LogicalResult runPhases(ModuleOp module, Phase from, Phase to,
     auto phase = static_cast<Phase>(p);
     PassManager pm(module.getContext());
     addPhasePasses(pm, phase, to, target, isOpenCLTarget(options),
-                   options.scheduleReport);
+                   options.scheduleReport, options);
     if (failed(pm.run(module))) {
       return failure();
     }
@@ -405,6 +411,11 @@ LogicalResult compile(MLIRContext &ctx, const CompileOptions &options) {
                        options))) {
     return failure();
   }
+  reportTuningDb(module, options.inputPath);
+  if (!options.tuningTasksPath.empty() &&
+      failed(writeTuningTasks(module, options.tuningTasksPath))) {
+    return failure();
+  }
   if (options.compileTo <= Phase::Bufferized) {
     return printModule();
   }
@@ -426,8 +437,12 @@ LogicalResult compile(MLIRContext &ctx, const CompileOptions &options) {
     return compileOpenCL(ctx, module, *signature, options,
                          toStdout ? (name + ".o") : options.outputPath);
   }
+  std::optional<std::string> tuningDbHash = getTuningDbHash(module);
   if (failed(runPhases(module, Phase::Bufferized, Phase::LLVM, options))) {
     return failure();
+  }
+  if (tuningDbHash) {
+    addTuningDbIdent(module, *tuningDbHash);
   }
   if (options.compileTo == Phase::LLVM) {
     return printModule();
@@ -459,6 +474,10 @@ LogicalResult compile(MLIRContext &ctx, const CompileOptions &options) {
   }
   std::string header =
       emitModelHeader(*signature, llvm::sys::path::filename(options.inputPath));
+  if (tuningDbHash) {
+    header += "\n/* Schedules from tuning database " + *tuningDbHash +
+              " (etch-tune); the object's .comment section names it too. */\n";
+  }
   if (failed(writeAtomically(ctx, objectPath,
                              llvm::StringRef(object.data(), object.size())))) {
     return failure();
