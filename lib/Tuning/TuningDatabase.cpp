@@ -19,6 +19,7 @@ std::string mlir::etch::tuning::serializeRecord(const TuningRecord &record) {
       {"median_us", record.medianUs},
       {"runs", record.runs},
       {"cv", record.cv},
+      {"timing_valid", record.timingValid},
       {"target", record.target},
       {"cpu", record.cpu},
       {"features", record.features},
@@ -73,6 +74,7 @@ mlir::etch::tuning::parseRecord(llvm::StringRef line) {
   record.cv = object->getNumber("cv").value_or(0);
   record.runs = object->getInteger("runs").value_or(0);
   record.seed = object->getInteger("seed").value_or(0);
+  record.timingValid = object->getBoolean("timing_valid").value_or(true);
   if (record.status == "ok" &&
       (record.medianUs <= 0 || record.schedule.kind() ==
                                    llvm::json::Value::Null)) {
@@ -152,7 +154,8 @@ llvm::Error TuningDatabase::append(llvm::StringRef path,
 const TuningRecord *TuningDatabase::best(llvm::StringRef key) const {
   const TuningRecord *best = nullptr;
   for (const TuningRecord &record : records(key)) {
-    if (record.status == "ok" && (!best || record.medianUs < best->medianUs)) {
+    if (record.status == "ok" && record.timingValid &&
+        (!best || record.medianUs < best->medianUs)) {
       best = &record;
     }
   }

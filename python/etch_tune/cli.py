@@ -3,6 +3,7 @@
   etch-tune model.onnx --target=<triple> --mcpu=<cpu> --runner=local \\
       --db=tune.jsonl [--trials=N | --time-budget=30m] [--resume] [--jobs=N] \\
       [--seed=S] [--report=DIR]
+  etch-tune db stats|best|merge ...   (see dbtool.py)
 """
 
 from __future__ import annotations
@@ -98,6 +99,10 @@ def write_report(directory: Path, rows: List[dict]) -> None:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["db"]:
+        from . import dbtool
+        return dbtool.main(argv[1:])
     args = build_parser().parse_args(argv)
 
     def fail(msg: str) -> int:

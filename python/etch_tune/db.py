@@ -74,5 +74,6 @@ class Database:
         return out
 
     def best(self, key: str) -> Optional[dict]:
-        ok = [r for r in self.for_key(key) if r.get("status") == "ok" and r.get("median_us", 0) > 0]
+        ok = [r for r in self.for_key(key) if r.get("status") == "ok" and r.get("median_us", 0) > 0
+              and r.get("timing_valid", True)]
         return min(ok, key=lambda r: r["median_us"]) if ok else None

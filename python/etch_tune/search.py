@@ -20,6 +20,8 @@ from .space import Space
 POOL = 48          # candidates proposed per pick
 EPSILON = 0.2      # share of picks made at random
 PATIENCE = 12      # trials without a 1% gain before a task stops (converged)
+DRIFT_EVERY = 8    # built trials of a task between re-measurements of its baseline
+DRIFT = 0.15       # relative baseline change that counts as drift
 
 
 @dataclass
@@ -35,6 +37,8 @@ class TaskState:
     curve: List[float] = field(default_factory=list)
     baseline_outputs: Optional[list] = None
     converged: bool = False
+    baseline_exe: Optional[object] = None
+    best_exe: Optional[object] = None
 
     @property
     def key(self) -> str:
@@ -58,7 +62,7 @@ class Tuner:
         self.counter = 0
 
     # -- helpers ------------------------------------------------------------
-    def _record(self, st: TaskState, schedule: dict, m: Measurement) -> None:
+    def _record(self, st: TaskState, schedule: dict, m: Measurement, remeasure: bool = False) -> None:
         runner = self.builder.runner
         self.db.append({
             "key": st.key, "layer": (st.task.get("layers") or [""])[0], "schedule": schedule,
@@ -66,7 +70,7 @@ class Tuner:
             "cv": round(m.cv, 4), "target": self.args.target, "cpu": self.args.mcpu,
             "features": "", "runner": runner.name, "timing_valid": runner.timing_valid,
             "etch_version": self.args.etch_version, "seed": self.args.seed,
-            "message": m.message[:300],
+            "message": m.message[:300], **({"remeasure": True} if remeasure else {}),
         })
         st.statuses[m.status] = st.statuses.get(m.status, 0) + 1
 
@@ -106,6 +110,7 @@ class Tuner:
             self.log(f"{st.label}: the heuristic schedule does not run ({m.status}: {m.message}); task skipped")
             return False
         st.baseline_outputs = m.outputs
+        st.baseline_exe = exe
         previous = self.db.measured(st.key).get(sid)
         if previous is None or previous.get("status") != "ok" or not self.args.resume:
             self._record(st, st.task["schedule"], m)
@@ -113,6 +118,7 @@ class Tuner:
         self._absorb_db(st)
         if st.best_us > st.baseline_us or st.best_schedule is None:
             st.best_us, st.best_schedule = st.baseline_us, st.task["schedule"]
+            st.best_exe = exe
         st.curve.append(st.best_us)
         return True
 
@@ -120,11 +126,11 @@ class Tuner:
         """With --resume: what earlier runs measured counts (trials, best,
         cost-model samples) and is never measured again."""
         for r in self.db.for_key(st.key):
-            if schedule_id(r.get("schedule", {})) == schedule_id(st.task["schedule"]):
+            if schedule_id(r.get("schedule", {})) == schedule_id(st.task["schedule"]) or r.get("remeasure"):
                 continue
             st.trials += 1
             st.statuses[r.get("status", "?")] = st.statuses.get(r.get("status", "?"), 0) + 1
-            if r.get("status") == "ok" and r.get("median_us", 0) > 0:
+            if r.get("status") == "ok" and r.get("median_us", 0) > 0 and r.get("timing_valid", True):
                 self.model.add(features.extract(st.space, r["schedule"]), r["median_us"], st.baseline_us)
                 if r["median_us"] < st.best_us:
                     st.best_us, st.best_schedule = r["median_us"], r["schedule"]
@@ -198,7 +204,7 @@ class Tuner:
                 if m.median_us < st.best_us * 0.99:
                     gain = True
                 if m.median_us < st.best_us:
-                    st.best_us, st.best_schedule = m.median_us, cand
+                    st.best_us, st.best_schedule, st.best_exe = m.median_us, cand, exe
             st.since_gain = 0 if gain else st.since_gain + 1
             st.curve.append(st.best_us)
             shown = f"{m.median_us:.1f} us (cv {m.cv:.3f})" if m.status == "ok" else m.status
@@ -206,6 +212,27 @@ class Tuner:
                      f"best {st.best_us:.1f} us, {st.baseline_us / st.best_us:.2f}x over heuristic")
         if st.since_gain >= PATIENCE:
             st.converged = True
+        if self.builder.runner.timing_valid and st.trials and st.trials % DRIFT_EVERY < len(cands):
+            self.check_drift(st)
+
+    def check_drift(self, st: TaskState) -> None:
+        """Re-measures the baseline; if the machine's speed moved beyond
+        DRIFT, re-measures the best too, so the ranking never mixes slow and
+        fast periods silently."""
+        m = self._measure(st.baseline_exe, st.baseline_us)
+        if m.status != "ok" or abs(m.median_us - st.baseline_us) <= DRIFT * st.baseline_us:
+            return
+        self.log(f"[{st.label}] drift: baseline now {m.median_us:.1f} us (was {st.baseline_us:.1f}); "
+                 "re-measuring the best")
+        self._record(st, st.task["schedule"], m, remeasure=True)
+        st.baseline_us = m.median_us
+        if st.best_exe is not None and st.best_exe != st.baseline_exe:
+            b = self._measure(st.best_exe, st.baseline_us)
+            if b.status == "ok":
+                self._record(st, st.best_schedule, b, remeasure=True)
+                st.best_us = b.median_us
+        elif st.best_exe == st.baseline_exe:
+            st.best_us = st.baseline_us
 
     def run(self, tasks: List[dict], lanes: int) -> List[TaskState]:
         self.states = [TaskState(t, Space(t, lanes)) for t in tasks]

@@ -86,7 +86,7 @@ def test_tune_apply_and_resume(etch_compile, etch_tune, tmp_path):
     # 3 built trials per task (invalid candidates are recorded, not built).
     assert {r["key"] for r in records[:2]} == keys
     assert all(r["status"] == "ok" for r in records[:2])
-    built = [r for r in records[2:] if r["status"] != "invalid"]
+    built = [r for r in records[2:] if r["status"] != "invalid" and not r.get("remeasure")]
     assert 1 <= len(built) <= 6
     rows = json.loads((report / "report.json").read_text())
     assert len(rows) == 2 and all(r["best_us"] <= r["baseline_us"] for r in rows)
@@ -122,10 +122,54 @@ def test_tune_apply_and_resume(etch_compile, etch_tune, tmp_path):
     records = read_db(db)
     assert len(records) > len(read_db_text(before))
     for key in keys:
-        seen = [json.dumps(r["schedule"], sort_keys=True) for r in records if r["key"] == key]
+        seen = [json.dumps(r["schedule"], sort_keys=True) for r in records
+                if r["key"] == key and not r.get("remeasure")]
         assert len(seen) == len(set(seen)), f"a schedule of {key} was measured twice"
-        built = [r for r in records[2:] if r["key"] == key and r["status"] != "invalid"]
+        built = [r for r in records[2:] if r["key"] == key and r["status"] != "invalid"
+                 and not r.get("remeasure")]
         assert len(built) <= 5
+
+
+def test_db_subcommands(etch_tune, tmp_path):
+    rec = {"format": 1, "status": "ok", "schedule": {"kind": "matmul"}, "layer": "fc"}
+    db = tmp_path / "a.jsonl"
+    db.write_text("\n".join(json.dumps(dict(rec, key=k, median_us=t, timing_valid=v))
+                            for k, t, v in [("w1-a", 5.0, True), ("w1-a", 3.0, True),
+                                            ("w1-a", 1.0, False), ("w1-b", 7.0, True)]) + "\n")
+    proc = subprocess.run([etch_tune, "db", "best", str(db), "-o", str(tmp_path / "best.jsonl")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, runner.describe(proc)
+    best = read_db(tmp_path / "best.jsonl")
+    assert sorted((r["key"], r["median_us"]) for r in best) == [("w1-a", 3.0), ("w1-b", 7.0)]
+    proc = subprocess.run([etch_tune, "db", "stats", str(db)], capture_output=True, text=True)
+    assert proc.returncode == 0 and "w1-a" in proc.stdout and "ok 3" in proc.stdout, proc.stdout
+    proc = subprocess.run([etch_tune, "db", "merge", str(db), str(tmp_path / "best.jsonl"), "-o",
+                           str(tmp_path / "m.jsonl")], capture_output=True, text=True)
+    assert proc.returncode == 0 and len(read_db(tmp_path / "m.jsonl")) == 4
+
+
+@pytest.mark.skipif(not runner.AARCH64_LINUX.available(), reason="needs aarch64-linux-gnu-gcc and qemu-aarch64")
+def test_qemu_runner_is_correctness_only(etch_compile, etch_tune, tmp_path):
+    model_path = tmp_path / "tiny.onnx"
+    onnx.save(tiny_model(), model_path)
+    db = tmp_path / "qemu.jsonl"
+    cmd = [etch_tune, str(model_path), "--target=aarch64-linux-gnu", "--mcpu=cortex-a76",
+           "--runner=qemu-aarch64", f"--db={db}", "--trials=1", "--repeats=1", "--warmup=0",
+           "--min-time-us=0"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, runner.describe(proc)
+    assert "emulated" in proc.stdout
+    records = read_db(db)
+    assert len({r["key"] for r in records}) == 2
+    assert all(r["timing_valid"] is False and r["runner"] == "qemu-aarch64" for r in records)
+    assert all(r["status"] == "ok" for r in records[:2])
+    # Emulated times never rank: the compiler applies none of them.
+    out = tmp_path / "o"
+    out.mkdir()
+    proc = runner.compile_model(etch_compile, model_path, "tiny", out, runner.AARCH64_LINUX,
+                                extra_flags=["--mcpu=cortex-a76", f"--tuning-db={db}"])
+    assert proc.returncode == 0, runner.describe(proc)
+    assert "tuning db: 0 of 2 layers tuned, 2 use heuristics" in proc.stderr, proc.stderr
 
 
 def read_db_text(text):

@@ -50,6 +50,7 @@ TEST(TuningDatabase, RecordRoundTrip) {
   EXPECT_EQ(back->etchVersion, "0.2.0");
   EXPECT_EQ(back->format, kScheduleFormatVersion);
   EXPECT_EQ(back->seed, 7);
+  EXPECT_TRUE(back->timingValid);
   EXPECT_EQ(back->schedule, r.schedule);
   EXPECT_EQ(serializeRecord(*back), line);
 }
@@ -60,14 +61,18 @@ TEST(TuningDatabase, BestIsTheFastestOkRecord) {
   text += serializeRecord(makeRecord("a", 10)) + "\n";
   TuningRecord failed = makeRecord("a", 1, "run_error");
   text += serializeRecord(failed) + "\n";
+  TuningRecord emulated = makeRecord("a", 2);
+  emulated.timingValid = false;
+  text += serializeRecord(emulated) + "\n";
   text += serializeRecord(makeRecord("b", 5)) + "\n";
   TuningDatabase db = TuningDatabase::parse(text);
   EXPECT_TRUE(db.warnings().empty());
-  EXPECT_EQ(db.size(), 4u);
+  EXPECT_EQ(db.size(), 5u);
   ASSERT_NE(db.best("a"), nullptr);
   EXPECT_DOUBLE_EQ(db.best("a")->medianUs, 10);
   EXPECT_EQ(db.best("a")->line, 2u);
-  EXPECT_EQ(db.records("a").size(), 3u);
+  EXPECT_EQ(db.records("a").size(), 4u);
+  EXPECT_FALSE(db.records("a")[3].timingValid);
   EXPECT_DOUBLE_EQ(db.best("b")->medianUs, 5);
   EXPECT_EQ(db.best("c"), nullptr);
 }

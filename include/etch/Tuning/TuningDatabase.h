@@ -42,6 +42,8 @@ struct TuningRecord {
   int64_t runs = 0;
   /// Coefficient of variation of the repeats.
   double cv = 0;
+  /// False for emulated runs (qemu): correct, but their times never rank.
+  bool timingValid = true;
   std::string target, cpu, features, runner, etchVersion;
   int64_t format = 0;
   int64_t seed = 0;
@@ -69,7 +71,7 @@ public:
   /// flushes it.
   static llvm::Error append(llvm::StringRef path, const TuningRecord &record);
 
-  /// The fastest "ok" record of `key`, or null.
+  /// The fastest timing-valid "ok" record of `key`, or null.
   const TuningRecord *best(llvm::StringRef key) const;
 
   /// All records of `key`, in file order.
