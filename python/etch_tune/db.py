@@ -56,8 +56,15 @@ class Database:
     def append(self, record: dict) -> None:
         record = dict(record, format=FORMAT_VERSION)
         line = json.dumps(record, sort_keys=True, separators=(",", ":"))
+        # A run killed mid-line leaves a torn last line (readers skip it):
+        # start on a fresh line so this record is not glued to it.
+        torn = False
+        if self.path.exists() and self.path.stat().st_size:
+            with open(self.path, "rb") as f:
+                f.seek(-1, os.SEEK_END)
+                torn = f.read(1) != b"\n"
         with open(self.path, "a", encoding="utf-8") as f:
-            f.write(line + "\n")
+            f.write(("\n" if torn else "") + line + "\n")
             f.flush()
             os.fsync(f.fileno())
         self.records.append(record)

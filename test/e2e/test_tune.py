@@ -172,6 +172,40 @@ def test_qemu_runner_is_correctness_only(etch_compile, etch_tune, tmp_path):
     assert "tuning db: 0 of 2 layers tuned, 2 use heuristics" in proc.stderr, proc.stderr
 
 
+def test_sigkill_then_resume_loses_and_repeats_nothing(etch_tune, tmp_path):
+    import signal
+    import time
+    model_path = tmp_path / "tiny.onnx"
+    onnx.save(tiny_model(), model_path)
+    db = tmp_path / "k.jsonl"
+    cmd = [etch_tune, str(model_path), f"--target={TRIPLE}", f"--mcpu={MCPU}", "--runner=local",
+           f"--db={db}", "--seed=3", "--repeats=3", "--warmup=1", "--min-time-us=2000", "--trials=6"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline and proc.poll() is None:
+        if db.exists() and len(db.read_text().splitlines()) >= 3:
+            break
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    # Simulate the worst case: the kill tore the line being written.
+    with open(db, "a") as f:
+        f.write('{"key": "w1-torn", "sched')
+    before = [line for line in db.read_text().splitlines()[:-1]]
+    assert len(before) >= 3
+    proc = tune(etch_tune, model_path, db, "--trials=6", "--resume", "--seed=3")
+    assert "unreadable record skipped" in proc.stderr
+    lines = db.read_text().splitlines()
+    assert lines[:len(before)] == before
+    records = [json.loads(line) for line in lines[len(before) + 1:]]
+    assert records and all(r["key"].startswith("w1-") for r in records)
+    earlier = {(r["key"], json.dumps(r["schedule"], sort_keys=True)) for r in map(json.loads, before)}
+    again = [r for r in records if (r["key"], json.dumps(r["schedule"], sort_keys=True)) in earlier
+             and not r.get("remeasure")]
+    # Only a baseline whose first measurement was lost may be measured again.
+    assert not again, again
+
+
 def read_db_text(text):
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
