@@ -209,11 +209,25 @@ class Tuner:
             st.curve.append(st.best_us)
             shown = f"{m.median_us:.1f} us (cv {m.cv:.3f})" if m.status == "ok" else m.status
             self.log(f"[{st.label}] trial {st.trials}/{self.args.trials}: {shown}; "
-                     f"best {st.best_us:.1f} us, {st.baseline_us / st.best_us:.2f}x over heuristic")
+                     f"best {st.best_us:.1f} us, {st.baseline_us / st.best_us:.2f}x over heuristic"
+                     f"{self._eta()}")
         if st.since_gain >= PATIENCE:
             st.converged = True
         if self.builder.runner.timing_valid and st.trials and st.trials % DRIFT_EVERY < len(cands):
             self.check_drift(st)
+
+    def _eta(self) -> str:
+        """Upper bound on the time left: the average trial so far times the
+        trials left to open tasks (or the time budget, if sooner)."""
+        done = sum(s.trials for s in self.live) - self.resumed_trials
+        left = sum(max(0, self.args.trials - s.trials) for s in self.live if not s.converged)
+        if done <= 0 or left <= 0 or self.args.trials >= 1 << 30:
+            remaining = (self.deadline - time.monotonic()) if self.deadline else None
+            return f", budget left {int(remaining)} s" if remaining else ""
+        eta = (time.monotonic() - self.started) / done * left
+        if self.deadline:
+            eta = min(eta, self.deadline - time.monotonic())
+        return f", ETA {int(eta) // 60}m{int(eta) % 60:02d}s"
 
     def check_drift(self, st: TaskState) -> None:
         """Re-measures the baseline; if the machine's speed moved beyond
@@ -237,6 +251,9 @@ class Tuner:
     def run(self, tasks: List[dict], lanes: int) -> List[TaskState]:
         self.states = [TaskState(t, Space(t, lanes)) for t in tasks]
         live = [st for st in self.states if self.baseline(st)]
+        self.live = live
+        self.started = time.monotonic()
+        self.resumed_trials = sum(s.trials for s in live)
         for st in live:
             self.log(f"[{st.label}] baseline (heuristic) {st.baseline_us:.1f} us; "
                      f"{st.trials} earlier trial(s) in the database")
