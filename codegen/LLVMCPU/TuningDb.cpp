@@ -24,8 +24,8 @@ TuningDbApplier::create(ModuleOp module, llvm::StringRef dbPath, bool strict,
   llvm::Expected<tuning::TuningDatabase> db =
       tuning::TuningDatabase::load(dbPath);
   if (!db) {
-    return module.emitError() << "--tuning-db: "
-                              << llvm::toString(db.takeError());
+    return module.emitError()
+           << "--tuning-db: " << llvm::toString(db.takeError());
   }
   for (const std::string &warning : db->warnings()) {
     InFlightDiagnostic diag =

@@ -119,7 +119,7 @@ void mlir::etch::addTuningDbIdent(ModuleOp module, llvm::StringRef hash) {
   // EmitObject makes every global private (they are weights), so an unused
   // string symbol would be dropped; `llvm.ident` becomes the object's
   // `.comment` section, which survives and `readelf -p .comment` shows.
-  module->setAttr(LLVM::LLVMDialect::getIdentAttrName(),
-                  StringAttr::get(module.getContext(),
-                                  "etch tuning db " + hash.str()));
+  module->setAttr(
+      LLVM::LLVMDialect::getIdentAttrName(),
+      StringAttr::get(module.getContext(), "etch tuning db " + hash.str()));
 }

@@ -76,8 +76,8 @@ mlir::etch::tuning::parseRecord(llvm::StringRef line) {
   record.seed = object->getInteger("seed").value_or(0);
   record.timingValid = object->getBoolean("timing_valid").value_or(true);
   if (record.status == "ok" &&
-      (record.medianUs <= 0 || record.schedule.kind() ==
-                                   llvm::json::Value::Null)) {
+      (record.medianUs <= 0 ||
+       record.schedule.kind() == llvm::json::Value::Null)) {
     return llvm::createStringError(
         "an 'ok' record needs a positive 'median_us' and a 'schedule'");
   }

@@ -20,18 +20,16 @@ void describeOp(linalg::LinalgOp op, llvm::raw_ostream &os) {
   os << "loops=[";
   llvm::interleaveComma(op.getStaticLoopRanges(), os);
   os << "] iterators=[";
-  llvm::interleaveComma(op.getIteratorTypesArray(), os,
-                        [&](utils::IteratorType t) {
-                          os << utils::stringifyIteratorType(t);
-                        });
+  llvm::interleaveComma(
+      op.getIteratorTypesArray(), os,
+      [&](utils::IteratorType t) { os << utils::stringifyIteratorType(t); });
   os << "] maps=[";
   llvm::interleaveComma(op.getIndexingMapsArray(), os,
                         [&](AffineMap map) { map.print(os); });
   os << "] inputs=[";
-  llvm::interleaveComma(op.getDpsInputOperands(), os,
-                        [&](OpOperand *operand) {
-                          operand->get().getType().print(os);
-                        });
+  llvm::interleaveComma(op.getDpsInputOperands(), os, [&](OpOperand *operand) {
+    operand->get().getType().print(os);
+  });
   os << "] outputs=[";
   llvm::interleaveComma(op.getDpsInits(), os,
                         [&](Value init) { init.getType().print(os); });
@@ -63,9 +61,8 @@ void describeOp(linalg::LinalgOp op, llvm::raw_ostream &os) {
     }
     os << "\n";
     for (OpResult result : payload.getResults()) {
-      names[result] =
-          "r" + std::to_string(index) + "." +
-          std::to_string(result.getResultNumber());
+      names[result] = "r" + std::to_string(index) + "." +
+                      std::to_string(result.getResultNumber());
     }
     ++index;
   }
@@ -73,9 +70,10 @@ void describeOp(linalg::LinalgOp op, llvm::raw_ostream &os) {
 
 } // namespace
 
-std::string mlir::etch::tuning::describeWorkload(
-    linalg::LinalgOp root, ArrayRef<linalg::LinalgOp> consumerChain,
-    const TargetKey &target) {
+std::string
+mlir::etch::tuning::describeWorkload(linalg::LinalgOp root,
+                                     ArrayRef<linalg::LinalgOp> consumerChain,
+                                     const TargetKey &target) {
   std::string text;
   llvm::raw_string_ostream os(text);
   os << "etch-workload format=" << kScheduleFormatVersion << "\n";
@@ -102,9 +100,10 @@ std::string mlir::etch::tuning::describeWorkload(
   return text;
 }
 
-std::string mlir::etch::tuning::computeWorkloadKey(
-    linalg::LinalgOp root, ArrayRef<linalg::LinalgOp> consumerChain,
-    const TargetKey &target) {
+std::string
+mlir::etch::tuning::computeWorkloadKey(linalg::LinalgOp root,
+                                       ArrayRef<linalg::LinalgOp> consumerChain,
+                                       const TargetKey &target) {
   uint64_t hash =
       llvm::xxh3_64bits(describeWorkload(root, consumerChain, target));
   std::string key;

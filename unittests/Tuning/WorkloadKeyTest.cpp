@@ -125,8 +125,7 @@ TEST_F(WorkloadKeyTest, KeyIsStableAcrossRunsAndReleases) {
   // Databases outlive compilers: a change of this value silently orphans
   // every user's tuning records, so it must come with a format bump
   // (kScheduleFormatVersion), never by accident.
-  OwningOpRef<ModuleOp> module =
-      parseSourceString<ModuleOp>(kTwoMatmuls, &ctx);
+  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(kTwoMatmuls, &ctx);
   ASSERT_TRUE(module);
   linalg::LinalgOp first;
   module->walk([&](linalg::LinalgOp op) {

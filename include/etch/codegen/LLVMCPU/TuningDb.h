@@ -34,8 +34,8 @@ public:
   /// `annotateKeys`). Fails (with an error on `module`) if the file cannot
   /// be read.
   static FailureOr<TuningDbApplier> create(ModuleOp module,
-                                           llvm::StringRef dbPath,
-                                           bool strict, bool annotateKeys,
+                                           llvm::StringRef dbPath, bool strict,
+                                           bool annotateKeys,
                                            const CPUTargetInfo &target);
 
   /// Sets `op`'s schedule from the database. Returns true if it did, false
