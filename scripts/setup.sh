@@ -65,6 +65,16 @@ else
 fi
 "$VENV/bin/python" -c "import onnx, onnxruntime, numpy, torch, torchvision, pytest, xdist"
 
+# etch-tune's cost model (xgboost) in its own venv: its scipy must not move
+# .venv's numpy 1.x (Debian's torch needs it). ~35 MB of wheels, ~20 s.
+TUNE_VENV="$ROOT/.venv-tune"
+if ! "$TUNE_VENV/bin/python" -c "import xgboost" 2>/dev/null; then
+  log "venv: creating .venv-tune (xgboost for etch-tune)"
+  /usr/bin/python3 -m venv --system-site-packages "$TUNE_VENV"
+  "$TUNE_VENV/bin/python" -m pip install --disable-pip-version-check -q \
+    "xgboost-cpu>=2.1,<3" "scipy>=1.10,<1.12" "numpy<2"
+fi
+
 # --- 3. Configure and build -------------------------------------------------------
 LIT="$LLVM_PREFIX/bin/lit"
 [[ -x "$LIT" ]] || LIT="$(command -v lit || true)"

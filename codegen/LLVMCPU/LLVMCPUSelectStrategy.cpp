@@ -1,6 +1,7 @@
 //===- LLVMCPUSelectStrategy.cpp - pick a #etch.schedule per root op ------===//
 #include "etch/codegen/LLVMCPU/Passes.h"
 #include "etch/codegen/LLVMCPU/Schedule.h"
+#include "etch/codegen/LLVMCPU/TuningDb.h"
 
 #include "llvm/ADT/SmallPtrSet.h"
 
@@ -36,6 +37,14 @@ struct LLVMCPUSelectStrategyPass
     if (failedVerify) {
       return signalPassFailure();
     }
+    // Tuning database hook: a verified record wins over the heuristics.
+    FailureOr<TuningDbApplier> tuning = TuningDbApplier::create(
+        module, tuningDb, tuningDbStrict, annotateWorkloadKeys, target);
+    if (failed(tuning)) {
+      return signalPassFailure();
+    }
+    tuningApplier = &*tuning;
+    tuningFailed = false;
 
     module.walk([&](func::FuncOp func) {
       // Roots first (contractions, convs, pools, reductions); the
@@ -84,13 +93,26 @@ struct LLVMCPUSelectStrategyPass
         }
       }
     });
+    tuning->finish(module);
+    tuningApplier = nullptr;
+    if (tuningFailed) {
+      signalPassFailure();
+    }
   }
 
-  static bool assign(MLIRContext *ctx, linalg::LinalgOp op, PipelineKind kind,
-                     const CPUTargetInfo &target) {
+  TuningDbApplier *tuningApplier = nullptr;
+  bool tuningFailed = false;
+
+  bool assign(MLIRContext *ctx, linalg::LinalgOp op, PipelineKind kind,
+              const CPUTargetInfo &target) {
     FailureOr<LoopNestInfo> info = getLoopNestInfo(op, kind);
     if (failed(info)) {
       return false;
+    }
+    FailureOr<bool> fromDb = tuningApplier->apply(op);
+    tuningFailed |= failed(fromDb);
+    if (succeeded(fromDb) && *fromDb) {
+      return true;
     }
     ScheduleSizes sizes = computeDefaultSchedule(*info, target);
     op->setAttr(kScheduleAttrName, buildScheduleAttr(ctx, kind, sizes));

@@ -48,6 +48,9 @@ void mlir::etch::llvmcpu::buildLLVMCPUTilingPassPipeline(
   select.targetTriple = options.targetTriple;
   select.targetCPU = options.targetCPU;
   select.targetFeatures = options.targetFeatures;
+  select.tuningDb = options.tuningDb;
+  select.tuningDbStrict = options.tuningDbStrict;
+  select.annotateWorkloadKeys = options.annotateWorkloadKeys;
   pm.addPass(createLLVMCPUSelectStrategyPass(select));
   OpPassManager &funcPM = pm.nest<func::FuncOp>();
   funcPM.addPass(createLLVMCPUTileAndFusePass());

@@ -15,8 +15,10 @@ def LLVMCPUSelectStrategyPass
     The target comes from the pass options, else from the module's
     `etch.target = {triple = ..., cpu = ..., features = ...}` dictionary,
     else the host. Schedules already present (from a tuner) are verified
-    against their op and kept. This is the only pass that writes
-    `etch.schedule`.
+    against their op and kept. With `tuning-db`, a root op whose workload
+    key (etch/Tuning/WorkloadKey.h) has a record gets the fastest record's
+    schedule once the verifiers accept it (else the heuristics; strict: an
+    error). This is the only pass that writes `etch.schedule`.
 
     Before:
     ```mlir
@@ -37,6 +39,14 @@ def LLVMCPUSelectStrategyPass
            "Target CPU name, or 'native'">,
     Option<"targetFeatures", "target-features", "std::string", "\"\"",
            "Target features, e.g. '+avx2,+fma'">,
+    Option<"tuningDb", "tuning-db", "std::string", "\"\"",
+           "JSONL tuning database (etch-tune): a root op whose workload key "
+           "has a valid record gets the fastest record's schedule">,
+    Option<"tuningDbStrict", "tuning-db-strict", "bool", "false",
+           "With tuning-db: a layer without a valid record is an error">,
+    Option<"annotateWorkloadKeys", "annotate-workload-keys", "bool", "false",
+           "Put each scheduled root op's workload key in etch.workload_key "
+           "(always done with tuning-db)">,
   ];
   let dependentDialects = ["::mlir::etch::EtchDialect"];
 }

@@ -133,8 +133,9 @@ ETCH_CAPI_EXPORTED EtchStatus etchSessionSetWeightsSection(EtchSession session,
  * < 1 is ETCH_STATUS_INVALID_ARGUMENT. */
 ETCH_CAPI_EXPORTED EtchStatus etchSessionSetThreads(EtchSession session,
                                                     int threads);
-/* --tuning-db: a schedule database. Empty clears it; any path is
- * ETCH_STATUS_UNSUPPORTED until the compiler reads tuning databases. */
+/* --tuning-db: a schedule database written by etch-tune (JSONL). Empty
+ * clears it. The compilation reads it; a missing or unreadable database is a
+ * compile error record. */
 ETCH_CAPI_EXPORTED EtchStatus etchSessionSetTuningDatabase(EtchSession session,
                                                            EtchStringRef path);
 /* Requantization mode of integer kernels. Empty is the default; any mode is

@@ -323,13 +323,9 @@ EtchStatus etchSessionSetThreads(EtchSession handle, int threads) {
 EtchStatus etchSessionSetTuningDatabase(EtchSession handle,
                                         EtchStringRef path) {
   return withSession(handle, [&](capi::Session &s) {
-    if (unwrap(path).empty()) {
-      return ETCH_STATUS_OK;
-    }
-    return fail(&s, ETCH_STATUS_UNSUPPORTED,
-                "tuning database '" + unwrap(path) +
-                    "': this compiler does not read tuning databases yet "
-                    "(no --tuning-db); schedules come from its heuristics");
+    // Read (and checked) by the compilation, like etch-compile --tuning-db.
+    s.options.tuningDbPath = unwrap(path).str();
+    return ETCH_STATUS_OK;
   });
 }
 

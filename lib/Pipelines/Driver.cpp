@@ -174,6 +174,21 @@ int runEtchCompileMain(int argc, char **argv) {
                      "whether it was vectorized; ops left to scalar loops "
                      "are listed with the reason (CPU targets)"));
 
+  static llvm::cl::opt<std::string> tuningDb(
+      "tuning-db", llvm::cl::cat(category), llvm::cl::value_desc("tune.jsonl"),
+      llvm::cl::desc("Apply the fastest valid record per workload from this "
+                     "etch-tune database (other layers use the heuristics; "
+                     "prints how many layers it tuned)"));
+  static llvm::cl::opt<bool> tuningDbStrict(
+      "tuning-db-strict", llvm::cl::cat(category), llvm::cl::init(false),
+      llvm::cl::desc("With --tuning-db: a layer without a valid record is an "
+                     "error naming the layer"));
+  static llvm::cl::opt<std::string> tuningTasks(
+      "emit-tuning-tasks", llvm::cl::cat(category),
+      llvm::cl::value_desc("tasks.json"),
+      llvm::cl::desc("With --compile-to=schedule: write each workload (key, "
+                     "layers, heuristic schedule, loops) for etch-tune"));
+
   llvm::cl::HideUnrelatedOptions(category);
   llvm::cl::SetVersionPrinter([](llvm::raw_ostream &os) {
     os << "etch-compile " ETCH_VERSION_STRING " (LLVM " LLVM_VERSION_STRING
@@ -198,6 +213,26 @@ int runEtchCompileMain(int argc, char **argv) {
   options.emitOpenCLDir = emitOpenCL;
   options.openclFP16 = openclFP16;
   options.scheduleReport = scheduleReport;
+  options.tuningDbPath = tuningDb;
+  options.tuningDbStrict = tuningDbStrict;
+  options.tuningTasksPath = tuningTasks;
+  if (tuningDbStrict && tuningDb.empty()) {
+    llvm::errs() << "etch-compile: error: --tuning-db-strict needs "
+                    "--tuning-db\n";
+    return 1;
+  }
+  if (!tuningTasks.empty() && compileTo != Phase::Schedule) {
+    llvm::errs() << "etch-compile: error: --emit-tuning-tasks needs "
+                    "--compile-to=schedule\n";
+    return 1;
+  }
+  if ((!tuningDb.empty() || !tuningTasks.empty()) &&
+      isOpenCLTarget(options)) {
+    llvm::errs() << "etch-compile: error: --tuning-db and "
+                    "--emit-tuning-tasks tune CPU schedules; they do not "
+                    "apply to --target=opencl\n";
+    return 1;
+  }
   if (!isOpenCLTarget(options) &&
       (!openclHost.empty() || !emitOpenCL.empty() || openclFP16)) {
     llvm::errs() << "etch-compile: error: --host, --emit-opencl and "

@@ -1,5 +1,6 @@
 //===- Pipelines.cpp - Phases of one etch compilation ---------------------===//
 #include "etch/Pipelines/Pipelines.h"
+#include "TuningHooks.h"
 
 #include "etch/Conversion/Passes.h"
 #include "etch/Importer/OnnxImporter.h"
@@ -117,7 +118,7 @@ unsigned arenaAlignmentFor(const TargetSpec &target) {
 /// `phase`, given that compilation stops at `to`.
 void addPhasePasses(OpPassManager &pm, Phase phase, Phase to,
                     const TargetSpec &target, bool opencl,
-                    bool scheduleReport) {
+                    const CompileOptions &options) {
   // OpenCL kernels are written from the bufferized linalg ops: no CPU
   // schedule, tiling or vectorization.
   if (opencl && (phase == Phase::Schedule || phase == Phase::Tiled ||
@@ -141,6 +142,9 @@ void addPhasePasses(OpPassManager &pm, Phase phase, Phase to,
       select.targetTriple = target.triple;
       select.targetCPU = target.cpu;
       select.targetFeatures = target.features;
+      select.tuningDb = options.tuningDbPath;
+      select.tuningDbStrict = options.tuningDbStrict;
+      select.annotateWorkloadKeys = !options.tuningTasksPath.empty();
       pm.addPass(llvmcpu::createLLVMCPUSelectStrategyPass(select));
     }
     break;
@@ -150,7 +154,9 @@ void addPhasePasses(OpPassManager &pm, Phase phase, Phase to,
     tiling.targetCPU = target.cpu;
     tiling.targetFeatures = target.features;
     tiling.skipVectorization = to == Phase::Tiled;
-    tiling.scheduleReport = scheduleReport;
+    tiling.scheduleReport = options.scheduleReport;
+    tiling.tuningDb = options.tuningDbPath;
+    tiling.tuningDbStrict = options.tuningDbStrict;
     llvmcpu::buildLLVMCPUTilingPassPipeline(pm, tiling);
     break;
   }
@@ -181,8 +187,7 @@ LogicalResult runPhases(ModuleOp module, Phase from, Phase to,
        p <= static_cast<int>(to) && p <= static_cast<int>(Phase::LLVM); ++p) {
     auto phase = static_cast<Phase>(p);
     PassManager pm(module.getContext());
-    addPhasePasses(pm, phase, to, target, isOpenCLTarget(options),
-                   options.scheduleReport);
+    addPhasePasses(pm, phase, to, target, isOpenCLTarget(options), options);
     if (failed(pm.run(module))) {
       return failure();
     }
@@ -368,6 +373,11 @@ LogicalResult compileToMemory(MLIRContext &ctx, const CompileOptions &options,
                        options))) {
     return failure();
   }
+  reportTuningDb(module, options.inputPath);
+  if (!options.tuningTasksPath.empty() &&
+      failed(writeTuningTasks(module, options.tuningTasksPath))) {
+    return failure();
+  }
   if (options.compileTo <= Phase::Bufferized) {
     return printModule();
   }
@@ -390,8 +400,12 @@ LogicalResult compileToMemory(MLIRContext &ctx, const CompileOptions &options,
   if (isOpenCLTarget(options)) {
     return compileOpenCL(ctx, module, *signature, options, outputs);
   }
+  std::optional<std::string> tuningDbHash = getTuningDbHash(module);
   if (failed(runPhases(module, Phase::Bufferized, Phase::LLVM, options))) {
     return failure();
+  }
+  if (tuningDbHash) {
+    addTuningDbIdent(module, *tuningDbHash);
   }
   if (options.compileTo == Phase::LLVM) {
     return printModule();
@@ -415,6 +429,11 @@ LogicalResult compileToMemory(MLIRContext &ctx, const CompileOptions &options,
   outputs.object.assign(object.data(), object.size());
   outputs.header =
       emitModelHeader(*signature, llvm::sys::path::filename(options.inputPath));
+  if (tuningDbHash) {
+    outputs.header += "\n/* Schedules from tuning database " + *tuningDbHash +
+                      " (etch-tune); the object's .comment section names it "
+                      "too. */\n";
+  }
   outputs.triple = tm->getTargetTriple().str();
   outputs.cpu = tm->getTargetCPU().str();
   TargetSpec reported = target;

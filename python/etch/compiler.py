@@ -269,7 +269,9 @@ def compile(model: ModelLike, target: Optional[str] = None, mcpu: Optional[str] 
         input_values: Inputs fixed to constants at compile time (they leave
             the signature), e.g. ``{"shape": [1, -1]}`` (``--input-value``).
         threads: Threads of the generated code; only 1 is supported yet.
-        tuning_db: A tuning database; not supported by the compiler yet.
+        tuning_db: A tuning database written by ``etch-tune`` (JSONL): the
+            best record for each layer's workload replaces the heuristic
+            schedule (``etch-compile --tuning-db``).
         **options: ``name`` (C prefix of the symbols; default: the file's
             stem, or ``"model"`` for bytes), ``mattr`` (``"+avx2,-fma"``),
             ``opt_level`` (0-3, default 3), ``weights_section``,
@@ -283,7 +285,7 @@ def compile(model: ModelLike, target: Optional[str] = None, mcpu: Optional[str] 
         CompileError: The model does not compile; carries the ONNX node, op
             and message of each error.
         OptionError: A malformed option, or one this compiler does not
-            support yet (``threads > 1``, ``tuning_db``, ``requant_mode``).
+            support yet (``threads > 1``, ``requant_mode``).
         TypeError: An unknown keyword option or a model of the wrong type.
         FileNotFoundError: ``model`` names a file that does not exist.
     """

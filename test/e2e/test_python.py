@@ -192,8 +192,8 @@ def test_option_errors(etch):
         etch.compile(model, threads=0)
     with pytest.raises(etch.OptionError, match="not supported"):
         etch.compile(model, threads=4)
-    with pytest.raises(etch.OptionError, match="tuning"):
-        etch.compile(model, tuning_db="tune.jsonl")
+    with pytest.raises(etch.CompileError, match="tuning"):
+        etch.compile(model, tuning_db="no-such-tune.jsonl")
     with pytest.raises(etch.OptionError, match="requant"):
         etch.compile(model, requant_mode="fixed-point")
     with pytest.raises(etch.OptionError, match="1xq"):

@@ -72,6 +72,13 @@ struct CompileOptions {
   /// Report each root op's schedule and whether it was vectorized (as
   /// remarks, located at the op's ONNX node).
   bool scheduleReport = false;
+  /// `--tuning-db`: JSONL database from etch-tune applied during strategy
+  /// selection; `--tuning-db-strict`: a layer without a valid record is an
+  /// error. `--emit-tuning-tasks` (with compileTo == Schedule): write the
+  /// root ops' workloads (key, layer, heuristic schedule, loops) as JSON.
+  std::string tuningDbPath;
+  bool tuningDbStrict = false;
+  std::string tuningTasksPath;
   /// With `target.triple == "opencl"` (`target.cpu` is then a GPU preset):
   /// the host triple of the object (empty: x86_64-linux-gnu), a folder to
   /// write `<name>.cl` into (empty: none), and half-precision compute.

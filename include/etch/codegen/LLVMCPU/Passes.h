@@ -33,6 +33,10 @@ struct LLVMCPUTilingOptions {
   bool skipVectorization = false;
   /// Remarks: each root op's schedule and whether it was vectorized.
   bool scheduleReport = false;
+  /// Tuning database for strategy selection (see LLVMCPUSelectStrategyPass).
+  std::string tuningDb;
+  bool tuningDbStrict = false;
+  bool annotateWorkloadKeys = false;
 };
 
 /// select-strategy -> tile-and-fuse -> vectorize -> canonicalize/CSE, on a

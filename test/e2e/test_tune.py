@@ -1,0 +1,263 @@
+"""etch-tune end to end: tune a tiny model (a MatMul and a Conv) for a few
+trials on the local runner, check the JSONL database, recompile with
+--tuning-db and compare with ONNX Runtime, and continue with --resume.
+Plus the runners' command construction (ssh, exec, qemu), which needs no
+compiler. Cost: ~1-2 minutes on 2 cores (a few dozen small compiles)."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import onnx
+import pytest
+from onnx import TensorProto, helper, numpy_helper
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "python"))
+
+from etch_testing import runner  # noqa: E402
+from etch_tune import runners as tune_runners  # noqa: E402
+
+TRIPLE = "x86_64-linux-gnu"
+MCPU = "native"
+STATUSES = {"ok", "invalid", "compile_error", "run_error", "timeout", "wrong_result"}
+
+
+def tiny_model() -> onnx.ModelProto:
+    rng = np.random.default_rng(0)
+    w = numpy_helper.from_array(rng.standard_normal((32, 24)).astype(np.float32), "w")
+    k = numpy_helper.from_array(rng.standard_normal((8, 3, 3, 3)).astype(np.float32), "k")
+    nodes = [
+        helper.make_node("MatMul", ["a", "w"], ["y"], name="fc"),
+        helper.make_node("Conv", ["x", "k"], ["c"], name="conv", pads=[1, 1, 1, 1]),
+        helper.make_node("Relu", ["c"], ["z"], name="relu"),
+    ]
+    graph = helper.make_graph(
+        nodes, "tiny",
+        [helper.make_tensor_value_info("a", TensorProto.FLOAT, [16, 32]),
+         helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 12, 12])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [16, 24]),
+         helper.make_tensor_value_info("z", TensorProto.FLOAT, [1, 8, 12, 12])],
+        [w, k])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+
+
+@pytest.fixture(scope="module")
+def etch_tune(etch_compile):
+    path = Path(etch_compile).parent / "etch-tune"
+    if not path.exists():
+        pytest.skip(f"{path} not built")
+    return str(path)
+
+
+def tune(etch_tune, model, db, *extra, check=True):
+    cmd = [etch_tune, str(model), f"--target={TRIPLE}", f"--mcpu={MCPU}", "--runner=local",
+           f"--db={db}", "--seed=1", "--repeats=3", "--warmup=1", "--min-time-us=2000", *extra]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+    if check:
+        assert proc.returncode == 0, runner.describe(proc)
+    return proc
+
+
+def read_db(path):
+    return [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
+
+
+def test_tune_apply_and_resume(etch_compile, etch_tune, tmp_path):
+    model_path = tmp_path / "tiny.onnx"
+    onnx.save(tiny_model(), model_path)
+    db = tmp_path / "tune.jsonl"
+    report = tmp_path / "report"
+
+    proc = tune(etch_tune, model_path, db, "--trials=3", "--jobs=2", f"--report={report}")
+    assert "2 unique workloads" in proc.stdout, proc.stdout
+    records = read_db(db)
+    keys = {r["key"] for r in records}
+    assert len(keys) == 2, records
+    for r in records:
+        assert r["format"] == 1 and r["key"].startswith("w1-") and r["status"] in STATUSES
+        assert r["runner"] == "local" and r["etch_version"] and "schedule" in r
+        if r["status"] == "ok":
+            assert r["median_us"] > 0 and r["runs"] >= 3 and r["cv"] >= 0
+    # Baseline (the heuristic schedule) first, for each task; then at most
+    # 3 built trials per task (invalid candidates are recorded, not built).
+    assert {r["key"] for r in records[:2]} == keys
+    assert all(r["status"] == "ok" for r in records[:2])
+    built = [r for r in records[2:] if r["status"] != "invalid" and not r.get("remeasure")]
+    assert 1 <= len(built) <= 6
+    rows = json.loads((report / "report.json").read_text())
+    assert len(rows) == 2 and all(r["best_us"] <= r["baseline_us"] for r in rows)
+    assert (report / "report.md").read_text().startswith("| task |")
+
+    # The database applies: every layer's workload has a record.
+    out = tmp_path / "tuned"
+    out.mkdir()
+    proc = runner.compile_model(etch_compile, model_path, "tiny", out,
+                                extra_flags=[f"--mcpu={MCPU}", f"--tuning-db={db}", "--tuning-db-strict"])
+    assert proc.returncode == 0, runner.describe(proc)
+    assert "tuning db: 2 of 2 layers tuned, 0 use heuristics" in proc.stderr, proc.stderr
+    header = (out / "tiny.h").read_text()
+    assert "tuning database xxh3:" in header
+    # The object's .comment section names the database.
+    comment = subprocess.run(["readelf", "-p", ".comment", str(out / "tiny.o")],
+                             capture_output=True, text=True)
+    assert "etch tuning db xxh3:" in comment.stdout, comment.stdout + comment.stderr
+
+    # ... and the tuned object still matches ONNX Runtime.
+    runner.run_case("tiny", tiny_model(), tmp_path / "case", etch_compile,
+                    extra_flags=[f"--mcpu={MCPU}", f"--tuning-db={db}"])
+
+    # Without --resume an existing database is not silently extended.
+    proc = tune(etch_tune, model_path, db, "--trials=3", check=False)
+    assert proc.returncode != 0 and "--resume" in proc.stderr
+
+    # --resume continues: earlier lines untouched, nothing measured twice.
+    before = db.read_text()
+    tune(etch_tune, model_path, db, "--trials=5", "--resume")
+    after = db.read_text()
+    assert after.startswith(before)
+    records = read_db(db)
+    assert len(records) > len(read_db_text(before))
+    for key in keys:
+        seen = [json.dumps(r["schedule"], sort_keys=True) for r in records
+                if r["key"] == key and not r.get("remeasure")]
+        assert len(seen) == len(set(seen)), f"a schedule of {key} was measured twice"
+        built = [r for r in records[2:] if r["key"] == key and r["status"] != "invalid"
+                 and not r.get("remeasure")]
+        assert len(built) <= 5
+
+
+def test_db_subcommands(etch_tune, tmp_path):
+    rec = {"format": 1, "status": "ok", "schedule": {"kind": "matmul"}, "layer": "fc"}
+    db = tmp_path / "a.jsonl"
+    db.write_text("\n".join(json.dumps(dict(rec, key=k, median_us=t, timing_valid=v))
+                            for k, t, v in [("w1-a", 5.0, True), ("w1-a", 3.0, True),
+                                            ("w1-a", 1.0, False), ("w1-b", 7.0, True)]) + "\n")
+    proc = subprocess.run([etch_tune, "db", "best", str(db), "-o", str(tmp_path / "best.jsonl")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, runner.describe(proc)
+    best = read_db(tmp_path / "best.jsonl")
+    assert sorted((r["key"], r["median_us"]) for r in best) == [("w1-a", 3.0), ("w1-b", 7.0)]
+    proc = subprocess.run([etch_tune, "db", "stats", str(db)], capture_output=True, text=True)
+    assert proc.returncode == 0 and "w1-a" in proc.stdout and "ok 3" in proc.stdout, proc.stdout
+    proc = subprocess.run([etch_tune, "db", "merge", str(db), str(tmp_path / "best.jsonl"), "-o",
+                           str(tmp_path / "m.jsonl")], capture_output=True, text=True)
+    assert proc.returncode == 0 and len(read_db(tmp_path / "m.jsonl")) == 4
+
+
+@pytest.mark.skipif(not runner.AARCH64_LINUX.available(), reason="needs aarch64-linux-gnu-gcc and qemu-aarch64")
+def test_qemu_runner_is_correctness_only(etch_compile, etch_tune, tmp_path):
+    model_path = tmp_path / "tiny.onnx"
+    onnx.save(tiny_model(), model_path)
+    db = tmp_path / "qemu.jsonl"
+    cmd = [etch_tune, str(model_path), "--target=aarch64-linux-gnu", "--mcpu=cortex-a76",
+           "--runner=qemu-aarch64", f"--db={db}", "--trials=1", "--repeats=1", "--warmup=0",
+           "--min-time-us=0"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, runner.describe(proc)
+    assert "emulated" in proc.stdout
+    records = read_db(db)
+    assert len({r["key"] for r in records}) == 2
+    assert all(r["timing_valid"] is False and r["runner"] == "qemu-aarch64" for r in records)
+    assert all(r["status"] == "ok" for r in records[:2])
+    # Emulated times never rank: the compiler applies none of them.
+    out = tmp_path / "o"
+    out.mkdir()
+    proc = runner.compile_model(etch_compile, model_path, "tiny", out, runner.AARCH64_LINUX,
+                                extra_flags=["--mcpu=cortex-a76", f"--tuning-db={db}"])
+    assert proc.returncode == 0, runner.describe(proc)
+    assert "tuning db: 0 of 2 layers tuned, 2 use heuristics" in proc.stderr, proc.stderr
+
+
+def test_sigkill_then_resume_loses_and_repeats_nothing(etch_tune, tmp_path):
+    import signal
+    import time
+    model_path = tmp_path / "tiny.onnx"
+    onnx.save(tiny_model(), model_path)
+    db = tmp_path / "k.jsonl"
+    cmd = [etch_tune, str(model_path), f"--target={TRIPLE}", f"--mcpu={MCPU}", "--runner=local",
+           f"--db={db}", "--seed=3", "--repeats=3", "--warmup=1", "--min-time-us=2000", "--trials=6"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline and proc.poll() is None:
+        if db.exists() and len(db.read_text().splitlines()) >= 3:
+            break
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    # Simulate the worst case: the kill tore the line being written.
+    with open(db, "a") as f:
+        f.write('{"key": "w1-torn", "sched')
+    before = [line for line in db.read_text().splitlines()[:-1]]
+    assert len(before) >= 3
+    proc = tune(etch_tune, model_path, db, "--trials=6", "--resume", "--seed=3")
+    assert "unreadable record skipped" in proc.stderr
+    lines = db.read_text().splitlines()
+    assert lines[:len(before)] == before
+    records = [json.loads(line) for line in lines[len(before) + 1:]]
+    assert records and all(r["key"].startswith("w1-") for r in records)
+    earlier = {(r["key"], json.dumps(r["schedule"], sort_keys=True)) for r in map(json.loads, before)}
+    again = [r for r in records if (r["key"], json.dumps(r["schedule"], sort_keys=True)) in earlier
+             and not r.get("remeasure")]
+    # Only a baseline whose first measurement was lost may be measured again.
+    assert not again, again
+
+
+def read_db_text(text):
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def test_strict_names_the_layer_without_a_record(etch_compile, tmp_path):
+    model_path = tmp_path / "tiny.onnx"
+    onnx.save(tiny_model(), model_path)
+    db = tmp_path / "empty.jsonl"
+    db.write_text("")
+    out = tmp_path / "o"
+    out.mkdir()
+    proc = runner.compile_model(etch_compile, model_path, "tiny", out,
+                                extra_flags=[f"--mcpu={MCPU}", f"--tuning-db={db}", "--tuning-db-strict"])
+    assert proc.returncode != 0
+    assert "has no record for this layer" in proc.stderr and "'fc'" in proc.stderr, proc.stderr
+    assert not (out / "tiny.o").exists()
+    proc = runner.compile_model(etch_compile, model_path, "tiny", out,
+                                extra_flags=[f"--mcpu={MCPU}", f"--tuning-db={db}"])
+    assert proc.returncode == 0, runner.describe(proc)
+    assert "tuning db: 0 of 2 layers tuned, 2 use heuristics" in proc.stderr
+
+
+def test_runner_specs():
+    ssh = tune_runners.parse_runner("ssh://pi@board7:2222", "aarch64-linux-gnu")
+    cmds = ssh.commands(Path("/tmp/b/bench"), ["1", "3"], "/tmp/b/out.bin")
+    assert cmds[0][:1] == ["ssh"] and "-p" in cmds[0] and "2222" in cmds[0] and "pi@board7" in cmds[0]
+    assert cmds[1][0] == "scp" and "-P" in cmds[1] and cmds[1][-1].startswith("pi@board7:")
+    assert cmds[2][-1].endswith("/bench 1 3 " + cmds[2][-1].split()[-1]) and ssh.main_index() == 2
+    assert cmds[3][-1] == "/tmp/b/out.bin" and ssh.cc == ["aarch64-linux-gnu-gcc"]
+    plain = tune_runners.parse_runner("ssh://localhost", "x86_64-linux-gnu")
+    assert "-p" not in plain.commands(Path("b"), [], "o")[0] and plain.user is None
+
+    ex = tune_runners.parse_runner("exec:'srun -n1 {binary} {args}'", "x86_64-linux-gnu")
+    (cmd,) = ex.commands(Path("/x/bench"), ["2", "5"], "/x/o.bin")
+    assert cmd == ["/bin/sh", "-c", "srun -n1 /x/bench 2 5 /x/o.bin"]
+
+    q = tune_runners.parse_runner("qemu-aarch64", "aarch64-linux-gnu")
+    assert not q.timing_valid and q.commands(Path("e"), [], "o")[0][:1] == ["qemu-aarch64"]
+    local = tune_runners.parse_runner("local:taskset=1", "x86_64-linux-gnu")
+    assert local.commands(Path("e"), ["1"], "o") == [["taskset", "-c", "1", "e", "1", "o"]]
+
+    for bad, target in [("qemu-aarch64", "x86_64-linux-gnu"), ("ssh://", "x"), ("ssh://h:port", "x"),
+                        ("exec:'run'", "x"), ("rpc://tracker", "x"), ("local:cpus=1", "x")]:
+        with pytest.raises(tune_runners.RunnerError):
+            tune_runners.parse_runner(bad, target)
+
+
+def test_exec_runner_runs_a_shell_template(tmp_path):
+    script = tmp_path / "fake.sh"
+    script.write_text("#!/bin/sh\necho \"us 12.5\"\nprintf abcd > \"$4\"\n")
+    script.chmod(0o755)
+    ex = tune_runners.parse_runner("exec:'env FOO=1 {binary} {args}'", "x86_64-linux-gnu")
+    out = tmp_path / "o.bin"
+    proc = ex.run(script, ["1", "2", "3"], out, timeout=30)
+    assert proc.returncode == 0 and "us 12.5" in proc.stdout and out.read_bytes() == b"abcd"
