@@ -58,7 +58,7 @@ struct LLVMCPUSelectStrategyPass
           elementwise.push_back(op);
           return;
         }
-        if (assign(ctx, op, kind, target)) {
+        if (assign(ctx, op, kind, target, threads)) {
           for (linalg::LinalgOp c : getConsumerChain(op)) {
             covered.insert(c);
           }
@@ -77,7 +77,7 @@ struct LLVMCPUSelectStrategyPass
             !op->use_empty()) {
           continue;
         }
-        if (assign(ctx, op, PipelineKind::Elementwise, target)) {
+        if (assign(ctx, op, PipelineKind::Elementwise, target, threads)) {
           for (linalg::LinalgOp c : getConsumerChain(op)) {
             covered.insert(c);
           }
@@ -87,13 +87,15 @@ struct LLVMCPUSelectStrategyPass
   }
 
   static bool assign(MLIRContext *ctx, linalg::LinalgOp op, PipelineKind kind,
-                     const CPUTargetInfo &target) {
+                     const CPUTargetInfo &target, int64_t threads) {
     FailureOr<LoopNestInfo> info = getLoopNestInfo(op, kind);
     if (failed(info)) {
       return false;
     }
     ScheduleSizes sizes = computeDefaultSchedule(*info, target);
-    op->setAttr(kScheduleAttrName, buildScheduleAttr(ctx, kind, sizes));
+    op->setAttr(kScheduleAttrName,
+                distributeOverThreads(
+                    op, buildScheduleAttr(ctx, kind, sizes), threads));
     return true;
   }
 };

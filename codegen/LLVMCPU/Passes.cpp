@@ -48,9 +48,12 @@ void mlir::etch::llvmcpu::buildLLVMCPUTilingPassPipeline(
   select.targetTriple = options.targetTriple;
   select.targetCPU = options.targetCPU;
   select.targetFeatures = options.targetFeatures;
+  select.threads = options.threads;
   pm.addPass(createLLVMCPUSelectStrategyPass(select));
   OpPassManager &funcPM = pm.nest<func::FuncOp>();
-  funcPM.addPass(createLLVMCPUTileAndFusePass());
+  LLVMCPUTileAndFusePassOptions tile;
+  tile.threads = options.threads;
+  funcPM.addPass(createLLVMCPUTileAndFusePass(tile));
   if (!options.skipVectorization) {
     LLVMCPUVectorizePassOptions vectorize;
     vectorize.maxVectorElements = options.maxVectorElements;
@@ -81,6 +84,9 @@ struct TilingPipelineCLOptions
   Option<bool> skipVectorization{*this, "skip-vectorization",
                                  llvm::cl::desc("Stop after tile-and-fuse"),
                                  llvm::cl::init(false)};
+  Option<int64_t> threads{*this, "threads",
+                          llvm::cl::desc("Threads the code runs on"),
+                          llvm::cl::init(1)};
 };
 } // namespace
 
@@ -96,6 +102,7 @@ void mlir::etch::llvmcpu::registerEtchLLVMCPUPasses() {
         options.targetFeatures = cl.targetFeatures;
         options.maxVectorElements = cl.maxVectorElements;
         options.skipVectorization = cl.skipVectorization;
+        options.threads = cl.threads;
         buildLLVMCPUTilingPassPipeline(pm, options);
       });
 }

@@ -31,6 +31,9 @@ struct LLVMCPUTilingOptions {
   int64_t maxVectorElements = 16384;
   /// Stop after tile-and-fuse (the `tiled` phase).
   bool skipVectorization = false;
+  /// Threads the code runs on (`--threads`): above 1, the level-0 tiles of
+  /// each schedule's `parallel` loops become an `scf.forall`.
+  int64_t threads = 1;
 };
 
 /// select-strategy -> tile-and-fuse -> vectorize -> canonicalize/CSE, on a
