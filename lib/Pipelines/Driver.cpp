@@ -72,6 +72,25 @@ const char *severityName(DiagnosticSeverity severity) {
   return "error";
 }
 
+/// `--threads`. libLLVM 22 already registers an undocumented
+/// `--threads=<int>` and two options cannot share a name, so etch-compile
+/// adopts that one (default 1) and makes its own only where there is none.
+llvm::cl::opt<int> &threadsOption() {
+  static llvm::cl::opt<int> *option = [] {
+    auto registered = llvm::cl::getRegisteredOptions();
+    auto it = registered.find("threads");
+    llvm::cl::opt<int> *opt =
+        it == registered.end() ? nullptr
+                               : dynamic_cast<llvm::cl::opt<int> *>(it->second);
+    if (!opt) {
+      opt = new llvm::cl::opt<int>("threads");
+    }
+    opt->setInitialValue(1);
+    return opt;
+  }();
+  return *option;
+}
+
 } // namespace
 
 int runEtchCompileMain(int argc, char **argv) {
@@ -162,6 +181,14 @@ int runEtchCompileMain(int argc, char **argv) {
                      "entry), weights, ABI tables, static RAM, and the arena "
                      "against its lower bound (default format: text)"));
 
+  llvm::cl::opt<int> &threads = threadsOption();
+  threads.addCategory(category);
+  threads.setValueStr("N");
+  threads.setDescription("Split each layer's outer tiles over up to N threads "
+                         "through the runtime's etch_parallel_for_tid (link "
+                         "libetch_runtime_threads.a); 1 (default): the object "
+                         "calls nothing and needs only the C library");
+
   llvm::cl::HideUnrelatedOptions(category);
   llvm::cl::SetVersionPrinter([](llvm::raw_ostream &os) {
     os << "etch-compile " ETCH_VERSION_STRING " (LLVM " LLVM_VERSION_STRING
@@ -212,6 +239,12 @@ int runEtchCompileMain(int argc, char **argv) {
     return 1;
   }
   options.optLevel = optLevel;
+  if (threads < 1 || threads > kMaxThreads) {
+    llvm::errs() << "etch-compile: error: --threads=" << threads
+                 << ": the thread count must be 1 to " << kMaxThreads << "\n";
+    return 1;
+  }
+  options.threads = threads;
 
   DialectRegistry registry;
   registerEtchCompileDialects(registry);

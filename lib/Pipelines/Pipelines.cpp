@@ -4,6 +4,7 @@
 #include "etch/Conversion/Passes.h"
 #include "etch/Importer/OnnxImporter.h"
 #include "etch/Transforms/Passes.h"
+#include "etch/codegen/Common/Parallel.h"
 #include "etch/codegen/Common/Passes.h"
 #include "etch/codegen/LLVMCPU/Passes.h"
 #include "etch/codegen/OpenCL/OpenCL.h"
@@ -116,7 +117,7 @@ unsigned arenaAlignmentFor(const TargetSpec &target) {
 /// Adds to `pm` the passes that take the module from phase `phase - 1` to
 /// `phase`, given that compilation stops at `to`.
 void addPhasePasses(OpPassManager &pm, Phase phase, Phase to,
-                    const TargetSpec &target, bool opencl) {
+                    const TargetSpec &target, bool opencl, int64_t threads) {
   // OpenCL kernels are written from the bufferized linalg ops: no CPU
   // schedule, tiling or vectorization.
   if (opencl && (phase == Phase::Schedule || phase == Phase::Tiled ||
@@ -140,6 +141,7 @@ void addPhasePasses(OpPassManager &pm, Phase phase, Phase to,
       select.targetTriple = target.triple;
       select.targetCPU = target.cpu;
       select.targetFeatures = target.features;
+      select.threads = threads;
       pm.addPass(llvmcpu::createLLVMCPUSelectStrategyPass(select));
     }
     break;
@@ -149,6 +151,7 @@ void addPhasePasses(OpPassManager &pm, Phase phase, Phase to,
     tiling.targetCPU = target.cpu;
     tiling.targetFeatures = target.features;
     tiling.skipVectorization = to == Phase::Tiled;
+    tiling.threads = threads;
     llvmcpu::buildLLVMCPUTilingPassPipeline(pm, tiling);
     break;
   }
@@ -158,12 +161,16 @@ void addPhasePasses(OpPassManager &pm, Phase phase, Phase to,
   case Phase::Bufferized: {
     CommonBufferizeOptions bufferize;
     bufferize.arenaAlignment = arenaAlignmentFor(target);
+    bufferize.threads = threads;
     buildCommonBufferizePassPipeline(pm, bufferize);
     break;
   }
-  case Phase::LLVM:
-    buildCommonLowerToLLVMPassPipeline(pm, CommonLowerToLLVMOptions());
+  case Phase::LLVM: {
+    CommonLowerToLLVMOptions lower;
+    lower.threads = threads;
+    buildCommonLowerToLLVMPassPipeline(pm, lower);
     break;
+  }
   case Phase::Obj:
     break;
   }
@@ -175,11 +182,34 @@ LogicalResult runPhases(ModuleOp module, Phase from, Phase to,
                         const CompileOptions &options) {
   TargetSpec target = resolveTarget(options.target);
   setTargetAttr(module, target);
+  if (options.threads > 1) {
+    // Threads need the runtime's pthread pool: no OS, no pool.
+    if (isOpenCLTarget(options)) {
+      return emitError(UnknownLoc::get(module.getContext()))
+             << "--threads=" << options.threads
+             << ": the OpenCL target runs its kernels on the device; "
+                "multi-threading is for CPU targets";
+    }
+    if (llvm::Triple(target.triple).getOS() == llvm::Triple::UnknownOS) {
+      return emitError(UnknownLoc::get(module.getContext()))
+             << "--threads=" << options.threads << ": target " << target.triple
+             << " has no operating system (bare metal), so no thread pool; "
+                "use --threads=1 (the default) or a target with an OS, e.g. "
+                "aarch64-linux-gnu";
+    }
+  }
+  if (options.threads > 1) {
+    // The model's max_threads and its header (ModelSignature::threads).
+    module->setAttr(kThreadsAttrName,
+                    IntegerAttr::get(IntegerType::get(module.getContext(), 64),
+                                     options.threads));
+  }
   for (int p = static_cast<int>(from) + 1;
        p <= static_cast<int>(to) && p <= static_cast<int>(Phase::LLVM); ++p) {
     auto phase = static_cast<Phase>(p);
     PassManager pm(module.getContext());
-    addPhasePasses(pm, phase, to, target, isOpenCLTarget(options));
+    addPhasePasses(pm, phase, to, target, isOpenCLTarget(options),
+                   options.threads);
     if (failed(pm.run(module))) {
       return failure();
     }
