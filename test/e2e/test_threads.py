@@ -38,6 +38,15 @@ def _require(target):
         pytest.skip(f"{target.id}: toolchain or emulator not installed")
 
 
+def pool_link_flags(target):
+    """The thread pool for `target`: the built archives on the host; for
+    another target its source, compiled by that target's compiler
+    (harness.c's link already compiles runtime/src/status.c the same way)."""
+    if target is runner.HOST:
+        return runner.threaded_link_flags()
+    return [runner.REPO / "runtime" / "src" / "parallel_pthread.c", "-lpthread"]
+
+
 def undefined_symbols(obj):
     nm = shutil.which("llvm-nm") or shutil.which("llvm-nm-22") or "nm"
     proc = runner.run([nm, "-u", obj])
@@ -50,7 +59,7 @@ def undefined_symbols(obj):
 def test_two_threads_match_ort_and_one_thread(name, model, target, etch_compile, tmp_path):
     _require(target)
     two = runner.run_case(name, model, tmp_path / "t2", etch_compile, target, extra_flags=["--threads=2"],
-                          link_flags=runner.threaded_link_flags())
+                          link_flags=pool_link_flags(target))
     header = (tmp_path / "t2" / f"{name}.h").read_text()
     assert re.search(rf"#define {name.upper()}_THREADS 2\b", header), header
     obj2 = tmp_path / "t2" / f"{name}.o"

@@ -35,9 +35,10 @@ func.func @main(%x: memref<64xf32> {etch.name = "x"}, %y: memref<64xf32> {etch.n
 // the body is readonly; the thread-index placeholder of per-thread scratch
 // becomes the body's tid.
 // CHECK-LABEL: func.func @two_dims
-// CHECK: call @two_dims_forall0_launch
+// CHECK: call @two_dims_forall0_launch(%{{.+}}, %{{.+}}, %{{.+}}) :
+// CHECK: func.func private @two_dims_forall0_launch
 // CHECK-SAME: count = 6 : i64
-// CHECK: func.func private @two_dims_forall0(%[[X:.+]]: memref<6x4xf32> {llvm.noalias, llvm.readonly}, %[[Y:.+]]: memref<6x4xf32> {llvm.noalias}, %[[A:.+]]: memref<512xi8> {llvm.noalias}, %{{.+}}: index, %{{.+}}: index, %[[TID:.+]]: index)
+// CHECK: func.func private @two_dims_forall0(%[[A:.+]]: memref<512xi8> {llvm.noalias}, %[[X:.+]]: memref<6x4xf32> {llvm.noalias, llvm.readonly}, %[[Y:.+]]: memref<6x4xf32> {llvm.noalias}, %{{.+}}: index, %{{.+}}: index, %[[TID:.+]]: index)
 // CHECK: scf.for %[[N:.+]] = 
 // CHECK-DAG: %[[C2:.+]] = arith.constant 2 : index
 // CHECK-DAG: arith.remui %[[N]], %[[C2]]

@@ -8,11 +8,11 @@
 // CHECK-SAME: etch.arena_size = 512 : i64
 // CHECK: memref.view %[[ARENA]][%{{.+}}][] : memref<512xi8> to memref<64xf32>
 // CHECK: scf.forall
-// CHECK-DAG: %[[TID:.+]] = func.call @etch.thread_index() : () -> index
-// CHECK-DAG: %[[STRIDE:.+]] = arith.constant 64 : index
-// CHECK-DAG: %[[BASE:.+]] = arith.constant 256 : index
-// CHECK: %[[SCALED:.+]] = arith.muli %[[TID]], %[[STRIDE]] : index
-// CHECK: %[[OFF:.+]] = arith.addi %[[BASE]], %[[SCALED]] : index
+// CHECK: %[[TID:[0-9]+]] = func.call @etch.thread_index() : () -> index
+// CHECK: %[[STRIDE:[a-z0-9_]+]] = arith.constant 64 : index
+// CHECK: %[[SCALED:[0-9]+]] = arith.muli %[[TID]], %[[STRIDE]] : index
+// CHECK: %[[BASE:[a-z0-9_]+]] = arith.constant 256 : index
+// CHECK: %[[OFF:[0-9]+]] = arith.addi %[[BASE]], %[[SCALED]] : index
 // CHECK: memref.view %[[ARENA]][%[[OFF]]][] : memref<512xi8> to memref<16xf32>
 // CHECK: func.func private @etch.thread_index() -> index
 func.func @main(%x: memref<64xf32>, %y: memref<64xf32>) {
