@@ -105,3 +105,21 @@ def test_bad_thread_count(flag, etch_compile, tmp_path):
     assert proc.returncode != 0
     assert "thread count must be 1 to 256" in proc.stderr, proc.stderr
     assert not (tmp_path / "m.o").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("arch", ["mobilenet_v2", "resnet18"])
+def test_torchvision_two_threads(arch, etch_compile, model_cache, tmp_path):
+    """Whole networks at 2 threads: ONNX Runtime's outputs, and bit for bit
+    the 1-thread object's."""
+    import onnx
+
+    from etch_testing import torchvision_models
+
+    name = f"{arch}_op13"
+    model = onnx.load(str(torchvision_models.export(arch, 13, model_cache / f"{name}.onnx")))
+    two = runner.run_case(name, model, tmp_path / "t2", etch_compile, extra_flags=["--threads=2"],
+                          link_flags=runner.threaded_link_flags())
+    one = runner.run_case(name, model, tmp_path / "t1", etch_compile)
+    for a, b in zip(two.outputs, one.outputs):
+        assert np.array_equal(a.view(np.uint8), b.view(np.uint8)), f"{name}: 2 threads != 1 thread"
