@@ -126,8 +126,10 @@ ScheduleAttr mlir::etch::llvmcpu::distributeOverThreads(linalg::LinalgOp op,
   if (order.empty()) {
     order = llvm::to_vector(llvm::seq<int64_t>(0, numLoops));
   }
+  // Only whole tiles run in parallel (a remainder tile runs after them, on
+  // one thread), so candidates are judged by their whole tiles.
   struct Candidate {
-    int64_t dim = -1, tile = 0, tiles = 0;
+    int64_t dim = -1, tile = 0, whole = 0;
   };
   Candidate even, enough, most;
   for (int64_t d : order) {
@@ -138,26 +140,26 @@ ScheduleAttr mlir::etch::llvmcpu::distributeOverThreads(linalg::LinalgOp op,
     int64_t extent = extents[d];
     int64_t unit = level1[d] != 0 ? level1[d] : 1;
     int64_t tile = level0[d] != 0 ? level0[d] : unit;
-    // Too few level-0 tiles: smaller ones, still whole register tiles.
-    if (llvm::divideCeil(extent, tile) < threads && extent / unit >= threads) {
+    // Too few whole level-0 tiles: smaller ones, still whole register tiles.
+    if (extent / tile < threads && extent / unit >= threads) {
       tile = unit * (extent / unit / threads);
     }
-    Candidate c{d, tile, llvm::divideCeil(extent, tile)};
-    // Whole multiples of the thread count keep threads equally busy; many
-    // tiles balance through the runtime's dynamic chunks.
-    if (even.dim < 0 && c.tiles >= threads &&
-        (c.tiles % threads == 0 || c.tiles >= 4 * threads)) {
+    Candidate c{d, tile, extent / tile};
+    // No remainder and a multiple of the thread count keeps every thread
+    // equally busy; many tiles balance through the runtime's dynamic chunks.
+    if (even.dim < 0 && c.whole >= threads && extent % tile == 0 &&
+        (c.whole % threads == 0 || c.whole >= 4 * threads)) {
       even = c;
     }
-    if (enough.dim < 0 && c.tiles >= threads) {
+    if (enough.dim < 0 && c.whole >= threads) {
       enough = c;
     }
-    if (c.tiles > most.tiles) {
+    if (c.whole > most.whole) {
       most = c;
     }
   }
   Candidate pick = even.dim >= 0 ? even : enough.dim >= 0 ? enough : most;
-  if (pick.dim < 0 || pick.tiles < 2) {
+  if (pick.dim < 0 || pick.whole < 2) {
     return schedule;
   }
   level0[pick.dim] = pick.tile;

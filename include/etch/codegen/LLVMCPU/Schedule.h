@@ -85,9 +85,12 @@ ScheduleAttr buildScheduleAttr(MLIRContext *ctx, PipelineKind kind,
 LogicalResult verifyScheduleForOp(Operation *op, ScheduleAttr schedule);
 
 /// `schedule` made to distribute `op` over `threads` threads: `parallel`
-/// becomes the one parallel loop whose level-0 tiles are the most even
-/// split with at least `threads` tiles (first in level-0 loop order), with a
-/// level-0 tile (its level-1 tile, or 1, where level 0 did not tile it).
+/// becomes the one parallel loop, first in level-0 loop order, whose whole
+/// level-0 tiles split evenly (no remainder, a multiple of `threads` or many
+/// tiles), else the first with at least `threads` whole tiles, else the one
+/// with the most. Its level-0 tile is kept, or its level-1 tile (or 1) where
+/// level 0 did not tile it, or made smaller (whole level-1 tiles) where that
+/// gives fewer than `threads` whole tiles.
 /// Unchanged for `threads` <= 1 and for ops with no parallel loop of two or
 /// more tiles. The strategy selection applies it to the schedules it picks;
 /// schedules given by a tuner keep their own `parallel` loops.
