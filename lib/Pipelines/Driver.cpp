@@ -73,8 +73,11 @@ const char *severityName(DiagnosticSeverity severity) {
 }
 
 /// `--threads`. libLLVM 22 already registers an undocumented
-/// `--threads=<int>` and two options cannot share a name, so etch-compile
-/// adopts that one (default 1) and makes its own only where there is none.
+/// `--threads=<int>` (default 0) and two options cannot share a name, so
+/// etch-compile adopts that one (default 1; once read, libLLVM gets
+/// its own value back) and makes its own only where
+/// there is none.
+int llvmThreadsDefault = 0;
 llvm::cl::opt<int> &threadsOption() {
   static llvm::cl::opt<int> *option = [] {
     auto registered = llvm::cl::getRegisteredOptions();
@@ -85,6 +88,7 @@ llvm::cl::opt<int> &threadsOption() {
     if (!opt) {
       opt = new llvm::cl::opt<int>("threads");
     }
+    llvmThreadsDefault = opt->getValue();
     opt->setInitialValue(1);
     return opt;
   }();
@@ -245,6 +249,7 @@ int runEtchCompileMain(int argc, char **argv) {
     return 1;
   }
   options.threads = threads;
+  threads.setValue(llvmThreadsDefault);
 
   DialectRegistry registry;
   registerEtchCompileDialects(registry);

@@ -10,8 +10,10 @@
  *   - A single-threaded CPU model object needs nothing but the C library.
  *   - libetch_runtime.a: etch_status_string, etch_dtype_size, etch_model_run and
  *     a *weak* serial etch_parallel_for / etch_parallel_for_tid /
- *     etch_set_num_threads / etch_get_num_threads. It needs no threads, no malloc and no OS, so it
- *     links on bare-metal targets and in single-threaded programs.
+ *     etch_set_num_threads / etch_get_num_threads. It needs no threads, no
+ *     malloc and no OS, so it links on bare-metal targets and in
+ *     single-threaded programs (an object compiled with --threads > 1 then
+ *     runs on one thread).
  *   - libetch_runtime_threads.a (POSIX targets only): a pthread thread pool that
  *     provides *strong* definitions of the four threading functions. Link it
  *     BEFORE libetch_runtime.a, then -lpthread:
@@ -119,8 +121,9 @@ void etch_parallel_for(int64_t n,
 /* Like etch_parallel_for, and also passes fn the index `tid` of the thread
  * running the range: 0 <= tid < max_threads, and no two ranges of one call
  * that run at the same time share a tid (generated code keeps per-thread
- * scratch at tid). At most max_threads (and at most etch_get_num_threads()) threads take
- * part; max_threads <= 1 runs everything on the calling thread with tid 0.
+ * scratch at tid). At most max_threads (and at most etch_get_num_threads())
+ * threads take part; max_threads <= 1 runs everything on the calling thread
+ * with tid 0.
  * A nested call also runs serially, with tid 0. Generated multi-threaded
  * code calls this with max_threads = its model's max_threads. */
 void etch_parallel_for_tid(int64_t n,
