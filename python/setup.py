@@ -17,6 +17,7 @@ from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
 NAME = "libEtchCompilerC.so"
+RUNTIME_ARCHIVES = ("libetch_runtime_threads.a", "libetch_runtime.a")
 
 
 def find_library():
@@ -44,6 +45,11 @@ class BuildPyWithLibrary(build_py):
         dest = Path(self.build_lib) / "etch" / "_lib"
         dest.mkdir(parents=True, exist_ok=True)
         shutil.copy2(lib.resolve(), dest / NAME)
+        # The runtime archives etch.load links multi-threaded objects with.
+        for archive in RUNTIME_ARCHIVES:
+            src = lib.resolve().parent.parent / "runtime" / archive
+            if src.is_file():
+                shutil.copy2(src, dest / archive)
 
 
 setup(cmdclass={"build_py": BuildPyWithLibrary})

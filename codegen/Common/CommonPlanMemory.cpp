@@ -6,13 +6,21 @@
 // level) that uses it or any alias of it; a use nested in a region keeps it
 // live for the whole enclosing op. The placement itself is MemoryPlanner.h.
 //
+// With threads > 1, a buffer allocated inside an scf.forall (the loop whose
+// iterations run on different threads) is per-thread scratch: it gets one
+// copy per thread, live for the whole outermost forall (threads are at
+// different points of the body at once), and its view is made where the
+// alloc was, at an offset picked by the thread's index.
+//
 //===----------------------------------------------------------------------===//
 #include "etch/codegen/Common/MemoryPlanner.h"
+#include "etch/codegen/Common/Parallel.h"
 #include "etch/codegen/Common/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/Interfaces/DataLayoutInterfaces.h"
 #include "mlir/Interfaces/LoopLikeInterface.h"
@@ -55,6 +63,8 @@ struct PlannedAlloc {
   memref::AllocOp alloc;
   BufferInterval interval;
   llvm::SetVector<Operation *> deallocs;
+  /// Per-thread scratch: bytes between two threads' copies (0: shared).
+  uint64_t threadStride = 0;
 };
 
 struct CommonPlanMemoryPass
@@ -64,6 +74,20 @@ struct CommonPlanMemoryPass
 };
 
 } // namespace
+
+/// `func.func private @etch.thread_index() -> index` (Parallel.h).
+static func::FuncOp getOrCreateThreadIndexDecl(ModuleOp module) {
+  if (auto existing = module.lookupSymbol<func::FuncOp>(kThreadIndexFunc)) {
+    return existing;
+  }
+  OpBuilder b(module.getContext());
+  b.setInsertionPointToEnd(module.getBody());
+  auto decl = func::FuncOp::create(
+      b, module.getLoc(), kThreadIndexFunc,
+      b.getFunctionType({}, {b.getIndexType()}));
+  decl.setPrivate();
+  return decl;
+}
 
 /// Adds every value that may alias `value` through the op using it.
 static void addAliasesThroughUse(OpOperand &use,
@@ -219,6 +243,24 @@ void CommonPlanMemoryPass::runOnOperation() {
       failedAny = true;
       return;
     }
+    if (threads > 1) {
+      // The outermost forall is the one whose iterations run concurrently.
+      scf::ForallOp outer;
+      for (Operation *p = alloc->getParentOp(); p; p = p->getParentOp()) {
+        if (auto forall = dyn_cast<scf::ForallOp>(p)) {
+          outer = forall;
+        }
+      }
+      if (outer) {
+        entry.threadStride = llvm::alignTo(entry.interval.size,
+                                           entry.interval.align);
+        entry.interval.size = entry.threadStride * threads;
+        entry.interval.start =
+            std::min(entry.interval.start, order.first.lookup(outer.getOperation()));
+        entry.interval.end =
+            std::max(entry.interval.end, order.last.lookup(outer.getOperation()));
+      }
+    }
     planned.push_back(std::move(entry));
   });
   if (failedAny) {
@@ -265,8 +307,29 @@ void CommonPlanMemoryPass::runOnOperation() {
           arith::ConstantIndexOp::create(builder, func.getLoc(), offset);
     }
   }
+  func::FuncOp threadIndex;
   for (auto [p, offset] : llvm::zip_equal(planned, plan.offsets)) {
     Location loc = p.alloc.getLoc();
+    if (p.threadStride != 0) {
+      // offset + tid * stride, computed where the alloc was.
+      if (!threadIndex) {
+        threadIndex = getOrCreateThreadIndexDecl(module);
+      }
+      OpBuilder local(p.alloc);
+      Value tid =
+          func::CallOp::create(local, loc, threadIndex, ValueRange{})
+              .getResult(0);
+      Value shift = arith::AddIOp::create(
+          local, loc,
+          arith::ConstantIndexOp::create(local, loc, offset),
+          arith::MulIOp::create(
+              local, loc, tid,
+              arith::ConstantIndexOp::create(local, loc, p.threadStride)));
+      Value view = memref::ViewOp::create(local, loc, p.alloc.getType(),
+                                          arena, shift, ValueRange{});
+      p.alloc.getResult().replaceAllUsesWith(view);
+      continue;
+    }
     Value shift = offsetValues[offset];
     Value view = memref::ViewOp::create(builder, loc, p.alloc.getType(), arena,
                                         shift, ValueRange{});

@@ -8,7 +8,7 @@
 namespace mlir::etch {
 
 namespace {
-constexpr uint32_t kAbiVersion = 1; // ETCH_ABI_VERSION
+constexpr uint32_t kAbiVersion = 2; // ETCH_ABI_VERSION
 } // namespace
 
 ModelAbiBuilder::ModelAbiBuilder(llvm::Module &module,
@@ -24,9 +24,10 @@ ModelAbiBuilder::ModelAbiBuilder(llvm::Module &module,
       ctx, {ptrTy, i32Ty, i32Ty, ptrTy, llvm::Type::getFloatTy(ctx), i32Ty},
       "etch_tensor_desc_t");
   // etch_model_t {abi_version, name, num_inputs, num_outputs, inputs,
-  //               outputs, arena_size, arena_align, run}
+  //               outputs, arena_size, arena_align, run, max_threads}
   modelTy = llvm::StructType::create(
-      ctx, {i32Ty, ptrTy, i32Ty, i32Ty, ptrTy, ptrTy, sizeTy, sizeTy, ptrTy},
+      ctx,
+      {i32Ty, ptrTy, i32Ty, i32Ty, ptrTy, ptrTy, sizeTy, sizeTy, ptrTy, i32Ty},
       "etch_model_t");
 }
 
@@ -86,7 +87,8 @@ void ModelAbiBuilder::buildModel(llvm::Function *runImpl, uint64_t arenaSize,
        llvm::ConstantInt::get(i32Ty, sig.outputs.size()),
        descTable(sig.inputs, "input"), descTable(sig.outputs, "output"),
        llvm::ConstantInt::get(sizeTy, arenaSize),
-       llvm::ConstantInt::get(sizeTy, arenaAlign), runImpl});
+       llvm::ConstantInt::get(sizeTy, arenaAlign), runImpl,
+       llvm::ConstantInt::get(i32Ty, sig.threads)});
   new llvm::GlobalVariable(module, modelTy, /*isConstant=*/true,
                            llvm::GlobalValue::ExternalLinkage, init,
                            sig.name + "_model");

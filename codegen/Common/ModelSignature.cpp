@@ -1,5 +1,6 @@
 //===- ModelSignature.cpp - Model I/O signature and generated header ------===//
 #include "etch/codegen/Common/EmitObject.h"
+#include "etch/codegen/Common/Parallel.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -138,6 +139,9 @@ FailureOr<ModelSignature> readModelSignature(ModuleOp module,
   if (auto bound = func->getAttrOfType<IntegerAttr>("etch.arena_lower_bound")) {
     sig.arenaLowerBound = bound.getInt();
   }
+  if (auto threads = module->getAttrOfType<IntegerAttr>(kThreadsAttrName)) {
+    sig.threads = threads.getInt();
+  }
   llvm::StringSet<> usedCNames;
   bool sawArena = false;
   for (BlockArgument arg : func.getArguments()) {
@@ -223,14 +227,29 @@ std::string emitModelHeader(const ModelSignature &sig,
      << " * " << upper
      << "_ARENA_ALIGN; it may be NULL when the size is 0. Calls return "
         "ETCH_OK\n"
-     << " * or an error status; they never abort.\n"
-     << " */\n";
+     << " * or an error status; they never abort.\n";
+  if (sig.threads > 1) {
+    os << " *\n"
+       << " * Compiled with --threads=" << sig.threads
+       << ": layers split their work over up to " << sig.threads
+       << " threads\n"
+       << " * through etch_parallel_for_tid. Link libetch_runtime_threads.a "
+          "before\n"
+       << " * libetch_runtime.a, then -lpthread (without the pool it runs on "
+          "one thread).\n";
+  } else {
+    os << " *\n"
+       << " * Compiled with --threads=1: single-threaded, needs only the C "
+          "library.\n";
+  }
+  os << " */\n";
   os << "#ifndef ETCH_MODEL_" << upper << "_H\n";
   os << "#define ETCH_MODEL_" << upper << "_H\n\n";
   os << "#include \"etch/etch.h\"\n\n";
   os << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
   os << "#define " << upper << "_ARENA_SIZE " << sig.arenaSize << "\n";
-  os << "#define " << upper << "_ARENA_ALIGN " << sig.arenaAlign << "\n\n";
+  os << "#define " << upper << "_ARENA_ALIGN " << sig.arenaAlign << "\n";
+  os << "#define " << upper << "_THREADS " << sig.threads << "\n\n";
   os << "extern const etch_model_t " << sig.name << "_model;\n\n";
   os << "etch_status_t " << sig.name << "_run(";
   for (const TensorInfo &t : sig.inputs) {

@@ -46,6 +46,9 @@ struct BufferizePipelineCLOptions
   Option<unsigned> alignment{*this, "alignment",
                              llvm::cl::desc("Arena buffer alignment (bytes)"),
                              llvm::cl::init(64)};
+  Option<int64_t> threads{*this, "threads",
+                          llvm::cl::desc("Copies of per-thread scratch"),
+                          llvm::cl::init(1)};
 };
 
 struct LowerToLLVMPipelineCLOptions
@@ -54,6 +57,10 @@ struct LowerToLLVMPipelineCLOptions
       *this, "index-bitwidth",
       llvm::cl::desc("Index bitwidth; 0 derives it from etch.target"),
       llvm::cl::init(0)};
+  Option<int64_t> threads{
+      *this, "threads",
+      llvm::cl::desc("Above 1: outline foralls into etch_parallel_for_tid"),
+      llvm::cl::init(1)};
 };
 } // namespace
 
@@ -69,11 +76,15 @@ void buildCommonBufferizePassPipeline(OpPassManager &pm,
   pm.addPass(createCommonFlattenGlobalsPass());
   CommonPlanMemoryPassOptions planOptions;
   planOptions.alignment = options.arenaAlignment;
+  planOptions.threads = options.threads;
   pm.addPass(createCommonPlanMemoryPass(planOptions));
 }
 
 void buildCommonLowerToLLVMPassPipeline(
     OpPassManager &pm, const CommonLowerToLLVMOptions &options) {
+  if (options.threads > 1) {
+    pm.addPass(createCommonOutlineForallPass());
+  }
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
   funcPm.addPass(createCommonLowerCopiesPass());
   funcPm.addPass(createConvertLinalgToLoopsPass());
@@ -93,6 +104,11 @@ void buildCommonLowerToLLVMPassPipeline(
   llvmOptions.indexBitwidth = options.indexBitwidth;
   pm.addPass(createCommonLowerToLLVMPass(llvmOptions));
   pm.addPass(createReconcileUnrealizedCastsPass());
+  if (options.threads > 1) {
+    CommonLowerParallelLaunchPassOptions launchOptions;
+    launchOptions.threads = options.threads;
+    pm.addPass(createCommonLowerParallelLaunchPass(launchOptions));
+  }
   pm.addPass(createCanonicalizerPass());
 }
 
@@ -104,6 +120,7 @@ void registerEtchCommonPasses() {
       [](OpPassManager &pm, const BufferizePipelineCLOptions &cl) {
         CommonBufferizeOptions options;
         options.arenaAlignment = cl.alignment;
+        options.threads = cl.threads;
         buildCommonBufferizePassPipeline(pm, options);
       });
   PassPipelineRegistration<LowerToLLVMPipelineCLOptions>(
@@ -112,6 +129,7 @@ void registerEtchCommonPasses() {
       [](OpPassManager &pm, const LowerToLLVMPipelineCLOptions &cl) {
         CommonLowerToLLVMOptions options;
         options.indexBitwidth = cl.indexBitwidth;
+        options.threads = cl.threads;
         buildCommonLowerToLLVMPassPipeline(pm, options);
       });
 }

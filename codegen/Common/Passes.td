@@ -124,6 +124,39 @@ def CommonLowerCopiesPass : Pass<"etch-common-lower-copies", "func::FuncOp"> {
   let dependentDialects = ["linalg::LinalgDialect"];
 }
 
+def CommonLowerParallelLaunchPass
+    : Pass<"etch-common-lower-parallel-launch", "ModuleOp"> {
+  let summary = "Turn outlined-forall launches into etch_parallel_for_tid calls";
+  let description = [{
+    Runs on the LLVM dialect after `etch-common-lower-to-llvm`. Each call to
+    a declaration marked `etch.parallel_launch = {body = @f, count = n}`
+    (made by `etch-common-outline-forall`) becomes: the call's operands (bare
+    pointers and integers) stored into a context struct on the caller's
+    stack, and a call `etch_parallel_for_tid(n, @f_thunk, ctx, max_threads)`
+    of the runtime (etch.h). `@f_thunk(ctx, begin, end, tid)` loads the
+    operands back and calls `@f(operands..., begin, end, tid)`.
+
+    Before:
+    ```mlir
+    llvm.func @main_forall0_launch(!llvm.ptr, !llvm.ptr)
+        attributes {etch.parallel_launch = {body = @main_forall0, count = 4}}
+    llvm.call @main_forall0_launch(%x, %y) : (!llvm.ptr, !llvm.ptr) -> ()
+    ```
+    After:
+    ```mlir
+    %ctx = llvm.alloca %c1 x !llvm.struct<(ptr, ptr)> : (i64) -> !llvm.ptr
+    llvm.store %x, ... ; llvm.store %y, ...
+    %fn = llvm.mlir.addressof @main_forall0_thunk : !llvm.ptr
+    llvm.call @etch_parallel_for_tid(%c4, %fn, %ctx, %c2)
+    ```
+  }];
+  let options = [
+    Option<"threads", "threads", "int64_t", "2",
+           "Largest thread count the code was planned for (max_threads)">,
+  ];
+  let dependentDialects = ["LLVM::LLVMDialect"];
+}
+
 def CommonLowerToLLVMPass : Pass<"etch-common-lower-to-llvm", "ModuleOp"> {
   let summary = "Convert the loop/vector/memref program to the LLVM dialect";
   let description = [{
@@ -189,6 +222,46 @@ def CommonLowerVectorsPass
                            "memref::MemRefDialect", "scf::SCFDialect"];
 }
 
+def CommonOutlineForallPass : Pass<"etch-common-outline-forall", "ModuleOp"> {
+  let summary = "Outline each top-level scf.forall of the bufferized program";
+  let description = [{
+    Each `scf.forall` not nested in another one (the distribution level of
+    `etch-llvmcpu-tile-and-fuse` with `--threads` > 1) moves into a new
+    function `@<func>_forall<k>(captured..., %begin, %end, %tid)` that runs
+    the linearized iterations [begin, end) (`%tid`, the thread's index,
+    replaces `etch.thread_index` placeholders of per-thread scratch). Pure
+    ops the body uses (constants, globals, views of the arena) are cloned
+    into it, so what is captured is mostly the entry's own pointer
+    arguments; those keep their `noalias` (and, for inputs, `readonly`)
+    facts as `llvm.noalias`/`llvm.readonly`. The forall becomes a call of a
+    declaration marked `etch.parallel_launch`, lowered after the LLVM
+    conversion by `etch-common-lower-parallel-launch`.
+
+    Before:
+    ```mlir
+    scf.forall (%i) = (0) to (64) step (16) {
+      %v = memref.subview %out[%i] [16] [1] : ...
+      ...
+    }
+    ```
+    After:
+    ```mlir
+    func.call @main_forall0_launch(%out) : (memref<64xf32>) -> ()
+    func.func private @main_forall0_launch(memref<64xf32>)
+        attributes {etch.parallel_launch = {body = @main_forall0, count = 4}}
+    func.func private @main_forall0(%out: memref<64xf32> {llvm.noalias},
+                                    %begin: index, %end: index, %tid: index) {
+      scf.for %n = %begin to %end step %c1 {
+        %i = arith.muli %n, %c16 : index
+        ...
+      }
+    }
+    ```
+  }];
+  let dependentDialects = ["scf::SCFDialect", "arith::ArithDialect",
+                           "func::FuncDialect", "LLVM::LLVMDialect"];
+}
+
 def CommonPlanMemoryPass : Pass<"etch-common-plan-memory", "ModuleOp"> {
   let summary = "Place every buffer of @main at a static offset in one arena";
   let description = [{
@@ -230,6 +303,9 @@ def CommonPlanMemoryPass : Pass<"etch-common-plan-memory", "ModuleOp"> {
            "Name of the function whose buffers are planned">,
     Option<"alignment", "alignment", "unsigned", /*default=*/"64",
            "Minimum alignment in bytes of every buffer and of the arena">,
+    Option<"threads", "threads", "int64_t", /*default=*/"1",
+           "Threads the code runs on: a buffer allocated inside an "
+           "scf.forall gets this many copies, one per thread">,
   ];
   let statistics = [
     Statistic<"numBuffers", "num-buffers", "Buffers placed in the arena">,

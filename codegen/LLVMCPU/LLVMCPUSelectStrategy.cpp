@@ -67,7 +67,7 @@ struct LLVMCPUSelectStrategyPass
           elementwise.push_back(op);
           return;
         }
-        if (assign(ctx, op, kind, target)) {
+        if (assign(ctx, op, kind, target, threads)) {
           for (linalg::LinalgOp c : getConsumerChain(op)) {
             covered.insert(c);
           }
@@ -86,7 +86,7 @@ struct LLVMCPUSelectStrategyPass
             !op->use_empty()) {
           continue;
         }
-        if (assign(ctx, op, PipelineKind::Elementwise, target)) {
+        if (assign(ctx, op, PipelineKind::Elementwise, target, threads)) {
           for (linalg::LinalgOp c : getConsumerChain(op)) {
             covered.insert(c);
           }
@@ -104,7 +104,7 @@ struct LLVMCPUSelectStrategyPass
   bool tuningFailed = false;
 
   bool assign(MLIRContext *ctx, linalg::LinalgOp op, PipelineKind kind,
-              const CPUTargetInfo &target) {
+              const CPUTargetInfo &target, int64_t threads) {
     FailureOr<LoopNestInfo> info = getLoopNestInfo(op, kind);
     if (failed(info)) {
       return false;
@@ -115,7 +115,9 @@ struct LLVMCPUSelectStrategyPass
       return true;
     }
     ScheduleSizes sizes = computeDefaultSchedule(*info, target);
-    op->setAttr(kScheduleAttrName, buildScheduleAttr(ctx, kind, sizes));
+    op->setAttr(kScheduleAttrName,
+                distributeOverThreads(
+                    op, buildScheduleAttr(ctx, kind, sizes), threads));
     return true;
   }
 };

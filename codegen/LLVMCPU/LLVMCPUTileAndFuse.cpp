@@ -9,11 +9,18 @@
 // the function is canonicalized after each level, so every tile below has a
 // static shape (the vectorizer needs no masks).
 //
+// With threads > 1 a distribution level comes before level 0: the level-0
+// tiles of the schedule's `parallel` loops as one scf.forall, split into a
+// forall of whole tiles and one of the remainder (the same static shapes).
+//
 //===----------------------------------------------------------------------===//
 #include "etch/codegen/LLVMCPU/Passes.h"
 #include "etch/codegen/LLVMCPU/Schedule.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/SCF/Utils/AffineCanonicalizationUtils.h"
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/Passes.h"
@@ -54,11 +61,84 @@ void peelLoops(RewriterBase &rewriter, ArrayRef<LoopLikeOpInterface> loops) {
   }
 }
 
+/// Rewrites the affine.min/max ops of `body` that bound a tile by `iv`,
+/// knowing the loop runs [.., ub) by `step` (inside) or is its last,
+/// partial iteration (not inside).
+void simplifyPeeledMinMax(RewriterBase &rewriter, Block *body, Value iv,
+                          Value ub, Value step, bool insideLoop) {
+  SmallVector<Operation *> ops;
+  body->walk([&](Operation *op) {
+    if (isa<affine::AffineMinOp, affine::AffineMaxOp>(op) &&
+        llvm::is_contained(op->getOperands(), iv)) {
+      ops.push_back(op);
+    }
+  });
+  for (Operation *op : ops) {
+    rewriter.setInsertionPoint(op);
+    (void)scf::rewritePeeledMinMaxOp(rewriter, op, iv, ub, step, insideLoop);
+  }
+}
+
+/// Splits `forall`, along every dimension whose step does not divide its
+/// static trip count, into a forall of whole steps and one of the rest
+/// (which takes the first one's results as its shared outputs), so that
+/// every tile has a static shape.
+void peelForall(RewriterBase &rewriter, scf::ForallOp forall) {
+  SmallVector<scf::ForallOp> foralls = {forall};
+  for (unsigned d = 0, rank = forall.getRank(); d < rank; ++d) {
+    SmallVector<scf::ForallOp> next;
+    for (scf::ForallOp op : foralls) {
+      next.push_back(op);
+      SmallVector<int64_t> lbs(op.getStaticLowerBound());
+      SmallVector<int64_t> ubs(op.getStaticUpperBound());
+      SmallVector<int64_t> steps(op.getStaticStep());
+      if (ShapedType::isDynamic(lbs[d]) || ShapedType::isDynamic(ubs[d]) ||
+          ShapedType::isDynamic(steps[d]) || steps[d] <= 0) {
+        continue;
+      }
+      int64_t split = lbs[d] + (ubs[d] - lbs[d]) / steps[d] * steps[d];
+      if (split == ubs[d] || split == lbs[d]) {
+        continue; // whole tiles only, or one partial tile
+      }
+      Location loc = op.getLoc();
+      rewriter.setInsertionPoint(op);
+      Value splitValue = arith::ConstantIndexOp::create(rewriter, loc, split);
+      Value ubValue = arith::ConstantIndexOp::create(rewriter, loc, ubs[d]);
+      Value stepValue =
+          arith::ConstantIndexOp::create(rewriter, loc, steps[d]);
+      rewriter.setInsertionPointAfter(op);
+      auto rest = cast<scf::ForallOp>(rewriter.clone(*op));
+      for (auto [from, to] : llvm::zip(op.getResults(), rest.getResults())) {
+        rewriter.replaceAllUsesExcept(from, to, rest);
+      }
+      rewriter.modifyOpInPlace(rest, [&] {
+        rest.getOutputsMutable().assign(op.getResults());
+        SmallVector<int64_t> restLbs(lbs);
+        restLbs[d] = split;
+        rest.setStaticLowerBound(restLbs);
+      });
+      rewriter.modifyOpInPlace(op, [&] {
+        SmallVector<int64_t> mainUbs(ubs);
+        mainUbs[d] = split;
+        op.setStaticUpperBound(mainUbs);
+      });
+      simplifyPeeledMinMax(rewriter, op.getBody(), op.getInductionVar(d),
+                           splitValue, stepValue, /*insideLoop=*/true);
+      simplifyPeeledMinMax(rewriter, rest.getBody(), rest.getInductionVar(d),
+                           ubValue, stepValue, /*insideLoop=*/false);
+      next.push_back(rest);
+    }
+    foralls = std::move(next);
+  }
+}
+
 /// Tiles `root`'s consumer chain anchor by `rootSizes` (indexed by the
-/// root's loops) and fuses the chain, the root and cheap producers.
+/// root's loops) and fuses the chain, the root and cheap producers; with
+/// `forall`, as one scf.forall (the distribution level).
 LogicalResult tileAndFuseLevel(RewriterBase &rewriter, linalg::LinalgOp root,
                                ArrayRef<int64_t> rootSizes,
-                               ArrayRef<int64_t> interchange) {
+                               ArrayRef<int64_t> interchange,
+                               bool forall = false) {
   if (llvm::all_of(rootSizes, [](int64_t s) { return s == 0; })) {
     return success();
   }
@@ -93,7 +173,8 @@ LogicalResult tileAndFuseLevel(RewriterBase &rewriter, linalg::LinalgOp root,
   }
 
   scf::SCFTilingOptions tilingOptions;
-  tilingOptions.setLoopType(scf::SCFTilingOptions::LoopType::ForOp);
+  tilingOptions.setLoopType(forall ? scf::SCFTilingOptions::LoopType::ForallOp
+                                   : scf::SCFTilingOptions::LoopType::ForOp);
   tilingOptions.setTileSizes(toOpFoldResults(root->getContext(), anchorSizes));
   if (!anchorInterchange.empty()) {
     tilingOptions.setInterchange(anchorInterchange);
@@ -132,6 +213,14 @@ LogicalResult tileAndFuseLevel(RewriterBase &rewriter, linalg::LinalgOp root,
   if (root->use_empty()) {
     rewriter.eraseOp(root);
   }
+  if (forall) {
+    for (LoopLikeOpInterface loop : result->loops) {
+      if (auto op = dyn_cast<scf::ForallOp>(loop.getOperation())) {
+        peelForall(rewriter, op);
+      }
+    }
+    return success();
+  }
   peelLoops(rewriter, result->loops);
   return success();
 }
@@ -167,7 +256,8 @@ struct LLVMCPUTileAndFusePass
     cleanup.addPass(createCanonicalizerPass());
     cleanup.addPass(createCSEPass());
 
-    for (unsigned level = 0; level < 3; ++level) {
+    // Level -1 is the distribution over threads.
+    for (int level = threads > 1 ? -1 : 0; level < 3; ++level) {
       SmallVector<linalg::LinalgOp> roots;
       func.walk([&](linalg::LinalgOp op) {
         if (ScheduleAttr s = getSchedule(op); s && s.getNumLoops() != 0) {
@@ -182,13 +272,16 @@ struct LLVMCPUTileAndFusePass
         if (failed(verifyScheduleForOp(root, schedule))) {
           return signalPassFailure();
         }
-        SmallVector<int64_t> sizes = schedule.getTileSizes(level);
+        SmallVector<int64_t> sizes = level < 0
+                                         ? getDistributedTileSizes(schedule)
+                                         : schedule.getTileSizes(level);
         LogicalResult status =
             level == 2
                 ? tileReductionLevel(rewriter, root, sizes)
                 : tileAndFuseLevel(rewriter, root, sizes,
-                                   level == 0 ? schedule.getInterchange()
-                                              : ArrayRef<int64_t>());
+                                   level <= 0 ? schedule.getInterchange()
+                                              : ArrayRef<int64_t>(),
+                                   /*forall=*/level < 0);
         if (failed(status)) {
           return signalPassFailure();
         }

@@ -51,9 +51,12 @@ void mlir::etch::llvmcpu::buildLLVMCPUTilingPassPipeline(
   select.tuningDb = options.tuningDb;
   select.tuningDbStrict = options.tuningDbStrict;
   select.annotateWorkloadKeys = options.annotateWorkloadKeys;
+  select.threads = options.threads;
   pm.addPass(createLLVMCPUSelectStrategyPass(select));
   OpPassManager &funcPM = pm.nest<func::FuncOp>();
-  funcPM.addPass(createLLVMCPUTileAndFusePass());
+  LLVMCPUTileAndFusePassOptions tile;
+  tile.threads = options.threads;
+  funcPM.addPass(createLLVMCPUTileAndFusePass(tile));
   if (!options.skipVectorization) {
     LLVMCPUVectorizePassOptions vectorize;
     vectorize.maxVectorElements = options.maxVectorElements;
@@ -89,6 +92,9 @@ struct TilingPipelineCLOptions
       *this, "schedule-report",
       llvm::cl::desc("Remark per root op: schedule, vectorized or not"),
       llvm::cl::init(false)};
+  Option<int64_t> threads{*this, "threads",
+                          llvm::cl::desc("Threads the code runs on"),
+                          llvm::cl::init(1)};
 };
 } // namespace
 
@@ -105,6 +111,7 @@ void mlir::etch::llvmcpu::registerEtchLLVMCPUPasses() {
         options.maxVectorElements = cl.maxVectorElements;
         options.skipVectorization = cl.skipVectorization;
         options.scheduleReport = cl.scheduleReport;
+        options.threads = cl.threads;
         buildLLVMCPUTilingPassPipeline(pm, options);
       });
 }

@@ -47,6 +47,9 @@ def LLVMCPUSelectStrategyPass
     Option<"annotateWorkloadKeys", "annotate-workload-keys", "bool", "false",
            "Put each scheduled root op's workload key in etch.workload_key "
            "(always done with tuning-db)">,
+    Option<"threads", "threads", "int64_t", "1",
+           "Threads the code is compiled for; above 1, each schedule's "
+           "`parallel` names the level-0 loop split among them">,
   ];
   let dependentDialects = ["::mlir::etch::EtchDialect"];
 }
@@ -76,7 +79,24 @@ def LLVMCPUTileAndFusePass
         scf.for %k = %c0 to %c16 step %c2 iter_args(%acc = %t) {
           linalg.matmul ... -> tensor<4x8xf32>
     ```
+
+    With `threads` > 1, a distribution level comes first: the level-0 tiles
+    of the schedule's `parallel` loops become one `scf.forall` (its
+    iterations run on different threads after outlining), split where the
+    tile does not divide the loop into a forall of whole tiles and one of the
+    remainder; level 0 then tiles inside it as usual.
+    ```mlir
+    %r = scf.forall (%i) = (0) to (64) step (16) shared_outs(%o = %init) {
+      ... level-0 scf.for nest, fused ops ...
+      scf.forall.in_parallel { tensor.parallel_insert_slice ... }
+    }
+    ```
   }];
+  let options = [
+    Option<"threads", "threads", "int64_t", "1",
+           "Threads the code is compiled for; above 1, the level-0 tiles of "
+           "the `parallel` loops become an scf.forall">,
+  ];
   let dependentDialects = ["::mlir::scf::SCFDialect",
                            "::mlir::tensor::TensorDialect",
                            "::mlir::affine::AffineDialect",

@@ -109,3 +109,76 @@ LogicalResult mlir::etch::llvmcpu::verifyScheduleForOp(Operation *op,
   }
   return success();
 }
+
+ScheduleAttr mlir::etch::llvmcpu::distributeOverThreads(linalg::LinalgOp op,
+                                                        ScheduleAttr schedule,
+                                                        int64_t threads) {
+  unsigned numLoops = schedule.getNumLoops();
+  if (threads <= 1 || numLoops == 0 || schedule.getParallelDims().empty() ||
+      numLoops != op.getNumLoops()) {
+    return schedule;
+  }
+  SmallVector<int64_t> extents = op.getStaticLoopRanges();
+  SmallVector<int64_t> level0 = schedule.getTileSizes(0);
+  SmallVector<int64_t> level1 = schedule.getTileSizes(1);
+  // Level-0 loop order: the interchange, else the loop order.
+  SmallVector<int64_t> order(schedule.getInterchange());
+  if (order.empty()) {
+    order = llvm::to_vector(llvm::seq<int64_t>(0, numLoops));
+  }
+  // Only whole tiles run in parallel (a remainder tile runs after them, on
+  // one thread), so candidates are judged by their whole tiles.
+  struct Candidate {
+    int64_t dim = -1, tile = 0, whole = 0;
+  };
+  Candidate even, enough, most;
+  for (int64_t d : order) {
+    if (!llvm::is_contained(schedule.getParallelDims(), d) ||
+        ShapedType::isDynamic(extents[d])) {
+      continue;
+    }
+    int64_t extent = extents[d];
+    int64_t unit = level1[d] != 0 ? level1[d] : 1;
+    int64_t tile = level0[d] != 0 ? level0[d] : unit;
+    // Too few whole level-0 tiles: smaller ones, still whole register tiles.
+    if (extent / tile < threads && extent / unit >= threads) {
+      tile = unit * (extent / unit / threads);
+    }
+    Candidate c{d, tile, extent / tile};
+    // No remainder and a multiple of the thread count keeps every thread
+    // equally busy; many tiles balance through the runtime's dynamic chunks.
+    if (even.dim < 0 && c.whole >= threads && extent % tile == 0 &&
+        (c.whole % threads == 0 || c.whole >= 4 * threads)) {
+      even = c;
+    }
+    if (enough.dim < 0 && c.whole >= threads) {
+      enough = c;
+    }
+    if (c.whole > most.whole) {
+      most = c;
+    }
+  }
+  Candidate pick = even.dim >= 0 ? even : enough.dim >= 0 ? enough : most;
+  if (pick.dim < 0 || pick.whole < 2) {
+    return schedule;
+  }
+  level0[pick.dim] = pick.tile;
+  int64_t parallel[] = {pick.dim};
+  return ScheduleAttr::get(
+      schedule.getContext(), schedule.getKind(), level0,
+      schedule.getRegisterTiles(), schedule.getReductionTiles(),
+      schedule.getVectorSizes(), schedule.getInterchange(), parallel,
+      schedule.getUnroll());
+}
+
+SmallVector<int64_t>
+mlir::etch::llvmcpu::getDistributedTileSizes(ScheduleAttr schedule) {
+  SmallVector<int64_t> sizes(schedule.getNumLoops(), 0);
+  SmallVector<int64_t> level0 = schedule.getTileSizes(0);
+  for (int64_t d : schedule.getParallelDims()) {
+    if (d < static_cast<int64_t>(sizes.size())) {
+      sizes[d] = level0[d];
+    }
+  }
+  return sizes;
+}

@@ -61,8 +61,8 @@ typedef enum EtchStatus {
   ETCH_STATUS_OK = 0,
   /* A malformed value (bad --input-shape, threads < 1, a null handle). */
   ETCH_STATUS_INVALID_ARGUMENT = 1,
-  /* A well-formed option this compiler does not implement yet (threads >
-   * 1, a tuning database, a requantization mode). */
+  /* A well-formed option this compiler does not implement yet (a
+   * requantization mode). */
   ETCH_STATUS_UNSUPPORTED = 2,
   /* The compilation failed; the result's diagnostics say why. */
   ETCH_STATUS_COMPILE_FAILED = 3,

@@ -306,16 +306,15 @@ EtchStatus etchSessionSetWeightsSection(EtchSession handle,
 
 EtchStatus etchSessionSetThreads(EtchSession handle, int threads) {
   return withSession(handle, [&](capi::Session &s) {
-    if (threads < 1) {
+    // The same bounds as etch-compile --threads; targets without an OS
+    // reject threads > 1 when compiling, naming the target.
+    if (threads < 1 || threads > 256) {
       return fail(&s, ETCH_STATUS_INVALID_ARGUMENT,
-                  "threads=" + llvm::Twine(threads) + ": must be at least 1");
-    }
-    if (threads > 1) {
-      return fail(&s, ETCH_STATUS_UNSUPPORTED,
                   "threads=" + llvm::Twine(threads) +
-                      ": this compiler generates single-threaded objects "
-                      "only; supported: 1");
+                      ": the thread count must be 1 to " +
+                      llvm::Twine(kMaxThreads));
     }
+    s.options.threads = threads;
     return ETCH_STATUS_OK;
   });
 }

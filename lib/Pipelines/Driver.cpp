@@ -74,6 +74,29 @@ const char *severityName(DiagnosticSeverity severity) {
   return "error";
 }
 
+/// `--threads`. libLLVM 22 already registers an undocumented
+/// `--threads=<int>` (default 0) and two options cannot share a name, so
+/// etch-compile adopts that one (default 1; once read, libLLVM gets
+/// its own value back) and makes its own only where
+/// there is none.
+int llvmThreadsDefault = 0;
+llvm::cl::opt<int> &threadsOption() {
+  static llvm::cl::opt<int> *option = [] {
+    auto registered = llvm::cl::getRegisteredOptions();
+    auto it = registered.find("threads");
+    llvm::cl::opt<int> *opt =
+        it == registered.end() ? nullptr
+                               : dynamic_cast<llvm::cl::opt<int> *>(it->second);
+    if (!opt) {
+      opt = new llvm::cl::opt<int>("threads");
+    }
+    llvmThreadsDefault = opt->getValue();
+    opt->setInitialValue(1);
+    return opt;
+  }();
+  return *option;
+}
+
 } // namespace
 
 int runEtchCompileMain(int argc, char **argv) {
@@ -188,6 +211,13 @@ int runEtchCompileMain(int argc, char **argv) {
       llvm::cl::value_desc("tasks.json"),
       llvm::cl::desc("With --compile-to=schedule: write each workload (key, "
                      "layers, heuristic schedule, loops) for etch-tune"));
+  llvm::cl::opt<int> &threads = threadsOption();
+  threads.addCategory(category);
+  threads.setValueStr("N");
+  threads.setDescription("Split each layer's outer tiles over up to N threads "
+                         "through the runtime's etch_parallel_for_tid (link "
+                         "libetch_runtime_threads.a); 1 (default): the object "
+                         "calls nothing and needs only the C library");
 
   llvm::cl::HideUnrelatedOptions(category);
   llvm::cl::SetVersionPrinter([](llvm::raw_ostream &os) {
@@ -276,6 +306,13 @@ int runEtchCompileMain(int argc, char **argv) {
                  << llvm::sys::getHostCPUName()
                  << ") or --mcpu=<deployment CPU>\n";
   }
+  if (threads < 1 || threads > kMaxThreads) {
+    llvm::errs() << "etch-compile: error: --threads=" << threads
+                 << ": the thread count must be 1 to " << kMaxThreads << "\n";
+    return 1;
+  }
+  options.threads = threads;
+  threads.setValue(llvmThreadsDefault);
 
   DialectRegistry registry;
   registerEtchCompileDialects(registry);

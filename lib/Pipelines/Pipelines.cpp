@@ -5,6 +5,7 @@
 #include "etch/Conversion/Passes.h"
 #include "etch/Importer/OnnxImporter.h"
 #include "etch/Transforms/Passes.h"
+#include "etch/codegen/Common/Parallel.h"
 #include "etch/codegen/Common/Passes.h"
 #include "etch/codegen/LLVMCPU/Passes.h"
 #include "etch/codegen/OpenCL/OpenCL.h"
@@ -145,6 +146,7 @@ void addPhasePasses(OpPassManager &pm, Phase phase, Phase to,
       select.tuningDb = options.tuningDbPath;
       select.tuningDbStrict = options.tuningDbStrict;
       select.annotateWorkloadKeys = !options.tuningTasksPath.empty();
+      select.threads = options.threads;
       pm.addPass(llvmcpu::createLLVMCPUSelectStrategyPass(select));
     }
     break;
@@ -157,6 +159,7 @@ void addPhasePasses(OpPassManager &pm, Phase phase, Phase to,
     tiling.scheduleReport = options.scheduleReport;
     tiling.tuningDb = options.tuningDbPath;
     tiling.tuningDbStrict = options.tuningDbStrict;
+    tiling.threads = options.threads;
     llvmcpu::buildLLVMCPUTilingPassPipeline(pm, tiling);
     break;
   }
@@ -166,12 +169,16 @@ void addPhasePasses(OpPassManager &pm, Phase phase, Phase to,
   case Phase::Bufferized: {
     CommonBufferizeOptions bufferize;
     bufferize.arenaAlignment = arenaAlignmentFor(target);
+    bufferize.threads = threads;
     buildCommonBufferizePassPipeline(pm, bufferize);
     break;
   }
-  case Phase::LLVM:
-    buildCommonLowerToLLVMPassPipeline(pm, CommonLowerToLLVMOptions());
+  case Phase::LLVM: {
+    CommonLowerToLLVMOptions lower;
+    lower.threads = threads;
+    buildCommonLowerToLLVMPassPipeline(pm, lower);
     break;
+  }
   case Phase::Obj:
     break;
   }
@@ -183,6 +190,28 @@ LogicalResult runPhases(ModuleOp module, Phase from, Phase to,
                         const CompileOptions &options) {
   TargetSpec target = resolveTarget(options.target);
   setTargetAttr(module, target);
+  if (options.threads > 1) {
+    // Threads need the runtime's pthread pool: no OS, no pool.
+    if (isOpenCLTarget(options)) {
+      return emitError(UnknownLoc::get(module.getContext()))
+             << "--threads=" << options.threads
+             << ": the OpenCL target runs its kernels on the device; "
+                "multi-threading is for CPU targets";
+    }
+    if (llvm::Triple(target.triple).getOS() == llvm::Triple::UnknownOS) {
+      return emitError(UnknownLoc::get(module.getContext()))
+             << "--threads=" << options.threads << ": target " << target.triple
+             << " has no operating system (bare metal), so no thread pool; "
+                "use --threads=1 (the default) or a target with an OS, e.g. "
+                "aarch64-linux-gnu";
+    }
+  }
+  if (options.threads > 1) {
+    // The model's max_threads and its header (ModelSignature::threads).
+    module->setAttr(kThreadsAttrName,
+                    IntegerAttr::get(IntegerType::get(module.getContext(), 64),
+                                     options.threads));
+  }
   for (int p = static_cast<int>(from) + 1;
        p <= static_cast<int>(to) && p <= static_cast<int>(Phase::LLVM); ++p) {
     auto phase = static_cast<Phase>(p);

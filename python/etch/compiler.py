@@ -76,8 +76,8 @@ class CompileError(Exception):
 
 class OptionError(ValueError):
     """An option :func:`compile` cannot take: malformed (``threads=0``, a bad
-    shape) or not supported by this compiler yet (``threads=4``,
-    ``tuning_db=...``); the message says which."""
+    shape) or not supported by this compiler yet (``requant_mode=...``); the
+    message says which."""
 
 
 class Artifact:
@@ -268,7 +268,9 @@ def compile(model: ModelLike, target: Optional[str] = None, mcpu: Optional[str] 
             ``{"x": [1, 3, 224, 224]}`` (``--input-shape``).
         input_values: Inputs fixed to constants at compile time (they leave
             the signature), e.g. ``{"shape": [1, -1]}`` (``--input-value``).
-        threads: Threads of the generated code; only 1 is supported yet.
+        threads: Threads the generated code splits each layer over (1 to
+            256; above 1 the object calls the runtime's thread pool, which
+            :func:`load` links).
         tuning_db: A tuning database written by ``etch-tune`` (JSONL): the
             best record for each layer's workload replaces the heuristic
             schedule (``etch-compile --tuning-db``).
@@ -285,7 +287,7 @@ def compile(model: ModelLike, target: Optional[str] = None, mcpu: Optional[str] 
         CompileError: The model does not compile; carries the ONNX node, op
             and message of each error.
         OptionError: A malformed option, or one this compiler does not
-            support yet (``threads > 1``, ``requant_mode``).
+            support yet (``requant_mode``).
         TypeError: An unknown keyword option or a model of the wrong type.
         FileNotFoundError: ``model`` names a file that does not exist.
     """

@@ -247,12 +247,34 @@ def _check_host(triple: str) -> None:
                         f"({_host_arch()}-linux) only. Compile with target=None for the host.")
 
 
+def _runtime_archives() -> List[Path]:
+    """libetch_runtime_threads.a and libetch_runtime.a (thread pool first, so
+    that its strong symbols win over the serial fallback), from the package
+    (``pip install ./python`` copies them) or the build tree."""
+    here = Path(__file__).resolve().parent
+    dirs = [here / "_lib"]
+    if os.environ.get("ETCH_BUILD_DIR"):
+        dirs.append(Path(os.environ["ETCH_BUILD_DIR"]) / "runtime")
+    dirs.append(here.parents[1] / "build" / "runtime")
+    for d in dirs:
+        archives = [d / "libetch_runtime_threads.a", d / "libetch_runtime.a"]
+        if all(a.is_file() for a in archives):
+            return archives
+    raise LoadError("etch.load: the object was compiled with threads > 1 and needs the runtime's thread "
+                    f"pool (libetch_runtime_threads.a); looked in {', '.join(str(d) for d in dirs)}")
+
+
 def _link_and_open(object_path: Path, name: str, workdir: Path) -> ctypes.CDLL:
     cc = os.environ.get("CC", "cc")
     if not shutil.which(cc):
         raise LoadError(f"etch.load: no C compiler '{cc}' to link the object (set $CC)")
     so = workdir / f"lib{name}.so"
-    proc = subprocess.run([cc, "-shared", "-o", str(so), str(object_path), "-lm"], capture_output=True, text=True)
+    extra: List[str] = []
+    # Multi-threaded objects (--threads > 1) call the runtime's thread pool.
+    if b"etch_parallel_for" in object_path.read_bytes():
+        extra = [str(a) for a in _runtime_archives()] + ["-lpthread"]
+    proc = subprocess.run([cc, "-shared", "-o", str(so), str(object_path), *extra, "-lm"],
+                          capture_output=True, text=True)
     if proc.returncode != 0:
         hint = (" (the object is not position-independent: compile it for an OS target such as "
                 "x86_64-linux-gnu)" if "-fPIC" in proc.stderr or "relocation" in proc.stderr else "")

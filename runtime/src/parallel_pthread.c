@@ -1,4 +1,5 @@
-/* Thread-pool etch_parallel_for for POSIX targets (libetch_runtime_threads.a).
+/* Thread-pool etch_parallel_for(_tid) for POSIX targets
+ * (libetch_runtime_threads.a).
  * Strong definitions override the weak serial ones in parallel_serial.c.
  *
  * One process-wide pool of (threads - 1) workers, started on first use; the
@@ -20,6 +21,8 @@
 #define ETCH_CHUNKS_PER_THREAD 4
 
 typedef void (*etch_range_fn_t)(void *ctx, int64_t begin, int64_t end);
+typedef void (*etch_range_tid_fn_t)(void *ctx, int64_t begin, int64_t end,
+                                    int32_t tid);
 
 static struct {
   /* Held for a whole parallel_for: one job in flight at a time. */
@@ -32,7 +35,8 @@ static struct {
   int shutdown;
   uint64_t generation; /* bumped once per job */
   int pending;         /* workers yet to finish the current job */
-  etch_range_fn_t fn;
+  int active;          /* threads taking part in it (caller included) */
+  etch_range_tid_fn_t fn;
   void *ctx;
   int64_t n, chunk;
   atomic_int_fast64_t next; /* first index not yet handed out */
@@ -78,7 +82,16 @@ int etch_get_num_threads(void) {
   return t;
 }
 
-static void run_chunks(void) {
+/* What each worker starts from: its thread index (the caller is 0) and the
+ * generation current when it was made (a job posted before the thread got
+ * scheduled still counts as new). */
+struct worker_arg {
+  uint64_t start_generation;
+  int32_t tid;
+};
+static struct worker_arg worker_args[ETCH_MAX_THREADS - 1];
+
+static void run_chunks(int32_t tid) {
   const int64_t n = pool.n, chunk = pool.chunk;
   for (;;) {
     int64_t begin = atomic_fetch_add(&pool.next, chunk);
@@ -86,14 +99,13 @@ static void run_chunks(void) {
       return;
     }
     int64_t end = n - begin < chunk ? n : begin + chunk;
-    pool.fn(pool.ctx, begin, end);
+    pool.fn(pool.ctx, begin, end, tid);
   }
 }
 
 static void *worker_main(void *arg) {
-  /* The generation current when this worker was made: a job posted before
-   * the thread got scheduled still counts as new. */
-  uint64_t seen = (uint64_t)(uintptr_t)arg;
+  const int32_t tid = ((const struct worker_arg *)arg)->tid;
+  uint64_t seen = ((const struct worker_arg *)arg)->start_generation;
   in_parallel = 1;
   pthread_mutex_lock(&pool.lock);
   for (;;) {
@@ -104,8 +116,11 @@ static void *worker_main(void *arg) {
       break;
     }
     seen = pool.generation;
+    const int take_part = tid < pool.active;
     pthread_mutex_unlock(&pool.lock);
-    run_chunks();
+    if (take_part) {
+      run_chunks(tid);
+    }
     pthread_mutex_lock(&pool.lock);
     if (--pool.pending == 0) {
       pthread_cond_signal(&pool.done_cv);
@@ -152,38 +167,49 @@ static int ensure_workers(int want) {
   }
   stop_workers();
   pthread_once(&atfork_once, register_atfork);
-  void *start_generation = (void *)(uintptr_t)pool.generation;
-  while (pool.num_workers < want &&
-         pthread_create(&pool.workers[pool.num_workers], NULL, worker_main,
-                        start_generation) == 0) {
+  while (pool.num_workers < want) {
+    worker_args[pool.num_workers].start_generation = pool.generation;
+    worker_args[pool.num_workers].tid = (int32_t)(pool.num_workers + 1);
+    if (pthread_create(&pool.workers[pool.num_workers], NULL, worker_main,
+                       &worker_args[pool.num_workers]) != 0) {
+      break;
+    }
     ++pool.num_workers;
   }
   return pool.num_workers;
 }
 
-void etch_parallel_for(int64_t n, etch_range_fn_t fn, void *ctx) {
+void etch_parallel_for_tid(int64_t n, etch_range_tid_fn_t fn, void *ctx,
+                           int32_t max_threads) {
   if (n <= 0 || !fn) {
     return;
   }
   int threads = etch_get_num_threads();
+  if (max_threads < threads) {
+    threads = max_threads;
+  }
   if (n == 1 || threads <= 1 || in_parallel ||
       pthread_mutex_trylock(&pool.call_lock) != 0) {
-    fn(ctx, 0, n);
+    fn(ctx, 0, n, 0);
     return;
   }
-  int workers = ensure_workers(threads - 1);
-  if (workers == 0) {
+  /* The pool keeps etch_get_num_threads() - 1 workers; this job uses the
+   * first threads - 1 of them. */
+  int workers = ensure_workers(etch_get_num_threads() - 1);
+  int helpers = workers < threads - 1 ? workers : threads - 1;
+  if (helpers == 0) {
     pthread_mutex_unlock(&pool.call_lock);
-    fn(ctx, 0, n);
+    fn(ctx, 0, n, 0);
     return;
   }
-  int64_t chunk = n / ((int64_t)(workers + 1) * ETCH_CHUNKS_PER_THREAD);
+  int64_t chunk = n / ((int64_t)(helpers + 1) * ETCH_CHUNKS_PER_THREAD);
 
   pthread_mutex_lock(&pool.lock);
   pool.fn = fn;
   pool.ctx = ctx;
   pool.n = n;
   pool.chunk = chunk < 1 ? 1 : chunk;
+  pool.active = helpers + 1;
   atomic_store(&pool.next, 0);
   pool.pending = workers;
   ++pool.generation;
@@ -191,7 +217,7 @@ void etch_parallel_for(int64_t n, etch_range_fn_t fn, void *ctx) {
   pthread_mutex_unlock(&pool.lock);
 
   in_parallel = 1;
-  run_chunks();
+  run_chunks(0);
   in_parallel = 0;
 
   pthread_mutex_lock(&pool.lock);
@@ -200,4 +226,24 @@ void etch_parallel_for(int64_t n, etch_range_fn_t fn, void *ctx) {
   }
   pthread_mutex_unlock(&pool.lock);
   pthread_mutex_unlock(&pool.call_lock);
+}
+
+/* The tid-less form over the one above. */
+struct range_adapter {
+  etch_range_fn_t fn;
+  void *ctx;
+};
+
+static void run_adapted(void *ctx, int64_t begin, int64_t end, int32_t tid) {
+  (void)tid;
+  const struct range_adapter *a = (const struct range_adapter *)ctx;
+  a->fn(a->ctx, begin, end);
+}
+
+void etch_parallel_for(int64_t n, etch_range_fn_t fn, void *ctx) {
+  if (n <= 0 || !fn) {
+    return;
+  }
+  struct range_adapter adapter = {fn, ctx};
+  etch_parallel_for_tid(n, run_adapted, &adapter, ETCH_MAX_THREADS);
 }

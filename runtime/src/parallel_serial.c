@@ -19,6 +19,16 @@ ETCH_WEAK void etch_parallel_for(int64_t n,
   }
 }
 
+ETCH_WEAK void etch_parallel_for_tid(int64_t n,
+                                     void (*fn)(void *ctx, int64_t begin,
+                                                int64_t end, int32_t tid),
+                                     void *ctx, int32_t max_threads) {
+  (void)max_threads;
+  if (n > 0 && fn) {
+    fn(ctx, 0, n, 0);
+  }
+}
+
 ETCH_WEAK void etch_set_num_threads(int n) { (void)n; }
 
 ETCH_WEAK int etch_get_num_threads(void) { return 1; }

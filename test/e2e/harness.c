@@ -192,6 +192,10 @@ int main(int argc, char **argv) {
     fail("model '%s' has ABI version %u, harness expects %d", m->name,
          (unsigned)m->abi_version, ETCH_ABI_VERSION);
   }
+  if (m->max_threads < 1) {
+    fail("model '%s' has max_threads %d, expected >= 1", m->name,
+         (int)m->max_threads);
+  }
   int nin = sep - first, nout = argc - sep - 1;
   if (nin != m->num_inputs || nout != m->num_outputs) {
     fprintf(stderr,

@@ -126,7 +126,7 @@ static etch_status_t run(const void *const *ins, void *const *outs, void *arena)
   for (long i = 0; i < %d; ++i) { %s }
   return ETCH_OK;
 }
-const etch_model_t onnx_test_model = {ETCH_ABI_VERSION, "onnx_test", 1, 1, in, o, 0, 64, run};
+const etch_model_t onnx_test_model = {ETCH_ABI_VERSION, "onnx_test", 1, 1, in, o, 0, 64, run, 1};
 etch_status_t onnx_test_run(const float *x, float *y, void *arena) {
   const void *i[] = {x}; void *q[] = {y}; return run(i, q, arena);
 }

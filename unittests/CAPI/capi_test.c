@@ -179,7 +179,9 @@ static void testErrors(const char *testDir) {
         ETCH_STATUS_INVALID_ARGUMENT);
   CHECK(contains(etchSessionGetLastError(s), "x=3xq"));
   CHECK(etchSessionSetThreads(s, 0) == ETCH_STATUS_INVALID_ARGUMENT);
-  CHECK(etchSessionSetThreads(s, 4) == ETCH_STATUS_UNSUPPORTED);
+  CHECK(etchSessionSetThreads(s, 4) == ETCH_STATUS_OK);
+  CHECK(etchSessionSetThreads(s, 1000) == ETCH_STATUS_INVALID_ARGUMENT);
+  CHECK(etchSessionSetThreads(s, 1) == ETCH_STATUS_OK);
   CHECK(etchSessionSetTuningDatabase(s, str("tune.jsonl")) == ETCH_STATUS_OK);
   CHECK(etchSessionSetTuningDatabase(s, str("")) == ETCH_STATUS_OK);
   CHECK(etchSessionSetRequantMode(s, str("fixed-point")) ==

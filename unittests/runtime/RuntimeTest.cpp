@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -79,8 +80,8 @@ class ModelRun : public ::testing::Test {
 protected:
   void SetUp() override {
     fakeCall = FakeCall();
-    model = {ETCH_ABI_VERSION, "fake", 2, 1, kInputs, kOutputs, 256, 64,
-             fakeRun};
+    model = {ETCH_ABI_VERSION, "fake", 2,  1,       kInputs, kOutputs,
+             256,              64,     fakeRun, 1};
     arenaStorage.reset(static_cast<unsigned char *>(
         std::aligned_alloc(64, 256 + 64)));
     arena = arenaStorage.get();
@@ -284,6 +285,43 @@ TEST_P(ParallelFor, ReportsThreadCount) {
   EXPECT_EQ(etch_get_num_threads(), kThreaded ? GetParam() : 1);
 }
 
+// etch_parallel_for_tid: coverage, tid below the cap, and no tid used by two
+// ranges at once (generated code indexes per-thread scratch with it).
+struct TidCoverage : Coverage {
+  int32_t maxThreads;
+  std::vector<std::atomic<int>> busy =
+      std::vector<std::atomic<int>>(static_cast<size_t>(kMaxTid));
+  std::atomic<int> badTids{0}, sharedTids{0};
+  static constexpr int32_t kMaxTid = 64;
+  TidCoverage(int64_t n, int32_t maxThreads)
+      : Coverage(n), maxThreads(maxThreads) {}
+  static void visit(void *ctx, int64_t begin, int64_t end, int32_t tid) {
+    auto *self = static_cast<TidCoverage *>(ctx);
+    int32_t cap = std::max<int32_t>(1, self->maxThreads);
+    if (tid < 0 || tid >= cap || tid >= kMaxTid) {
+      self->badTids.fetch_add(1);
+      return;
+    }
+    if (self->busy[static_cast<size_t>(tid)].exchange(1) != 0) {
+      self->sharedTids.fetch_add(1);
+    }
+    Coverage::visit(ctx, begin, end);
+    self->busy[static_cast<size_t>(tid)].store(0);
+  }
+};
+
+TEST_P(ParallelFor, TidStaysBelowMaxAndIsNeverShared) {
+  for (int32_t maxThreads : {0, 1, 2, 3, 16}) {
+    for (int64_t n : {1, 5, 64, 10007}) {
+      TidCoverage cov(n, maxThreads);
+      etch_parallel_for_tid(n, TidCoverage::visit, &cov, maxThreads);
+      cov.expectEachOnce();
+      EXPECT_EQ(cov.badTids.load(), 0) << "max_threads=" << maxThreads;
+      EXPECT_EQ(cov.sharedTids.load(), 0) << "max_threads=" << maxThreads;
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Threads, ParallelFor,
                          ::testing::Values(1, 2, 3, 4, 8, 17));
 
@@ -314,6 +352,27 @@ TEST(ParallelForThreads, RunsRangesConcurrently) {
   etch_set_num_threads(0);
   EXPECT_FALSE(r.timedOut.load());
   EXPECT_EQ(r.entered.load(), 2);
+}
+#endif
+
+#ifndef ETCH_TEST_SERIAL
+// Two ranges at once under max_threads = 2 run on threads 0 and 1.
+struct TidRendezvous : Rendezvous {
+  std::atomic<int> tidMask{0};
+  static void visit(void *ctx, int64_t begin, int64_t end, int32_t tid) {
+    auto *self = static_cast<TidRendezvous *>(ctx);
+    self->tidMask.fetch_or(1 << (tid & 15));
+    Rendezvous::visit(ctx, begin, end);
+  }
+};
+
+TEST(ParallelForThreads, TidRunsOnDistinctThreads) {
+  etch_set_num_threads(4);
+  TidRendezvous r;
+  etch_parallel_for_tid(2, TidRendezvous::visit, &r, 2);
+  etch_set_num_threads(0);
+  EXPECT_FALSE(r.timedOut.load());
+  EXPECT_EQ(r.tidMask.load(), 0x3);
 }
 #endif
 

@@ -85,7 +85,13 @@ struct CompileOptions {
   std::string openclHost;
   std::string emitOpenCLDir;
   bool openclFP16 = false;
+  /// `--threads`: above 1, each layer's outer tiles run on up to this many
+  /// threads (etch_parallel_for_tid); targets with an OS only.
+  int64_t threads = 1;
 };
+
+/// Largest `--threads` (the runtime pool's ETCH_MAX_THREADS).
+constexpr int64_t kMaxThreads = 256;
 
 /// Whether `options` compile for the OpenCL target (`--target=opencl`).
 inline bool isOpenCLTarget(const CompileOptions &options) {

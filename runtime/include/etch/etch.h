@@ -9,11 +9,13 @@
  * Linking (see runtime/CMakeLists.txt):
  *   - A single-threaded CPU model object needs nothing but the C library.
  *   - libetch_runtime.a: etch_status_string, etch_dtype_size, etch_model_run and
- *     a *weak* serial etch_parallel_for / etch_set_num_threads /
- *     etch_get_num_threads. It needs no threads, no malloc and no OS, so it
- *     links on bare-metal targets and in single-threaded programs.
+ *     a *weak* serial etch_parallel_for / etch_parallel_for_tid /
+ *     etch_set_num_threads / etch_get_num_threads. It needs no threads, no
+ *     malloc and no OS, so it links on bare-metal targets and in
+ *     single-threaded programs (an object compiled with --threads > 1 then
+ *     runs on one thread).
  *   - libetch_runtime_threads.a (POSIX targets only): a pthread thread pool that
- *     provides *strong* definitions of the three threading functions. Link it
+ *     provides *strong* definitions of the four threading functions. Link it
  *     BEFORE libetch_runtime.a, then -lpthread:
  *         cc app.c model.o -letch_runtime_threads -letch_runtime -lpthread
  *     (CMake: target_link_libraries(app etch::etch_runtime_threads) does this.)
@@ -30,7 +32,9 @@
 extern "C" {
 #endif
 
-#define ETCH_ABI_VERSION 1
+/* 2: etch_model_t gained max_threads; generated multi-threaded code calls
+ * etch_parallel_for_tid. */
+#define ETCH_ABI_VERSION 2
 
 typedef enum {
   ETCH_OK = 0,
@@ -78,6 +82,10 @@ typedef struct etch_model {
    * aborts. */
   etch_status_t (*run)(const void *const *inputs, void *const *outputs,
                        void *arena);
+  /* Most threads `run` splits its work over (etch-compile --threads; 1: it
+   * calls no etch_parallel_* function). The arena holds one copy of each
+   * layer's per-thread scratch for each of them. */
+  int32_t max_threads;
 } etch_model_t;
 
 /* A static, human-readable name for `status` ("ETCH_OK", ...); never NULL.
@@ -109,6 +117,19 @@ etch_status_t etch_model_run(const etch_model_t *model,
 void etch_parallel_for(int64_t n,
                        void (*fn)(void *ctx, int64_t begin, int64_t end),
                        void *ctx);
+
+/* Like etch_parallel_for, and also passes fn the index `tid` of the thread
+ * running the range: 0 <= tid < max_threads, and no two ranges of one call
+ * that run at the same time share a tid (generated code keeps per-thread
+ * scratch at tid). At most max_threads (and at most etch_get_num_threads())
+ * threads take part; max_threads <= 1 runs everything on the calling thread
+ * with tid 0.
+ * A nested call also runs serially, with tid 0. Generated multi-threaded
+ * code calls this with max_threads = its model's max_threads. */
+void etch_parallel_for_tid(int64_t n,
+                           void (*fn)(void *ctx, int64_t begin, int64_t end,
+                                      int32_t tid),
+                           void *ctx, int32_t max_threads);
 
 /* Sets the number of threads etch_parallel_for uses (the caller counts as
  * one). n <= 0 restores the default: the ETCH_NUM_THREADS environment

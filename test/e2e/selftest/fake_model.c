@@ -65,7 +65,7 @@ static etch_status_t fake_relu_model_run(const void *const *inputs,
 
 const etch_model_t fake_relu_model = {
     ETCH_ABI_VERSION, "fake_relu", 1, 1, kInputs, kOutputs,
-    FAKE_RELU_ARENA_SIZE, FAKE_RELU_ARENA_ALIGN, fake_relu_model_run};
+    FAKE_RELU_ARENA_SIZE, FAKE_RELU_ARENA_ALIGN, fake_relu_model_run, 1};
 
 etch_status_t fake_relu_run(const float *x, float *y, void *arena) {
   const void *ins[] = {x};

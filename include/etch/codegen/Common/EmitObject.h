@@ -52,6 +52,9 @@ struct ModelSignature {
   /// The most bytes simultaneously live in the planned op order
   /// (`etch.arena_lower_bound`); 0 if the planner did not record it.
   uint64_t arenaLowerBound = 0;
+  /// Threads the code splits its layers over (`--threads`, the model's
+  /// `max_threads`); the arena holds this many copies of per-thread scratch.
+  int64_t threads = 1;
 };
 
 /// What an emitted object is made of, in bytes (`etch-compile

@@ -22,6 +22,8 @@ namespace mlir::etch {
 struct CommonBufferizeOptions {
   /// Minimum alignment of every arena buffer and of the arena (bytes).
   unsigned arenaAlignment = 64;
+  /// Threads the code runs on: per-thread scratch gets this many copies.
+  int64_t threads = 1;
 };
 
 /// tensors -> memrefs, results -> out-params, constants -> globals, every
@@ -33,6 +35,9 @@ void buildCommonBufferizePassPipeline(OpPassManager &pm,
 struct CommonLowerToLLVMOptions {
   /// 0: from the triple in the module's `etch.target` attribute.
   unsigned indexBitwidth = 0;
+  /// Above 1: top-level scf.foralls are outlined and launched through
+  /// etch_parallel_for_tid with this many threads at most.
+  int64_t threads = 1;
 };
 
 /// Bufferized program -> LLVM dialect: linalg to loops, vector and math

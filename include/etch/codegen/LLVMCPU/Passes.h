@@ -37,6 +37,9 @@ struct LLVMCPUTilingOptions {
   std::string tuningDb;
   bool tuningDbStrict = false;
   bool annotateWorkloadKeys = false;
+  /// Threads the code runs on (`--threads`): above 1, the level-0 tiles of
+  /// each schedule's `parallel` loops become an `scf.forall`.
+  int64_t threads = 1;
 };
 
 /// select-strategy -> tile-and-fuse -> vectorize -> canonicalize/CSE, on a

@@ -84,6 +84,23 @@ ScheduleAttr buildScheduleAttr(MLIRContext *ctx, PipelineKind kind,
 /// parallel dims parallel). Emits errors on `op`.
 LogicalResult verifyScheduleForOp(Operation *op, ScheduleAttr schedule);
 
+/// `schedule` made to distribute `op` over `threads` threads: `parallel`
+/// becomes the one parallel loop, first in level-0 loop order, whose whole
+/// level-0 tiles split evenly (no remainder, a multiple of `threads` or many
+/// tiles), else the first with at least `threads` whole tiles, else the one
+/// with the most. Its level-0 tile is kept, or its level-1 tile (or 1) where
+/// level 0 did not tile it, or made smaller (whole level-1 tiles) where that
+/// gives fewer than `threads` whole tiles.
+/// Unchanged for `threads` <= 1 and for ops with no parallel loop of two or
+/// more tiles. The strategy selection applies it to the schedules it picks;
+/// schedules given by a tuner keep their own `parallel` loops.
+ScheduleAttr distributeOverThreads(linalg::LinalgOp op, ScheduleAttr schedule,
+                                   int64_t threads);
+
+/// The level-0 tile sizes the threads share: those of the schedule's
+/// `parallel` loops (zero elsewhere); all zero if none has a level-0 tile.
+SmallVector<int64_t> getDistributedTileSizes(ScheduleAttr schedule);
+
 } // namespace mlir::etch::llvmcpu
 
 #endif // ETCH_CODEGEN_LLVMCPU_SCHEDULE_H

@@ -49,8 +49,9 @@ int main(void) {
   printf("max_err %s %g\n", maxErr < 1e-5 ? "ok" : "BAD", maxErr);
 
   /* The descriptor tables and the checked entry point. */
-  printf("model %s abi=%u inputs=%d outputs=%d\n", mlp_model.name,
-         mlp_model.abi_version, mlp_model.num_inputs, mlp_model.num_outputs);
+  printf("model %s abi=%u inputs=%d outputs=%d max_threads=%d\n",
+         mlp_model.name, mlp_model.abi_version, mlp_model.num_inputs,
+         mlp_model.num_outputs, (int)mlp_model.max_threads);
   printf("input0 %s dtype=%d rank=%d shape=%dx%d\n", mlp_model.inputs[0].name,
          (int)mlp_model.inputs[0].dtype, mlp_model.inputs[0].rank,
          (int)mlp_model.inputs[0].shape[0], (int)mlp_model.inputs[0].shape[1]);
