@@ -169,13 +169,13 @@ void addPhasePasses(OpPassManager &pm, Phase phase, Phase to,
   case Phase::Bufferized: {
     CommonBufferizeOptions bufferize;
     bufferize.arenaAlignment = arenaAlignmentFor(target);
-    bufferize.threads = threads;
+    bufferize.threads = options.threads;
     buildCommonBufferizePassPipeline(pm, bufferize);
     break;
   }
   case Phase::LLVM: {
     CommonLowerToLLVMOptions lower;
-    lower.threads = threads;
+    lower.threads = options.threads;
     buildCommonLowerToLLVMPassPipeline(pm, lower);
     break;
   }
