@@ -33,6 +33,8 @@ const OpTable &importer::getOpTable() {
     registerIndexingOps(t);
     registerSpectralOps(t);
     registerCompositeOps(t);
+    registerModernOps(t);
+    registerAttentionOps(t);
     registerTensorFoldOps(t); // keep last: fills only missing entries
     return t;
   }();
@@ -471,7 +473,8 @@ static bool acceptsUnsigned(StringRef op) {
       "Identity", "Dropout", "Constant", "ConstantOfShape", "Shape", "Size",
       "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Transpose", "Concat",
       "Slice", "Gather", "GatherElements", "Expand", "Tile", "Split", "Pad",
-      "Trilu", "DepthToSpace", "SpaceToDepth", "BitShift",
+      "Trilu", "DepthToSpace", "SpaceToDepth", "BitShift", "BitwiseAnd",
+      "BitwiseOr", "BitwiseXor", "BitwiseNot", "CenterCropPad",
       // Signedness recorded by the importer.
       "Div", "Max", "Min", "Less", "LessOrEqual", "Greater", "GreaterOrEqual",
       "Cast", "CastLike", "Pow", "Clip", "Abs", "Mod", "QuantizeLinear",

@@ -39,6 +39,8 @@ void registerDataOps(OpTable &table); // ImportData.cpp
 void registerElementwiseOps(OpTable &table);
 void registerShapeOps(OpTable &table);
 void registerMathOps(OpTable &table); // ImportMath*.cpp
+void registerModernOps(OpTable &table); // ImportModern.cpp
+void registerAttentionOps(OpTable &table); // ImportAttention.cpp
 /// Fallbacks for ops only supported when folded; registered last, adds only
 /// missing entries.
 void registerTensorFoldOps(OpTable &table);

@@ -120,6 +120,14 @@ template Value importer::createBinary<MaxOp>(GraphImporter &, Value, Value,
                                              Type);
 template Value importer::createBinary<MinOp>(GraphImporter &, Value, Value,
                                              Type);
+template Value importer::createBinary<PowOp>(GraphImporter &, Value, Value,
+                                             Type);
+template Value importer::createBinary<AndOp>(GraphImporter &, Value, Value,
+                                             Type);
+template Value importer::createBinary<OrOp>(GraphImporter &, Value, Value,
+                                            Type);
+template Value importer::createBinary<XorOp>(GraphImporter &, Value, Value,
+                                             Type);
 
 template <typename OpTy>
 static LogicalResult importMathUnary(GraphImporter &im,

@@ -272,7 +272,7 @@ def error_models():
     ], [vi("x", ["N", 3, None])], [vi("y", None)])
     save("opset_too_new", [
         helper.make_node("Relu", ["x"], ["y"], name="relu_0"),
-    ], [vi("x", [2])], [vi("y", [2])], opset=18)
+    ], [vi("x", [2])], [vi("y", [2])], opset=29)
     # A protobuf cut in the middle of a field.
     data = open(os.path.join(OUT, "conv.onnx"), "rb").read()
     with open(os.path.join(OUT, "truncated.onnx"), "wb") as f:
