@@ -341,7 +341,8 @@ def control_models():
                          body=body),
     ], [vi("x", [1, 4])], [vi("y", [1, 4])],
         [helper.make_tensor("trip", TensorProto.INT64, [], [2])])
-    # cond is a graph input: an error that says how to fix it.
+    # cond is a graph input: both branches, selected at run time (or the
+    # taken one alone with --input-value).
     save("if_input", [
         helper.make_node("If", ["c"], ["y"], name="if_1", then_branch=then_g,
                          else_branch=else_g),

@@ -47,6 +47,16 @@ def main():
         helper.make_node("Relu", ["x"], ["y"], name="relu_m1"),
     ], [vi("x", [-1, 3])], [vi("y", None)], opset=21)
 
+    # If on a run-time condition whose branches give different shapes.
+    then_g = helper.make_graph([helper.make_node("Relu", ["x"], ["t"], name="then_relu")],
+                               "then", [], [vi("t", [1, 4])])
+    else_g = helper.make_graph([helper.make_node("ReduceSum", ["x"], ["e"], name="else_sum",
+                                                 keepdims=0)], "else", [], [vi("e", [])])
+    save("if_mismatch", [
+        helper.make_node("Less", ["a", "b"], ["c"], name="less"),
+        helper.make_node("If", ["c"], ["y"], name="if_mm", then_branch=then_g, else_branch=else_g),
+    ], [vi("x", [1, 4]), vi("a", []), vi("b", [])], [vi("y", None)], opset=21)
+
 
 if __name__ == "__main__":
     main()
