@@ -35,10 +35,18 @@ const OpTable &importer::getOpTable() {
     registerCompositeOps(t);
     registerModernOps(t);
     registerAttentionOps(t);
+    registerMicrosoftOps(t);
     registerTensorFoldOps(t); // keep last: fills only missing entries
     return t;
   }();
   return table;
+}
+
+std::string importer::opTableKey(const onnx::NodeProto &node) {
+  if (node.domain() == "com.microsoft") {
+    return "com.microsoft." + node.op_type();
+  }
+  return node.op_type();
 }
 
 void GraphImporter::addConstant(StringRef name,

@@ -37,6 +37,10 @@ Value reshapeTo(GraphImporter &im, Value x, ArrayRef<int64_t> shape);
 /// x with its dims permuted: result dim i is x's dim perm[i].
 Value transposeBy(GraphImporter &im, Value x, ArrayRef<int64_t> perm);
 
+/// Gelu of a float tensor: x / 2 * (1 + erf(x / sqrt(2))), or with `tanh`
+/// x / 2 * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 x^3))). (ImportModern.cpp)
+Value buildGelu(GraphImporter &im, Value x, bool tanh);
+
 /// Reductions, normalizations, LogSoftmax, Trilu (ImportMathReduce.cpp).
 void registerMathReduceOps(OpTable &table);
 

@@ -40,32 +40,17 @@ Value scalar(GraphImporter &im, Value like, double v) {
       im, cast<RankedTensorType>(like.getType()).getElementType(), v);
 }
 
-/// Gelu: x / 2 * (1 + erf(x / sqrt(2))), or with approximate="tanh"
-/// x / 2 * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 x^3))).
 LogicalResult importGelu(GraphImporter &im, const onnx::NodeProto &) {
   FailureOr<Value> x = floatInput(im);
   if (failed(x)) {
     return failure();
   }
   std::string approximate = im.attrString("approximate", "none");
-  Value inner;
-  if (approximate == "none") {
-    inner = unary<ErfOp>(
-        im, createBinary<MulOp>(im, *x, scalar(im, *x, M_SQRT1_2)));
-  } else if (approximate == "tanh") {
-    Value cube = createBinary<MulOp>(im, createBinary<MulOp>(im, *x, *x), *x);
-    Value poly = createBinary<AddOp>(
-        im, *x, createBinary<MulOp>(im, cube, scalar(im, *x, 0.044715)));
-    inner = unary<TanhOp>(im, createBinary<MulOp>(
-                                  im, poly, scalar(im, *x, std::sqrt(M_2_PI))));
-  } else {
+  if (approximate != "none" && approximate != "tanh") {
     return im.unsupportedAttr("approximate", "'" + approximate + "'",
                               "none, tanh");
   }
-  Value half = createBinary<MulOp>(im, *x, scalar(im, *x, 0.5));
-  im.setOutput(0, createBinary<MulOp>(
-                      im, half,
-                      createBinary<AddOp>(im, inner, scalar(im, *x, 1.0))));
+  im.setOutput(0, buildGelu(im, *x, approximate == "tanh"));
   return success();
 }
 
@@ -185,6 +170,23 @@ LogicalResult importCenterCropPad(GraphImporter &im, const onnx::NodeProto &) {
 }
 
 } // namespace
+
+Value importer::buildGelu(GraphImporter &im, Value x, bool tanh) {
+  Value inner;
+  if (!tanh) {
+    inner =
+        unary<ErfOp>(im, createBinary<MulOp>(im, x, scalar(im, x, M_SQRT1_2)));
+  } else {
+    Value cube = createBinary<MulOp>(im, createBinary<MulOp>(im, x, x), x);
+    Value poly = createBinary<AddOp>(
+        im, x, createBinary<MulOp>(im, cube, scalar(im, x, 0.044715)));
+    inner = unary<TanhOp>(
+        im, createBinary<MulOp>(im, poly, scalar(im, x, std::sqrt(M_2_PI))));
+  }
+  Value half = createBinary<MulOp>(im, x, scalar(im, x, 0.5));
+  return createBinary<MulOp>(
+      im, half, createBinary<AddOp>(im, inner, scalar(im, x, 1.0)));
+}
 
 void importer::registerModernOps(OpTable &table) {
   table["BitwiseAnd"] = importBitwise<AndOp>;

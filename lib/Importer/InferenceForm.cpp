@@ -9,7 +9,8 @@
 // ReduceMean-18 with constant `axes` -> ReduceMean-13 with the `axes`
 // attribute), or, when no such form exists, hidden behind an op type no
 // schema has: inference skips it, and the op's importer computes its result
-// types itself. See README ("Shape inference").
+// types itself. com.microsoft nodes are hidden the same way. See README
+// ("How shapes are inferred").
 //
 //===----------------------------------------------------------------------===//
 #include "ShapeInference.h"
@@ -202,11 +203,17 @@ void InferenceForm::rewriteGraph(onnx::GraphProto &graph, Scope &scope) {
   scope.push_back(&graph);
   for (onnx::NodeProto &node : *graph.mutable_node()) {
     bool defaultDomain = node.domain().empty() || node.domain() == "ai.onnx";
-    if (defaultDomain) {
+    if (defaultDomain && opset > kLibOnnxMaxOpset) {
       onnx::NodeProto original = node;
       if (rewrite(node, scope, opset)) {
         rewritten.push_back({&node, std::move(original)});
       }
+    } else if (node.domain() == "com.microsoft") {
+      // No schemas in libonnx (and a missing opset import would stop
+      // inference): the importers type these ops themselves.
+      rewritten.push_back({&node, node});
+      node.clear_domain();
+      hide(node);
     }
     for (onnx::AttributeProto &a : *node.mutable_attribute()) {
       if (a.has_g()) {
@@ -229,19 +236,17 @@ InferenceForm::InferenceForm(onnx::ModelProto &model) {
       }
     }
   }
-  if (!clamped) {
-    return;
+  if (clamped) {
+    clamped->set_version(kLibOnnxMaxOpset);
   }
-  clamped->set_version(kLibOnnxMaxOpset);
   Scope scope;
   rewriteGraph(*model.mutable_graph(), scope);
 }
 
 InferenceForm::~InferenceForm() {
-  if (!clamped) {
-    return;
+  if (clamped) {
+    clamped->set_version(opset);
   }
-  clamped->set_version(opset);
   // Inference adds value infos but leaves nodes where they were.
   for (Rewritten &r : llvm::reverse(rewritten)) {
     *r.node = std::move(r.original);

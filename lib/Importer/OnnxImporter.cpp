@@ -132,7 +132,22 @@ llvm::Error mlir::etch::addInputValueSpec(OnnxImportOptions &opts,
 SmallVector<StringRef> mlir::etch::getSupportedOnnxOps() {
   SmallVector<StringRef> names;
   for (const auto &entry : getOpTable()) {
-    names.push_back(entry.getKey());
+    if (!entry.getKey().starts_with("com.microsoft.")) {
+      names.push_back(entry.getKey());
+    }
+  }
+  llvm::sort(names);
+  return names;
+}
+
+/// The com.microsoft ops etch imports.
+static SmallVector<StringRef> getMicrosoftOps() {
+  SmallVector<StringRef> names;
+  for (const auto &entry : getOpTable()) {
+    StringRef key = entry.getKey();
+    if (key.consume_front("com.microsoft.")) {
+      names.push_back(key);
+    }
   }
   llvm::sort(names);
   return names;
@@ -424,14 +439,16 @@ static LogicalResult checkSupported(MLIRContext &ctx,
   for (auto [i, node] : llvm::enumerate(graph.node())) {
     auto loc = cast<NameLoc>(nodeLoc(ctx, node, i));
     StringRef name = loc.getName().getValue();
-    if (!node.domain().empty() && node.domain() != "ai.onnx") {
+    if (!node.domain().empty() && node.domain() != "ai.onnx" &&
+        !table.count(opTableKey(node))) {
       return emitError(loc) << "node '" << name << "': op '"
                             << node.op_type() << "' of domain '"
                             << node.domain()
-                            << "' is not supported; only the default ONNX "
-                               "domain is";
+                            << "' is not supported; supported: the default "
+                               "ONNX domain and com.microsoft's "
+                            << llvm::join(getMicrosoftOps(), ", ");
     }
-    if (!table.count(node.op_type())) {
+    if (!table.count(opTableKey(node))) {
       return emitError(loc)
              << "node '" << name << "': unsupported op '"
              << node.op_type() << "' (opset " << opset
@@ -708,7 +725,7 @@ mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
       refineShapes(model, im, refinedModels);
     }
     if (failed(checkUnsignedSupport(im, node)) ||
-        failed(importNode(im, node, table.lookup(node.op_type())))) {
+        failed(importNode(im, node, table.lookup(opTableKey(node))))) {
       return failure();
     }
   }

@@ -4,9 +4,12 @@
 Run with Debian's python (onnx 1.12, which writes newer opsets' nodes without
 checking them): /usr/bin/python3 gen_modern_models.py
 """
+import os
+
+import onnx
 from onnx import TensorProto, helper
 
-from gen_models import ints, save, vi
+from gen_models import OUT, ints, save, vi
 
 
 def main():
@@ -56,6 +59,17 @@ def main():
         helper.make_node("Less", ["a", "b"], ["c"], name="less"),
         helper.make_node("If", ["c"], ["y"], name="if_mm", then_branch=then_g, else_branch=else_g),
     ], [vi("x", [1, 4]), vi("a", []), vi("b", [])], [vi("y", None)], opset=21)
+
+    # com.microsoft BiasAdd (ONNX Runtime has it on CUDA only): X + bias + skip.
+    bias_add = helper.make_node("BiasAdd", ["x", "b", "s"], ["y"], name="bias_add",
+                                domain="com.microsoft")
+    graph = helper.make_graph([bias_add], "ms_bias_add", [vi("x", [2, 3, 4]), vi("s", [2, 3, 4])],
+                              [vi("y", None)],
+                              [helper.make_tensor("b", TensorProto.FLOAT, [4], [1, 2, 3, 4])])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17),
+                                                    helper.make_opsetid("com.microsoft", 1)],
+                              producer_name="etch-gen-models")
+    onnx.save_model(model, os.path.join(OUT, "ms_bias_add.onnx"))
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@
 // RUN: not etch-import %S/Inputs/col2im_18.onnx 2>&1 | FileCheck %s --check-prefix=NEWOP
 // RUN: not etch-import %S/Inputs/dim_minus_one.onnx 2>&1 | FileCheck %s --check-prefix=DYNAMIC
 // RUN: etch-import %S/Inputs/dim_minus_one.onnx --input-shape x=5x3 | FileCheck %s --check-prefix=PINNED
+// RUN: etch-import %S/Inputs/ms_bias_add.onnx | FileCheck %s --check-prefix=BIASADD
 
 // ReduceMean-18 reads its axes from the constant input; the Relu after it
 // gets the reduced shape.
@@ -39,3 +40,11 @@
 // NEWOP: node 'col2im18': unsupported op 'Col2Im' (opset 18); supported ops:
 // DYNAMIC: error: graph input 'x' has a dynamic shape [x_dim0x3]; pin it with --input-shape x=<d0>x3
 // PINNED: func.func @main(%{{.*}}: tensor<5x3xf32> {etch.name = "x"}) -> (tensor<5x3xf32> {etch.name = "y"})
+
+// com.microsoft BiasAdd: X + bias + skip.
+// BIASADD-LABEL: func.func @main(
+// BIASADD-SAME: %[[X:.+]]: tensor<2x3x4xf32> {etch.name = "x"}, %[[S:.+]]: tensor<2x3x4xf32> {etch.name = "s"}
+// BIASADD: %[[B:.+]] = etch.constant dense<[1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00]> : tensor<4xf32>
+// BIASADD: %[[XB:.+]] = etch.add %[[X]], %[[B]] : (tensor<2x3x4xf32>, tensor<4xf32>) -> tensor<2x3x4xf32>
+// BIASADD: %[[Y:.+]] = etch.add %[[XB]], %[[S]] : (tensor<2x3x4xf32>, tensor<2x3x4xf32>) -> tensor<2x3x4xf32>
+// BIASADD: return %[[Y]]
