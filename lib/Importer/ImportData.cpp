@@ -367,9 +367,32 @@ LogicalResult importMod(GraphImporter &im, const onnx::NodeProto &) {
   }
   Type elem = cast<RankedTensorType>(x->getType()).getElementType();
   int64_t fmod = im.attrInt("fmod", 0);
-  if (isa<FloatType>(elem) && fmod != 1) {
+  if (isa<FloatType>(elem) && fmod != 1 && im.getOpset() < 28) {
     return im.unsupportedAttr("fmod", std::to_string(fmod),
-                              "1 (required for floating-point inputs)");
+                              "1 (required for floating-point inputs before "
+                              "opset 28)");
+  }
+  if (isa<FloatType>(elem) && fmod == 0) {
+    // Mod-28 on floats with fmod 0 takes the divisor's sign (Python's %):
+    // r = fmod(x, y), plus y where r is non-zero and its sign is not y's.
+    SmallVector<int64_t> shape =
+        broadcastShape(cast<RankedTensorType>(x->getType()).getShape(),
+                       cast<RankedTensorType>(y->getType()).getShape());
+    auto type = RankedTensorType::get(shape, elem);
+    OpBuilder &b = im.getBuilder();
+    Value r = im.create<ModOp>(type, {*x, *y},
+                               {im.namedAttr("fmod", b.getBoolAttr(true))});
+    Value zero = createScalarConstant(im, elem, 0.0);
+    Type i1 = b.getI1Type();
+    Value adjust = createBinary<AndOp>(
+        im,
+        createBinary<XorOp>(im, createBinary<LessOp>(im, r, zero, i1),
+                            createBinary<LessOp>(im, *y, zero, i1)),
+        im.create<NotOp>(RankedTensorType::get(shape, i1),
+                         createBinary<EqualOp>(im, r, zero, i1)));
+    im.setOutput(0, im.create<WhereOp>(
+                        type, {adjust, createBinary<AddOp>(im, r, *y), r}));
+    return success();
   }
   if (!elem.isSignlessInteger() && !isa<FloatType>(elem)) {
     return im.error() << "element type " << elem

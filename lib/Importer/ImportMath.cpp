@@ -128,6 +128,8 @@ template Value importer::createBinary<OrOp>(GraphImporter &, Value, Value,
                                             Type);
 template Value importer::createBinary<XorOp>(GraphImporter &, Value, Value,
                                              Type);
+template Value importer::createBinary<LessOp>(GraphImporter &, Value, Value,
+                                              Type);
 
 template <typename OpTy>
 static LogicalResult importMathUnary(GraphImporter &im,

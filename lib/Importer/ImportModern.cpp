@@ -1,7 +1,7 @@
 //===- ImportModern.cpp - ops added in opsets 18 to 24 --------------------===//
 //
-// Gelu (20), Mish (18), Swish (24), Bitwise{And,Or,Xor,Not} (18) and
-// CenterCropPad (18), composed of etch ops. Every result type is computed
+// Gelu (20), Mish (18), Swish (24), Bitwise{And,Or,Xor,Not} (18),
+// CenterCropPad (18) and LpNormalization (1, 22), composed of etch ops. Every result type is computed
 // here: libonnx 1.12 has no schema for these ops.
 //
 //===----------------------------------------------------------------------===//
@@ -169,6 +169,39 @@ LogicalResult importCenterCropPad(GraphImporter &im, const onnx::NodeProto &) {
   return success();
 }
 
+/// LpNormalization: x / (sum |x|^p)^(1/p) along `axis`, p 1 or 2.
+LogicalResult importLpNormalization(GraphImporter &im,
+                                    const onnx::NodeProto &) {
+  FailureOr<Value> x = floatInput(im);
+  if (failed(x)) {
+    return failure();
+  }
+  auto type = cast<RankedTensorType>(x->getType());
+  FailureOr<int64_t> axis =
+      normalizeAxis(im, im.attrInt("axis", -1), type.getRank(), "axis");
+  if (failed(axis)) {
+    return failure();
+  }
+  int64_t p = im.attrInt("p", 2);
+  if (p != 1 && p != 2) {
+    return im.unsupportedAttr("p", std::to_string(p), "1, 2");
+  }
+  Value powered = p == 1 ? unary<AbsOp>(im, *x)
+                         : createBinary<MulOp>(im, *x, *x);
+  SmallVector<int64_t> kept(type.getShape());
+  kept[*axis] = 1;
+  OpBuilder &b = im.getBuilder();
+  Value norm = im.create<ReduceSumOp>(
+      RankedTensorType::get(kept, type.getElementType()), powered,
+      {im.namedAttr("axes", b.getDenseI64ArrayAttr({*axis})),
+       im.namedAttr("keepdims", b.getBoolAttr(true))});
+  if (p == 2) {
+    norm = unary<SqrtOp>(im, norm);
+  }
+  im.setOutput(0, createBinary<DivOp>(im, *x, norm));
+  return success();
+}
+
 } // namespace
 
 Value importer::buildGelu(GraphImporter &im, Value x, bool tanh) {
@@ -195,6 +228,7 @@ void importer::registerModernOps(OpTable &table) {
   table["BitwiseXor"] = importBitwise<XorOp>;
   table["CenterCropPad"] = importCenterCropPad;
   table["Gelu"] = importGelu;
+  table["LpNormalization"] = importLpNormalization;
   table["Mish"] = importMish;
   table["Swish"] = importSwish;
 }

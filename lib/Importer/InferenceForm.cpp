@@ -112,6 +112,15 @@ bool isNewReduce(StringRef op) {
   return op.starts_with("Reduce") && op != "ReduceSum";
 }
 
+/// The ops rewrite() may change.
+bool mayRewrite(StringRef op) {
+  return isNewReduce(op) ||
+         llvm::is_contained({"Split", "Pad", "Resize", "AveragePool", "LpPool",
+                             "DFT", "QuantizeLinear", "DequantizeLinear",
+                             "GridSample"},
+                            op);
+}
+
 /// Rewrites one default-domain node of a model at `opset` (> 17) into its
 /// opset-17 inference form. Returns whether it changed the node.
 bool rewrite(onnx::NodeProto &node, const Scope &scope, int64_t opset) {
@@ -203,17 +212,26 @@ void InferenceForm::rewriteGraph(onnx::GraphProto &graph, Scope &scope) {
   scope.push_back(&graph);
   for (onnx::NodeProto &node : *graph.mutable_node()) {
     bool defaultDomain = node.domain().empty() || node.domain() == "ai.onnx";
-    if (defaultDomain && opset > kLibOnnxMaxOpset) {
-      onnx::NodeProto original = node;
-      if (rewrite(node, scope, opset)) {
-        rewritten.push_back({&node, std::move(original)});
-      }
-    } else if (node.domain() == "com.microsoft") {
-      // No schemas in libonnx (and a missing opset import would stop
-      // inference): the importers type these ops themselves.
+    // Copies only of nodes rewrite() may change (Constant nodes can be big).
+    bool candidate = defaultDomain && opset > kLibOnnxMaxOpset &&
+                     mayRewrite(node.op_type());
+    onnx::NodeProto original = candidate ? node : onnx::NodeProto();
+    if (candidate && rewrite(node, scope, opset)) {
+      rewritten.push_back({&node, std::move(original)});
+    } else if (node.domain() == "com.microsoft" ||
+               (defaultDomain &&
+                (node.op_type() == "Shape" || node.op_type() == "Size") &&
+                node.input_size() > 0 && untyped.count(node.input(0)))) {
+      // com.microsoft ops have no schemas in libonnx (and a missing opset
+      // import would stop inference): their importers type them. libonnx
+      // 1.12's Shape/Size data propagation dereferences the input's type,
+      // so a Shape of a hidden node's result is hidden too.
       rewritten.push_back({&node, node});
       node.clear_domain();
       hide(node);
+    }
+    if (node.op_type().rfind(kHiddenPrefix, 0) == 0) {
+      untyped.insert(node.output().begin(), node.output().end());
     }
     for (onnx::AttributeProto &a : *node.mutable_attribute()) {
       if (a.has_g()) {

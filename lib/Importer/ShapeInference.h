@@ -5,6 +5,7 @@
 #include "onnx/onnx_pb.h"
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,8 @@ private:
   void rewriteGraph(onnx::GraphProto &graph,
                     std::vector<const onnx::GraphProto *> &scope);
 
+  /// Results of hidden nodes: inference leaves them untyped.
+  std::set<std::string> untyped;
   int64_t opset = 0;
   onnx::OperatorSetIdProto *clamped = nullptr;
   std::vector<Rewritten> rewritten;
