@@ -1,6 +1,6 @@
 //===- ImportModern.cpp - ops added in opsets 18 to 24 --------------------===//
 //
-// Gelu (20), Mish (18), Swish (24), Bitwise{And,Or,Xor,Not} (18),
+// Gelu (20), Mish (18), Swish (24), SwiGLU (28), Bitwise{And,Or,Xor,Not} (18),
 // CenterCropPad (18) and LpNormalization (1, 22), composed of etch ops. Every result type is computed
 // here: libonnx 1.12 has no schema for these ops.
 //
@@ -76,6 +76,25 @@ LogicalResult importSwish(GraphImporter &im, const onnx::NodeProto &) {
                  ? *x
                  : createBinary<MulOp>(im, *x, scalar(im, *x, alpha));
   im.setOutput(0, createBinary<MulOp>(im, *x, unary<SigmoidOp>(im, ax)));
+  return success();
+}
+
+/// SwiGLU (28): a * sigmoid(alpha * a) * b, a and b of one shape.
+LogicalResult importSwiGLU(GraphImporter &im, const onnx::NodeProto &) {
+  FailureOr<Value> a = floatInput(im), b = im.input(1);
+  if (failed(a) || failed(b)) {
+    return failure();
+  }
+  if (a->getType() != b->getType()) {
+    return im.error() << "A and B must have one type, got " << a->getType()
+                      << " and " << b->getType();
+  }
+  float alpha = im.attrFloat("alpha", 1.0f);
+  Value aa = alpha == 1.0f
+                 ? *a
+                 : createBinary<MulOp>(im, *a, scalar(im, *a, alpha));
+  Value swish = createBinary<MulOp>(im, *a, unary<SigmoidOp>(im, aa));
+  im.setOutput(0, createBinary<MulOp>(im, swish, *b));
   return success();
 }
 
@@ -230,5 +249,6 @@ void importer::registerModernOps(OpTable &table) {
   table["Gelu"] = importGelu;
   table["LpNormalization"] = importLpNormalization;
   table["Mish"] = importMish;
+  table["SwiGLU"] = importSwiGLU;
   table["Swish"] = importSwish;
 }

@@ -168,7 +168,9 @@ FailureOr<AxesResize> resolveAxes(GraphImporter &im, RankedTensorType inType) {
   } else {
     return im.error() << "needs 'scales' or 'sizes'";
   }
-  if (hasNonEmptyInput(im, 1) && im.constantInput(1)) {
+  if (hasNonEmptyInput(im, 1) &&
+      im.attrString("coordinate_transformation_mode", "") ==
+          "tf_crop_and_resize") {
     FailureOr<SmallVector<double>> roi = im.constantFloats(1, "roi");
     if (failed(roi)) {
       return failure();
