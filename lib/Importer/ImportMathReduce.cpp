@@ -66,11 +66,9 @@ Value createReduce(GraphImporter &im, Value x, ArrayRef<int64_t> axes,
       shape.push_back(1);
     }
   }
-  OpBuilder &b = im.getBuilder();
-  return im.create<OpTy>(
-      RankedTensorType::get(shape, type.getElementType()), x,
-      {im.namedAttr("axes", b.getDenseI64ArrayAttr(axes)),
-       im.namedAttr("keepdims", b.getBoolAttr(keepdims))});
+  return createReduceOrIdentity<OpTy>(
+      im, RankedTensorType::get(shape, type.getElementType()), x, axes,
+      keepdims);
 }
 
 template <typename OpTy>

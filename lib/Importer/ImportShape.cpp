@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "GraphImporter.h"
+#include "ImportMath.h"
 
 #include "llvm/Support/FormatVariadic.h"
 
@@ -87,11 +88,9 @@ static LogicalResult importReduce(GraphImporter &im,
       shape.push_back(1);
     }
   }
-  OpBuilder &b = im.getBuilder();
-  im.setOutput(0, im.create<OpTy>(
-                      RankedTensorType::get(shape, type.getElementType()), *x,
-                      {im.namedAttr("axes", b.getDenseI64ArrayAttr(normalized)),
-                       im.namedAttr("keepdims", b.getBoolAttr(keepdims))}));
+  im.setOutput(0, createReduceOrIdentity<OpTy>(
+                      im, RankedTensorType::get(shape, type.getElementType()),
+                      *x, normalized, keepdims));
   return success();
 }
 
