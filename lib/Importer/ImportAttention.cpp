@@ -76,8 +76,8 @@ struct StaticBias {
 };
 
 StaticBias staticBias(int64_t batch, int64_t q, int64_t kv, bool causal,
-                      int64_t left, int64_t right,
-                      ArrayRef<int64_t> offsets, ArrayRef<int64_t> nonpad) {
+                      int64_t left, int64_t right, ArrayRef<int64_t> offsets,
+                      ArrayRef<int64_t> nonpad) {
   StaticBias s;
   bool perBatch = offsets.size() > 1 || !nonpad.empty();
   int64_t nb = perBatch ? batch : 1;
@@ -187,8 +187,8 @@ LogicalResult importAttention(GraphImporter &im, const onnx::NodeProto &node) {
   StaticBias sb =
       staticBias(batch, qLen, kvLen, causal, left, right, offsets, nonpad);
   bool hasStatic = llvm::any_of(sb.values, [](double x) { return x != 0; });
-  Value bias = hasStatic ? floatConstant(im, sb.shape, elem, sb.values)
-                         : Value();
+  Value bias =
+      hasStatic ? floatConstant(im, sb.shape, elem, sb.values) : Value();
   // The attention mask, padded to the key length.
   if (im.hasInput(3)) {
     FailureOr<Value> mask = im.input(3);
@@ -203,15 +203,16 @@ LogicalResult importAttention(GraphImporter &im, const onnx::NodeProto &node) {
     }
     int64_t mLen = mType.getShape().back();
     if (mLen < kvLen) {
-      SmallVector<int64_t> pads(2 * mType.getRank(), 0), shape(mType.getShape());
+      SmallVector<int64_t> pads(2 * mType.getRank(), 0),
+          shape(mType.getShape());
       pads[2 * mType.getRank() - 1] = kvLen - mLen;
       shape.back() = kvLen;
       OpBuilder &b = im.getBuilder();
       *mask = im.create<PadOp>(
           RankedTensorType::get(shape, mType.getElementType()), *mask,
           {im.namedAttr("pads", b.getDenseI64ArrayAttr(pads)),
-           im.namedAttr("value", b.getF32FloatAttr(isBool ? 0.0f
-                                                           : -INFINITY))});
+           im.namedAttr("value",
+                        b.getF32FloatAttr(isBool ? 0.0f : -INFINITY))});
     }
     if (isBool) {
       auto t = RankedTensorType::get(typeOf(*mask).getShape(), elem);
@@ -242,8 +243,7 @@ LogicalResult importAttention(GraphImporter &im, const onnx::NodeProto &node) {
   Value logits = bias ? createBinary<AddOp>(im, qk, bias) : qk;
   OpBuilder &b = im.getBuilder();
   Value probs = im.create<SoftmaxOp>(
-      logits.getType(), logits,
-      {im.namedAttr("axis", b.getI64IntegerAttr(3))});
+      logits.getType(), logits, {im.namedAttr("axis", b.getI64IntegerAttr(3))});
   if (bias) {
     // Rows with every key masked attend to nothing (softmax gives NaN).
     RankedTensorType bType = typeOf(bias);
@@ -285,7 +285,8 @@ Value concatLast(GraphImporter &im, Value a, Value b) {
   shape.back() += typeOf(b).getShape().back();
   return im.create<ConcatOp>(
       RankedTensorType::get(shape, t.getElementType()), {a, b},
-      {im.namedAttr("axis", im.getBuilder().getI64IntegerAttr(t.getRank() - 1))});
+      {im.namedAttr("axis",
+                    im.getBuilder().getI64IntegerAttr(t.getRank() - 1))});
 }
 
 /// RotaryEmbedding (23): x [B, S, H, D] (from [B, H, S, D] or [B, S, H*D])
@@ -313,8 +314,9 @@ LogicalResult importRotaryEmbedding(GraphImporter &im,
       return im.error() << "a 3-D input needs num_heads dividing its hidden "
                            "size";
     }
-    y = reshapeTo(im, y, {xType.getDimSize(0), xType.getDimSize(1), heads,
-                          xType.getDimSize(2) / heads});
+    y = reshapeTo(im, y,
+                  {xType.getDimSize(0), xType.getDimSize(1), heads,
+                   xType.getDimSize(2) / heads});
   }
   ArrayRef<int64_t> s = typeOf(y).getShape(); // [B, S, H, D]
   int64_t b = s[0], seq = s[1], heads = s[2], d = s[3];
@@ -342,9 +344,8 @@ LogicalResult importRotaryEmbedding(GraphImporter &im,
   }
   for (Value c : {*cosC, *sinC}) {
     if (typeOf(c).getNumElements() != b * seq * half) {
-      return im.error() << "the cos/sin caches must give [" << b << ", "
-                        << seq << ", " << half << "] values, got "
-                        << c.getType();
+      return im.error() << "the cos/sin caches must give [" << b << ", " << seq
+                        << ", " << half << "] values, got " << c.getType();
     }
   }
   Value cosV = reshapeTo(im, *cosC, {b, seq, 1, half});

@@ -75,8 +75,8 @@ LogicalResult importQuickGelu(GraphImporter &im, const onnx::NodeProto &) {
   }
   Value ax = createBinary<MulOp>(im, *x,
                                  scalar(im, *x, im.attrFloat("alpha", 1.702f)));
-  im.setOutput(0, createBinary<MulOp>(
-                      im, *x, im.create<SigmoidOp>(ax.getType(), ax)));
+  im.setOutput(
+      0, createBinary<MulOp>(im, *x, im.create<SigmoidOp>(ax.getType(), ax)));
   return success();
 }
 
@@ -86,8 +86,8 @@ LogicalResult importBiasAdd(GraphImporter &im, const onnx::NodeProto &) {
   if (failed(x) || failed(bias) || failed(skip)) {
     return failure();
   }
-  im.setOutput(0, createBinary<AddOp>(im, createBinary<AddOp>(im, *x, *bias),
-                                      *skip));
+  im.setOutput(
+      0, createBinary<AddOp>(im, createBinary<AddOp>(im, *x, *bias), *skip));
   return success();
 }
 
@@ -123,8 +123,8 @@ LogicalResult importFusedMatMul(GraphImporter &im, const onnx::NodeProto &) {
   std::optional<SmallVector<int64_t>> batch =
       tryBroadcastShape(as.drop_back(2), bs.drop_back(2));
   if (!batch || as.back() != bs[bs.size() - 2]) {
-    return im.error() << "operands " << a->getType() << " and "
-                      << b->getType() << " do not multiply";
+    return im.error() << "operands " << a->getType() << " and " << b->getType()
+                      << " do not multiply";
   }
   SmallVector<int64_t> shape = *batch;
   shape.append({as[as.size() - 2], bs.back()});
@@ -173,14 +173,14 @@ LogicalResult importSkipNorm(GraphImporter &im, const onnx::NodeProto &node) {
   if (failed(x) || failed(skip) || failed(gamma)) {
     return failure();
   }
-  FailureOr<Value> sum = plusOptional(im, createBinary<AddOp>(im, *x, *skip),
-                                      Simplified ? 3 : 4);
+  FailureOr<Value> sum =
+      plusOptional(im, createBinary<AddOp>(im, *x, *skip), Simplified ? 3 : 4);
   if (failed(sum)) {
     return failure();
   }
   Value invStd;
-  Value y = normalizeLast(im, *sum, im.attrFloat("epsilon", 1e-12f),
-                          Simplified, &invStd);
+  Value y = normalizeLast(im, *sum, im.attrFloat("epsilon", 1e-12f), Simplified,
+                          &invStd);
   y = createBinary<MulOp>(im, y, *gamma);
   if (!Simplified) {
     FailureOr<Value> withBeta = plusOptional(im, y, 3);
@@ -221,8 +221,8 @@ LogicalResult importSimplifiedLayerNorm(GraphImporter &im,
                       << im.attrInt("axis", -1);
   }
   Value invStd;
-  Value y = normalizeLast(im, *x, im.attrFloat("epsilon", 1e-5f), true,
-                          &invStd);
+  Value y =
+      normalizeLast(im, *x, im.attrFloat("epsilon", 1e-5f), true, &invStd);
   im.setOutput(0, createBinary<MulOp>(im, y, *scale));
   if (node.output_size() > 1 && !node.output(1).empty()) {
     im.setOutput(1, invStd);

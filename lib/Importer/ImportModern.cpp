@@ -1,8 +1,8 @@
 //===- ImportModern.cpp - ops added in opsets 18 to 24 --------------------===//
 //
 // Gelu (20), Mish (18), Swish (24), SwiGLU (28), Bitwise{And,Or,Xor,Not} (18),
-// CenterCropPad (18) and LpNormalization (1, 22), composed of etch ops. Every result type is computed
-// here: libonnx 1.12 has no schema for these ops.
+// CenterCropPad (18) and LpNormalization (1, 22), composed of etch ops. Every
+// result type is computed here: libonnx 1.12 has no schema for these ops.
 //
 //===----------------------------------------------------------------------===//
 #include "GraphImporter.h"
@@ -72,9 +72,8 @@ LogicalResult importSwish(GraphImporter &im, const onnx::NodeProto &) {
     return failure();
   }
   float alpha = im.attrFloat("alpha", 1.0f);
-  Value ax = alpha == 1.0f
-                 ? *x
-                 : createBinary<MulOp>(im, *x, scalar(im, *x, alpha));
+  Value ax =
+      alpha == 1.0f ? *x : createBinary<MulOp>(im, *x, scalar(im, *x, alpha));
   im.setOutput(0, createBinary<MulOp>(im, *x, unary<SigmoidOp>(im, ax)));
   return success();
 }
@@ -90,9 +89,8 @@ LogicalResult importSwiGLU(GraphImporter &im, const onnx::NodeProto &) {
                       << " and " << b->getType();
   }
   float alpha = im.attrFloat("alpha", 1.0f);
-  Value aa = alpha == 1.0f
-                 ? *a
-                 : createBinary<MulOp>(im, *a, scalar(im, *a, alpha));
+  Value aa =
+      alpha == 1.0f ? *a : createBinary<MulOp>(im, *a, scalar(im, *a, alpha));
   Value swish = createBinary<MulOp>(im, *a, unary<SigmoidOp>(im, aa));
   im.setOutput(0, createBinary<MulOp>(im, swish, *b));
   return success();
@@ -109,8 +107,8 @@ LogicalResult importBitwise(GraphImporter &im, const onnx::NodeProto &) {
   auto bt = cast<RankedTensorType>(b->getType());
   if (!isa<IntegerType>(at.getElementType()) ||
       at.getElementType() != bt.getElementType()) {
-    return im.error() << "expected two integer tensors of one type, got "
-                      << at << " and " << bt;
+    return im.error() << "expected two integer tensors of one type, got " << at
+                      << " and " << bt;
   }
   im.setOutput(0, createBinary<OpTy>(im, *a, *b));
   return success();
@@ -205,8 +203,8 @@ LogicalResult importLpNormalization(GraphImporter &im,
   if (p != 1 && p != 2) {
     return im.unsupportedAttr("p", std::to_string(p), "1, 2");
   }
-  Value powered = p == 1 ? unary<AbsOp>(im, *x)
-                         : createBinary<MulOp>(im, *x, *x);
+  Value powered =
+      p == 1 ? unary<AbsOp>(im, *x) : createBinary<MulOp>(im, *x, *x);
   SmallVector<int64_t> kept(type.getShape());
   kept[*axis] = 1;
   OpBuilder &b = im.getBuilder();

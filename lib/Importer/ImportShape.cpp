@@ -417,8 +417,9 @@ static LogicalResult importIndexedPad(GraphImporter &im, Value x,
     auto inType = cast<RankedTensorType>(x.getType());
     int64_t n = inType.getDimSize(d);
     if (n == 0 || (reflect && (before >= n || after >= n))) {
-      return im.error() << "cannot " << mode.str() << "-pad axis " << d << " of size " << n << " by "
-                        << before << " and " << after;
+      return im.error() << "cannot " << mode.str() << "-pad axis " << d
+                        << " of size " << n << " by " << before << " and "
+                        << after;
     }
     SmallVector<int64_t> indices;
     for (int64_t i = -before; i < n + after; ++i) {

@@ -213,8 +213,8 @@ void InferenceForm::rewriteGraph(onnx::GraphProto &graph, Scope &scope) {
   for (onnx::NodeProto &node : *graph.mutable_node()) {
     bool defaultDomain = node.domain().empty() || node.domain() == "ai.onnx";
     // Copies only of nodes rewrite() may change (Constant nodes can be big).
-    bool candidate = defaultDomain && opset > kLibOnnxMaxOpset &&
-                     mayRewrite(node.op_type());
+    bool candidate =
+        defaultDomain && opset > kLibOnnxMaxOpset && mayRewrite(node.op_type());
     onnx::NodeProto original = candidate ? node : onnx::NodeProto();
     if (candidate && rewrite(node, scope, opset)) {
       rewritten.push_back({&node, std::move(original)});
