@@ -75,6 +75,20 @@ if ! "$TUNE_VENV/bin/python" -c "import xgboost" 2>/dev/null; then
     "xgboost-cpu>=2.1,<3" "scipy>=1.10,<1.12" "numpy<2"
 fi
 
+# ONNX 1.23 in a venv of its own (numpy 2, protobuf 6+; Debian's onnx 1.12 stays in
+# .venv for the torch 1.13 exporter): its node-test generators write the
+# node-1.23 conformance suite (step 4).
+ONNX123_VERSION=1.23.2
+VENV123="$ROOT/.venv-onnx123"
+if [[ ! -x "$VENV123/bin/python" ]]; then
+  log "venv: creating .venv-onnx123"
+  /usr/bin/python3 -m venv "$VENV123"
+fi
+if [[ "$("$VENV123/bin/python" -c 'import onnx; print(onnx.__version__)' 2>/dev/null)" != "$ONNX123_VERSION" ]]; then
+  log "venv: pip install onnx==$ONNX123_VERSION into .venv-onnx123"
+  "$VENV123/bin/python" -m pip install --disable-pip-version-check -q "onnx==$ONNX123_VERSION"
+fi
+
 # --- 3. Configure and build -------------------------------------------------------
 LIT="$LLVM_PREFIX/bin/lit"
 [[ -x "$LIT" ]] || LIT="$(command -v lit || true)"
@@ -88,7 +102,14 @@ fi
 log "build: ninja -C build -j$JOBS"
 cmake --build "$BUILD" -j "$JOBS"
 
-# --- 4. Main job: compile, link and run examples/mnist_cnn -------------------------
+# --- 4. ONNX 1.23 node tests (the node-1.23 conformance suite, ~6 s, 56 MB) ---------
+DATA123="$BUILD/onnx-1.23-testdata"
+if [[ "$(cat "$DATA123/ONNX_VERSION" 2>/dev/null)" != "$ONNX123_VERSION" ]]; then
+  log "conformance: generating ONNX $ONNX123_VERSION node tests into $DATA123"
+  "$VENV123/bin/python" -W ignore "$ROOT/python/etch_testing/gen_onnx_node_tests.py" "$DATA123"
+fi
+
+# --- 5. Main job: compile, link and run examples/mnist_cnn -------------------------
 ETCH_COMPILE="${ETCH_COMPILE:-$BUILD/bin/etch-compile}"
 if [[ ! -x "$ETCH_COMPILE" ]]; then
   if [[ -f "$ROOT/tools/etch-compile/CMakeLists.txt" ]]; then

@@ -33,10 +33,20 @@ const OpTable &importer::getOpTable() {
     registerIndexingOps(t);
     registerSpectralOps(t);
     registerCompositeOps(t);
+    registerModernOps(t);
+    registerAttentionOps(t);
+    registerMicrosoftOps(t);
     registerTensorFoldOps(t); // keep last: fills only missing entries
     return t;
   }();
   return table;
+}
+
+std::string importer::opTableKey(const onnx::NodeProto &node) {
+  if (node.domain() == "com.microsoft") {
+    return "com.microsoft." + node.op_type();
+  }
+  return node.op_type();
 }
 
 void GraphImporter::addConstant(StringRef name,
@@ -471,7 +481,8 @@ static bool acceptsUnsigned(StringRef op) {
       "Identity", "Dropout", "Constant", "ConstantOfShape", "Shape", "Size",
       "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Transpose", "Concat",
       "Slice", "Gather", "GatherElements", "Expand", "Tile", "Split", "Pad",
-      "Trilu", "DepthToSpace", "SpaceToDepth", "BitShift",
+      "Trilu", "DepthToSpace", "SpaceToDepth", "BitShift", "BitwiseAnd",
+      "BitwiseOr", "BitwiseXor", "BitwiseNot", "CenterCropPad",
       // Signedness recorded by the importer.
       "Div", "Max", "Min", "Less", "LessOrEqual", "Greater", "GreaterOrEqual",
       "Cast", "CastLike", "Pow", "Clip", "Abs", "Mod", "QuantizeLinear",

@@ -39,6 +39,9 @@ void registerDataOps(OpTable &table); // ImportData.cpp
 void registerElementwiseOps(OpTable &table);
 void registerShapeOps(OpTable &table);
 void registerMathOps(OpTable &table); // ImportMath*.cpp
+void registerModernOps(OpTable &table); // ImportModern.cpp
+void registerAttentionOps(OpTable &table); // ImportAttention.cpp
+void registerMicrosoftOps(OpTable &table); // ImportMicrosoft.cpp
 /// Fallbacks for ops only supported when folded; registered last, adds only
 /// missing entries.
 void registerTensorFoldOps(OpTable &table);
@@ -101,6 +104,10 @@ bool expandFunctionOps(onnx::ModelProto &model, int64_t opset);
 
 /// The full dispatch table (built once).
 const OpTable &getOpTable();
+
+/// The key of `node`'s importer in the table: its op type, prefixed with
+/// "com.microsoft." for that domain's ops.
+std::string opTableKey(const onnx::NodeProto &node);
 
 //===----------------------------------------------------------------------===//
 // Tensors (Tensors.cpp)

@@ -1,10 +1,11 @@
-//===- ImportControlFlow.cpp - If with a compile-time condition -----------===//
+//===- ImportControlFlow.cpp - If, Loop, SequenceMap ----------------------===//
 //
-// etch compiles one static program, so an If must have a condition known at
-// compile time: a constant, a value folded at import (the usual case in
-// exported models: a test on a static shape), or a graph input fixed with
-// --input-value. The taken branch's nodes are imported in place; the other
-// branch is never looked at beyond checking its ops exist.
+// etch compiles one static program. An If whose condition is known at
+// compile time (a constant, a value folded at import - the usual case in
+// exported models: a test on a static shape - or a graph input fixed with
+// --input-value) imports the taken branch's nodes in place. A condition
+// computed at run time imports both branches and selects each output with
+// etch.where, when both branches give it one static type.
 //
 //===----------------------------------------------------------------------===//
 #include "GraphImporter.h"
@@ -35,15 +36,11 @@ void markSubgraphUses(GraphImporter &im, const onnx::GraphProto &graph) {
   }
 }
 
-LogicalResult importIf(GraphImporter &im, const onnx::NodeProto &node) {
-  FailureOr<SmallVector<int64_t>> cond = im.constantInts(0, "cond");
-  if (failed(cond)) {
-    return failure();
-  }
-  if (cond->size() != 1) {
-    return im.error() << "'cond' must hold one element, got " << cond->size();
-  }
-  StringRef branchName = cond->front() ? "then_branch" : "else_branch";
+/// Imports `branchName`'s nodes in place; returns the bindings of its
+/// outputs (tensors, sequences or absent optionals).
+FailureOr<SmallVector<GraphImporter::Bound>>
+importBranch(GraphImporter &im, const onnx::NodeProto &node,
+             StringRef branchName) {
   const onnx::AttributeProto *attr = im.attr(branchName);
   if (!attr || !attr->has_g()) {
     return im.error() << "has no '" << branchName << "' graph";
@@ -69,25 +66,96 @@ LogicalResult importIf(GraphImporter &im, const onnx::NodeProto &node) {
     return failure();
   }
   im.beginNode(ifNode, ifLoc);
-  for (auto [i, out] : llvm::enumerate(branch.output())) {
+  SmallVector<GraphImporter::Bound> outs;
+  for (const onnx::ValueInfoProto &out : branch.output()) {
     if (!im.isKnown(out.name())) {
       return im.error() << "'" << branchName << "' output '" << out.name()
                         << "' is not produced by the branch";
     }
-    // Branch outputs may be tensors, sequences or absent optionals.
-    const std::string &result = node.output(i);
-    if (im.isAbsent(out.name())) {
-      im.setAbsent(result);
-    } else if (const SmallVector<Value> *seq =
-                   im.lookupSequence(out.name())) {
-      im.setSequence(result, *seq);
-    } else {
-      FailureOr<Value> v = im.lookup(out.name(), ifLoc);
-      if (failed(v)) {
-        return failure();
-      }
-      im.setOutput(i, *v);
+    FailureOr<GraphImporter::Bound> b = im.capture(out.name(), ifLoc);
+    if (failed(b)) {
+      return failure();
     }
+    outs.push_back(std::move(*b));
+  }
+  return outs;
+}
+
+/// An If whose condition is computed at run time: both branches are
+/// imported and each output selects between them (etch.where on the
+/// condition), which needs tensors of one static type from both.
+LogicalResult importRuntimeIf(GraphImporter &im, const onnx::NodeProto &node) {
+  FailureOr<Value> cond = im.input(0);
+  if (failed(cond)) {
+    return failure();
+  }
+  auto condType = cast<RankedTensorType>(cond->getType());
+  if (!condType.getElementType().isInteger(1) ||
+      condType.getNumElements() != 1) {
+    return im.error() << "'cond' must be one bool, got " << condType;
+  }
+  Value c = reshapeTo(im, *cond, {});
+  FailureOr<SmallVector<GraphImporter::Bound>> thenOuts =
+      importBranch(im, node, "then_branch");
+  if (failed(thenOuts)) {
+    return failure();
+  }
+  FailureOr<SmallVector<GraphImporter::Bound>> elseOuts =
+      importBranch(im, node, "else_branch");
+  if (failed(elseOuts)) {
+    return failure();
+  }
+  for (auto [i, t, e] : llvm::enumerate(*thenOuts, *elseOuts)) {
+    auto tensorOf = [&](GraphImporter::Bound &b) -> FailureOr<Value> {
+      if (b.value) {
+        return b.value;
+      }
+      if (b.constant) {
+        // A constant branch output: bind it to a name and materialize it.
+        std::string name = node.output(i) + (&b == &t ? ".then" : ".else");
+        im.bind(name, b);
+        return im.lookup(name, im.getLoc());
+      }
+      return failure();
+    };
+    FailureOr<Value> tv = tensorOf(t), ev = tensorOf(e);
+    if (failed(tv) || failed(ev) || tv->getType() != ev->getType()) {
+      InFlightDiagnostic diag =
+          im.error() << "the condition is computed at run time, so both "
+                        "branches are computed and selected; output "
+                     << i << " ('" << node.output(i) << "') must then be a "
+                     << "tensor of one static type in both branches";
+      if (succeeded(tv) && succeeded(ev)) {
+        diag << ", got " << tv->getType() << " and " << ev->getType();
+      }
+      diag << im.constantHint(node.input(0));
+      return diag;
+    }
+    im.setOutput(i, im.create<WhereOp>(tv->getType(), {c, *tv, *ev}));
+  }
+  return success();
+}
+
+LogicalResult importIf(GraphImporter &im, const onnx::NodeProto &node) {
+  if (im.hasInput(0) && !im.constantInput(0)) {
+    return importRuntimeIf(im, node);
+  }
+  FailureOr<SmallVector<int64_t>> cond = im.constantInts(0, "cond");
+  if (failed(cond)) {
+    return failure();
+  }
+  if (cond->size() != 1) {
+    return im.error() << "'cond' must hold one element, got " << cond->size();
+  }
+  StringRef branchName = cond->front() ? "then_branch" : "else_branch";
+  FailureOr<SmallVector<GraphImporter::Bound>> outs =
+      importBranch(im, node, branchName);
+  if (failed(outs)) {
+    return failure();
+  }
+  for (auto [i, out] : llvm::enumerate(*outs)) {
+    // Branch outputs may be tensors, sequences or absent optionals.
+    im.bind(node.output(i), out);
   }
   return success();
 }

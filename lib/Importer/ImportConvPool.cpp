@@ -146,34 +146,34 @@ static FailureOr<PoolParts> readPool(GraphImporter &im) {
   bool ceilMode = im.attrInt("ceil_mode", 0) != 0;
   FailureOr<Window> win =
       readWindow(im, xType.getShape(), std::move(*kernel));
-  FailureOr<RankedTensorType> outType = im.outputType(0);
-  if (failed(win) || failed(outType)) {
+  if (failed(win)) {
     return failure();
   }
-  RankedTensorType type = *outType;
-  if (ceilMode) {
-    // ONNX 1.12 shape inference keeps a last window that starts inside the
-    // end padding; ONNX Runtime (and the spec's reference) drops it.
-    SmallVector<int64_t> shape(type.getShape());
-    size_t spatial = xType.getRank() - 2;
-    for (size_t i = 0;
-         i < spatial &&
-         static_cast<int64_t>(shape.size()) == xType.getRank();
-         ++i) {
-      int64_t in = xType.getDimSize(2 + i), pb = win->pads[i];
-      int64_t window = (win->kernel[i] - 1) * win->dilations[i] + 1;
-      int64_t numer = in + pb + win->pads[spatial + i] - window;
-      if (numer < 0) {
-        continue;
-      }
-      int64_t out = llvm::divideCeil(numer, win->strides[i]) + 1;
+  // The result shape from the window (not from ONNX inference, which does
+  // not know AveragePool-19's dilations). With ceil_mode, a last window
+  // that would start inside the end padding is dropped, as in ONNX Runtime
+  // and the spec's reference (ONNX 1.12's inference keeps it).
+  SmallVector<int64_t> shape(xType.getShape().take_front(2));
+  size_t spatial = xType.getRank() - 2;
+  for (size_t i = 0; i < spatial; ++i) {
+    int64_t in = xType.getDimSize(2 + i), pb = win->pads[i];
+    int64_t window = (win->kernel[i] - 1) * win->dilations[i] + 1;
+    int64_t numer = in + pb + win->pads[spatial + i] - window;
+    if (numer < 0) {
+      return im.error() << "the pooling window (" << window
+                        << ") exceeds the padded input along spatial axis "
+                        << i;
+    }
+    int64_t out = numer / win->strides[i] + 1;
+    if (ceilMode) {
+      out = llvm::divideCeil(numer, win->strides[i]) + 1;
       if ((out - 1) * win->strides[i] >= in + pb) {
         --out;
       }
-      shape[2 + i] = out;
     }
-    type = RankedTensorType::get(shape, type.getElementType());
+    shape.push_back(out);
   }
+  auto type = RankedTensorType::get(shape, xType.getElementType());
   return PoolParts{*x, std::move(*win), type, ceilMode};
 }
 
@@ -210,6 +210,48 @@ static LogicalResult importAveragePool(GraphImporter &im,
                       p->window.kernel, p->window.strides, p->window.pads,
                       p->window.dilations, p->ceilMode,
                       im.attrInt("count_include_pad", 0) != 0));
+  return success();
+}
+
+/// LpPool: (sum over the window of |x|^p)^(1/p), the sum an AveragePool
+/// that counts padding times the window size.
+static LogicalResult importLpPool(GraphImporter &im, const onnx::NodeProto &) {
+  FailureOr<PoolParts> p = readPool(im);
+  if (failed(p)) {
+    return failure();
+  }
+  Value x = p->input;
+  auto type = cast<RankedTensorType>(x.getType());
+  if (!isa<FloatType>(type.getElementType())) {
+    return im.error() << "expected a floating-point input, got " << type;
+  }
+  int64_t power = im.attrInt("p", 2);
+  if (power < 1) {
+    return im.error() << "p must be >= 1, got " << power;
+  }
+  Type elem = type.getElementType();
+  Value a = im.create<AbsOp>(type, x);
+  Value powered =
+      power == 1   ? a
+      : power == 2 ? createBinary<MulOp>(im, x, x)
+                   : createBinary<PowOp>(
+                         im, a, createScalarConstant(im, elem, power));
+  Value avg = AveragePoolOp::create(
+      im.getBuilder(), im.getLoc(), p->type, powered, p->window.kernel,
+      p->window.strides, p->window.pads, p->window.dilations, p->ceilMode,
+      /*count_include_pad=*/true);
+  int64_t window = 1;
+  for (int64_t k : p->window.kernel) {
+    window *= k;
+  }
+  Value sum =
+      createBinary<MulOp>(im, avg, createScalarConstant(im, elem, window));
+  Value y = power == 1   ? sum
+            : power == 2 ? im.create<SqrtOp>(sum.getType(), sum)
+                         : createBinary<PowOp>(
+                               im, sum,
+                               createScalarConstant(im, elem, 1.0 / power));
+  im.setOutput(0, y);
   return success();
 }
 
@@ -361,5 +403,6 @@ void importer::registerConvPoolOps(OpTable &table) {
   table["Conv"] = importConv;
   table["GlobalAveragePool"] = importGlobalAveragePool;
   table["GlobalMaxPool"] = importGlobalMaxPool;
+  table["LpPool"] = importLpPool;
   table["MaxPool"] = importMaxPool;
 }

@@ -10,6 +10,7 @@
 #include "ImportMath.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace mlir::etch;
@@ -69,6 +70,22 @@ LogicalResult importSplit(GraphImporter &im, const onnx::NodeProto &node) {
     sizes = std::move(*v);
   } else if (im.getOpset() < 13) {
     sizes = im.attrInts("split");
+  }
+  if (const onnx::AttributeProto *n = im.attr("num_outputs");
+      n && im.getOpset() >= 18) {
+    // Split-18: num_outputs parts of ceil(dim / n), the last one smaller.
+    int64_t dim = type.getDimSize(*axis);
+    if (im.hasInput(1) || n->i() != node.output_size() || n->i() <= 0 ||
+        (n->i() - 1) * llvm::divideCeil(dim, n->i()) > dim) {
+      return im.error() << "num_outputs " << n->i() << " does not split "
+                        << "dimension " << *axis << " (" << dim << ") into "
+                        << node.output_size() << " outputs"
+                        << (im.hasInput(1) ? " (and 'split' is given too)"
+                                           : "");
+    }
+    int64_t chunk = llvm::divideCeil(dim, n->i());
+    sizes = SmallVector<int64_t>(n->i(), chunk);
+    sizes->back() = dim - chunk * (n->i() - 1);
   }
   if (!sizes && !im.hasInput(1) && node.output_size() > 0 &&
       type.getDimSize(*axis) % node.output_size() == 0) {
@@ -182,10 +199,17 @@ LogicalResult importSpaceToDepth(GraphImporter &im, const onnx::NodeProto &) {
     return im.error() << "expected a 4-D input whose height and width "
                          "divide by blocksize";
   }
+  // SpaceToDepth-28's mode: blocks before channels (DCR, the only layout
+  // before 28) or after (CRD).
+  std::string mode = im.attrString("mode", "DCR");
+  if (mode != "DCR" && mode != "CRD") {
+    return im.unsupportedAttr("mode", "'" + mode + "'", "DCR, CRD");
+  }
   int64_t n = type.getDimSize(0), c = type.getDimSize(1),
           h = type.getDimSize(2) / bs, w = type.getDimSize(3) / bs;
   Value y = transpose(im, reshape(im, *x, {n, c, h, bs, w, bs}),
-                      {0, 3, 5, 1, 2, 4});
+                      mode == "DCR" ? ArrayRef<int64_t>{0, 3, 5, 1, 2, 4}
+                                    : ArrayRef<int64_t>{0, 1, 3, 5, 2, 4});
   im.setOutput(0, reshape(im, y, {n, c * bs * bs, h, w}));
   return success();
 }
@@ -343,9 +367,32 @@ LogicalResult importMod(GraphImporter &im, const onnx::NodeProto &) {
   }
   Type elem = cast<RankedTensorType>(x->getType()).getElementType();
   int64_t fmod = im.attrInt("fmod", 0);
-  if (isa<FloatType>(elem) && fmod != 1) {
+  if (isa<FloatType>(elem) && fmod != 1 && im.getOpset() < 28) {
     return im.unsupportedAttr("fmod", std::to_string(fmod),
-                              "1 (required for floating-point inputs)");
+                              "1 (required for floating-point inputs before "
+                              "opset 28)");
+  }
+  if (isa<FloatType>(elem) && fmod == 0) {
+    // Mod-28 on floats with fmod 0 takes the divisor's sign (Python's %):
+    // r = fmod(x, y), plus y where r is non-zero and its sign is not y's.
+    SmallVector<int64_t> shape =
+        broadcastShape(cast<RankedTensorType>(x->getType()).getShape(),
+                       cast<RankedTensorType>(y->getType()).getShape());
+    auto type = RankedTensorType::get(shape, elem);
+    OpBuilder &b = im.getBuilder();
+    Value r = im.create<ModOp>(type, {*x, *y},
+                               {im.namedAttr("fmod", b.getBoolAttr(true))});
+    Value zero = createScalarConstant(im, elem, 0.0);
+    Type i1 = b.getI1Type();
+    Value adjust = createBinary<AndOp>(
+        im,
+        createBinary<XorOp>(im, createBinary<LessOp>(im, r, zero, i1),
+                            createBinary<LessOp>(im, *y, zero, i1)),
+        im.create<NotOp>(RankedTensorType::get(shape, i1),
+                         createBinary<EqualOp>(im, r, zero, i1)));
+    im.setOutput(0, im.create<WhereOp>(
+                        type, {adjust, createBinary<AddOp>(im, r, *y), r}));
+    return success();
   }
   if (!elem.isSignlessInteger() && !isa<FloatType>(elem)) {
     return im.error() << "element type " << elem

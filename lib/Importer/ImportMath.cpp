@@ -106,6 +106,53 @@ Value importer::transposeBy(GraphImporter &im, Value x,
       {im.namedAttr("perm", im.getBuilder().getDenseI64ArrayAttr(perm))});
 }
 
+template <typename OpTy>
+Value importer::createReduceOrIdentity(GraphImporter &im,
+                                       RankedTensorType type, Value x,
+                                       ArrayRef<int64_t> axes, bool keepdims) {
+  auto xType = cast<RankedTensorType>(x.getType());
+  bool emptyAxis = llvm::any_of(
+      axes, [&](int64_t a) { return xType.getDimSize(a) == 0; });
+  OpBuilder &b = im.getBuilder();
+  if (!emptyAxis || type.getNumElements() == 0) {
+    return im.create<OpTy>(type, x,
+                           {im.namedAttr("axes", b.getDenseI64ArrayAttr(axes)),
+                            im.namedAttr("keepdims", b.getBoolAttr(keepdims))});
+  }
+  constexpr bool isMax = std::is_same_v<OpTy, ReduceMaxOp>;
+  constexpr bool isMin = std::is_same_v<OpTy, ReduceMinOp>;
+  Type elem = type.getElementType();
+  Attribute value;
+  if (auto ft = dyn_cast<FloatType>(elem)) {
+    const llvm::fltSemantics &sem = ft.getFloatSemantics();
+    APFloat v = isMax   ? APFloat::getInf(sem, /*Negative=*/true)
+                : isMin ? APFloat::getInf(sem)
+                : std::is_same_v<OpTy, ReduceMeanOp>
+                    ? APFloat::getNaN(sem)
+                    : APFloat(sem, std::is_same_v<OpTy, ReduceProdOp> ? 1 : 0);
+    value = DenseElementsAttr::get(type, v);
+  } else {
+    unsigned width = elem.getIntOrFloatBitWidth();
+    APInt v = width == 1 ? APInt(1, isMin ? 1 : 0)
+              : isMax    ? APInt::getSignedMinValue(width)
+              : isMin    ? APInt::getSignedMaxValue(width)
+                         : APInt(width, std::is_same_v<OpTy, ReduceProdOp>);
+    value = DenseElementsAttr::get(type, v);
+  }
+  return im.create<ConstantOp>(type, {}, {im.namedAttr("value", value)});
+}
+
+template Value importer::createReduceOrIdentity<ReduceSumOp>(
+    GraphImporter &, RankedTensorType, Value, ArrayRef<int64_t>, bool);
+template Value importer::createReduceOrIdentity<ReduceProdOp>(
+    GraphImporter &, RankedTensorType, Value, ArrayRef<int64_t>, bool);
+template Value importer::createReduceOrIdentity<ReduceMaxOp>(
+    GraphImporter &, RankedTensorType, Value, ArrayRef<int64_t>, bool);
+template Value importer::createReduceOrIdentity<ReduceMinOp>(
+    GraphImporter &, RankedTensorType, Value, ArrayRef<int64_t>, bool);
+template Value importer::createReduceOrIdentity<ReduceMeanOp>(
+    GraphImporter &, RankedTensorType, Value, ArrayRef<int64_t>, bool);
+
 template Value importer::createBinary<AddOp>(GraphImporter &, Value, Value,
                                              Type);
 template Value importer::createBinary<SubOp>(GraphImporter &, Value, Value,
@@ -120,6 +167,16 @@ template Value importer::createBinary<MaxOp>(GraphImporter &, Value, Value,
                                              Type);
 template Value importer::createBinary<MinOp>(GraphImporter &, Value, Value,
                                              Type);
+template Value importer::createBinary<PowOp>(GraphImporter &, Value, Value,
+                                             Type);
+template Value importer::createBinary<AndOp>(GraphImporter &, Value, Value,
+                                             Type);
+template Value importer::createBinary<OrOp>(GraphImporter &, Value, Value,
+                                            Type);
+template Value importer::createBinary<XorOp>(GraphImporter &, Value, Value,
+                                             Type);
+template Value importer::createBinary<LessOp>(GraphImporter &, Value, Value,
+                                              Type);
 
 template <typename OpTy>
 static LogicalResult importMathUnary(GraphImporter &im,

@@ -37,6 +37,18 @@ Value reshapeTo(GraphImporter &im, Value x, ArrayRef<int64_t> shape);
 /// x with its dims permuted: result dim i is x's dim perm[i].
 Value transposeBy(GraphImporter &im, Value x, ArrayRef<int64_t> perm);
 
+/// A reduction (ReduceSum/Prod/Max/Min/MeanOp) of `x` over `axes` with
+/// result type `type`; over an empty axis (a 0-sized reduced dimension and a
+/// non-empty result) the reduction's identity as a constant instead: 0, 1,
+/// the lowest and highest value, NaN for the mean.
+template <typename OpTy>
+Value createReduceOrIdentity(GraphImporter &im, RankedTensorType type,
+                             Value x, ArrayRef<int64_t> axes, bool keepdims);
+
+/// Gelu of a float tensor: x / 2 * (1 + erf(x / sqrt(2))), or with `tanh`
+/// x / 2 * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 x^3))). (ImportModern.cpp)
+Value buildGelu(GraphImporter &im, Value x, bool tanh);
+
 /// Reductions, normalizations, LogSoftmax, Trilu (ImportMathReduce.cpp).
 void registerMathReduceOps(OpTable &table);
 

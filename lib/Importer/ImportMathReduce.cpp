@@ -66,11 +66,9 @@ Value createReduce(GraphImporter &im, Value x, ArrayRef<int64_t> axes,
       shape.push_back(1);
     }
   }
-  OpBuilder &b = im.getBuilder();
-  return im.create<OpTy>(
-      RankedTensorType::get(shape, type.getElementType()), x,
-      {im.namedAttr("axes", b.getDenseI64ArrayAttr(axes)),
-       im.namedAttr("keepdims", b.getBoolAttr(keepdims))});
+  return createReduceOrIdentity<OpTy>(
+      im, RankedTensorType::get(shape, type.getElementType()), x, axes,
+      keepdims);
 }
 
 template <typename OpTy>
@@ -262,6 +260,77 @@ LogicalResult importInstanceNorm(GraphImporter &im, const onnx::NodeProto &) {
   return success();
 }
 
+/// GroupNormalization (18, 21): x [N, C, spatial...] viewed as
+/// [N, G, C / G * spatial] and normalized over the last axis; scale and bias
+/// are per group at opset 18 and per channel from 21.
+LogicalResult importGroupNorm(GraphImporter &im, const onnx::NodeProto &) {
+  FailureOr<Value> x = im.input(0), scale = im.input(1), bias = im.input(2);
+  if (failed(x) || failed(scale) || failed(bias)) {
+    return failure();
+  }
+  auto type = cast<RankedTensorType>(x->getType());
+  int64_t rank = type.getRank(), groups = im.attrInt("num_groups", 0);
+  if (rank < 3 || groups < 1 || type.getDimSize(1) % groups != 0) {
+    return im.error() << "expected an input [N, C, spatial...] whose channels "
+                         "divide by num_groups ("
+                      << groups << "), got " << type;
+  }
+  int64_t n = type.getDimSize(0), c = type.getDimSize(1);
+  bool perChannel = im.getOpset() >= 21;
+  int64_t params = perChannel ? c : groups;
+  for (Value v : {*scale, *bias}) {
+    if (cast<RankedTensorType>(v.getType()).getNumElements() != params) {
+      return im.error() << "scale and bias must have " << params
+                        << " elements (one per "
+                        << (perChannel ? "channel" : "group") << ", opset "
+                        << im.getOpset() << ")";
+    }
+  }
+  int64_t perGroup = type.getNumElements() / std::max<int64_t>(n * groups, 1);
+  Value y = normalize(im, reshapeTo(im, *x, {n, groups, perGroup}), {2},
+                      im.attrFloat("epsilon", 1e-5f));
+  if (!perChannel) {
+    y = createBinary<MulOp>(im, y, reshapeTo(im, *scale, {groups, 1}));
+    y = createBinary<AddOp>(im, y, reshapeTo(im, *bias, {groups, 1}));
+    im.setOutput(0, reshapeTo(im, y, type.getShape()));
+    return success();
+  }
+  SmallVector<int64_t> cShape(rank - 1, 1);
+  cShape[0] = c;
+  y = reshapeTo(im, y, type.getShape());
+  y = createBinary<MulOp>(im, y, reshapeTo(im, *scale, cShape));
+  y = createBinary<AddOp>(im, y, reshapeTo(im, *bias, cShape));
+  im.setOutput(0, y);
+  return success();
+}
+
+/// RMSNormalization (23): x / sqrt(mean(x^2) + epsilon) * scale over the
+/// axes from `axis` to the last.
+LogicalResult importRMSNorm(GraphImporter &im, const onnx::NodeProto &) {
+  FailureOr<Value> x = im.input(0), scale = im.input(1);
+  if (failed(x) || failed(scale)) {
+    return failure();
+  }
+  auto type = cast<RankedTensorType>(x->getType());
+  int64_t rank = type.getRank();
+  FailureOr<int64_t> axis =
+      normalizeAxis(im, im.attrInt("axis", -1), rank, "axis");
+  if (failed(axis)) {
+    return failure();
+  }
+  SmallVector<int64_t> axes = llvm::to_vector(llvm::seq<int64_t>(*axis, rank));
+  Value ms = createReduce<ReduceMeanOp>(im, createBinary<MulOp>(im, *x, *x),
+                                        axes, true);
+  Value rms = unary<SqrtOp>(
+      im, createBinary<AddOp>(im, ms,
+                              createScalarConstant(im, type.getElementType(),
+                                                   im.attrFloat("epsilon",
+                                                                1e-5f))));
+  im.setOutput(0, createBinary<MulOp>(im, createBinary<DivOp>(im, *x, rms),
+                                      *scale));
+  return success();
+}
+
 /// Trilu: where(mask, x, 0) with a constant mask over the last two dims.
 LogicalResult importTrilu(GraphImporter &im, const onnx::NodeProto &) {
   FailureOr<Value> x = im.input(0);
@@ -316,5 +385,7 @@ void importer::registerMathReduceOps(OpTable &table) {
   table["Hardmax"] = importHardmax;
   table["LayerNormalization"] = importLayerNorm;
   table["InstanceNormalization"] = importInstanceNorm;
+  table["GroupNormalization"] = importGroupNorm;
+  table["RMSNormalization"] = importRMSNorm;
   table["Trilu"] = importTrilu;
 }

@@ -106,11 +106,43 @@ Value saturateCast(GraphImporter &im, Value t, Value zp, Type outElem,
                                          b.getBoolAttr(isUnsigned))});
 }
 
+/// Opset 21's blocked quantization (block_size > 0) is not imported.
+LogicalResult rejectBlocked(GraphImporter &im) {
+  int64_t blockSize = im.attrInt("block_size", 0);
+  if (blockSize == 0 || im.getOpset() < 21) {
+    return success();
+  }
+  return im.error() << "blocked quantization (block_size " << blockSize
+                    << ", opset " << im.getOpset()
+                    << ") is not supported; supported: block_size 0 "
+                       "(per-tensor or per-axis scales)";
+}
+
+/// The result type of (De)QuantizeLinear: the input's shape with element
+/// type `onnxType` (output_dtype, opset 21+), else `dflt`.
+FailureOr<RankedTensorType> quantResultType(GraphImporter &im, Value x,
+                                            Type dflt) {
+  Type elem = dflt;
+  if (int64_t dtype = im.attrInt("output_dtype", 0); dtype != 0) {
+    elem = convertElementType(im.getContext(), dtype);
+    if (!elem) {
+      return im.error() << "output_dtype " << onnxTypeName(dtype)
+                        << " is not supported";
+    }
+  }
+  return RankedTensorType::get(cast<RankedTensorType>(x.getType()).getShape(),
+                               elem);
+}
+
 LogicalResult importDequantizeLinear(GraphImporter &im,
                                      const onnx::NodeProto &node) {
   FailureOr<Value> x = im.input(0), scale = im.input(1);
-  FailureOr<RankedTensorType> outType = im.outputType(0);
-  if (failed(x) || failed(scale) || failed(outType)) {
+  if (failed(x) || failed(scale) || failed(rejectBlocked(im))) {
+    return failure();
+  }
+  FailureOr<RankedTensorType> outType = quantResultType(
+      im, *x, cast<RankedTensorType>(scale->getType()).getElementType());
+  if (failed(outType)) {
     return failure();
   }
   if (!outType->getElementType().isF32()) {
@@ -138,8 +170,21 @@ LogicalResult importDequantizeLinear(GraphImporter &im,
 LogicalResult importQuantizeLinear(GraphImporter &im,
                                    const onnx::NodeProto &node) {
   FailureOr<Value> x = im.input(0), scale = im.input(1);
-  FailureOr<RankedTensorType> outType = im.outputType(0);
-  if (failed(x) || failed(scale) || failed(outType)) {
+  if (failed(x) || failed(scale) || failed(rejectBlocked(im))) {
+    return failure();
+  }
+  // The zero point's type, else output_dtype, else uint8.
+  FailureOr<Value> zp =
+      im.hasInput(2) ? im.input(2) : FailureOr<Value>(Value());
+  if (failed(zp)) {
+    return failure();
+  }
+  FailureOr<RankedTensorType> outType =
+      *zp ? RankedTensorType::get(
+                cast<RankedTensorType>(x->getType()).getShape(),
+                cast<RankedTensorType>(zp->getType()).getElementType())
+          : quantResultType(im, *x, im.getBuilder().getIntegerType(8));
+  if (failed(outType)) {
     return failure();
   }
   Type outElem = outType->getElementType();
@@ -159,8 +204,10 @@ LogicalResult importQuantizeLinear(GraphImporter &im,
   if (failed(z)) {
     return failure();
   }
-  // Without a zero point the result is uint8 (ONNX's default).
-  bool isUnsigned = im.isUnsignedOutput(0) || !im.hasInput(2);
+  // Without a zero point the result is output_dtype, by default uint8.
+  int64_t dtype = im.attrInt("output_dtype", 0);
+  bool isUnsigned = im.hasInput(2) ? im.isUnsignedInput(2)
+                                   : dtype == 0 || isUnsignedType(dtype);
   im.setOutput(0, saturateCast(im, t, *z, outElem, isUnsigned));
   return success();
 }

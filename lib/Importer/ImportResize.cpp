@@ -1,4 +1,4 @@
-//===- ImportResize.cpp - Resize (opset 10-13) and Upsample (7-9) ---------===//
+//===- ImportResize.cpp - Resize (opset 10-19) and Upsample (7-9) ---------===//
 //
 // The result shape comes from ONNX shape inference or the model's declared
 // output. Scales: constant `scales` become static_scales; `sizes` (constant
@@ -89,6 +89,106 @@ shapeFromConstants(GraphImporter &im, const onnx::NodeProto &node,
   return shape;
 }
 
+/// Resize-18's `axes` and `keep_aspect_ratio_policy`, resolved at import:
+/// constant scales or sizes over the listed axes widened to every axis (1,
+/// the input size, roi [0, 1] elsewhere), the policy's one scale applied.
+struct AxesResize {
+  SmallVector<int64_t> shape;
+  SmallVector<float> scales;
+  std::optional<SmallVector<float>> roi;
+};
+
+FailureOr<AxesResize> resolveAxes(GraphImporter &im, RankedTensorType inType) {
+  int64_t rank = inType.getRank();
+  SmallVector<int64_t> axes;
+  if (std::optional<SmallVector<int64_t>> a = im.attrInts("axes")) {
+    for (int64_t axis : *a) {
+      FailureOr<int64_t> n = normalizeAxis(im, axis, rank, "axes");
+      if (failed(n)) {
+        return failure();
+      }
+      if (llvm::is_contained(axes, *n)) {
+        return im.error() << "axes contain duplicates";
+      }
+      axes.push_back(*n);
+    }
+  } else {
+    axes = llvm::to_vector(llvm::seq<int64_t>(0, rank));
+  }
+  int64_t n = axes.size();
+  AxesResize r;
+  r.shape = SmallVector<int64_t>(inType.getShape());
+  r.scales = SmallVector<float>(rank, 1.0f);
+  std::string policy = im.attrString("keep_aspect_ratio_policy", "stretch");
+  if (policy != "stretch" && policy != "not_larger" &&
+      policy != "not_smaller") {
+    return im.unsupportedAttr("keep_aspect_ratio_policy", "'" + policy + "'",
+                              "stretch, not_larger, not_smaller");
+  }
+  if (hasNonEmptyInput(im, 3)) {
+    FailureOr<SmallVector<int64_t>> sizes = im.constantInts(3, "sizes");
+    if (failed(sizes)) {
+      return failure();
+    }
+    if (static_cast<int64_t>(sizes->size()) != n) {
+      return im.error() << "'sizes' has " << sizes->size()
+                        << " entries, expected " << n << " (one per axis)";
+    }
+    std::optional<double> kept;
+    for (auto [i, a] : llvm::enumerate(axes)) {
+      double s = static_cast<double>((*sizes)[i]) / inType.getDimSize(a);
+      if (policy == "stretch") {
+        r.shape[a] = (*sizes)[i];
+        r.scales[a] = static_cast<float>(s);
+      } else {
+        kept = !kept ? s
+               : policy == "not_larger" ? std::min(*kept, s)
+                                        : std::max(*kept, s);
+      }
+    }
+    for (int64_t a : kept ? ArrayRef<int64_t>(axes) : ArrayRef<int64_t>()) {
+      r.scales[a] = static_cast<float>(*kept);
+      r.shape[a] = static_cast<int64_t>(
+          std::floor(*kept * inType.getDimSize(a) + 0.5));
+    }
+  } else if (hasNonEmptyInput(im, 2)) {
+    FailureOr<SmallVector<double>> scales = im.constantFloats(2, "scales");
+    if (failed(scales)) {
+      return failure();
+    }
+    if (static_cast<int64_t>(scales->size()) != n) {
+      return im.error() << "'scales' has " << scales->size()
+                        << " entries, expected " << n << " (one per axis)";
+    }
+    for (auto [i, a] : llvm::enumerate(axes)) {
+      r.scales[a] = static_cast<float>((*scales)[i]);
+      r.shape[a] = static_cast<int64_t>(
+          std::floor(inType.getDimSize(a) * r.scales[a]));
+    }
+  } else {
+    return im.error() << "needs 'scales' or 'sizes'";
+  }
+  if (hasNonEmptyInput(im, 1) &&
+      im.attrString("coordinate_transformation_mode", "") ==
+          "tf_crop_and_resize") {
+    FailureOr<SmallVector<double>> roi = im.constantFloats(1, "roi");
+    if (failed(roi)) {
+      return failure();
+    }
+    if (static_cast<int64_t>(roi->size()) != 2 * n) {
+      return im.error() << "'roi' has " << roi->size() << " entries, expected "
+                        << 2 * n;
+    }
+    r.roi = SmallVector<float>(rank, 0.0f);
+    r.roi->append(rank, 1.0f);
+    for (auto [i, a] : llvm::enumerate(axes)) {
+      (*r.roi)[a] = (*roi)[i];
+      (*r.roi)[rank + a] = (*roi)[n + i];
+    }
+  }
+  return r;
+}
+
 LogicalResult importResize(GraphImporter &im, const onnx::NodeProto &node) {
   FailureOr<Value> x = im.input(0);
   if (failed(x)) {
@@ -96,9 +196,20 @@ LogicalResult importResize(GraphImporter &im, const onnx::NodeProto &node) {
   }
   auto inType = cast<RankedTensorType>(x->getType());
   bool isLegacy = node.op_type() == "Upsample" || im.getOpset() < 11;
+  std::optional<AxesResize> axesResize;
+  if (!isLegacy && im.getOpset() >= 18 &&
+      (im.attr("axes") || im.attr("keep_aspect_ratio_policy"))) {
+    FailureOr<AxesResize> r = resolveAxes(im, inType);
+    if (failed(r)) {
+      return failure();
+    }
+    axesResize = std::move(*r);
+  }
   std::string why;
   FailureOr<RankedTensorType> outType =
-      im.typeOfValueInfo(node.output(0), why);
+      axesResize ? RankedTensorType::get(axesResize->shape,
+                                         inType.getElementType())
+                 : im.typeOfValueInfo(node.output(0), why);
   if (failed(outType)) {
     std::optional<SmallVector<int64_t>> shape =
         shapeFromConstants(im, node, inType, isLegacy);
@@ -147,6 +258,13 @@ LogicalResult importResize(GraphImporter &im, const onnx::NodeProto &node) {
                               "round_prefer_floor, round_prefer_ceil, floor, "
                               "ceil");
   }
+  if (im.attrInt("antialias", 0) != 0 && mode != "nearest" &&
+      llvm::any_of(llvm::zip(inType.getShape(), outType->getShape()),
+                   [](auto p) { return std::get<1>(p) < std::get<0>(p); })) {
+    return im.error() << "antialias=1 when downscaling is not supported "
+                         "(opset "
+                      << opset << "); supported: antialias=0, or upscaling";
+  }
   if (mode != "nearest" && !isa<FloatType>(inType.getElementType())) {
     return im.error() << "mode '" << mode << "' needs a floating-point input";
   }
@@ -174,7 +292,9 @@ LogicalResult importResize(GraphImporter &im, const onnx::NodeProto &node) {
   unsigned scalesInput = legacy ? 1 : 2;
   Value scalesOperand;
   std::optional<SmallVector<float>> scales;
-  if (upsample && opset < 9) {
+  if (axesResize) {
+    scales = axesResize->scales;
+  } else if (upsample && opset < 9) {
     const onnx::AttributeProto *a = im.attr("scales");
     if (!a) {
       return im.error() << "missing required attribute 'scales'";
@@ -219,7 +339,10 @@ LogicalResult importResize(GraphImporter &im, const onnx::NodeProto &node) {
     if (!hasNonEmptyInput(im, 1)) {
       return im.error() << "tf_crop_and_resize needs the 'roi' input";
     }
-    if (im.constantInput(1)) {
+    if (axesResize && axesResize->roi) {
+      attrs.push_back(im.namedAttr("static_roi",
+                                   b.getDenseF32ArrayAttr(*axesResize->roi)));
+    } else if (im.constantInput(1)) {
       FailureOr<SmallVector<double>> v = im.constantFloats(1, "roi");
       if (failed(v)) {
         return failure();
@@ -249,19 +372,25 @@ LogicalResult importResize(GraphImporter &im, const onnx::NodeProto &node) {
 
 } // namespace
 
-/// GridSample (opset 16: 2-D, NCHW).
+/// GridSample (opset 16, and 20 with its mode names; 2-D, NCHW). The
+/// result is (N, C, H_out, W_out) of the grid (N, H_out, W_out, 2).
 static LogicalResult importGridSample(GraphImporter &im,
                                       const onnx::NodeProto &) {
   FailureOr<Value> x = im.input(0), grid = im.input(1);
-  FailureOr<RankedTensorType> outType = im.outputType(0);
-  if (failed(x) || failed(grid) || failed(outType)) {
+  if (failed(x) || failed(grid)) {
     return failure();
   }
-  std::string mode = im.attrString("mode", "bilinear");
+  bool v20 = im.getOpset() >= 20;
+  std::string mode = im.attrString("mode", v20 ? "linear" : "bilinear");
   std::string padding = im.attrString("padding_mode", "zeros");
-  if (!llvm::is_contained({"bilinear", "nearest", "bicubic"}, mode)) {
+  if (v20 && (mode == "linear" || mode == "cubic")) {
+    mode = mode == "linear" ? "bilinear" : "bicubic";
+  } else if (v20 ? mode != "nearest"
+                 : !llvm::is_contained({"bilinear", "nearest", "bicubic"},
+                                       mode)) {
     return im.unsupportedAttr("mode", "'" + mode + "'",
-                              "bilinear, nearest, bicubic");
+                              v20 ? "linear, nearest, cubic"
+                                  : "bilinear, nearest, bicubic");
   }
   if (!llvm::is_contained({"zeros", "border", "reflection"}, padding)) {
     return im.unsupportedAttr("padding_mode", "'" + padding + "'",
@@ -273,9 +402,19 @@ static LogicalResult importGridSample(GraphImporter &im,
                          "got "
                       << xType;
   }
+  auto gridType = cast<RankedTensorType>(grid->getType());
+  if (gridType.getRank() != 4 || gridType.getDimSize(3) != 2 ||
+      gridType.getDimSize(0) != xType.getDimSize(0)) {
+    return im.error() << "expected a grid (N, H_out, W_out, 2) for the input "
+                      << xType << ", got " << gridType;
+  }
+  auto outType = RankedTensorType::get(
+      {xType.getDimSize(0), xType.getDimSize(1), gridType.getDimSize(1),
+       gridType.getDimSize(2)},
+      xType.getElementType());
   OpBuilder &b = im.getBuilder();
   im.setOutput(0, im.create<GridSampleOp>(
-                      *outType, {*x, *grid},
+                      outType, {*x, *grid},
                       {im.namedAttr("mode", b.getStringAttr(mode)),
                        im.namedAttr("padding_mode", b.getStringAttr(padding)),
                        im.namedAttr("align_corners",

@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "GraphImporter.h"
+#include "ImportMath.h"
 
 #include "llvm/Support/FormatVariadic.h"
 
@@ -55,8 +56,8 @@ template <typename OpTy>
 static LogicalResult importReduce(GraphImporter &im,
                                   const onnx::NodeProto &node) {
   FailureOr<Value> x = im.input(0);
-  // Only ReduceSum takes axes as an input within opsets 7-17.
-  int64_t inputOpset = node.op_type() == "ReduceSum" ? 13 : INT64_MAX;
+  // ReduceSum takes axes as an input from opset 13, the others from 18.
+  int64_t inputOpset = node.op_type() == "ReduceSum" ? 13 : 18;
   FailureOr<std::optional<SmallVector<int64_t>>> axes =
       readAxes(im, inputOpset);
   if (failed(x) || failed(axes)) {
@@ -87,11 +88,9 @@ static LogicalResult importReduce(GraphImporter &im,
       shape.push_back(1);
     }
   }
-  OpBuilder &b = im.getBuilder();
-  im.setOutput(0, im.create<OpTy>(
-                      RankedTensorType::get(shape, type.getElementType()), *x,
-                      {im.namedAttr("axes", b.getDenseI64ArrayAttr(normalized)),
-                       im.namedAttr("keepdims", b.getBoolAttr(keepdims))}));
+  im.setOutput(0, createReduceOrIdentity<OpTy>(
+                      im, RankedTensorType::get(shape, type.getElementType()),
+                      *x, normalized, keepdims));
   return success();
 }
 
@@ -399,11 +398,14 @@ static LogicalResult importConstant(GraphImporter &im,
   return success();
 }
 
-/// Pad's edge and reflect modes: per padded axis, one etch.gather with
-/// constant indices (edge: clamped into the input, reflect: mirrored at the
-/// first and last element, which are not repeated).
+/// Pad's edge, reflect and wrap modes: per padded axis, one etch.gather
+/// with constant indices (edge: clamped into the input, reflect: mirrored at
+/// the first and last element, which are not repeated, wrap (opset 19):
+/// modulo the axis size).
 static LogicalResult importIndexedPad(GraphImporter &im, Value x,
-                                      ArrayRef<int64_t> pads, bool reflect) {
+                                      ArrayRef<int64_t> pads,
+                                      StringRef mode) {
+  bool reflect = mode == "reflect";
   OpBuilder &b = im.getBuilder();
   auto type = cast<RankedTensorType>(x.getType());
   int64_t rank = type.getRank();
@@ -415,9 +417,9 @@ static LogicalResult importIndexedPad(GraphImporter &im, Value x,
     auto inType = cast<RankedTensorType>(x.getType());
     int64_t n = inType.getDimSize(d);
     if (n == 0 || (reflect && (before >= n || after >= n))) {
-      return im.error() << "cannot " << (reflect ? "reflect" : "edge")
-                        << "-pad axis " << d << " of size " << n << " by "
-                        << before << " and " << after;
+      return im.error() << "cannot " << mode.str() << "-pad axis " << d
+                        << " of size " << n << " by " << before << " and "
+                        << after;
     }
     SmallVector<int64_t> indices;
     for (int64_t i = -before; i < n + after; ++i) {
@@ -425,6 +427,8 @@ static LogicalResult importIndexedPad(GraphImporter &im, Value x,
       if (reflect) {
         j = j < 0 ? -j : j;
         j = j > n - 1 ? 2 * (n - 1) - j : j;
+      } else if (mode == "wrap") {
+        j = ((j % n) + n) % n;
       } else {
         j = std::clamp<int64_t>(j, 0, n - 1);
       }
@@ -448,9 +452,12 @@ static LogicalResult importIndexedPad(GraphImporter &im, Value x,
 
 static LogicalResult importPad(GraphImporter &im, const onnx::NodeProto &) {
   std::string mode = im.attrString("mode", "constant");
-  if (mode != "constant" && mode != "edge" && mode != "reflect") {
+  if (mode != "constant" && mode != "edge" && mode != "reflect" &&
+      (mode != "wrap" || im.getOpset() < 19)) {
     return im.unsupportedAttr("mode", "'" + mode + "'",
-                              "'constant', 'edge', 'reflect'");
+                              im.getOpset() < 19
+                                  ? "'constant', 'edge', 'reflect'"
+                                  : "'constant', 'edge', 'reflect', 'wrap'");
   }
   FailureOr<Value> x = im.input(0);
   if (failed(x)) {
@@ -490,6 +497,28 @@ static LogicalResult importPad(GraphImporter &im, const onnx::NodeProto &) {
   }
   auto type = cast<RankedTensorType>(x->getType());
   int64_t rank = type.getRank();
+  if (im.getOpset() >= 18 && im.hasInput(3)) {
+    // Pad-18 `axes`: the pads (begins, then ends) of these axes only.
+    FailureOr<SmallVector<int64_t>> axes = im.constantInts(3, "axes");
+    if (failed(axes)) {
+      return failure();
+    }
+    int64_t n = axes->size();
+    if (static_cast<int64_t>(pads.size()) != 2 * n) {
+      return im.error() << "pads has " << pads.size() << " entries for "
+                        << n << " axes, expected " << 2 * n;
+    }
+    SmallVector<int64_t> full(2 * rank, 0);
+    for (auto [i, a] : llvm::enumerate(*axes)) {
+      FailureOr<int64_t> axis = normalizeAxis(im, a, rank, "axes");
+      if (failed(axis)) {
+        return failure();
+      }
+      full[*axis] = pads[i];
+      full[rank + *axis] = pads[n + i];
+    }
+    pads = std::move(full);
+  }
   if (static_cast<int64_t>(pads.size()) != 2 * rank) {
     return im.error() << "pads has " << pads.size() << " entries, expected "
                       << 2 * rank;
@@ -503,7 +532,7 @@ static LogicalResult importPad(GraphImporter &im, const onnx::NodeProto &) {
   }
   OpBuilder &b = im.getBuilder();
   if (mode != "constant") {
-    return importIndexedPad(im, *x, pads, mode == "reflect");
+    return importIndexedPad(im, *x, pads, mode);
   }
   auto outType = RankedTensorType::get(shape, type.getElementType());
   Value padded = im.create<PadOp>(

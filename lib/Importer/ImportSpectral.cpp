@@ -152,12 +152,25 @@ LogicalResult importDFT(GraphImporter &im, const onnx::NodeProto &) {
   }
   auto type = cast<RankedTensorType>(x->getType());
   int64_t rank = type.getRank();
-  int64_t axis = im.attrInt("axis", 1);
-  if (axis < 0) {
-    axis += rank;
+  // DFT-20 takes the axis as an optional scalar input (default -2, the
+  // last signal axis); DFT-17 as an attribute (default 1).
+  int64_t given = im.attrInt("axis", 1);
+  if (im.getOpset() >= 20) {
+    given = -2;
+    if (im.hasInput(2)) {
+      FailureOr<SmallVector<int64_t>> a = im.constantInts(2, "axis");
+      if (failed(a)) {
+        return failure();
+      }
+      if (a->size() != 1) {
+        return im.error() << "the 'axis' input must be a scalar";
+      }
+      given = a->front();
+    }
   }
+  int64_t axis = given < 0 ? given + rank : given;
   if (axis < 0 || axis > rank - 2) {
-    return im.error() << "axis " << im.attrInt("axis", 1)
+    return im.error() << "axis " << given
                       << " is out of range for a signal of rank " << rank
                       << " (the last dimension holds real and imaginary "
                          "parts)";

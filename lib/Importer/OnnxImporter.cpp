@@ -28,7 +28,9 @@ using namespace mlir::etch;
 using namespace mlir::etch::importer;
 
 static constexpr int64_t kMinOpset = 1;
-static constexpr int64_t kMaxOpset = 17;
+// Opsets above 17 (libonnx 1.12's newest) are inferred in their
+// InferenceForm (ShapeInference.h); ONNX 1.23 defines up to 28.
+static constexpr int64_t kMaxOpset = 28;
 
 /// `d0xd1x...` (empty: a scalar) as dims.
 static llvm::Expected<SmallVector<int64_t>> parseDims(StringRef part,
@@ -130,7 +132,22 @@ llvm::Error mlir::etch::addInputValueSpec(OnnxImportOptions &opts,
 SmallVector<StringRef> mlir::etch::getSupportedOnnxOps() {
   SmallVector<StringRef> names;
   for (const auto &entry : getOpTable()) {
-    names.push_back(entry.getKey());
+    if (!entry.getKey().starts_with("com.microsoft.")) {
+      names.push_back(entry.getKey());
+    }
+  }
+  llvm::sort(names);
+  return names;
+}
+
+/// The com.microsoft ops etch imports.
+static SmallVector<StringRef> getMicrosoftOps() {
+  SmallVector<StringRef> names;
+  for (const auto &entry : getOpTable()) {
+    StringRef key = entry.getKey();
+    if (key.consume_front("com.microsoft.")) {
+      names.push_back(key);
+    }
   }
   llvm::sort(names);
   return names;
@@ -257,6 +274,20 @@ static LogicalResult expandNonTensorInputs(onnx::GraphProto &graph,
 static LogicalResult pinInputShapes(onnx::GraphProto &graph,
                                     const OnnxImportOptions &opts,
                                     Location modelLoc) {
+  // Some exporters write an unknown dimension as `dim_value: -1`: it is a
+  // symbolic dimension like any `dim_param`.
+  for (onnx::ValueInfoProto &in : *graph.mutable_input()) {
+    if (!in.type().has_tensor_type()) {
+      continue;
+    }
+    onnx::TensorShapeProto *shape =
+        in.mutable_type()->mutable_tensor_type()->mutable_shape();
+    for (auto [i, dim] : llvm::enumerate(*shape->mutable_dim())) {
+      if (dim.has_dim_value() && dim.dim_value() < 0) {
+        dim.set_dim_param(in.name() + "_dim" + std::to_string(i));
+      }
+    }
+  }
   for (const auto &entry : opts.inputShapes) {
     auto it = llvm::find_if(*graph.mutable_input(), [&](const auto &in) {
       return in.name() == entry.getKey();
@@ -402,27 +433,31 @@ static Location nodeLoc(MLIRContext &ctx, const onnx::NodeProto &node,
 
 /// Rejects non-default domains and unsupported ops before any work.
 static LogicalResult checkSupported(MLIRContext &ctx,
-                                    const onnx::GraphProto &graph) {
+                                    const onnx::GraphProto &graph,
+                                    int64_t opset) {
   const OpTable &table = getOpTable();
   for (auto [i, node] : llvm::enumerate(graph.node())) {
     auto loc = cast<NameLoc>(nodeLoc(ctx, node, i));
     StringRef name = loc.getName().getValue();
-    if (!node.domain().empty() && node.domain() != "ai.onnx") {
+    if (!node.domain().empty() && node.domain() != "ai.onnx" &&
+        !table.count(opTableKey(node))) {
       return emitError(loc) << "node '" << name << "': op '"
                             << node.op_type() << "' of domain '"
                             << node.domain()
-                            << "' is not supported; only the default ONNX "
-                               "domain is";
+                            << "' is not supported; supported: the default "
+                               "ONNX domain and com.microsoft's "
+                            << llvm::join(getMicrosoftOps(), ", ");
     }
-    if (!table.count(node.op_type())) {
+    if (!table.count(opTableKey(node))) {
       return emitError(loc)
              << "node '" << name << "': unsupported op '"
-             << node.op_type() << "'; supported ops: "
+             << node.op_type() << "' (opset " << opset
+             << "); supported ops: "
              << llvm::join(getSupportedOnnxOps(), ", ");
     }
     // If's branches are imported inline: their ops must be supported too.
     for (const onnx::AttributeProto &attr : node.attribute()) {
-      if (attr.has_g() && failed(checkSupported(ctx, attr.g()))) {
+      if (attr.has_g() && failed(checkSupported(ctx, attr.g(), opset))) {
         return failure();
       }
     }
@@ -558,7 +593,7 @@ mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
   expandFunctionOps(model, opset);
   onnx::GraphProto &graph = *model.mutable_graph();
   llvm::StringSet<> absentInputs;
-  if (failed(checkSupported(ctx, graph)) ||
+  if (failed(checkSupported(ctx, graph, opset)) ||
       failed(expandNonTensorInputs(graph, opts, modelLoc, absentInputs)) ||
       failed(pinInputShapes(graph, opts, modelLoc)) ||
       failed(pinInputValues(graph, opts, modelLoc))) {
@@ -690,7 +725,7 @@ mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
       refineShapes(model, im, refinedModels);
     }
     if (failed(checkUnsignedSupport(im, node)) ||
-        failed(importNode(im, node, table.lookup(node.op_type())))) {
+        failed(importNode(im, node, table.lookup(opTableKey(node))))) {
       return failure();
     }
   }

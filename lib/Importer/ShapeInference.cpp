@@ -6,6 +6,7 @@
 #include <exception>
 
 static bool runInference(onnx::ModelProto &model, std::string &error) {
+  mlir::etch::importer::InferenceForm form(model);
   try {
     // Node-level inference errors are not fatal (error_mode 0): the importer
     // reports the first value left without a static shape, at its node.

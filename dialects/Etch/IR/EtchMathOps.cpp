@@ -44,10 +44,15 @@ static LogicalResult verifyArith(Operation *op) {
 }
 
 /// Logic: i1 operands and result.
+/// And/Or/Xor: logical on i1, bitwise on wider integers (ONNX's Bitwise*).
 static LogicalResult verifyLogic(Operation *op) {
-  if (!isBool(op->getOperand(0)) || !isBool(op->getOperand(1)) ||
-      !isBool(op->getResult(0))) {
-    return op->emitOpError() << "operands and result must be i1 tensors";
+  if (failed(verifySameElementType(op, op->getOperands())) ||
+      !isa<IntegerType>(tensorType(op->getResult(0)).getElementType()) ||
+      tensorType(op->getResult(0)).getElementType() !=
+          tensorType(op->getOperand(0)).getElementType()) {
+    return op->emitOpError()
+           << "operands and result must be integer tensors of one type (i1: "
+              "logical, wider: bitwise)";
   }
   return verifyBroadcastShape(op, op->getOperands());
 }

@@ -50,8 +50,11 @@ Value buildUnary(OpBuilder &b, Location loc, Operation *op, Value x) {
       return select(b, loc, gt, cst(b, loc, t, 1),
                     select(b, loc, lt, cst(b, loc, t, -1), zero));
     }
-    if (isa<NotOp>(op) && t.isInteger(1)) {
-      return arith::XOrIOp::create(b, loc, x, cst(b, loc, t, 1));
+    if (isa<NotOp>(op)) {
+      // Logical on i1, bitwise (BitwiseNot) on wider integers: x ^ ~0.
+      return arith::XOrIOp::create(
+          b, loc, x,
+          arith::ConstantOp::create(b, loc, b.getIntegerAttr(t, -1)));
     }
     return {};
   }

@@ -9,10 +9,18 @@ func.func @compare_result(%a: tensor<3xf32>) -> tensor<3xf32> {
 
 // -----
 
-func.func @logic_type(%a: tensor<3xi32>) -> tensor<3xi32> {
-  // expected-error @+1 {{operands and result must be i1 tensors}}
-  %0 = etch.and %a, %a : (tensor<3xi32>, tensor<3xi32>) -> tensor<3xi32>
-  return %0 : tensor<3xi32>
+func.func @logic_type(%a: tensor<3xf32>) -> tensor<3xf32> {
+  // expected-error @+1 {{operands and result must be integer tensors of one type}}
+  %0 = etch.and %a, %a : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+func.func @logic_result_type(%a: tensor<3xi32>) -> tensor<3xi1> {
+  // expected-error @+1 {{operands and result must be integer tensors of one type}}
+  %0 = etch.xor %a, %a : (tensor<3xi32>, tensor<3xi32>) -> tensor<3xi1>
+  return %0 : tensor<3xi1>
 }
 
 // -----

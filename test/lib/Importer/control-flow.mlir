@@ -1,9 +1,11 @@
 // If with a condition known at compile time imports the taken branch in
-// place (ImportControlFlow.cpp); a condition computed at run time is an
-// error naming --input-value. Loop and Scan are unrolled.
+// place (ImportControlFlow.cpp); with a condition known only at run time
+// both branches are computed and selected (an error naming --input-value
+// when their types differ). Loop and Scan are unrolled.
 // RUN: etch-import %S/Inputs/if_shape.onnx | FileCheck %s
 // RUN: etch-import %S/Inputs/if_input.onnx --input-value c=false | FileCheck %s --check-prefix=ELSE
-// RUN: not etch-import %S/Inputs/if_input.onnx 2>&1 | FileCheck %s --check-prefix=ERR
+// RUN: etch-import %S/Inputs/if_input.onnx | FileCheck %s --check-prefix=RUNTIME
+// RUN: not etch-import %S/Inputs/if_mismatch.onnx 2>&1 | FileCheck %s --check-prefix=ERR
 // RUN: etch-import %S/Inputs/loop.onnx | FileCheck %s --check-prefix=LOOP
 
 // cond = (x.shape[0] == 1) folds to true: only the then branch remains.
@@ -17,7 +19,14 @@
 // ELSE-NOT: etch.relu
 // ELSE: return %[[Y]]
 
-// ERR: loc("if_1"): node 'if_1' (If): the 'cond' input ('c') must be a constant (initializer or Constant node; fix a graph input's value with --input-value c=v0,v1,...)
+// RUNTIME-LABEL: func.func @main(
+// RUNTIME-SAME: %[[X:.+]]: tensor<1x4xf32> {etch.name = "x"}, %[[C:.+]]: tensor<i1> {etch.name = "c"}
+// RUNTIME-DAG: %[[T:.+]] = etch.relu %[[X]] : tensor<1x4xf32>
+// RUNTIME-DAG: %[[E:.+]] = etch.neg %[[X]] : tensor<1x4xf32>
+// RUNTIME: %[[Y:.+]] = etch.where %[[C]], %[[T]], %[[E]]
+// RUNTIME: return %[[Y]]
+
+// ERR: loc("if_mm"): node 'if_mm' (If): the condition is computed at run time, so both branches are computed and selected; output 0 ('y') must then be a tensor of one static type in both branches, got 'tensor<1x4xf32>' and 'tensor<f32>'; it is computed from graph inputs 'a', 'b'{{.*}}
 
 // A Loop with a constant trip count is unrolled: the body once per
 // iteration, its loop-carried value threaded through.

@@ -55,4 +55,4 @@
 // ONEHOT: %[[ON:.+]] = etch.slice %arg2 {starts = array<i64: 1>
 // ONEHOT: etch.where %[[HOT]], %[[ON]], %[[OFF]] : (tensor<4x3xi1>, tensor<1xf32>, tensor<1xf32>) -> tensor<4x3xf32>
 
-// FMOD: loc("mod_f"): node 'mod_f' (Mod): attribute 'fmod' = 0 is not supported; supported: 1 (required for floating-point inputs)
+// FMOD: loc("mod_f"): node 'mod_f' (Mod): attribute 'fmod' = 0 is not supported; supported: 1 (required for floating-point inputs before opset 28)

@@ -12,10 +12,10 @@
 // RUN: not etch-import %S/Inputs/conv.onnx --input-shape x=1x4x8x8 2>&1 | FileCheck %s --check-prefix=PINFIXED
 // RUN: not etch-import %S/Inputs/conv.onnx --input-shape x=1xfoo 2>&1 | FileCheck %s --check-prefix=PINSYNTAX
 
-// UNKNOWN-OP: loc("nms_0"): node 'nms_0': unsupported op 'NonMaxSuppression'; supported ops: {{(.*, )?}}Add, {{.*}}, Conv, {{.*}}, Gather, {{.*}}, MaxPool, {{.*}}, Slice, {{.*}}, Unsqueeze{{(, .*)?$}}
+// UNKNOWN-OP: loc("nms_0"): node 'nms_0': unsupported op 'NonMaxSuppression' (opset {{[0-9]+}}); supported ops: {{(.*, )?}}Add, {{.*}}, Conv, {{.*}}, Gather, {{.*}}, MaxPool, {{.*}}, Slice, {{.*}}, Unsqueeze{{(, .*)?$}}
 // MISSING: loc("relu_orphan"): node 'relu_orphan' (Relu): input 'nowhere' is not produced by any node, initializer or graph input
-// DOMAIN: loc("fused_0"): node 'fused_0': op 'FusedThing' of domain 'com.example' is not supported; only the default ONNX domain is
-// OPSET: opset_too_new.onnx:0:0: error: ONNX model '{{.*}}opset_too_new.onnx' uses opset 18; supported opsets: 1 to 17
+// DOMAIN: loc("fused_0"): node 'fused_0': op 'FusedThing' of domain 'com.example' is not supported; supported: the default ONNX domain and com.microsoft's {{.*}}FusedMatMul{{.*}}
+// OPSET: opset_too_new.onnx:0:0: error: ONNX model '{{.*}}opset_too_new.onnx' uses opset 29; supported opsets: 1 to 28
 // TRUNCATED: truncated.onnx:0:0: error: failed to parse ONNX model '{{.*}}truncated.onnx'
 // NOFILE: error: cannot open ONNX model '{{.*}}does_not_exist.onnx': No such file or directory
 // DYNAMIC: dynamic_input.onnx:0:0: error: graph input 'x' has a dynamic shape [Nx3x?]; pin it with --input-shape x=<d0>x3x<d2>

@@ -20,4 +20,4 @@
 // CHECK: loc("mvn/ReduceMean
 
 // Bernoulli's body needs RandomUniformLike: not expanded, reported as is.
-// BERNOULLI: loc("bernoulli"): node 'bernoulli': unsupported op 'Bernoulli'; supported ops:
+// BERNOULLI: loc("bernoulli"): node 'bernoulli': unsupported op 'Bernoulli' (opset {{[0-9]+}}); supported ops:

@@ -272,7 +272,7 @@ def error_models():
     ], [vi("x", ["N", 3, None])], [vi("y", None)])
     save("opset_too_new", [
         helper.make_node("Relu", ["x"], ["y"], name="relu_0"),
-    ], [vi("x", [2])], [vi("y", [2])], opset=18)
+    ], [vi("x", [2])], [vi("y", [2])], opset=29)
     # A protobuf cut in the middle of a field.
     data = open(os.path.join(OUT, "conv.onnx"), "rb").read()
     with open(os.path.join(OUT, "truncated.onnx"), "wb") as f:
@@ -341,7 +341,8 @@ def control_models():
                          body=body),
     ], [vi("x", [1, 4])], [vi("y", [1, 4])],
         [helper.make_tensor("trip", TensorProto.INT64, [], [2])])
-    # cond is a graph input: an error that says how to fix it.
+    # cond is a graph input: both branches, selected at run time (or the
+    # taken one alone with --input-value).
     save("if_input", [
         helper.make_node("If", ["c"], ["y"], name="if_1", then_branch=then_g,
                          else_branch=else_g),

@@ -1,0 +1,88 @@
+"""Opsets 18-23 ops, an If on a run-time condition and the com.microsoft ops
+ONNX Runtime's tools emit, compiled by etch-compile and compared with ONNX
+Runtime (which implements all of them on the CPU but com.microsoft's
+BiasAdd: test/lib/Importer/modern.mlir checks that one)."""
+
+import numpy as np
+import pytest
+from onnx import TensorProto, helper
+
+from etch_testing import runner
+from etch_testing.onnx_build import Rand, make_model, node
+
+MS = "com.microsoft"
+
+
+def _model(name, opset, nodes, inputs, outputs, inits=None, ms=False):
+    model = make_model(name, opset, nodes, inputs, outputs, inits, check=False)
+    if ms:
+        model.opset_import.append(helper.make_opsetid(MS, 1))
+    return model
+
+
+def _ms(op, inputs, outputs, name, **attrs):
+    n = node(op, inputs, outputs, name, **attrs)
+    n.domain = MS
+    return n
+
+
+def _cases():
+    r = Rand("modern_ops")
+    vec = lambda n: r.normal([n], 0.5)  # noqa: E731
+    yield "ms_gelu_family", _model("ms_gelu_family", 17, [
+        _ms("Gelu", ["x"], ["g"], "gelu"),
+        _ms("BiasGelu", ["x", "b"], ["bg"], "bias_gelu"),
+        _ms("FastGelu", ["x", "b"], ["fg"], "fast_gelu"),
+        _ms("QuickGelu", ["x"], ["qg"], "quick_gelu", alpha=1.5),
+    ], [("x", [2, 3, 8])], ["g", "bg", "fg", "qg"], {"b": vec(8)}, ms=True)
+    yield "ms_fused_matmul", _model("ms_fused_matmul", 17, [
+        _ms("FusedMatMul", ["a", "b"], ["y"], "fused_mm", alpha=0.5, transB=1),
+    ], [("a", [2, 3, 4]), ("b", [2, 5, 4])], ["y"], ms=True)
+    yield "ms_skip_layernorm", _model("ms_skip_layernorm", 17, [
+        _ms("SkipLayerNormalization", ["x", "s", "gamma", "beta", "bias"], ["y", "", "", "sum"],
+            "skip_ln", epsilon=1e-5),
+        _ms("SkipSimplifiedLayerNormalization", ["x", "s", "gamma"], ["z"], "skip_sln", epsilon=1e-5),
+        node("SimplifiedLayerNormalization", ["x", "gamma"], ["w"], "sln", epsilon=1e-5),
+    ], [("x", [2, 3, 8]), ("s", [2, 3, 8])], ["y", "sum", "z", "w"],
+        {"gamma": vec(8) + 1.0, "beta": vec(8), "bias": vec(8)}, ms=True)
+    # Opset 18-20 forms: ReduceMean with axes as an input, Split num_outputs
+    # with a remainder, Pad axes and wrap, Gelu, Mish, GroupNormalization.
+    yield "opset20_forms", _model("opset20_forms", 20, [
+        node("ReduceMean", ["x", "axes"], ["m"], "mean18", keepdims=1),
+        node("Sub", ["x", "m"], ["c"], "center"),
+        node("Split", ["c"], ["p0", "p1", "p2"], "split18", axis=2, num_outputs=3),
+        node("Pad", ["p0", "pads", "", "pad_axes"], ["w"], "pad19", mode="wrap"),
+        node("Gelu", ["w"], ["g"], "gelu20", approximate="tanh"),
+        node("Mish", ["p2"], ["mi"], "mish18"),
+        node("GroupNormalization", ["x", "gs", "gb"], ["gn"], "groupnorm18", num_groups=2, epsilon=1e-5),
+    ], [("x", [2, 4, 7])], ["g", "p1", "mi", "gn"],
+        {"axes": np.array([2], np.int64), "pads": np.array([1, 2], np.int64),
+         "pad_axes": np.array([-1], np.int64), "gs": vec(2) + 1.0, "gb": vec(2)})
+    yield "opset23_rmsnorm_rotary", _model("opset23_rmsnorm_rotary", 23, [
+        node("RMSNormalization", ["x", "scale"], ["n"], "rms23", epsilon=1e-5),
+        node("RotaryEmbedding", ["n", "cos", "sin"], ["y"], "rope23", num_heads=2),
+    ], [("x", [1, 3, 8])], ["y"],
+        {"scale": vec(8) + 1.0, "cos": np.cos(r.normal([1, 3, 2], 1.0)).astype(np.float32),
+         "sin": np.sin(r.normal([1, 3, 2], 1.0)).astype(np.float32)})
+    yield "opset23_attention", _model("opset23_attention", 23, [
+        node("Attention", ["q", "k", "v", "mask"], ["y"], "attention23", is_causal=1,
+             q_num_heads=4, kv_num_heads=2),
+    ], [("q", [2, 3, 16]), ("k", [2, 5, 8]), ("v", [2, 5, 8]), ("mask", [3, 5])], ["y"])
+    # If on a condition computed at run time: both branches, selected.
+    then_g = helper.make_graph([node("Relu", ["x"], ["t"], "then_relu")], "then", [],
+                               [helper.make_tensor_value_info("t", TensorProto.FLOAT, [2, 3])])
+    else_g = helper.make_graph([node("Neg", ["x"], ["e"], "else_neg")], "else", [],
+                               [helper.make_tensor_value_info("e", TensorProto.FLOAT, [2, 3])])
+    yield "runtime_if", _model("runtime_if", 17, [
+        node("ReduceSum", ["x"], ["s"], "sum", keepdims=0),
+        node("Less", ["s", "zero"], ["c"], "less"),
+        node("If", ["c"], ["y"], "if_rt", then_branch=then_g, else_branch=else_g),
+    ], [("x", [2, 3])], ["y"], {"zero": np.array(0.0, np.float32)})
+
+
+CASES = list(_cases())
+
+
+@pytest.mark.parametrize("name,model", CASES, ids=[n for n, _ in CASES])
+def test_modern_op(name, model, etch_compile, tmp_path):
+    runner.run_case(name, model, tmp_path, etch_compile)
