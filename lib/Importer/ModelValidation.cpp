@@ -402,9 +402,14 @@ LogicalResult Validator::node(const onnx::NodeProto &n,
   bool defaultDomain = n.domain().empty() || n.domain() == "ai.onnx";
   // libonnx's shape inference reads inputs and outputs by the schema's
   // counts without checking them: a node outside them must not reach it.
+  // An op newer than the model's opset (which the importer may still
+  // import) is held to its latest schema's counts.
   const onnx::OpSchema *schema =
       defaultDomain ? onnx::OpSchemaRegistry::Schema(n.op_type(), opset, "")
                     : nullptr;
+  if (defaultDomain && !schema) {
+    schema = onnx::OpSchemaRegistry::Schema(n.op_type(), INT_MAX, "");
+  }
   if (schema) {
     auto check = [&](int count, int lo, int hi,
                      StringRef kind) -> LogicalResult {

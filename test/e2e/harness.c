@@ -210,12 +210,20 @@ int main(int argc, char **argv) {
     in_copies[i] = xmalloc(in_bytes[i]);
     memcpy(in_copies[i], ins[i], in_bytes[i]);
   }
+  /* ETCH_NO_POISON=1 (under valgrind): the arena and the outputs stay
+   * undefined, so memcheck reports every byte the model reads before it
+   * writes it, and every output byte it never writes (when the output is
+   * written to its file). */
+  const char *no_poison = getenv("ETCH_NO_POISON");
+  int poison = !(no_poison && strcmp(no_poison, "1") == 0);
   void **outs = xmalloc(sizeof(void *) * (size_t)(nout + 1));
   size_t *out_bytes = xmalloc(sizeof(size_t) * (size_t)(nout + 1));
   for (int i = 0; i < nout; ++i) {
     out_bytes[i] = tensor_bytes(&m->outputs[i]);
     outs[i] = xmalloc(out_bytes[i]);
-    memset(outs[i], POISON_BYTE, out_bytes[i]);
+    if (poison) {
+      memset(outs[i], POISON_BYTE, out_bytes[i]);
+    }
   }
 
   size_t align = m->arena_align > 0 ? m->arena_align : 1;
@@ -232,7 +240,9 @@ int main(int argc, char **argv) {
   if (!arena) {
     fail("cannot allocate an arena of %zu bytes", total);
   }
-  memset(arena, POISON_BYTE, m->arena_size);
+  if (poison) {
+    memset(arena, POISON_BYTE, m->arena_size);
+  }
   memset(arena + m->arena_size, GUARD_BYTE, total - m->arena_size);
 
 #ifdef ETCH_MODEL_ARENA_SIZE

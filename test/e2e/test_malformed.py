@@ -126,6 +126,14 @@ def test_nonzero_without_inputs(etch_compile, tmp_path):
     _rejects(etch_compile, tmp_path, model, ["nz_0", "0 inputs"])
 
 
+def test_op_newer_than_opset_without_inputs(etch_compile, tmp_path):
+    # Found by etch-fuzz-import: NonZero (opset 9) in an opset-7 model has no
+    # schema at the model's opset; the importer read its missing input.
+    n = helper.make_node("NonZero", [], ["k"], name="nz_0")
+    model = _model([n], [], [], opset=7)
+    _rejects(etch_compile, tmp_path, model, ["nz_0", "0 inputs"])
+
+
 def test_too_many_outputs(etch_compile, tmp_path):
     n = helper.make_node("Relu", ["x"], ["y", "z"], name="relu_0")
     model = _model([n], [_vi("x", [2])], [_vi("y", None)])

@@ -209,7 +209,8 @@ bool Mutator::mutateAttribute(GraphProto &g) {
     }
     return true;
   }
-  AttributeProto &a = *n.mutable_attribute(pick(n.attribute_size()));
+  int index = static_cast<int>(pick(n.attribute_size()));
+  AttributeProto &a = *n.mutable_attribute(index);
   switch (pick(5)) {
   case 0:
     a.set_i(interestingInt());
@@ -228,8 +229,7 @@ bool Mutator::mutateAttribute(GraphProto &g) {
     a.set_type(static_cast<AttributeProto::AttributeType>(pick(15)));
     return true;
   default:
-    n.mutable_attribute()->DeleteSubrange(
-        static_cast<int>(&a - n.mutable_attribute()->Mutable(0)), 1);
+    n.mutable_attribute()->DeleteSubrange(index, 1);
     return true;
   }
 }
