@@ -12,6 +12,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size > 32 * 1024) {
     return -1; // not added to the corpus
   }
+  etch_fuzz::noteModelFeatures(data, size);
   std::string path = etch_fuzz::writeModel(data, size);
   etch_fuzz::compileModel(path, mlir::etch::Phase::Obj);
   return 0;

@@ -7,8 +7,12 @@
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 
+#include "llvm/ADT/Hashing.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include "onnx/onnx_pb.h"
 
 #include <cstdlib>
 #include <fstream>
@@ -16,6 +20,54 @@
 
 using namespace mlir;
 using namespace mlir::etch;
+
+// Extra features for libFuzzer: which ops (at which opset) an input holds
+// and which diagnostic it ends with. They keep inputs that reach new error
+// paths even where the code on the path is not coverage-instrumented (the
+// fuzz-lite build links the uninstrumented Release libraries).
+__attribute__((section("__libfuzzer_extra_counters"))) static uint8_t
+    extraCounters[1 << 14];
+
+static void feature(llvm::hash_code h) {
+  uint8_t &c = extraCounters[static_cast<size_t>(h) % sizeof(extraCounters)];
+  if (c < 255) {
+    ++c;
+  }
+}
+
+/// The message without its numbers and quoted names, so that one error path
+/// is one feature.
+static std::string shapeOf(llvm::StringRef message) {
+  std::string out;
+  bool quoted = false;
+  for (char c : message.take_front(120)) {
+    if (c == '\'') {
+      quoted = !quoted;
+      continue;
+    }
+    if (!quoted && !llvm::isDigit(c)) {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+void etch_fuzz::noteModelFeatures(const uint8_t *data, size_t size) {
+  onnx::ModelProto model;
+  if (!model.ParseFromArray(data, static_cast<int>(size))) {
+    feature(llvm::hash_value("unparsable"));
+    return;
+  }
+  int64_t opset = 0;
+  for (const auto &imp : model.opset_import()) {
+    opset = imp.version();
+  }
+  for (const auto &node : model.graph().node()) {
+    feature(llvm::hash_combine(node.op_type(), opset));
+    feature(llvm::hash_combine(node.op_type(), node.input_size(),
+                               node.attribute_size()));
+  }
+}
 
 const std::string &etch_fuzz::scratchDir() {
   static const std::string dir = [] {
@@ -49,7 +101,17 @@ bool etch_fuzz::compileModel(const std::string &path, Phase to) {
   // Threads would hide which input a report belongs to and slow each run.
   ctx.disableMultithreading();
   ctx.printOpOnDiagnostic(false);
-  ScopedDiagnosticHandler swallow(&ctx, [](Diagnostic &) { return success(); });
+  std::string firstError;
+  ScopedDiagnosticHandler swallow(&ctx, [&](Diagnostic &diag) {
+    if (firstError.empty() && diag.getSeverity() == DiagnosticSeverity::Error) {
+      firstError = diag.str();
+    }
+    return success();
+  });
+  auto done = [&](bool ok) {
+    feature(llvm::hash_combine(ok, static_cast<int>(to), shapeOf(firstError)));
+    return ok;
+  };
 
   CompileOptions options;
   options.inputPath = path;
@@ -61,14 +123,14 @@ bool etch_fuzz::compileModel(const std::string &path, Phase to) {
   if (to == Phase::Obj) {
     options.outputPath = scratchDir() + "/out.o";
     options.modelName = "fuzz";
-    return succeeded(compile(ctx, options));
+    return done(succeeded(compile(ctx, options)));
   }
   OnnxImportOptions importOptions;
   importOptions.maxModelBytes = kFuzzMaxModelBytes;
   FailureOr<OwningOpRef<ModuleOp>> module =
       importOnnxModel(ctx, path, importOptions);
   if (failed(module)) {
-    return false;
+    return done(false);
   }
-  return succeeded(runPhases(module->get(), Phase::Import, to, options));
+  return done(succeeded(runPhases(module->get(), Phase::Import, to, options)));
 }

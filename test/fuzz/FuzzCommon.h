@@ -29,6 +29,11 @@ const std::string &scratchDir();
 /// Writes `data` to `<scratch>/model.onnx`; returns its path.
 std::string writeModel(const uint8_t *data, size_t size);
 
+/// Records libFuzzer features of the model's ops (op type with opset,
+/// input and attribute counts); the diagnostic a compile ends with is one
+/// too (compileModel).
+void noteModelFeatures(const uint8_t *data, size_t size);
+
 /// Imports the model at `path` and runs the phases up to `to` in process
 /// (`to == Phase::Obj` writes `<scratch>/out.o` and its header through
 /// the driver's compile()). Returns whether it succeeded.

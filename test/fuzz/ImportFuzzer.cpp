@@ -8,6 +8,7 @@
 #include "FuzzCommon.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  etch_fuzz::noteModelFeatures(data, size);
   std::string path = etch_fuzz::writeModel(data, size);
   etch_fuzz::compileModel(path, mlir::etch::Phase::Linalg);
   return 0;
