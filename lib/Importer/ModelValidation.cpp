@@ -24,6 +24,7 @@ using namespace mlir;
 using namespace mlir::etch;
 using namespace mlir::etch::importer;
 
+using onnx::AttributeProto;
 using onnx::TensorProto;
 
 /// Window and size attributes above this would only make shape arithmetic
@@ -396,6 +397,81 @@ LogicalResult Validator::attributes(const onnx::NodeProto &n,
   return success();
 }
 
+/// The type an attribute carries: its tag, or (old exporters leave the tag
+/// unset) the field that holds a value.
+static AttributeProto::AttributeType attrType(const AttributeProto &a) {
+  if (a.type() != AttributeProto::UNDEFINED) {
+    return a.type();
+  }
+  if (a.has_f()) {
+    return AttributeProto::FLOAT;
+  }
+  if (a.has_i()) {
+    return AttributeProto::INT;
+  }
+  if (a.has_s()) {
+    return AttributeProto::STRING;
+  }
+  if (a.has_t()) {
+    return AttributeProto::TENSOR;
+  }
+  if (a.has_g()) {
+    return AttributeProto::GRAPH;
+  }
+  if (a.has_sparse_tensor()) {
+    return AttributeProto::SPARSE_TENSOR;
+  }
+  if (a.floats_size()) {
+    return AttributeProto::FLOATS;
+  }
+  if (a.ints_size()) {
+    return AttributeProto::INTS;
+  }
+  if (a.strings_size()) {
+    return AttributeProto::STRINGS;
+  }
+  if (a.tensors_size()) {
+    return AttributeProto::TENSORS;
+  }
+  if (a.graphs_size()) {
+    return AttributeProto::GRAPHS;
+  }
+  return AttributeProto::UNDEFINED;
+}
+
+/// Required attributes present, known attributes of the schema's type, and
+/// graph attributes holding a graph: libonnx's inference functions (Scan's,
+/// If's, Loop's) dereference them unchecked.
+static LogicalResult schemaAttributes(const onnx::NodeProto &n,
+                                      const onnx::OpSchema &schema,
+                                      const std::string &what, Location loc) {
+  for (const auto &[name, attr] : schema.attributes()) {
+    if (attr.required &&
+        llvm::none_of(n.attribute(), [&, &name = name](const AttributeProto &a) {
+          return a.name() == name;
+        })) {
+      return emitError(loc) << what << " misses its required attribute '"
+                            << name << "'";
+    }
+  }
+  for (const AttributeProto &a : n.attribute()) {
+    auto it = schema.attributes().find(a.name());
+    if (it == schema.attributes().end()) {
+      continue;
+    }
+    AttributeProto::AttributeType want = it->second.type;
+    AttributeProto::AttributeType got = attrType(a);
+    bool missingGraph = want == AttributeProto::GRAPH && !a.has_g();
+    if ((got != want && got != AttributeProto::UNDEFINED) || missingGraph) {
+      return emitError(loc)
+             << what << ": attribute '" << a.name() << "' has type "
+             << AttributeProto::AttributeType_Name(got) << "; the op takes "
+             << AttributeProto::AttributeType_Name(want);
+    }
+  }
+  return success();
+}
+
 LogicalResult Validator::node(const onnx::NodeProto &n,
                               const std::string &what, Location loc,
                               const RankMap &ranks) {
@@ -431,7 +507,8 @@ LogicalResult Validator::node(const onnx::NodeProto &n,
     if (failed(check(n.input_size(), schema->min_input(),
                      schema->max_input(), "input")) ||
         failed(check(n.output_size(), schema->min_output(),
-                     schema->max_output(), "output"))) {
+                     schema->max_output(), "output")) ||
+        failed(schemaAttributes(n, *schema, what, loc))) {
       return failure();
     }
   }

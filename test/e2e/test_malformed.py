@@ -117,6 +117,21 @@ def test_flatten_axis_out_of_rank(etch_compile, tmp_path):
     _rejects(etch_compile, tmp_path, model, ["flatten_0", "axis"])
 
 
+def test_scan_without_body(etch_compile, tmp_path):
+    # Found by etch-fuzz-import: SIGSEGV in libonnx's ScanInferenceFunction.
+    n = helper.make_node("Scan", ["a"], ["y"], name="scan_0", num_scan_inputs=1)
+    model = _model([n], [_vi("a", [2, 3, 4])], [_vi("y", None)])
+    _rejects(etch_compile, tmp_path, model, ["scan_0", "'body'"])
+
+
+def test_attribute_of_wrong_type(etch_compile, tmp_path):
+    then_g = helper.make_graph([helper.make_node("Identity", ["x"], ["t"], name="then_id")],
+                               "then", [], [_vi("t", [4])])
+    n = helper.make_node("If", ["c"], ["y"], name="if_0", then_branch=then_g, else_branch=3)
+    model = _model([n], [_vi("x", [4]), _vi("c", [], TensorProto.BOOL)], [_vi("y", None)])
+    _rejects(etch_compile, tmp_path, model, ["if_0", "'else_branch'", "GRAPH"])
+
+
 # --- node arity -------------------------------------------------------------------
 
 def test_nonzero_without_inputs(etch_compile, tmp_path):
