@@ -115,14 +115,13 @@ def test_short_file_rejected_not_sigbus(etch_compile, tmp_path, size, offset):
 
 
 def test_huge_offset_rejected(etch_compile, tmp_path):
-    # offset + length wraps around 2^64: must not pass the size check.
+    # offset + length overflows 64 bits: must not wrap around to "fits".
     path, out_dir = _setup(tmp_path, "w.bin", offset=2**64 - 8)
     (path.parent / "w.bin").write_bytes(SECRET)
     proc = runner.compile_model(etch_compile, path, "ext", out_dir)
-    message = proc.stderr + proc.stdout
     assert 0 < proc.returncode < 128, runner.describe(proc)
-    assert not list(out_dir.iterdir()), runner.describe(proc)
-    assert "'w'" in message and "lies past its end" in message, message
+    assert "lies past its end" in proc.stderr + proc.stdout
+    assert not list(out_dir.iterdir())
 
 
 def test_directory_location_rejected(etch_compile, tmp_path):

@@ -31,4 +31,4 @@
 // EXTERNAL: etch.constant dense<[0.773921549, 0.237652332, {{.*}}]> : tensor<8xf32>
 // EXTERNAL: w: "0x04000000{{[0-9A-F]+}}"
 
-// NODATA: loc("{{w|b}}"): tensor '{{w|b}}': cannot read external data '{{.*}}external.onnx.data'
+// NODATA: loc("{{w|b}}"): tensor '{{w|b}}': cannot open external data file '{{.*}}external.onnx.data'
