@@ -85,14 +85,14 @@ tsan() {
   ctest --test-dir "$TSAN_BUILD" --output-on-failure -j "$JOBS"
 }
 
-# The fuzz targets without a sanitizer build of the compiler: their own four
-# sources compiled by clang with ASan/UBSan/libFuzzer, linked with the exact
-# link line of the Release build's etch-compile. The compiler libraries are
-# not instrumented, so this finds what kills the Release compiler (signals,
-# aborts, protobuf CHECKs, LLVM fatal errors, uncaught exceptions, runaway
-# memory or time) but not silent memory errors inside it, and coverage
-# feedback comes from the fuzz sources only (the structured mutator does the
-# exploring). build-asan has the full instrumentation.
+# The fuzz targets without a sanitizer build of the whole compiler: their own
+# four sources and the importer's boundary (validation, the model walk, tensor
+# reads, external data, shape folding: $ETCH_FUZZ_LITE_SOURCES) compiled by
+# clang with ASan/UBSan/libFuzzer, linked with the exact link line of the
+# Release build's etch-compile. The rest of the compiler is not instrumented:
+# there this finds what kills the Release compiler (signals, aborts, protobuf
+# CHECKs, LLVM fatal errors, uncaught exceptions, runaway memory or time) but
+# not silent memory errors. build-asan has the full instrumentation.
 fuzz_lite() {
   log "build: $LITE (fuzz targets against $BUILD)"
   ninja -C "$BUILD" etch-compile
@@ -108,10 +108,18 @@ fuzz_lite() {
   for f in FuzzCommon OnnxMutator ImportFuzzer CompileFuzzer; do
     clang++-22 "${cflags[@]}" -c "$ROOT/test/fuzz/$f.cpp" -o "$LITE/$f.o"
   done
+  # The importer's boundary is instrumented too (ASan, UBSan and coverage):
+  # these objects come before the Release archives on the link line, so the
+  # archives' copies of them are never pulled in.
+  local boundary=() f
+  for f in ${ETCH_FUZZ_LITE_SOURCES:-ModelValidation TensorValidation OnnxImporter GraphImporter Tensors ExternalData ShapeInference ImportShape ImportTensorFold}; do
+    clang++-22 "${cflags[@]}" -fexceptions -c "$ROOT/lib/Importer/$f.cpp" -o "$LITE/importer-$f.o"
+    boundary+=("$LITE/importer-$f.o")
+  done
   for t in Import Compile; do
     # shellcheck disable=SC2086
     (cd "$BUILD" && clang++-22 -fsanitize=fuzzer,address,undefined "$LITE/${t}Fuzzer.o" \
-      "$LITE/FuzzCommon.o" "$LITE/OnnxMutator.o" $libs -o "$LITE/etch-fuzz-${t,,}")
+      "$LITE/FuzzCommon.o" "$LITE/OnnxMutator.o" "${boundary[@]}" $libs -o "$LITE/etch-fuzz-${t,,}")
   done
 }
 

@@ -31,77 +31,6 @@ using onnx::TensorProto;
 /// overflow; no real model comes near.
 static constexpr int64_t kMaxAttrValue = INT32_MAX;
 
-std::optional<int64_t> importer::boundedBytes(ArrayRef<int64_t> dims,
-                                              int64_t elementBytes) {
-  std::optional<int64_t> bound = shapeBound(dims);
-  if (!bound) {
-    return std::nullopt;
-  }
-  return checkedMul(*bound, std::max<int64_t>(elementBytes, 1));
-}
-
-/// Bytes per element of an ONNX data type (strings: bounded as one byte);
-/// nullopt for UNDEFINED and values outside the enum.
-static std::optional<int64_t> onnxElementBytes(int32_t type) {
-  switch (type) {
-  case TensorProto::UINT8:
-  case TensorProto::INT8:
-  case TensorProto::BOOL:
-  case TensorProto::STRING:
-    return 1;
-  case TensorProto::UINT16:
-  case TensorProto::INT16:
-  case TensorProto::FLOAT16:
-  case TensorProto::BFLOAT16:
-    return 2;
-  case TensorProto::FLOAT:
-  case TensorProto::INT32:
-  case TensorProto::UINT32:
-    return 4;
-  case TensorProto::INT64:
-  case TensorProto::UINT64:
-  case TensorProto::DOUBLE:
-  case TensorProto::COMPLEX64:
-    return 8;
-  case TensorProto::COMPLEX128:
-    return 16;
-  default:
-    return std::nullopt;
-  }
-}
-
-/// The typed-data field a tensor of `type` keeps its values in, its length
-/// and how many entries one element takes.
-static std::tuple<StringRef, int64_t, int64_t>
-typedData(const TensorProto &t) {
-  switch (t.data_type()) {
-  case TensorProto::FLOAT:
-    return {"float_data", t.float_data_size(), 1};
-  case TensorProto::COMPLEX64:
-    return {"float_data", t.float_data_size(), 2};
-  case TensorProto::DOUBLE:
-    return {"double_data", t.double_data_size(), 1};
-  case TensorProto::COMPLEX128:
-    return {"double_data", t.double_data_size(), 2};
-  case TensorProto::INT64:
-    return {"int64_data", t.int64_data_size(), 1};
-  case TensorProto::UINT32:
-  case TensorProto::UINT64:
-    return {"uint64_data", t.uint64_data_size(), 1};
-  case TensorProto::STRING:
-    return {"string_data", t.string_data_size(), 1};
-  default:
-    return {"int32_data", t.int32_data_size(), 1};
-  }
-}
-
-static std::string formatDims(ArrayRef<int64_t> dims) {
-  return "[" + llvm::join(llvm::map_range(dims, [](int64_t d) {
-                            return std::to_string(d);
-                          }),
-                          ", ") +
-         "]";
-}
 
 namespace {
 
@@ -113,8 +42,8 @@ class Validator {
 public:
   Validator(int64_t opset, uint64_t maxBytes, Location modelLoc)
       : ctx(modelLoc.getContext()), opset(opset),
-        maxBytes(static_cast<int64_t>(
-            std::min<uint64_t>(maxBytes, static_cast<uint64_t>(INT64_MAX)))),
+        budget{static_cast<int64_t>(
+            std::min<uint64_t>(maxBytes, static_cast<uint64_t>(INT64_MAX)))},
         modelLoc(modelLoc) {}
 
   LogicalResult graph(const onnx::GraphProto &g, const llvm::StringSet<> &outer,
@@ -125,11 +54,17 @@ private:
     return NameLoc::get(StringAttr::get(ctx, name));
   }
   LogicalResult tensor(const TensorProto &t, const std::string &what,
-                       Location loc);
+                       Location loc) {
+    return validateTensor(t, what, loc, budget);
+  }
   LogicalResult sparse(const onnx::SparseTensorProto &t,
-                       const std::string &what, Location loc);
+                       const std::string &what, Location loc) {
+    return validateSparseTensor(t, what, loc, budget);
+  }
   LogicalResult declared(const onnx::TypeProto &type, const std::string &what,
-                         Location loc);
+                         Location loc) {
+    return validateDeclaredType(type, what, loc, budget);
+  }
   LogicalResult node(const onnx::NodeProto &n, const std::string &what,
                      Location loc, const RankMap &ranks);
   LogicalResult attributes(const onnx::NodeProto &n, const std::string &what,
@@ -137,142 +72,12 @@ private:
 
   MLIRContext *ctx;
   int64_t opset;
-  int64_t maxBytes;
+  ByteBudget budget;
   Location modelLoc;
-  int64_t totalBytes = 0;
 };
 
 } // namespace
 
-LogicalResult Validator::tensor(const TensorProto &t, const std::string &what,
-                                Location loc) {
-  std::optional<int64_t> elemBytes = onnxElementBytes(t.data_type());
-  if (!elemBytes) {
-    return emitError(loc) << what << " has data type " << t.data_type()
-                          << ", which is not an ONNX tensor element type";
-  }
-  SmallVector<int64_t> dims(t.dims().begin(), t.dims().end());
-  for (auto [i, d] : llvm::enumerate(dims)) {
-    if (d < 0) {
-      return emitError(loc) << what << " has negative dimension " << d
-                            << " at position " << i;
-    }
-  }
-  std::optional<int64_t> bound = boundedBytes(dims, *elemBytes);
-  if (!bound || *bound > maxBytes) {
-    return emitError(loc) << what << " has dims " << formatDims(dims)
-                          << ", more than the " << maxBytes
-                          << " bytes --max-model-bytes allows";
-  }
-  // boundedBytes bounds every partial product: these cannot overflow.
-  int64_t numel = *shapeProduct(dims);
-  int64_t bytes = numel * *elemBytes;
-  std::optional<int64_t> total = checkedAdd(totalBytes, bytes);
-  if (!total || *total > maxBytes) {
-    return emitError(loc) << what << " takes the model's tensors past the "
-                          << maxBytes << " bytes --max-model-bytes allows";
-  }
-  totalBytes = *total;
-
-  if (t.data_location() == TensorProto::EXTERNAL) {
-    bool hasLocation = false;
-    for (const auto &entry : t.external_data()) {
-      if (entry.key() == "location") {
-        hasLocation = !entry.value().empty();
-        continue;
-      }
-      if (entry.key() != "offset" && entry.key() != "length") {
-        continue;
-      }
-      uint64_t v = 0;
-      if (StringRef(entry.value()).getAsInteger(10, v)) {
-        return emitError(loc) << what << ": external data " << entry.key()
-                              << " '" << entry.value()
-                              << "' is not a non-negative integer";
-      }
-      if (entry.key() == "length" && v != static_cast<uint64_t>(bytes)) {
-        return emitError(loc) << what << ": external data length " << v
-                              << " does not match the " << bytes
-                              << " bytes of dims " << formatDims(dims);
-      }
-    }
-    if (!hasLocation) {
-      return emitError(loc) << what << ": external data has no 'location'";
-    }
-    return success();
-  }
-  if (t.has_raw_data()) {
-    if (t.data_type() == TensorProto::STRING) {
-      return emitError(loc) << what << ": a string tensor cannot use raw_data";
-    }
-    if (static_cast<int64_t>(t.raw_data().size()) != bytes) {
-      return emitError(loc)
-             << what << ": raw_data has " << t.raw_data().size()
-             << " bytes, but dims " << formatDims(dims) << " of "
-             << TensorProto::DataType_Name(
-                    static_cast<TensorProto::DataType>(t.data_type()))
-             << " need " << bytes;
-    }
-    return success();
-  }
-  auto [field, size, perElement] = typedData(t);
-  if (size != numel * perElement) {
-    return emitError(loc) << what << ": " << field << " has " << size
-                          << " entries, but dims " << formatDims(dims)
-                          << " need " << numel * perElement;
-  }
-  return success();
-}
-
-LogicalResult Validator::sparse(const onnx::SparseTensorProto &t,
-                                const std::string &what, Location loc) {
-  for (auto [i, d] : llvm::enumerate(t.dims())) {
-    if (d < 0) {
-      return emitError(loc) << what << " has negative dimension " << d
-                            << " at position " << i;
-    }
-  }
-  std::optional<int64_t> bound = boundedBytes(
-      SmallVector<int64_t>(t.dims().begin(), t.dims().end()), 1);
-  if (!bound || *bound > maxBytes) {
-    return emitError(loc) << what << " is larger than the " << maxBytes
-                          << " bytes --max-model-bytes allows";
-  }
-  if (failed(tensor(t.values(), what + " (values)", loc)) ||
-      failed(tensor(t.indices(), what + " (indices)", loc))) {
-    return failure();
-  }
-  return success();
-}
-
-LogicalResult Validator::declared(const onnx::TypeProto &type,
-                                  const std::string &what, Location loc) {
-  if (type.has_sequence_type()) {
-    return declared(type.sequence_type().elem_type(), what, loc);
-  }
-  if (type.has_optional_type()) {
-    return declared(type.optional_type().elem_type(), what, loc);
-  }
-  if (!type.has_tensor_type() || !type.tensor_type().has_shape()) {
-    return success();
-  }
-  const onnx::TypeProto_Tensor &tt = type.tensor_type();
-  // Unknown and negative dims are dynamic; the known ones must fit.
-  SmallVector<int64_t> dims;
-  for (const auto &d : tt.shape().dim()) {
-    if (d.has_dim_value() && d.dim_value() > 0) {
-      dims.push_back(d.dim_value());
-    }
-  }
-  std::optional<int64_t> bound =
-      boundedBytes(dims, onnxElementBytes(tt.elem_type()).value_or(1));
-  if (!bound || *bound > maxBytes) {
-    return emitError(loc) << what << " declares dims " << formatDims(dims)
-                          << ", more than the " << maxBytes
-                          << " bytes --max-model-bytes allows";
-  }
-  return success();
-}
 
 /// Whether `name` is an attribute `op` divides or sizes by, and its range.
 static std::optional<std::pair<int64_t, int64_t>>
@@ -658,28 +463,4 @@ LogicalResult importer::validateModel(const onnx::ModelProto &model,
                                       Location modelLoc) {
   Validator v(opset, maxBytes, modelLoc);
   return v.graph(model.graph(), {}, /*topLevel=*/true);
-}
-
-LogicalResult importer::checkTypeSizes(ModuleOp module, uint64_t maxBytes) {
-  int64_t limit =
-      static_cast<int64_t>(std::min<uint64_t>(maxBytes, INT64_MAX));
-  WalkResult result = module.walk([&](Operation *op) {
-    for (Type type : op->getResultTypes()) {
-      auto shaped = dyn_cast<ShapedType>(type);
-      if (!shaped || !shaped.hasStaticShape()) {
-        continue;
-      }
-      Type elem = shaped.getElementType();
-      int64_t elemBytes =
-          elem.isIntOrFloat() ? (elem.getIntOrFloatBitWidth() + 7) / 8 : 16;
-      std::optional<int64_t> bytes = boundedBytes(shaped.getShape(), elemBytes);
-      if (!bytes || *bytes > limit) {
-        op->emitError() << "result type " << type << " holds more than the "
-                        << limit << " bytes --max-model-bytes allows";
-        return WalkResult::interrupt();
-      }
-    }
-    return WalkResult::advance();
-  });
-  return failure(result.wasInterrupted());
 }

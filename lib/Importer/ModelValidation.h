@@ -28,6 +28,8 @@
 #include "onnx/onnx_pb.h"
 
 #include <cstdint>
+#include <optional>
+#include <string>
 
 namespace mlir::etch::importer {
 
@@ -36,6 +38,30 @@ namespace mlir::etch::importer {
 /// tensor's byte size, every declared shape's and the sum of all weights.
 LogicalResult validateModel(const onnx::ModelProto &model, int64_t opset,
                             uint64_t maxBytes, Location modelLoc);
+
+/// The byte bound of one model: per tensor and shape, and for all tensors
+/// together (`totalBytes` so far).
+struct ByteBudget {
+  int64_t maxBytes;
+  int64_t totalBytes = 0;
+};
+
+/// Checks one tensor (TensorValidation.cpp): a valid data type, non-negative
+/// dims, its byte size within the budget (and added to it), its raw_data,
+/// typed data or external-data length equal to dims x dtype. `what` names it
+/// in messages ("initializer 'w'").
+LogicalResult validateTensor(const onnx::TensorProto &t,
+                             const std::string &what, Location loc,
+                             ByteBudget &budget);
+/// A sparse tensor: its dims, values and indices.
+LogicalResult validateSparseTensor(const onnx::SparseTensorProto &t,
+                                   const std::string &what, Location loc,
+                                   ByteBudget &budget);
+/// A declared type (graph input/output, value_info): its known dims within
+/// the per-tensor bound.
+LogicalResult validateDeclaredType(const onnx::TypeProto &type,
+                                   const std::string &what, Location loc,
+                                   const ByteBudget &budget);
 
 /// Bytes of a tensor of `dims` with `elementBytes`-byte elements where zero
 /// dims count as one (so that every partial product of the dims, which
