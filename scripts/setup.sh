@@ -27,6 +27,9 @@ APT_PACKAGES=(
   gcc-aarch64-linux-gnu libc6-arm64-cross libc6-dev-arm64-cross qemu-user  # aarch64 Linux
   gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm  # Cortex-M (mps2-an386, mps3-an547)
   pocl-opencl-icd ocl-icd-opencl-dev opencl-headers clinfo  # OpenCL target, run on PoCL (CPU)
+  # reliability (scripts/sanitize.sh, test/e2e/test_memcheck.py): clang's
+  # sanitizer and libFuzzer runtimes, valgrind for generated code
+  libclang-rt-22-dev valgrind
 )
 
 missing=()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The one test command (after scripts/setup.sh): lit, googletest (ctest) and
-# the e2e pytest suites, in build/ (or $ETCH_BUILD_DIR). Fails if any fails.
+# The one test command (after scripts/setup.sh): lit, googletest (ctest),
+# the e2e pytest suites, in build/ (or $ETCH_BUILD_DIR), then the
+# reliability checks (scripts/sanitize.sh ci). Fails if any fails.
 #   bash scripts/test.sh            extra arguments go to pytest, e.g. -m "not slow"
 set -euo pipefail
 
@@ -22,4 +23,11 @@ fi
 # setup.sh installs the cross toolchains and qemu: embedded e2e must not skip.
 export ETCH_REQUIRE_EMBEDDED=1
 export ETCH_BUILD_DIR="$BUILD"
+# setup.sh installs valgrind: the memcheck tests must not skip.
+export ETCH_REQUIRE_VALGRIND=1
 "$ROOT/.venv/bin/python" -m pytest -n auto test/e2e "$@"
+
+echo "== reliability: scripts/sanitize.sh ci (TSan runtime, fuzz targets ${ETCH_FUZZ_SECONDS:-90} s each)"
+# About 5 minutes on 2 cores; ETCH_CI_ASAN=1 adds the full ASan/UBSan build
+# of the compiler and its tests (much longer, see the script).
+bash "$ROOT/scripts/sanitize.sh" ci

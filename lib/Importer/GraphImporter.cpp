@@ -1,10 +1,14 @@
 //===- GraphImporter.cpp - per-node helpers of the ONNX importer ----------===//
 #include "GraphImporter.h"
 #include "ImportMath.h"
+#include "ModelValidation.h"
+
+#include "etch/Support/CheckedMath.h"
 #include "ShapeInference.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 
 using namespace mlir;
@@ -151,6 +155,17 @@ GraphImporter::typeOfValueInfo(StringRef name, std::string &why) {
       return failure();
     }
     shape.push_back(dim.dim_value());
+  }
+  std::optional<int64_t> bytes =
+      boundedBytes(shape, std::max<int64_t>(elem.getIntOrFloatBitWidth() / 8, 1));
+  if (!bytes || *bytes > maxTensorBytes) {
+    why = "its shape " +
+          llvm::join(llvm::map_range(shape,
+                                     [](int64_t d) { return std::to_string(d); }),
+                     "x") +
+          " holds more than the " +
+          std::to_string(maxTensorBytes) + " bytes --max-model-bytes allows";
+    return failure();
   }
   return RankedTensorType::get(shape, elem);
 }
@@ -340,11 +355,10 @@ void GraphImporter::inferCurrentNode() {
       continue;
     }
     if (auto c = constants.find(in); c != constants.end()) {
-      int64_t elements = 1;
-      for (int64_t d : c->second.tensor->dims()) {
-        elements *= d;
-      }
-      if (elements <= 4096) {
+      const auto &dims = c->second.tensor->dims();
+      std::optional<int64_t> elements =
+          shapeBound(SmallVector<int64_t>(dims.begin(), dims.end()));
+      if (elements && *elements <= 4096) {
         *graph.add_initializer() = *c->second.tensor;
         continue;
       }

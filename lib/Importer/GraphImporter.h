@@ -145,6 +145,10 @@ public:
   OpBuilder &getBuilder() { return builder; }
   int64_t getOpset() const { return opset; }
   StringRef getModelDir() const { return modelDir; }
+  /// Bound on the bytes of any static type the importer creates
+  /// (--max-model-bytes): shape inference can derive absurd shapes
+  /// (Expand, Tile, ConstantOfShape of constants) from small inputs.
+  void setMaxTensorBytes(int64_t bytes) { maxTensorBytes = bytes; }
 
   //--- Graph-level bookkeeping (used by the driver) -----------------------//
   void setValue(StringRef name, Value v) { values[name] = v; }
@@ -301,6 +305,7 @@ private:
   OpBuilder builder;
   std::string modelDir;
   int64_t opset;
+  int64_t maxTensorBytes = INT64_MAX;
 
   struct Constant {
     const onnx::TensorProto *tensor;

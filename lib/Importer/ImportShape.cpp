@@ -7,6 +7,8 @@
 #include "GraphImporter.h"
 #include "ImportMath.h"
 
+#include "etch/Support/CheckedMath.h"
+
 #include "llvm/Support/FormatVariadic.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -163,7 +165,12 @@ static LogicalResult importReshape(GraphImporter &im,
     } else if (d < 0) {
       return im.error() << "shape entry " << i << " is " << d;
     }
-    known *= d;
+    std::optional<int64_t> next = checkedMul(known, d);
+    if (!next) {
+      return im.error() << "shape entry " << i << " (" << d
+                        << ") makes the element count overflow int64";
+    }
+    known = *next;
     shape.push_back(d);
   }
   int64_t total = type.getNumElements();

@@ -9,6 +9,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "GraphImporter.h"
+
+#include "etch/Support/CheckedMath.h"
 #include "ImportMath.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -76,12 +78,12 @@ struct HostTensor {
 };
 } // namespace
 
+/// The element count, or INT64_MAX (never folded) when a dim is negative or
+/// a partial product of the dims overflows: the strides and outer/inner
+/// sizes the evaluators compute then cannot overflow either.
 static int64_t numElements(ArrayRef<int64_t> shape) {
-  int64_t n = 1;
-  for (int64_t d : shape) {
-    n *= d;
-  }
-  return n;
+  std::optional<int64_t> n = boundedShapeProduct(shape, INT64_MAX);
+  return n ? *n : INT64_MAX;
 }
 
 static SmallVector<int64_t> stridesOf(ArrayRef<int64_t> shape) {
@@ -508,7 +510,11 @@ static std::optional<HostTensor> evalReshape(const HostTensor &x,
       shape.push_back(1);
       continue;
     }
-    known *= d;
+    std::optional<int64_t> next = d < 0 ? std::nullopt : checkedMul(known, d);
+    if (!next) {
+      return std::nullopt;
+    }
+    known = *next;
     shape.push_back(d);
   }
   if (inferred >= 0) {

@@ -7,8 +7,10 @@
 #include "etch/Importer/OnnxImporter.h"
 
 #include "GraphImporter.h"
+#include "ModelValidation.h"
 #include "ShapeInference.h"
 
+#include "etch/Support/CheckedMath.h"
 #include "etch/dialects/Etch/IR/EtchDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -366,7 +368,13 @@ static LogicalResult pinInputValues(onnx::GraphProto &graph,
                << "' has a dynamic shape; pin it with --input-shape too";
       }
       t.add_dims(d.dim_value());
-      numel *= d.dim_value();
+      std::optional<int64_t> next =
+          d.dim_value() < 0 ? std::nullopt : checkedMul(numel, d.dim_value());
+      if (!next) {
+        return emitError(modelLoc) << "--input-value: graph input '" << name
+                                   << "' has no valid static shape";
+      }
+      numel = *next;
     }
     ArrayRef<std::string> values = entry.getValue();
     if (!it->type().has_tensor_type() || !tt.has_shape() ||
@@ -486,11 +494,9 @@ static bool refineShapes(const onnx::ModelProto &model, GraphImporter &im,
   *graph.mutable_output() = source.output();
   for (const onnx::TensorProto &init : source.initializer()) {
     onnx::TensorProto *copy = graph.add_initializer();
-    int64_t elements = 1;
-    for (int64_t d : init.dims()) {
-      elements *= d;
-    }
-    if (elements <= 1024) {
+    std::optional<int64_t> elements = shapeBound(
+        SmallVector<int64_t>(init.dims().begin(), init.dims().end()));
+    if (elements && *elements <= 1024) {
       *copy = init;
     } else {
       copy->set_name(init.name());
@@ -589,6 +595,10 @@ mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
     }
     return diag;
   }
+  // Nothing below (libonnx included) may see a structurally broken model.
+  if (failed(validateModel(model, opset, opts.maxModelBytes, modelLoc))) {
+    return failure();
+  }
 
   expandFunctionOps(model, opset);
   onnx::GraphProto &graph = *model.mutable_graph();
@@ -609,6 +619,8 @@ mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
   llvm::sys::path::remove_filename(modelDir);
   GraphImporter im(ctx, modelDir.empty() ? StringRef(".") : modelDir.str(),
                    opset);
+  im.setMaxTensorBytes(static_cast<int64_t>(
+      std::min<uint64_t>(opts.maxModelBytes, INT64_MAX)));
   for (const auto &name : absentInputs) {
     im.setAbsent(name.getKey());
   }
@@ -772,7 +784,8 @@ mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
 
   // Inconsistent shapes between ONNX inference and the etch shape rules
   // surface here, at the offending node.
-  if (failed(verify(*module))) {
+  if (failed(checkTypeSizes(*module, opts.maxModelBytes)) ||
+      failed(verify(*module))) {
     return failure();
   }
   return module;

@@ -7,6 +7,8 @@
 #include "ExternalData.h"
 #include "GraphImporter.h"
 
+#include "etch/Support/CheckedMath.h"
+
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinDialect.h"
@@ -226,15 +228,19 @@ readTensor(const TensorProto &tensor, StringRef modelDir, Location loc) {
                           << onnxTypeName(tensor.data_type());
   }
   SmallVector<int64_t> shape(tensor.dims().begin(), tensor.dims().end());
-  int64_t numel = 1;
-  for (int64_t d : shape) {
-    if (d < 0) {
-      return emitError(loc) << "tensor '" << tensor.name()
-                            << "' has a negative dimension";
-    }
-    numel *= d;
+  if (llvm::any_of(shape, [](int64_t d) { return d < 0; })) {
+    return emitError(loc) << "tensor '" << tensor.name()
+                          << "' has a negative dimension";
   }
-  size_t bytes = numel * elementBytes(elemType);
+  std::optional<int64_t> numelOr = shapeProduct(shape);
+  std::optional<int64_t> bytesOr =
+      numelOr ? checkedMul(*numelOr, elementBytes(elemType)) : std::nullopt;
+  if (!bytesOr) {
+    return emitError(loc) << "tensor '" << tensor.name()
+                          << "': its dims overflow int64";
+  }
+  int64_t numel = *numelOr;
+  size_t bytes = *bytesOr;
   size_t align = std::max<size_t>(elementBytes(elemType), 1);
   AsmResourceBlob blob = HeapAsmResourceBlob::allocate(bytes, align);
   if (failed(readData(tensor, modelDir, loc, elemType, numel,

@@ -152,6 +152,11 @@ int runEtchCompileMain(int argc, char **argv) {
                      "becomes a constant and leaves the C signature. For "
                      "inputs that decide shapes, e.g. Reshape's shape "
                      "(repeatable)"));
+  static llvm::cl::opt<uint64_t> maxModelBytes(
+      "max-model-bytes", llvm::cl::cat(category), llvm::cl::init(0),
+      llvm::cl::value_desc("bytes"),
+      llvm::cl::desc("Reject models with a tensor, a static shape or weights "
+                     "in total larger than this (default 0: 4 GiB)"));
   static llvm::cl::opt<Phase> compileTo(
       "compile-to", llvm::cl::cat(category), llvm::cl::init(Phase::Obj),
       llvm::cl::desc("Stop after this phase and print its IR"),
@@ -237,6 +242,7 @@ int runEtchCompileMain(int argc, char **argv) {
   options.target.features = features;
   options.inputShapes.assign(inputShapes.begin(), inputShapes.end());
   options.inputValues.assign(inputValues.begin(), inputValues.end());
+  options.maxModelBytes = maxModelBytes;
   options.compileTo = compileTo;
   options.weightsSection = weightsSection;
   options.openclHost = openclHost;

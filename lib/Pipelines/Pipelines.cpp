@@ -259,6 +259,9 @@ FailureOr<OwningOpRef<ModuleOp>> loadInput(MLIRContext &ctx,
     return module;
   }
   OnnxImportOptions importOptions;
+  if (options.maxModelBytes) {
+    importOptions.maxModelBytes = options.maxModelBytes;
+  }
   for (const std::string &spec : options.inputShapes) {
     if (llvm::Error err = addInputShapeSpec(importOptions, spec)) {
       return emitError(UnknownLoc::get(&ctx))

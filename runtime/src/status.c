@@ -83,3 +83,13 @@ etch_status_t etch_model_run(const etch_model_t *model,
   }
   return model->run(inputs, outputs, arena);
 }
+
+etch_status_t etch_model_run_sized(const etch_model_t *model,
+                                   const void *const *inputs,
+                                   void *const *outputs, void *arena,
+                                   size_t arena_bytes) {
+  if (model && arena && arena_bytes < model->arena_size) {
+    return ETCH_ERR_ARENA_TOO_SMALL;
+  }
+  return etch_model_run(model, inputs, outputs, arena);
+}

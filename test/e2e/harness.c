@@ -134,7 +134,47 @@ static int check_args(const etch_model_t *m, const void *const *ins,
       bad += expect_status("a misaligned arena", m->run(ins, outs, arena + 1),
                            ETCH_ERR_ARENA_UNALIGNED);
     }
+    bad += expect_status("a too-small arena (etch_model_run_sized)",
+                         etch_model_run_sized(m, ins, outs, arena,
+                                              m->arena_size - 1),
+                         ETCH_ERR_ARENA_TOO_SMALL);
   }
+  /* A NULL entry in the arrays, each position: the last input, the last
+   * output (through run and, where compiled in, the typed wrapper). */
+  const void **nulled_ins = xmalloc(sizeof(void *) * (size_t)(m->num_inputs + 1));
+  void **nulled_outs = xmalloc(sizeof(void *) * (size_t)(m->num_outputs + 1));
+  memcpy(nulled_ins, ins, sizeof(void *) * (size_t)m->num_inputs);
+  memcpy(nulled_outs, outs, sizeof(void *) * (size_t)m->num_outputs);
+  if (m->num_inputs > 0) {
+    nulled_ins[m->num_inputs - 1] = NULL;
+    bad += expect_status("inputs[last]=NULL", m->run(nulled_ins, outs, arena),
+                         ETCH_ERR_INVALID_ARGUMENT);
+#ifdef ETCH_TYPED_CALL
+    bad += expect_status("typed wrapper, last input NULL",
+                         ETCH_TYPED_CALL(nulled_ins, outs, arena),
+                         ETCH_ERR_INVALID_ARGUMENT);
+#endif
+    nulled_ins[m->num_inputs - 1] = ins[m->num_inputs - 1];
+  }
+  if (m->num_outputs > 0) {
+    nulled_outs[m->num_outputs - 1] = NULL;
+    bad += expect_status("outputs[last]=NULL", m->run(ins, nulled_outs, arena),
+                         ETCH_ERR_INVALID_ARGUMENT);
+#ifdef ETCH_TYPED_CALL
+    bad += expect_status("typed wrapper, last output NULL",
+                         ETCH_TYPED_CALL(ins, nulled_outs, arena),
+                         ETCH_ERR_INVALID_ARGUMENT);
+#endif
+  }
+#ifdef ETCH_TYPED_CALL
+  if (m->arena_size > 0) {
+    bad += expect_status("typed wrapper, arena=NULL",
+                         ETCH_TYPED_CALL(ins, outs, NULL),
+                         ETCH_ERR_INVALID_ARGUMENT);
+  }
+#endif
+  free(nulled_ins);
+  free(nulled_outs);
   return bad;
 }
 
@@ -214,12 +254,20 @@ int main(int argc, char **argv) {
     in_copies[i] = xmalloc(in_bytes[i]);
     memcpy(in_copies[i], ins[i], in_bytes[i]);
   }
+  /* ETCH_NO_POISON=1 (under valgrind): the arena and the outputs stay
+   * undefined, so memcheck reports every byte the model reads before it
+   * writes it, and every output byte it never writes (when the output is
+   * written to its file). */
+  const char *no_poison = getenv("ETCH_NO_POISON");
+  int poison = !(no_poison && strcmp(no_poison, "1") == 0);
   void **outs = xmalloc(sizeof(void *) * (size_t)(nout + 1));
   size_t *out_bytes = xmalloc(sizeof(size_t) * (size_t)(nout + 1));
   for (int i = 0; i < nout; ++i) {
     out_bytes[i] = tensor_bytes(&m->outputs[i]);
     outs[i] = xmalloc(out_bytes[i]);
-    memset(outs[i], POISON_BYTE, out_bytes[i]);
+    if (poison) {
+      memset(outs[i], POISON_BYTE, out_bytes[i]);
+    }
   }
 
   size_t align = m->arena_align > 0 ? m->arena_align : 1;
@@ -236,7 +284,9 @@ int main(int argc, char **argv) {
   if (!arena) {
     fail("cannot allocate an arena of %zu bytes", total);
   }
-  memset(arena, POISON_BYTE, m->arena_size);
+  if (poison) {
+    memset(arena, POISON_BYTE, m->arena_size);
+  }
   memset(arena + m->arena_size, GUARD_BYTE, total - m->arena_size);
 
 #ifdef ETCH_MODEL_ARENA_SIZE

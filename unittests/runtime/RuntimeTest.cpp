@@ -163,6 +163,29 @@ TEST_F(ModelRun, RejectsUnalignedArena) {
   EXPECT_EQ(etch_model_run(&model, ins, outs, arena + 64), ETCH_OK);
 }
 
+TEST_F(ModelRun, SizedRejectsTooSmallArena) {
+  EXPECT_EQ(etch_model_run_sized(&model, ins, outs, arena, model.arena_size - 1),
+            ETCH_ERR_ARENA_TOO_SMALL);
+  EXPECT_EQ(etch_model_run_sized(&model, ins, outs, arena, 0),
+            ETCH_ERR_ARENA_TOO_SMALL);
+  EXPECT_EQ(fakeCall.count, 0);
+  EXPECT_EQ(etch_model_run_sized(&model, ins, outs, arena, model.arena_size),
+            ETCH_OK);
+  EXPECT_EQ(fakeCall.count, 1);
+}
+
+TEST_F(ModelRun, SizedChecksLikeRun) {
+  EXPECT_EQ(etch_model_run_sized(nullptr, ins, outs, arena, 1 << 20),
+            ETCH_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(etch_model_run_sized(&model, ins, outs, nullptr, 1 << 20),
+            ETCH_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(etch_model_run_sized(&model, ins, outs, arena + 1, 1 << 20),
+            ETCH_ERR_ARENA_UNALIGNED);
+  model.arena_size = 0;
+  EXPECT_EQ(etch_model_run_sized(&model, ins, outs, nullptr, 0), ETCH_OK);
+  EXPECT_EQ(fakeCall.count, 1);
+}
+
 TEST_F(ModelRun, NoTensorsNeedNoArrays) {
   model.num_inputs = 0;
   model.num_outputs = 0;

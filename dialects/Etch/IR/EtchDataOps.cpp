@@ -3,6 +3,8 @@
 
 #include "VerifierUtils.h"
 
+#include "etch/Support/CheckedMath.h"
+
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
 
@@ -366,8 +368,21 @@ LogicalResult ConvTransposeOp::verify() {
   }
   for (int64_t d = 0; d < spatial; ++d) {
     int64_t k = w.getDimSize(d + 2), x = in.getDimSize(d + 2);
-    int64_t full = getStrides()[d] * (x - 1) + getDilations()[d] * (k - 1) +
-                   1 - getPads()[d] - getPads()[d + spatial];
+    if (x == kDyn || k == kDyn || out.isDynamicDim(d + 2)) {
+      continue;
+    }
+    // full = stride * (x - 1) + dilation * (k - 1) + 1 - padBegin - padEnd
+    std::optional<int64_t> a = checkedMul(getStrides()[d], x - 1);
+    std::optional<int64_t> b = checkedMul(getDilations()[d], k - 1);
+    std::optional<int64_t> sum = a && b ? checkedAdd(*a, *b) : std::nullopt;
+    sum = sum ? checkedAdd(*sum, 1) : std::nullopt;
+    sum = sum ? checkedSub(*sum, getPads()[d]) : std::nullopt;
+    sum = sum ? checkedSub(*sum, getPads()[d + spatial]) : std::nullopt;
+    if (!sum) {
+      return emitOpError() << "spatial dim " << d
+                           << ": window arithmetic overflows int64";
+    }
+    int64_t full = *sum;
     int64_t o = out.getDimSize(d + 2);
     if (o < full || o >= full + std::max(getStrides()[d], getDilations()[d])) {
       return emitOpError() << "spatial dim " << d << ": result size " << o

@@ -9,6 +9,8 @@
 
 #include "VerifierUtils.h"
 
+#include "etch/Support/CheckedMath.h"
+
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/OpImplementation.h"
@@ -45,20 +47,31 @@ static LogicalResult verifyBroadcastOp(Operation *op) {
 /// Output size of a sliding window over one spatial dim (ONNX Conv/Pool).
 /// With ceil_mode, `alt` receives the size when windows starting in the end
 /// padding are dropped (PyTorch / ONNX >= 1.15 rule); otherwise alt == result.
-static int64_t windowOutputSize(int64_t in, int64_t kernel, int64_t stride,
-                                int64_t padBegin, int64_t padEnd,
-                                int64_t dilation, bool ceilMode,
-                                int64_t &alt) {
+/// nullopt when the arithmetic overflows int64 (absurd attributes).
+static std::optional<int64_t>
+windowOutputSize(int64_t in, int64_t kernel, int64_t stride, int64_t padBegin,
+                 int64_t padEnd, int64_t dilation, bool ceilMode,
+                 int64_t &alt) {
   if (in == kDyn || kernel == kDyn) {
     alt = kDyn;
     return kDyn;
   }
-  int64_t numer = in + padBegin + padEnd - dilation * (kernel - 1) - 1;
-  int64_t out = (ceilMode ? llvm::divideCeilSigned(numer, stride)
-                          : llvm::divideFloorSigned(numer, stride)) +
+  // numer = in + padBegin + padEnd - dilation * (kernel - 1) - 1
+  std::optional<int64_t> span = checkedMul(dilation, kernel - 1);
+  std::optional<int64_t> padded = checkedAdd(in, padBegin);
+  padded = padded ? checkedAdd(*padded, padEnd) : std::nullopt;
+  std::optional<int64_t> numer =
+      span && padded ? checkedSub(*padded, *span) : std::nullopt;
+  numer = numer ? checkedSub(*numer, 1) : std::nullopt;
+  if (!numer || stride < 1) {
+    return std::nullopt;
+  }
+  int64_t out = (ceilMode ? llvm::divideCeilSigned(*numer, stride)
+                          : llvm::divideFloorSigned(*numer, stride)) +
                 1;
   alt = out;
-  if (ceilMode && out > 0 && (out - 1) * stride >= in + padBegin) {
+  // out - 1 <= numer / stride: the product cannot overflow.
+  if (ceilMode && out > 0 && (out - 1) * stride >= *padded - padEnd) {
     alt = out - 1;
   }
   return out;
@@ -85,10 +98,18 @@ static LogicalResult verifyWindowOp(Operation *op, RankedTensorType input,
   }
   for (size_t i = 0; i < spatial; ++i) {
     int64_t alt;
-    int64_t expected =
+    std::optional<int64_t> size =
         windowOutputSize(input.getDimSize(2 + i), kernel[i], strides[i],
                          pads[i], pads[spatial + i], dilations[i], ceilMode,
                          alt);
+    if (!size) {
+      return op->emitOpError()
+             << "window arithmetic of spatial dim " << i
+             << " overflows int64: kernel " << fmt(kernel) << ", strides "
+             << fmt(strides) << ", pads " << fmt(pads) << ", dilations "
+             << fmt(dilations);
+    }
+    int64_t expected = *size;
     if (expected != kDyn && expected < 1) {
       return op->emitOpError()
              << "window of size " << kernel[i] << " (dilation "

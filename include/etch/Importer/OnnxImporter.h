@@ -18,9 +18,13 @@
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
+#include <cstdint>
 #include <string>
 
 namespace mlir::etch {
+
+/// Default bound on any one tensor, declared shape and all weights together.
+inline constexpr uint64_t kDefaultMaxModelBytes = uint64_t(4) << 30;
 
 struct OnnxImportOptions {
   /// Graph input name -> static shape. Pins symbolic/unknown dims of graph
@@ -38,6 +42,9 @@ struct OnnxImportOptions {
   llvm::StringMap<llvm::SmallVector<llvm::SmallVector<int64_t>>> inputSequences;
   /// Optional graph inputs that are absent (`--input-shape name=none`).
   llvm::StringSet<> absentInputs;
+  /// Bound in bytes on every tensor and static shape of the model and on all
+  /// its weights together (`--max-model-bytes`); larger is a user error.
+  uint64_t maxModelBytes = kDefaultMaxModelBytes;
 };
 
 /// Parses one `--input-value` value, `name=v0,v1,...` (numbers in the

@@ -62,6 +62,9 @@ struct CompileOptions {
   /// `--input-value` specs (`name=v0,v1,...`): graph inputs fixed to
   /// constants at compile time.
   std::vector<std::string> inputValues;
+  /// `--max-model-bytes`: bound on any tensor or static shape of the model
+  /// and on its weights together (0: the importer's default, 4 GiB).
+  uint64_t maxModelBytes = 0;
   Phase compileTo = Phase::Obj;
   /// LLVM optimization level (0-3).
   unsigned optLevel = 3;

@@ -108,6 +108,14 @@ etch_status_t etch_model_run(const etch_model_t *model,
                              const void *const *inputs, void *const *outputs,
                              void *arena);
 
+/* etch_model_run for callers that know their arena's size: also returns
+ *   ETCH_ERR_ARENA_TOO_SMALL   arena_bytes < model->arena_size
+ * before running anything. */
+etch_status_t etch_model_run_sized(const etch_model_t *model,
+                                   const void *const *inputs,
+                                   void *const *outputs, void *arena,
+                                   size_t arena_bytes);
+
 /* Calls fn(ctx, begin, end) over disjoint ranges [begin, end) that together
  * cover [0, n) exactly once, and returns when all calls have returned. n <= 0
  * calls nothing. Ranges may run concurrently on different threads, in any

@@ -438,3 +438,20 @@ func.func @pad_result(%x: tensor<2x3xf32>) -> tensor<3x3xf32> {
   %0 = etch.pad %x {pads = array<i64: 1, 0, 0, 1>} : (tensor<2x3xf32>) -> tensor<3x3xf32>
   return %0 : tensor<3x3xf32>
 }
+
+// -----
+
+// Attributes whose window arithmetic overflows int64 are rejected, not wrapped.
+func.func @conv_window_overflow(%x: tensor<1x8x9x9xf32>, %w: tensor<16x8x3x3xf32>) -> tensor<1x16x9x9xf32> {
+  // expected-error @+1 {{window arithmetic of spatial dim 0 overflows int64}}
+  %0 = etch.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 9223372036854775807, 1, 1, 1>, dilations = array<i64: 1, 1>} : (tensor<1x8x9x9xf32>, tensor<16x8x3x3xf32>) -> tensor<1x16x9x9xf32>
+  return %0 : tensor<1x16x9x9xf32>
+}
+
+// -----
+
+func.func @conv_dilation_overflow(%x: tensor<1x8x9x9xf32>, %w: tensor<16x8x3x3xf32>) -> tensor<1x16x9x9xf32> {
+  // expected-error @+1 {{window arithmetic of spatial dim 1 overflows int64}}
+  %0 = etch.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 4611686018427387904>} : (tensor<1x8x9x9xf32>, tensor<16x8x3x3xf32>) -> tensor<1x16x9x9xf32>
+  return %0 : tensor<1x16x9x9xf32>
+}

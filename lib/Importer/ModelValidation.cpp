@@ -1,0 +1,466 @@
+//===- ModelValidation.cpp - check a parsed ModelProto at the door --------===//
+//
+// Built with exceptions: onnx/defs/schema.h has inline try blocks.
+//
+//===----------------------------------------------------------------------===//
+#include "ModelValidation.h"
+
+#include "etch/Support/CheckedMath.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+
+#include "onnx/defs/schema.h"
+
+#include <climits>
+#include <string>
+
+using namespace mlir;
+using namespace mlir::etch;
+using namespace mlir::etch::importer;
+
+using onnx::AttributeProto;
+using onnx::TensorProto;
+
+/// Window and size attributes above this would only make shape arithmetic
+/// overflow; no real model comes near.
+static constexpr int64_t kMaxAttrValue = INT32_MAX;
+
+
+namespace {
+
+/// Ranks the validator knows without shape inference: graph inputs with a
+/// declared shape and initializers.
+using RankMap = llvm::StringMap<int64_t>;
+
+class Validator {
+public:
+  Validator(int64_t opset, uint64_t maxBytes, Location modelLoc)
+      : ctx(modelLoc.getContext()), opset(opset),
+        budget{static_cast<int64_t>(
+            std::min<uint64_t>(maxBytes, static_cast<uint64_t>(INT64_MAX)))},
+        modelLoc(modelLoc) {}
+
+  LogicalResult graph(const onnx::GraphProto &g, const llvm::StringSet<> &outer,
+                      bool topLevel);
+
+private:
+  Location named(StringRef name) {
+    return NameLoc::get(StringAttr::get(ctx, name));
+  }
+  LogicalResult tensor(const TensorProto &t, const std::string &what,
+                       Location loc) {
+    return validateTensor(t, what, loc, budget);
+  }
+  LogicalResult sparse(const onnx::SparseTensorProto &t,
+                       const std::string &what, Location loc) {
+    return validateSparseTensor(t, what, loc, budget);
+  }
+  LogicalResult declared(const onnx::TypeProto &type, const std::string &what,
+                         Location loc) {
+    return validateDeclaredType(type, what, loc, budget);
+  }
+  LogicalResult node(const onnx::NodeProto &n, const std::string &what,
+                     Location loc, const RankMap &ranks);
+  LogicalResult attributes(const onnx::NodeProto &n, const std::string &what,
+                           Location loc, const RankMap &ranks);
+
+  MLIRContext *ctx;
+  int64_t opset;
+  ByteBudget budget;
+  Location modelLoc;
+};
+
+} // namespace
+
+
+/// Whether `name` is an attribute `op` divides or sizes by, and its range.
+static std::optional<std::pair<int64_t, int64_t>>
+attrRange(StringRef op, StringRef name) {
+  static const llvm::StringSet<> windowOps = {
+      "Conv",    "ConvTranspose", "ConvInteger", "QLinearConv",
+      "MaxPool", "AveragePool",   "LpPool",      "MaxUnpool"};
+  std::pair<int64_t, int64_t> positive = {1, kMaxAttrValue};
+  std::pair<int64_t, int64_t> nonNegative = {0, kMaxAttrValue};
+  if (windowOps.contains(op)) {
+    if (name == "strides" || name == "dilations" || name == "kernel_shape" ||
+        name == "group") {
+      return positive;
+    }
+    if (name == "pads" || name == "output_padding" || name == "output_shape") {
+      return nonNegative;
+    }
+  }
+  if ((op == "DepthToSpace" || op == "SpaceToDepth") && name == "blocksize") {
+    return positive;
+  }
+  if (op == "LRN" && name == "size") {
+    return positive;
+  }
+  if ((op == "LSTM" || op == "GRU" || op == "RNN") && name == "hidden_size") {
+    return positive;
+  }
+  if (op == "MaxRoiPool" && name == "pooled_shape") {
+    return positive;
+  }
+  if (op == "RoiAlign" && (name == "output_height" || name == "output_width")) {
+    return positive;
+  }
+  if (op == "Split" && name == "split") {
+    return nonNegative;
+  }
+  return std::nullopt;
+}
+
+/// For ops whose `axis` / `axes` attribute indexes input 0's dims: the
+/// extra rank the attribute may address (Flatten's axis may equal the rank,
+/// Unsqueeze's axes index the output).
+static std::optional<int64_t> axisSlack(const onnx::NodeProto &n,
+                                        StringRef name) {
+  StringRef op = n.op_type();
+  if (name == "axis") {
+    if (op == "Flatten") {
+      return 1;
+    }
+    static const llvm::StringSet<> ops = {
+        "Concat",        "Gather",     "GatherElements", "Softmax",
+        "LogSoftmax",    "Hardmax",    "Split",          "ArgMax",
+        "ArgMin",        "TopK",       "Compress",       "LpNormalization",
+        "QuantizeLinear", "DequantizeLinear"};
+    return ops.contains(op) ? std::optional<int64_t>(0) : std::nullopt;
+  }
+  if (name == "axes") {
+    if (op == "Unsqueeze") {
+      for (const auto &a : n.attribute()) {
+        if (a.name() == "axes") {
+          return a.ints_size();
+        }
+      }
+    }
+    if (op == "Squeeze" || op.starts_with("Reduce")) {
+      return 0;
+    }
+  }
+  return std::nullopt;
+}
+
+LogicalResult Validator::attributes(const onnx::NodeProto &n,
+                                    const std::string &what, Location loc,
+                                    const RankMap &ranks) {
+  for (const onnx::AttributeProto &a : n.attribute()) {
+    SmallVector<int64_t> values(a.ints().begin(), a.ints().end());
+    if (a.has_i()) {
+      values.push_back(a.i());
+    }
+    if (auto range = attrRange(n.op_type(), a.name())) {
+      for (int64_t v : values) {
+        if (v < range->first || v > range->second) {
+          return emitError(loc)
+                 << what << ": attribute '" << a.name() << "' has value " << v
+                 << "; it must be in [" << range->first << ", "
+                 << range->second << "]";
+        }
+      }
+    }
+    auto rankIt = n.input_size() ? ranks.find(n.input(0)) : ranks.end();
+    std::optional<int64_t> slack = axisSlack(n, a.name());
+    if (slack && rankIt != ranks.end()) {
+      int64_t rank = rankIt->second + *slack;
+      for (int64_t v : values) {
+        if (v < -rank || v >= rank) {
+          return emitError(loc)
+                 << what << ": attribute '" << a.name() << "' has value " << v
+                 << ", out of range for rank " << rankIt->second
+                 << " input '" << n.input(0) << "'";
+        }
+      }
+    }
+    std::string inAttr = what + ", attribute '" + a.name() + "'";
+    if (a.has_t() && failed(tensor(a.t(), "tensor of " + inAttr, loc))) {
+      return failure();
+    }
+    for (const TensorProto &t : a.tensors()) {
+      if (failed(tensor(t, "tensor of " + inAttr, loc))) {
+        return failure();
+      }
+    }
+    if (a.has_sparse_tensor() &&
+        failed(sparse(a.sparse_tensor(), "sparse tensor of " + inAttr, loc))) {
+      return failure();
+    }
+    for (const onnx::SparseTensorProto &t : a.sparse_tensors()) {
+      if (failed(sparse(t, "sparse tensor of " + inAttr, loc))) {
+        return failure();
+      }
+    }
+  }
+  return success();
+}
+
+/// The type an attribute carries: its tag, or (old exporters leave the tag
+/// unset) the field that holds a value.
+static AttributeProto::AttributeType attrType(const AttributeProto &a) {
+  if (a.type() != AttributeProto::UNDEFINED) {
+    return a.type();
+  }
+  if (a.has_f()) {
+    return AttributeProto::FLOAT;
+  }
+  if (a.has_i()) {
+    return AttributeProto::INT;
+  }
+  if (a.has_s()) {
+    return AttributeProto::STRING;
+  }
+  if (a.has_t()) {
+    return AttributeProto::TENSOR;
+  }
+  if (a.has_g()) {
+    return AttributeProto::GRAPH;
+  }
+  if (a.has_sparse_tensor()) {
+    return AttributeProto::SPARSE_TENSOR;
+  }
+  if (a.floats_size()) {
+    return AttributeProto::FLOATS;
+  }
+  if (a.ints_size()) {
+    return AttributeProto::INTS;
+  }
+  if (a.strings_size()) {
+    return AttributeProto::STRINGS;
+  }
+  if (a.tensors_size()) {
+    return AttributeProto::TENSORS;
+  }
+  if (a.graphs_size()) {
+    return AttributeProto::GRAPHS;
+  }
+  return AttributeProto::UNDEFINED;
+}
+
+/// Required attributes present, known attributes of the schema's type, and
+/// graph attributes holding a graph: libonnx's inference functions (Scan's,
+/// If's, Loop's) dereference them unchecked.
+static LogicalResult schemaAttributes(const onnx::NodeProto &n,
+                                      const onnx::OpSchema &schema,
+                                      const std::string &what, Location loc) {
+  for (const auto &[name, attr] : schema.attributes()) {
+    if (attr.required &&
+        llvm::none_of(n.attribute(), [&, &name = name](const AttributeProto &a) {
+          return a.name() == name;
+        })) {
+      return emitError(loc) << what << " misses its required attribute '"
+                            << name << "'";
+    }
+  }
+  for (const AttributeProto &a : n.attribute()) {
+    auto it = schema.attributes().find(a.name());
+    if (it == schema.attributes().end()) {
+      continue;
+    }
+    AttributeProto::AttributeType want = it->second.type;
+    AttributeProto::AttributeType got = attrType(a);
+    bool missingGraph = want == AttributeProto::GRAPH && !a.has_g();
+    if ((got != want && got != AttributeProto::UNDEFINED) || missingGraph) {
+      return emitError(loc)
+             << what << ": attribute '" << a.name() << "' has type "
+             << AttributeProto::AttributeType_Name(got) << "; the op takes "
+             << AttributeProto::AttributeType_Name(want);
+    }
+  }
+  return success();
+}
+
+LogicalResult Validator::node(const onnx::NodeProto &n,
+                              const std::string &what, Location loc,
+                              const RankMap &ranks) {
+  bool defaultDomain = n.domain().empty() || n.domain() == "ai.onnx";
+  // libonnx's shape inference reads inputs and outputs by the schema's
+  // counts without checking them: a node outside them must not reach it.
+  // An op newer than the model's opset (which the importer may still
+  // import) is held to its latest schema's counts.
+  const onnx::OpSchema *schema =
+      defaultDomain ? onnx::OpSchemaRegistry::Schema(n.op_type(), opset, "")
+                    : nullptr;
+  if (defaultDomain && !schema) {
+    schema = onnx::OpSchemaRegistry::Schema(n.op_type(), INT_MAX, "");
+  }
+  if (schema) {
+    auto check = [&](int count, int lo, int hi,
+                     StringRef kind) -> LogicalResult {
+      if (count >= lo && count <= hi) {
+        return success();
+      }
+      InFlightDiagnostic diag = emitError(loc);
+      diag << what << " has " << count << " " << kind << "s; at opset "
+           << opset << " the op takes ";
+      if (hi == INT_MAX) {
+        diag << "at least " << lo;
+      } else if (lo == hi) {
+        diag << lo;
+      } else {
+        diag << lo << " to " << hi;
+      }
+      return diag;
+    };
+    if (failed(check(n.input_size(), schema->min_input(),
+                     schema->max_input(), "input")) ||
+        failed(check(n.output_size(), schema->min_output(),
+                     schema->max_output(), "output")) ||
+        failed(schemaAttributes(n, *schema, what, loc))) {
+      return failure();
+    }
+  }
+  return attributes(n, what, loc, ranks);
+}
+
+LogicalResult Validator::graph(const onnx::GraphProto &g,
+                               const llvm::StringSet<> &outer, bool topLevel) {
+  llvm::StringSet<> defined = outer;
+  llvm::StringSet<> local;
+  RankMap ranks;
+  for (const onnx::ValueInfoProto &in : g.input()) {
+    if (!local.insert(in.name()).second) {
+      return emitError(named(in.name()))
+             << "graph input '" << in.name() << "' is listed twice";
+    }
+    if (failed(declared(in.type(), "graph input '" + in.name() + "'",
+                        named(in.name())))) {
+      return failure();
+    }
+    const auto &tt = in.type().tensor_type();
+    if (topLevel && in.type().has_tensor_type() && tt.has_shape()) {
+      ranks[in.name()] = tt.shape().dim_size();
+    }
+  }
+  llvm::StringSet<> initializers;
+  for (const TensorProto &init : g.initializer()) {
+    Location loc = named(init.name());
+    std::string what = "initializer '" + init.name() + "'";
+    if (!initializers.insert(init.name()).second) {
+      return emitError(loc) << what << " is listed twice";
+    }
+    if (failed(tensor(init, what, loc))) {
+      return failure();
+    }
+    if (topLevel) {
+      ranks[init.name()] = init.dims_size();
+    }
+  }
+  for (const onnx::SparseTensorProto &init : g.sparse_initializer()) {
+    const std::string &name = init.values().name();
+    if (!initializers.insert(name).second) {
+      return emitError(named(name))
+             << "initializer '" << name << "' is listed twice";
+    }
+    if (failed(sparse(init, "sparse initializer '" + name + "'",
+                      named(name)))) {
+      return failure();
+    }
+  }
+  for (const auto &entry : initializers) {
+    local.insert(entry.getKey());
+  }
+  for (const auto &entry : local) {
+    defined.insert(entry.getKey());
+  }
+  for (const onnx::ValueInfoProto &info : g.value_info()) {
+    if (failed(declared(info.type(), "value_info '" + info.name() + "'",
+                        named(info.name())))) {
+      return failure();
+    }
+  }
+
+  // Where each value is produced, to tell a cycle from a dangling name.
+  llvm::StringMap<int> producer;
+  for (auto [i, n] : llvm::enumerate(g.node())) {
+    for (const std::string &out : n.output()) {
+      if (!out.empty()) {
+        producer.try_emplace(out, i);
+      }
+    }
+  }
+  auto nodeName = [&](int i) {
+    const onnx::NodeProto &n = g.node(i);
+    return n.name().empty() ? n.op_type() + "_" + std::to_string(i)
+                            : n.name();
+  };
+  for (auto [i, n] : llvm::enumerate(g.node())) {
+    std::string name = nodeName(i);
+    Location loc = named(name);
+    std::string what = "node '" + name + "' (" + n.op_type() + ")";
+    if (failed(node(n, what, loc, ranks))) {
+      return failure();
+    }
+    for (const std::string &in : n.input()) {
+      if (in.empty() || defined.contains(in)) {
+        continue;
+      }
+      auto it = producer.find(in);
+      if (it != producer.end()) {
+        return emitError(loc)
+               << what << ": input '" << in << "' is produced by node '"
+               << nodeName(it->second)
+               << "', which comes later: the graph has a cycle or is not "
+                  "topologically sorted";
+      }
+      return emitError(loc) << what << ": input '" << in
+                            << "' is not produced by any node, initializer "
+                               "or graph input";
+    }
+    for (const onnx::AttributeProto &a : n.attribute()) {
+      if (a.has_g() && failed(graph(a.g(), defined, false))) {
+        return failure();
+      }
+      for (const onnx::GraphProto &sub : a.graphs()) {
+        if (failed(graph(sub, defined, false))) {
+          return failure();
+        }
+      }
+    }
+    for (const std::string &out : n.output()) {
+      if (out.empty()) {
+        continue;
+      }
+      if (local.contains(out)) {
+        return emitError(loc) << what << ": output '" << out
+                              << "' is already a graph input, initializer "
+                                 "or another node's output";
+      }
+      local.insert(out);
+      defined.insert(out);
+    }
+  }
+
+  llvm::StringSet<> outputs;
+  for (const onnx::ValueInfoProto &out : g.output()) {
+    Location loc = named(out.name());
+    if (!outputs.insert(out.name()).second) {
+      return emitError(loc) << "graph output '" << out.name()
+                            << "' is listed twice";
+    }
+    if (!defined.contains(out.name())) {
+      return emitError(loc) << "graph output '" << out.name()
+                            << "' is not produced by any node, initializer "
+                               "or graph input";
+    }
+    if (failed(declared(out.type(), "graph output '" + out.name() + "'",
+                        loc))) {
+      return failure();
+    }
+  }
+  return success();
+}
+
+LogicalResult importer::validateModel(const onnx::ModelProto &model,
+                                      int64_t opset, uint64_t maxBytes,
+                                      Location modelLoc) {
+  Validator v(opset, maxBytes, modelLoc);
+  return v.graph(model.graph(), {}, /*topLevel=*/true);
+}
