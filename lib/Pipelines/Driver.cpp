@@ -162,6 +162,13 @@ int runEtchCompileMain(int argc, char **argv) {
                      "entry), weights, ABI tables, static RAM, and the arena "
                      "against its lower bound (default format: text)"));
 
+  static llvm::cl::opt<bool> profile(
+      "profile", llvm::cl::cat(category), llvm::cl::init(false),
+      llvm::cl::desc("Time each layer (ONNX node) at run time: the object "
+                     "keeps an etch_profile_t (<name>_profile() in the "
+                     "header) and needs libetch_runtime.a; hosts with an OS "
+                     "only. See etch-bench"));
+
   llvm::cl::HideUnrelatedOptions(category);
   llvm::cl::SetVersionPrinter([](llvm::raw_ostream &os) {
     os << "etch-compile " ETCH_VERSION_STRING " (LLVM " LLVM_VERSION_STRING
@@ -185,6 +192,7 @@ int runEtchCompileMain(int argc, char **argv) {
   options.openclHost = openclHost;
   options.emitOpenCLDir = emitOpenCL;
   options.openclFP16 = openclFP16;
+  options.profile = profile;
   if (!isOpenCLTarget(options) &&
       (!openclHost.empty() || !emitOpenCL.empty() || openclFP16)) {
     llvm::errs() << "etch-compile: error: --host, --emit-opencl and "

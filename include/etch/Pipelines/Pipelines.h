@@ -75,6 +75,9 @@ struct CompileOptions {
   std::string openclHost;
   std::string emitOpenCLDir;
   bool openclFP16 = false;
+  /// `--profile`: the object times each layer (ONNX node) through the
+  /// runtime's etch_profile_* functions; CPU targets with an OS only.
+  bool profile = false;
 };
 
 /// Whether `options` compile for the OpenCL target (`--target=opencl`).
