@@ -12,7 +12,6 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
@@ -33,37 +32,110 @@ namespace {
 
 #include "DriverSource.inc" // kDriverSource: driver.c
 
-namespace cl = llvm::cl;
+/// The command line. Parsed by hand: libLLVM registers options of its own
+/// (e.g. --threads) in llvm::cl's global registry.
+struct Options {
+  std::string model;
+  unsigned threads = 1;
+  std::string mcpu = "native";
+  std::string mattr;
+  std::vector<std::string> passThrough; // --input-shape=..., --input-value=...
+  unsigned runs = 20;
+  unsigned warmup = 3;
+  bool json = false;
+  double peakGflops = 0;
+  std::string keepDir;
+  std::string compiler;
+};
 
-cl::OptionCategory category("etch-bench options");
-cl::opt<std::string> modelPath(cl::Positional, cl::Required, cl::cat(category),
-                               cl::desc("<model.onnx | module.mlir>"));
-cl::opt<unsigned> threads("threads", cl::cat(category), cl::init(1),
-                          cl::desc("Threads (passed as etch-compile "
-                                   "--threads where it has the flag)"));
-cl::opt<std::string> mcpu("mcpu", cl::cat(category), cl::init("native"),
-                          cl::desc("Target CPU for etch-compile (default: "
-                                   "native, this machine)"));
-cl::opt<std::string> mattr("mattr", cl::cat(category),
-                           cl::desc("Target features for etch-compile"));
-cl::list<std::string> inputShapes("input-shape", cl::cat(category),
-                                  cl::value_desc("name=1x3x224x224"),
-                                  cl::desc("Passed to etch-compile"));
-cl::opt<unsigned> runs("runs", cl::cat(category), cl::init(20),
-                       cl::desc("Timed runs (default 20)"));
-cl::opt<unsigned> warmup("warmup", cl::cat(category), cl::init(3),
-                         cl::desc("Untimed runs first (default 3)"));
-cl::opt<bool> json("json", cl::cat(category), cl::init(false),
-                   cl::desc("Print JSON instead of the table"));
-cl::opt<double> peakOption("peak-gflops", cl::cat(category), cl::init(0),
-                           cl::desc("Single-core fp32 peak (GFLOP/s) to "
-                                    "compare with; default: measured"));
-cl::opt<std::string> keepDir("keep", cl::cat(category),
-                             cl::value_desc("dir"),
-                             cl::desc("Build in this folder and keep it"));
-cl::opt<std::string> compilerPath(
-    "etch-compile", cl::cat(category), cl::value_desc("path"),
-    cl::desc("etch-compile to use (default: the one beside etch-bench)"));
+constexpr const char *kUsage = R"(usage: etch-bench model.onnx [options]
+
+Compiles the model with `etch-compile --profile`, runs it and prints each
+layer's (ONNX node's) time, share, GFLOP/s and % of the measured FMA peak.
+
+  --threads=N            threads (etch-compile --threads where it has it)
+  --mcpu=CPU             target CPU for etch-compile (default: native)
+  --mattr=+a,-b          target features for etch-compile
+  --input-shape=NAME=DIMS, --input-value=NAME=V,...
+                         passed to etch-compile (repeatable)
+  --runs=N               timed runs (default 20)
+  --warmup=N             untimed runs first (default 3)
+  --json                 print JSON instead of the table
+  --peak-gflops=X        single-core fp32 peak to compare with (default:
+                         measured by an FMA probe)
+  --keep=DIR             build in DIR and keep it
+  --etch-compile=PATH    etch-compile to use (default: beside etch-bench)
+)";
+
+[[noreturn]] void fail(const llvm::Twine &message);
+
+Options parseOptions(int argc, char **argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    llvm::StringRef arg = argv[i];
+    if (arg == "-h" || arg == "--help" || arg == "-help") {
+      llvm::outs() << kUsage;
+      std::exit(0);
+    }
+    if (!arg.starts_with("-")) {
+      if (!o.model.empty()) {
+        fail("one model only; got '" + o.model + "' and '" + arg + "'");
+      }
+      o.model = arg.str();
+      continue;
+    }
+    arg = arg.drop_while([](char c) { return c == '-'; });
+    auto [key, value] = arg.split('=');
+    bool hasValue = arg.contains('=');
+    auto needValue = [&]() -> std::string {
+      if (hasValue) {
+        return value.str();
+      }
+      if (i + 1 >= argc) {
+        fail("--" + key + " needs a value");
+      }
+      return argv[++i];
+    };
+    auto number = [&](llvm::StringRef text) {
+      unsigned n = 0;
+      if (text.getAsInteger(10, n)) {
+        fail("--" + key + "=" + text + ": not a number");
+      }
+      return n;
+    };
+    if (key == "threads") {
+      o.threads = number(needValue());
+    } else if (key == "mcpu") {
+      o.mcpu = needValue();
+    } else if (key == "mattr") {
+      o.mattr = needValue();
+    } else if (key == "input-shape" || key == "input-value") {
+      o.passThrough.push_back("--" + key.str() + "=" + needValue());
+    } else if (key == "runs") {
+      o.runs = number(needValue());
+    } else if (key == "warmup") {
+      o.warmup = number(needValue());
+    } else if (key == "json") {
+      o.json = true;
+    } else if (key == "peak-gflops") {
+      std::string text = needValue();
+      if (llvm::StringRef(text).getAsDouble(o.peakGflops) ||
+          o.peakGflops <= 0) {
+        fail("--peak-gflops=" + text + ": not a positive number");
+      }
+    } else if (key == "keep") {
+      o.keepDir = needValue();
+    } else if (key == "etch-compile") {
+      o.compiler = needValue();
+    } else {
+      fail("unknown option '" + llvm::StringRef(argv[i]) + "'\n" + kUsage);
+    }
+  }
+  if (o.model.empty()) {
+    fail(llvm::Twine("no model given\n") + kUsage);
+  }
+  return o;
+}
 
 [[noreturn]] void fail(const llvm::Twine &message) {
   llvm::errs() << "etch-bench: error: " << message << "\n";
@@ -76,6 +148,9 @@ std::string runTool(llvm::ArrayRef<std::string> argv,
   llvm::SmallString<256> out(workDir), err(workDir);
   llvm::sys::path::append(out, "stdout.txt");
   llvm::sys::path::append(err, "stderr.txt");
+  // ExecuteAndWait's redirection does not truncate.
+  llvm::sys::fs::remove(out);
+  llvm::sys::fs::remove(err);
   std::vector<llvm::StringRef> args(argv.begin(), argv.end());
   std::optional<llvm::StringRef> redirects[] = {std::nullopt, out.str(),
                                                 err.str()};
@@ -127,11 +202,11 @@ struct LayerRow {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
-  cl::HideUnrelatedOptions(category);
-  cl::ParseCommandLineOptions(
-      argc, argv,
-      "etch-bench: compile a model with --profile, run it and print "
-      "per-layer times\n");
+  Options opts = parseOptions(argc, argv);
+  const std::string &modelPath = opts.model;
+  const std::string &mcpu = opts.mcpu;
+  unsigned threads = opts.threads, runs = opts.runs, warmup = opts.warmup;
+  bool json = opts.json;
   if (runs == 0 || threads == 0) {
     fail("--runs and --threads must be at least 1");
   }
@@ -139,8 +214,8 @@ int main(int argc, char **argv) {
     fail(modelPath + ": no such file");
   }
   std::string bin = programDir(argv[0]);
-  std::string compiler = compilerPath.empty() ? join(bin, "etch-compile")
-                                              : compilerPath.getValue();
+  std::string compiler =
+      opts.compiler.empty() ? join(bin, "etch-compile") : opts.compiler;
   if (!llvm::sys::fs::can_execute(compiler)) {
     fail("cannot run etch-compile at " + compiler +
          " (pass --etch-compile=PATH)");
@@ -159,7 +234,7 @@ int main(int argc, char **argv) {
       "libetch_runtime.a")).str();
 
   // Work folder.
-  std::string work = keepDir;
+  std::string work = opts.keepDir;
   if (work.empty()) {
     llvm::SmallString<256> tmp;
     if (llvm::sys::fs::createUniqueDirectory("etch-bench", tmp)) {
@@ -174,7 +249,7 @@ int main(int argc, char **argv) {
   std::string help = runTool({compiler, "--help"}, work, "etch-compile --help");
   bool hasThreads = llvm::StringRef(help).contains("--threads");
   if (threads > 1 && !hasThreads) {
-    fail("--threads=" + llvm::Twine(threads.getValue()) +
+    fail("--threads=" + llvm::Twine(threads) +
          ": this etch-compile has no --threads flag (single-threaded only)");
   }
   std::string name = "bench_model";
@@ -182,12 +257,10 @@ int main(int argc, char **argv) {
   std::vector<std::string> compile = {compiler, modelPath, "--profile",
                                       "--name=" + name, "--mcpu=" + mcpu,
                                       "-o", object};
-  if (!mattr.empty()) {
-    compile.push_back("--mattr=" + mattr);
+  if (!opts.mattr.empty()) {
+    compile.push_back("--mattr=" + opts.mattr);
   }
-  for (const std::string &shape : inputShapes) {
-    compile.push_back("--input-shape=" + shape);
-  }
+  llvm::append_range(compile, opts.passThrough);
   if (hasThreads) {
     compile.push_back("--threads=" + std::to_string(threads));
   }
@@ -210,7 +283,9 @@ int main(int argc, char **argv) {
     fail("no C compiler: set CC or install cc");
   }
   std::string exe = join(work, name + ".bench");
-  std::vector<std::string> link = {*cc, "-O2", "-std=c11"};
+  // gnu11, not c11: ISO mode turns off FMA contraction, which the peak
+  // probe relies on.
+  std::vector<std::string> link = {*cc, "-O2", "-std=gnu11"};
   llvm::Triple host(llvm::sys::getProcessTriple());
   if (host.isX86()) {
     link.push_back("-march=native"); // the peak probe's widest vectors
@@ -226,13 +301,11 @@ int main(int argc, char **argv) {
   runTool(link, work, "linking the driver");
 
   // Run.
-  bool probe = peakOption <= 0;
-  std::string out = runTool({exe, std::to_string(warmup.getValue()),
-                             std::to_string(runs.getValue()),
-                             std::to_string(threads.getValue()),
-                             probe ? "1" : "0"},
+  bool probe = opts.peakGflops <= 0;
+  std::string out = runTool({exe, std::to_string(warmup), std::to_string(runs),
+                             std::to_string(threads), probe ? "1" : "0"},
                             work, "running the model");
-  if (keepDir.empty()) {
+  if (opts.keepDir.empty()) {
     llvm::sys::fs::remove_directories(work);
   }
   llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(out);
@@ -243,11 +316,10 @@ int main(int argc, char **argv) {
   if (!result) {
     fail("unreadable driver output");
   }
-  double profiledRuns = result->getInteger("profiled_runs").value_or(1);
-  double totalMs =
-      result->getInteger("total_ns").value_or(0) / profiledRuns / 1e6;
+  // Means over the faster half of the runs (see driver.c).
+  double totalMs = result->getNumber("body_ns").value_or(0) / 1e6;
   double peak1 = probe ? result->getNumber("peak_gflops_1core").value_or(0)
-                       : peakOption.getValue();
+                       : opts.peakGflops;
   double peak = peak1 * threads;
   std::vector<LayerRow> rows;
   double layerMs = 0, totalFlops = 0;
@@ -261,7 +333,7 @@ int main(int argc, char **argv) {
                    l->getString("name").value_or("").str(),
                    l->getString("op").value_or("").str(),
                    static_cast<double>(l->getInteger("flops").value_or(0)),
-                   l->getInteger("ns").value_or(0) / profiledRuns / 1e6};
+                   l->getNumber("ns").value_or(0) / 1e6};
       layerMs += row.ms;
       totalFlops += row.flops;
       rows.push_back(row);
@@ -289,9 +361,9 @@ int main(int argc, char **argv) {
     llvm::json::Object report{
         {"model", modelPath},
         {"mcpu", mcpu},
-        {"threads", threads.getValue()},
-        {"runs", runs.getValue()},
-        {"warmup", warmup.getValue()},
+        {"threads", threads},
+        {"runs", runs},
+        {"warmup", warmup},
         {"wall_median_ms", result->getNumber("wall_median_ms").value_or(0)},
         {"wall_min_ms", result->getNumber("wall_min_ms").value_or(0)},
         {"profiled_total_ms", totalMs},
@@ -311,9 +383,10 @@ int main(int argc, char **argv) {
   llvm::stable_sort(sorted, [](const LayerRow &a, const LayerRow &b) {
     return a.ms > b.ms;
   });
-  size_t nameWidth = 5;
+  size_t nameWidth = 16, opWidth = 2;
   for (const LayerRow &r : rows) {
     nameWidth = std::max(nameWidth, std::min<size_t>(r.name.size(), 60));
+    opWidth = std::max(opWidth, r.op.size());
   }
   auto &os = llvm::outs();
   os << "etch-bench " << modelPath << ": --mcpu=" << mcpu << ", "
@@ -330,7 +403,7 @@ int main(int argc, char **argv) {
                   llvm::StringRef share, llvm::StringRef g,
                   llvm::StringRef pk) {
     os << llvm::left_justify(idx, 5) << llvm::left_justify(name, nameWidth + 2)
-       << llvm::left_justify(op, 14) << llvm::right_justify(ms, 10)
+       << llvm::left_justify(op, opWidth + 2) << llvm::right_justify(ms, 10)
        << llvm::right_justify(share, 8) << llvm::right_justify(g, 10)
        << llvm::right_justify(pk, 8) << "\n";
   };
