@@ -21,6 +21,7 @@
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
 #include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/SetVector.h"
 
 #define DEBUG_TYPE "etch-common-profile-instrument"
 
@@ -50,6 +51,14 @@ struct Group {
 struct Layer {
   std::string op;
   int64_t flops = 0;
+  /// Other ONNX nodes whose ops run inside this layer's loop nests.
+  std::string fused;
+};
+
+/// `{op, flops}` of a node from `etch.profile.nodes`.
+struct NodeInfo {
+  std::string op;
+  int64_t flops = 0;
 };
 
 class ProfileTableBuilder {
@@ -68,13 +77,16 @@ public:
   build(Location loc,
         const llvm::MapVector<StringAttr, Layer> &layers) {
     int64_t n = layers.size();
-    auto layerTy = LLVM::LLVMStructType::getLiteral(ctx, {ptrTy, ptrTy, i64Ty});
+    // etch_profile_layer_t {name, op, flops, fused}
+    auto layerTy =
+        LLVM::LLVMStructType::getLiteral(ctx, {ptrTy, ptrTy, i64Ty, ptrTy});
     auto tableTy = LLVM::LLVMArrayType::get(layerTy, n);
     auto nsTy = LLVM::LLVMArrayType::get(i64Ty, n);
-    llvm::SmallVector<LLVM::GlobalOp> names, ops;
+    llvm::SmallVector<LLVM::GlobalOp> names, ops, fused;
     for (const auto &[name, layer] : layers) {
       names.push_back(cString(loc, name.getValue(), "etch_profile_name"));
       ops.push_back(cString(loc, layer.op, "etch_profile_op"));
+      fused.push_back(cString(loc, layer.fused, "etch_profile_fused"));
     }
     LLVM::GlobalOp table, times;
     if (n > 0) {
@@ -95,6 +107,9 @@ public:
                                  ib, loc, i64Ty,
                                  ib.getI64IntegerAttr(entry.second.flops)),
                              llvm::ArrayRef<int64_t>{idx, 2});
+                         v = LLVM::InsertValueOp::create(
+                             ib, loc, v, addressOf(ib, loc, fused[i]),
+                             llvm::ArrayRef<int64_t>{idx, 3});
                        }
                        return v;
                      });
@@ -208,28 +223,69 @@ struct CommonProfileInstrumentPass
     DictionaryAttr nodes =
         module->getAttrOfType<DictionaryAttr>(kProfileNodesAttrName);
 
+    llvm::DenseMap<StringAttr, NodeInfo> infos;
+    if (nodes) {
+      for (NamedAttribute entry : nodes) {
+        auto fields = dyn_cast<DictionaryAttr>(entry.getValue());
+        if (!fields) {
+          continue;
+        }
+        NodeInfo &info = infos[entry.getName()];
+        if (auto opName = fields.getAs<StringAttr>("op")) {
+          info.op = opName.str();
+        }
+        if (auto flops = fields.getAs<IntegerAttr>("flops")) {
+          info.flops = flops.getInt();
+        }
+      }
+    }
+    auto flopsOf = [&](StringAttr name) {
+      auto it = infos.find(name);
+      return it == infos.end() ? int64_t(0) : it->second.flops;
+    };
+
+    // Each top-level op is named after the costliest node among its own and
+    // its nested ops: tile-and-fuse may make a residual Add the root of the
+    // loop nest that computes the conv feeding it, and that nest is the
+    // conv's layer. Every node belongs to the layer where it first appears.
     Block &body = fn.getBody().front();
     llvm::MapVector<StringAttr, Layer> layers;
+    llvm::DenseMap<StringAttr, int32_t> home;
     llvm::SmallVector<Group> groups;
     for (Operation &op : body.without_terminator()) {
       if (isBookkeeping(&op)) {
         continue;
       }
-      std::optional<StringAttr> name = profileNodeName(op.getLoc());
-      if (!name) {
+      llvm::SetVector<StringAttr> names;
+      op.walk<WalkOrder::PreOrder>([&](Operation *nested) {
+        if (std::optional<StringAttr> name =
+                profileNodeName(nested->getLoc())) {
+          names.insert(*name);
+        }
+      });
+      if (names.empty()) {
         continue;
       }
-      auto [it, inserted] = layers.insert({*name, Layer()});
+      StringAttr key = names.front();
+      for (StringAttr name : names) {
+        if (flopsOf(name) > flopsOf(key)) {
+          key = name;
+        }
+      }
+      auto [it, inserted] = layers.insert({key, Layer()});
       int32_t index = std::distance(layers.begin(), it);
       if (inserted) {
-        auto fields =
-            nodes ? nodes.getAs<DictionaryAttr>(name->getValue()) : nullptr;
-        if (fields) {
-          if (auto opName = fields.getAs<StringAttr>("op")) {
-            it->second.op = opName.str();
-          }
-          if (auto flops = fields.getAs<IntegerAttr>("flops")) {
-            it->second.flops = flops.getInt();
+        auto info = infos.find(key);
+        if (info != infos.end()) {
+          it->second.op = info->second.op;
+        }
+      }
+      for (StringAttr name : names) {
+        if (home.try_emplace(name, index).second) {
+          Layer &layer = layers.begin()[index].second;
+          layer.flops += flopsOf(name);
+          if (name != key) {
+            layer.fused += (layer.fused.empty() ? "" : ",") + name.str();
           }
         }
       }

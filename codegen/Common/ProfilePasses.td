@@ -14,15 +14,21 @@ def CommonProfileInstrumentPass
   let description = [{
     Runs on the memory-planned module (`bufferized` phase), before the LLVM
     lowering. The top-level ops of the entry function are grouped into
-    layers by the ONNX node name in their `loc` (the first `NameLoc`; a
-    tiled loop nest carries its root op's name, fused producers included).
-    Ops without a name (views, constants) join the next named op. After the
+    layers by ONNX node name (the first `NameLoc` of a `loc`): a top-level
+    op (a tiled loop nest, say) is named after the node with the most FLOPs
+    among its own and its nested ops' names, so a conv that tile-and-fuse
+    computed inside the loops of the residual Add after it is the conv's
+    layer, the Add listed as fused. A node belongs to the layer where it
+    first appears (its FLOPs are counted there). Consecutive ops of one
+    layer form a group; ops without a name (views, constants) join the next
+    group. After the
     last op of each group the pass calls `etch_profile_mark(profile, layer)`;
     the entry starts with `etch_profile_begin` and ends with
     `etch_profile_end` (runtime/src/profile.c). The object gets one
     `etch_profile_t` (runtime/include/etch/etch.h) named after the model:
-    layer names, ops and FLOP counts (from `etch.profile.nodes`, see
-    `etch-common-profile-layers`) as constants, the time counters zeroed.
+    layer names, ops, FLOP counts (from `etch.profile.nodes`, see
+    `etch-common-profile-layers`) and fused nodes as constants, the time
+    counters zeroed.
     A layer split into several groups (e.g. a pad, then the conv) adds all
     its groups' times to one counter.
 

@@ -99,7 +99,7 @@ def test_etch_bench_table(etch_compile, model_path):
     assert proc.returncode == 0, runner.describe(proc)
     lines = proc.stdout.splitlines()
     header = next(line for line in lines if line.startswith("#"))
-    assert header.split() == ["#", "layer", "op", "ms", "share", "GFLOP/s", "%peak"], header
+    assert header.split() == ["#", "layer", "op", "ms", "share", "GFLOP/s", "%peak", "fused"], header
     assert any(line.split()[1:3] == ["conv_a", "conv"] for line in lines if line.split()), proc.stdout
     assert any(line.split()[:1] == ["total"] for line in lines), proc.stdout
 

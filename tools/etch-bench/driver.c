@@ -254,6 +254,8 @@ int main(int argc, char **argv) {
     print_json_string(l->name);
     printf(", \"op\": ");
     print_json_string(l->op);
+    printf(", \"fused\": ");
+    print_json_string(l->fused);
     printf(", \"flops\": %llu, \"ns\": %.1f}", (unsigned long long)l->flops,
            layer_mean[i]);
   }

@@ -196,6 +196,7 @@ struct LayerRow {
   unsigned index;
   std::string name, op;
   double flops, ms;
+  std::string fused;
 };
 
 } // namespace
@@ -333,7 +334,8 @@ int main(int argc, char **argv) {
                    l->getString("name").value_or("").str(),
                    l->getString("op").value_or("").str(),
                    static_cast<double>(l->getInteger("flops").value_or(0)),
-                   l->getNumber("ns").value_or(0) / 1e6};
+                   l->getNumber("ns").value_or(0) / 1e6,
+                   l->getString("fused").value_or("").str()};
       layerMs += row.ms;
       totalFlops += row.flops;
       rows.push_back(row);
@@ -352,6 +354,7 @@ int main(int argc, char **argv) {
           {"index", r.index},
           {"name", r.name},
           {"op", r.op},
+          {"fused", r.fused},
           {"ms", r.ms},
           {"share", totalMs > 0 ? r.ms / totalMs : 0.0},
           {"gflop", r.flops / 1e9},
@@ -401,13 +404,17 @@ int main(int argc, char **argv) {
   auto line = [&](llvm::StringRef idx, llvm::StringRef name,
                   llvm::StringRef op, llvm::StringRef ms,
                   llvm::StringRef share, llvm::StringRef g,
-                  llvm::StringRef pk) {
+                  llvm::StringRef pk, llvm::StringRef fused = "") {
     os << llvm::left_justify(idx, 5) << llvm::left_justify(name, nameWidth + 2)
        << llvm::left_justify(op, opWidth + 2) << llvm::right_justify(ms, 10)
        << llvm::right_justify(share, 8) << llvm::right_justify(g, 10)
-       << llvm::right_justify(pk, 8) << "\n";
+       << llvm::right_justify(pk, 8);
+    if (!fused.empty()) {
+      os << "  " << fused;
+    }
+    os << "\n";
   };
-  line("#", "layer", "op", "ms", "share", "GFLOP/s", "%peak");
+  line("#", "layer", "op", "ms", "share", "GFLOP/s", "%peak", "fused");
   for (const LayerRow &r : sorted) {
     double g = gflops(r.flops, r.ms);
     std::string shown = r.name.size() > 60
@@ -420,7 +427,8 @@ int main(int argc, char **argv) {
              .str(),
          r.flops > 0 ? llvm::formatv("{0:F1}", g).str() : "-",
          r.flops > 0 && peak > 0 ? llvm::formatv("{0:F0}%", 100 * g / peak).str()
-                                 : "-");
+                                 : "-",
+         r.fused.size() > 60 ? r.fused.substr(0, 57) + "..." : r.fused);
   }
   line("", "(between layers)", "", llvm::formatv("{0:F3}", otherMs).str(),
        llvm::formatv("{0:F1}%", totalMs > 0 ? 100 * otherMs / totalMs : 0)

@@ -123,8 +123,8 @@ void etch_set_num_threads(int n);
 int etch_get_num_threads(void);
 
 /* ---- Per-layer profile (objects compiled with `etch-compile --profile`) ----
- * Such an object times each layer (the ops that came from one ONNX node, the
- * fused ones included) with etch_profile_now_ns and keeps the sums in its own
+ * Such an object times each layer (the loop nests of one ONNX node, named
+ * after the costliest node fused into them) and keeps the sums in its own
  * etch_profile_t, which it registers with the runtime on its first run.
  * Profiling is a host feature: the clock is in libetch_runtime.a built for an
  * OS (clock_gettime(CLOCK_MONOTONIC)); bare-metal targets reject --profile.
@@ -135,9 +135,11 @@ int etch_get_num_threads(void);
 typedef struct etch_profile_layer {
   const char *name; /* ONNX node name of the layer's root op */
   const char *op;   /* its ONNX op (the etch graph op's name, e.g. "conv") */
-  uint64_t flops;   /* floating-point ops of one run from the op's static loop
-                       ranges and payload (a multiply-add counts 2); 0 when
-                       the layer has no linalg op */
+  uint64_t flops;   /* floating-point ops of one run from the linalg ops' static
+                       loop ranges and payloads (a multiply-add counts 2),
+                       fused nodes included; 0 when unknown */
+  const char *fused; /* other ONNX nodes computed inside this layer's loops,
+                        comma-separated ("" if none) */
 } etch_profile_layer_t;
 
 typedef struct etch_profile {

@@ -8,7 +8,8 @@
 // CHECK-DAG: llvm.mlir.global internal constant @etch_profile_op("conv\00")
 // CHECK-DAG: llvm.mlir.global internal constant @etch_profile_name_{{[0-9]+}}("relu1\00")
 // CHECK-DAG: llvm.mlir.global internal constant @etch_profile_model("net\00")
-// CHECK-DAG: llvm.mlir.global internal constant @etch_profile_layers() {{.*}} : !llvm.array<2 x struct<(ptr, ptr, i64)>>
+// CHECK-DAG: llvm.mlir.global internal constant @etch_profile_fused("\00")
+// CHECK-DAG: llvm.mlir.global internal constant @etch_profile_layers() {{.*}} : !llvm.array<2 x struct<(ptr, ptr, i64, ptr)>>
 // CHECK-DAG: llvm.mlir.constant(96 : i64) : i64
 // CHECK-DAG: llvm.mlir.global internal @etch_profile_ns() {{.*}} : !llvm.array<2 x i64>
 // CHECK-DAG: llvm.mlir.global internal @etch_profile() {{.*}} : !llvm.struct<(ptr, i32, ptr, ptr, i64, i64, i64, i64, ptr, i32)>
@@ -75,4 +76,33 @@ func.func @main(%x: memref<16xf32>, %y: memref<16xf32>, %arena: memref<128xi8>) 
   linalg.copy ins(%x : memref<16xf32>) outs(%b : memref<16xf32>) loc("other")
   linalg.copy ins(%b : memref<16xf32>) outs(%y : memref<16xf32>) loc("conv2")
   return
+}
+
+// -----
+
+// Tile-and-fuse made the residual add the root of the nest that computes
+// conv3: the nest is conv3's layer (more FLOPs), add3 is listed as fused and
+// its FLOPs are counted there (64 + 16).
+// CHECK-DAG: @etch_profile_name("conv3\00")
+// CHECK-DAG: @etch_profile_fused{{.*}}("add3\00")
+// CHECK-DAG: llvm.mlir.constant(80 : i64) : i64
+// CHECK-LABEL: func.func @main
+// CHECK: scf.for
+// CHECK: }
+// CHECK-NEXT: %[[L:.+]] = arith.constant 0 : i32
+// CHECK-NEXT: call @etch_profile_mark(%{{.+}}, %[[L]])
+// CHECK-NEXT: call @etch_profile_end
+module attributes {etch.profile.nodes = {add3 = {flops = 16 : i64, op = "add"}, conv3 = {flops = 64 : i64, op = "conv"}}} {
+  func.func @main(%x: memref<16xf32>, %y: memref<16xf32>, %arena: memref<64xi8>) {
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c16 = arith.constant 16 : index
+    scf.for %i = %c0 to %c16 step %c1 {
+      %v = memref.load %x[%i] : memref<16xf32> loc("conv3")
+      %w = arith.mulf %v, %v : f32 loc("conv3")
+      %s = arith.addf %w, %v : f32
+      memref.store %s, %y[%i] : memref<16xf32>
+    } loc("add3")
+    return
+  }
 }
