@@ -51,15 +51,17 @@ def tool(build, name):
     return path
 
 
-def run_measured(cmd):
-    """Runs cmd; returns (seconds, peak RSS MiB, stderr) of that child alone."""
+def run_measured(cmd, log_path):
+    """Runs cmd (output to log_path); returns (exit code, seconds, peak RSS
+    MiB of that child alone, log text)."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    out, err = proc.communicate()
-    _, status, usage = os.wait4(proc.pid, 0) if proc.returncode is None else (0, 0, None)
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - t0
-    rss = usage.ru_maxrss / 1024.0 if usage else None
-    return proc.returncode, seconds, rss, (err + out).decode(errors="replace")
+    with open(log_path, errors="replace") as log:
+        text = log.read()
+    return os.waitstatus_to_exitcode(status), seconds, usage.ru_maxrss / 1024.0, text
 
 
 def etch_inputs(model_path, feeds, fixed):
@@ -80,7 +82,7 @@ class Etch:
                f"--name={self.name}", "-o", obj, *model.compile_flags]
         if threads > 1:
             cmd.append(f"--threads={threads}")
-        rc, self.compile_s, self.compile_mib, log = run_measured(cmd)
+        rc, self.compile_s, self.compile_mib, log = run_measured(cmd, obj + ".log")
         if rc != 0:
             raise RuntimeError("etch-compile failed: " + log.strip().splitlines()[-1][:300])
         self.exe = os.path.join(work, self.name + ".bench")
@@ -185,7 +187,18 @@ def main():
     ap.add_argument("--profiles", default="resnet18,mobilenet_v2",
                     help="models to profile per layer with etch-bench ('' for none)")
     ap.add_argument("--note", default="", help="a line about the machine's state for the report")
+    ap.add_argument("--render", metavar="JSON",
+                    help="only rewrite suite_latest.md and suite_ratios.png from this result file")
     args = ap.parse_args()
+    if args.render:
+        with open(args.render) as f:
+            result = json.load(f)
+        text = report.markdown(result)
+        with open(os.path.join(RESULTS, "suite_latest.md"), "w") as f:
+            f.write(text)
+        report.plot(result, os.path.join(RESULTS, "suite_ratios.png"))
+        print(text)
+        return
     args.threads = [int(t) for t in args.threads.split(",")]
     ncpu = os.cpu_count() or 1
     args.cpus = {t: set(range(ncpu - t, ncpu)) if t <= ncpu else set(range(ncpu))

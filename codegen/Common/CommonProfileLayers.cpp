@@ -97,8 +97,11 @@ struct CommonProfileLayersPass
         flops[*name] += linalgFlops(linalgOp);
         return;
       }
+      // Initializers import as `etch.constant` named after the tensor: no
+      // node, no time.
       Dialect *dialect = op->getDialect();
-      if (dialect && dialect->getNamespace() == "etch") {
+      if (dialect && dialect->getNamespace() == "etch" &&
+          op->getName().stripDialect() != "constant") {
         NodeInfo &info = nodes[*name];
         if (info.op.empty()) {
           info.op = op->getName().stripDialect().str();
