@@ -136,3 +136,18 @@ def test_profiled_object_matches_onnxruntime(etch_compile, model_path, tmp_path)
         pytest.skip("libetch_runtime.a not built")
     runner.run_case("profiled", onnx.load(str(model_path)), tmp_path, etch_compile,
                     extra_flags=["--profile"], link_flags=[f"-L{lib}", "-letch_runtime"])
+
+
+def test_profiled_object_on_aarch64_linux(etch_compile, model_path, tmp_path):
+    """--profile is a host feature, not an x86 one: an AArch64 Linux object
+    links the runtime's profile.c (compiled for it here) and still matches
+    ONNX Runtime under qemu-aarch64."""
+    target = runner.AARCH64_LINUX
+    if not target.available():
+        msg = f"{target.id}: {target.cc[0]} or {target.run_prefix[0]} not installed (scripts/setup.sh)"
+        if os.environ.get("ETCH_REQUIRE_EMBEDDED") == "1":
+            pytest.fail(msg)
+        pytest.skip(msg)
+    profile_c = runner.REPO / "runtime" / "src" / "profile.c"
+    runner.run_case("profiled_a64", onnx.load(str(model_path)), tmp_path, etch_compile, target,
+                    extra_flags=["--profile"], link_flags=[profile_c])
