@@ -137,8 +137,14 @@ Options parseOptions(int argc, char **argv) {
   return o;
 }
 
+/// A temporary work folder to delete on the way out (not a --keep one).
+std::string tempWorkDir;
+
 [[noreturn]] void fail(const llvm::Twine &message) {
   llvm::errs() << "etch-bench: error: " << message << "\n";
+  if (!tempWorkDir.empty()) {
+    llvm::sys::fs::remove_directories(tempWorkDir);
+  }
   std::exit(1);
 }
 
@@ -242,6 +248,7 @@ int main(int argc, char **argv) {
       fail("cannot create a temporary folder");
     }
     work = tmp.str().str();
+    tempWorkDir = work;
   } else if (llvm::sys::fs::create_directories(work)) {
     fail("cannot create " + work);
   }
