@@ -95,7 +95,7 @@ def markdown(result: Dict) -> str:
     if any("etch_error" in r for r in result["rows"]):
         notes.append("² etch-compile or the run failed: " + "; ".join(
             f"{r['model']}: {r['etch_error'][:160]}" for r in result["rows"] if "etch_error" in r))
-    peer_errors = [f"{r['model']} ({PEER_LABELS[p]}): {r[f'{p}_t1_error'].splitlines()[-1][:120]}"
+    peer_errors = [f"{r['model']} ({PEER_LABELS[p]}): {' '.join(r[f'{p}_t1_error'].split())[-160:]}"
                    for r in result["rows"] for p in PEER_LABELS if f"{p}_t1_error" in r]
     if peer_errors:
         notes.append("Peers that could not run a model (n/a): " + "; ".join(peer_errors) + ".")
@@ -127,9 +127,14 @@ def plot(result: Dict, path: str) -> None:
     width = 0.8 / len(series)
     for k, (label, values) in enumerate(series):
         xs = [i + (k - (len(series) - 1) / 2) * width for i in range(len(rows))]
-        ax.bar(xs, [v or 0 for v in values], width, label=label)
+        # Bars grow from 1.0 (parity) up (etch slower) or down (etch faster).
+        ax.bar(xs, [(v - 1.0) if v else 0 for v in values], width, bottom=1.0, label=label)
     ax.axhline(1.0, color="black", linewidth=0.8)
     ax.set_yscale("log")
+    from matplotlib.ticker import FuncFormatter, LogLocator
+    ax.yaxis.set_major_locator(LogLocator(base=10, subs=(0.25, 0.5, 1.0, 2.0, 4.0)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}x"))
+    ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
     ax.set_ylabel("latency ratio (lower is better for etch)")
     ax.set_xticks(range(len(rows)))
     ax.set_xticklabels([r["model"] for r in rows], rotation=45, ha="right")

@@ -164,7 +164,7 @@ def bench_model(model, args, compiler, runtime_dir, has_threads, work):
                 row[f"{peer.name}_version"] = session.version
                 engines[peer.name] = lambda n, s=session: s.time(args.warmup, n)
             except Exception as e:  # a peer that cannot load the model
-                row[f"{peer.name}_t{t}_error"] = f"{type(e).__name__}: {str(e)[:200]}"
+                row[f"{peer.name}_t{t}_error"] = f"{type(e).__name__}: {str(e)[:600]}"
         medians = {name: [] for name in engines}
         for _ in range(args.rounds):
             for name, timed in engines.items():
