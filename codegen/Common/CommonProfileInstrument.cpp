@@ -20,6 +20,7 @@
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/SetVector.h"
 
@@ -247,52 +248,66 @@ struct CommonProfileInstrumentPass
     // Each top-level op is named after the costliest node among its own and
     // its nested ops: tile-and-fuse may make a residual Add the root of the
     // loop nest that computes the conv feeding it, and that nest is the
-    // conv's layer. Every node belongs to the layer where it first appears.
+    // conv's layer. A node's FLOPs count in its own layer if it has one,
+    // else in the first layer it appears in (listed there as fused).
+    struct Named {
+      Operation *op;
+      llvm::SetVector<StringAttr> names;
+      StringAttr key;
+    };
     Block &body = fn.getBody().front();
-    llvm::MapVector<StringAttr, Layer> layers;
-    llvm::DenseMap<StringAttr, int32_t> home;
-    llvm::SmallVector<Group> groups;
+    llvm::SmallVector<Named> named;
+    llvm::DenseSet<StringAttr> keys;
     for (Operation &op : body.without_terminator()) {
       if (isBookkeeping(&op)) {
         continue;
       }
-      llvm::SetVector<StringAttr> names;
+      Named entry{&op, {}, {}};
       op.walk<WalkOrder::PreOrder>([&](Operation *nested) {
         if (std::optional<StringAttr> name =
                 profileNodeName(nested->getLoc())) {
-          names.insert(*name);
+          entry.names.insert(*name);
         }
       });
-      if (names.empty()) {
+      if (entry.names.empty()) {
         continue;
       }
-      StringAttr key = names.front();
-      for (StringAttr name : names) {
-        if (flopsOf(name) > flopsOf(key)) {
-          key = name;
+      entry.key = entry.names.front();
+      for (StringAttr name : entry.names) {
+        if (flopsOf(name) > flopsOf(entry.key)) {
+          entry.key = name;
         }
       }
-      auto [it, inserted] = layers.insert({key, Layer()});
+      keys.insert(entry.key);
+      named.push_back(std::move(entry));
+    }
+
+    llvm::MapVector<StringAttr, Layer> layers;
+    llvm::DenseSet<StringAttr> counted;
+    llvm::SmallVector<Group> groups;
+    for (const Named &entry : named) {
+      auto [it, inserted] = layers.insert({entry.key, Layer()});
       int32_t index = std::distance(layers.begin(), it);
+      Layer &layer = it->second;
       if (inserted) {
-        auto info = infos.find(key);
+        auto info = infos.find(entry.key);
         if (info != infos.end()) {
-          it->second.op = info->second.op;
+          layer.op = info->second.op;
         }
       }
-      for (StringAttr name : names) {
-        if (home.try_emplace(name, index).second) {
-          Layer &layer = layers.begin()[index].second;
+      for (StringAttr name : entry.names) {
+        bool own = name == entry.key;
+        if ((own || !keys.contains(name)) && counted.insert(name).second) {
           layer.flops += flopsOf(name);
-          if (name != key) {
+          if (!own) {
             layer.fused += (layer.fused.empty() ? "" : ",") + name.str();
           }
         }
       }
       if (groups.empty() || groups.back().layer != index) {
-        groups.push_back({index, &op});
+        groups.push_back({index, entry.op});
       } else {
-        groups.back().last = &op;
+        groups.back().last = entry.op;
       }
     }
 
