@@ -64,6 +64,54 @@ def run_measured(cmd, log_path):
     return os.waitstatus_to_exitcode(status), seconds, usage.ru_maxrss / 1024.0, text
 
 
+# --- helpers bench/opencl_bench.py shares -------------------------------------
+
+def find_tool(build, name):
+    return tool(build, name)
+
+
+def find_runtime_lib(build):
+    hits = glob.glob(os.path.join(build, "**", "libetch_runtime.a"), recursive=True)
+    if not hits:
+        sys.exit("run_bench: libetch_runtime.a not found in the build tree")
+    return hits[0]
+
+
+def export_model(name, path, opset):
+    """A torchvision model with random weights as ONNX (no BatchNorm
+    re-estimation: opencl_bench.py compares etch with itself)."""
+    import torch
+    import torchvision
+
+    torch.manual_seed(0)
+    model = getattr(torchvision.models, name)(weights=None).eval()
+    with torch.no_grad():
+        torch.onnx.export(model, torch.randn(1, 3, 224, 224), path, opset_version=opset,
+                          input_names=["input"], output_names=["logits"])
+
+
+def count_macs(model_path):
+    """Multiply-accumulates of Conv/Gemm/MatMul, from ONNX shape inference."""
+    from onnx import shape_inference
+    m = shape_inference.infer_shapes(onnx.load(model_path))
+    shapes = {}
+    for vi in list(m.graph.value_info) + list(m.graph.input) + list(m.graph.output):
+        shapes[vi.name] = [d.dim_value for d in vi.type.tensor_type.shape.dim]
+    for init in m.graph.initializer:
+        shapes[init.name] = list(init.dims)
+    macs = 0
+    for n in m.graph.node:
+        if n.op_type == "Conv":
+            w, y = shapes[n.input[1]], shapes[n.output[0]]
+            macs += int(np.prod(y)) * int(np.prod(w[1:]))
+        elif n.op_type in ("Gemm", "MatMul"):
+            a, y = shapes[n.input[0]], shapes[n.output[0]]
+            macs += int(np.prod(y)) * a[-1]
+    return macs
+
+
+# --- the suite --------------------------------------------------------------------
+
 def etch_inputs(model_path, feeds, fixed):
     """The arrays etch's C signature takes, in ONNX graph order."""
     m = onnx.load(model_path, load_external_data=False)
@@ -220,12 +268,15 @@ def main():
         models = [m for m in models if m.name in wanted]
 
     rows = []
+    partial = os.path.join(args.cache, "suite-partial.json")
     with tempfile.TemporaryDirectory(prefix="etch-bench-") as work:
         for model in models:
             print(f"{model.name} ...", flush=True)
             row = bench_model(model, args, compiler, runtime_dir, has_threads, work)
             rows.append(row)
             print("  " + report.row_summary(row, args.threads), flush=True)
+            with open(partial, "w") as f:  # survives a crash of a later model
+                json.dump(rows, f, indent=2)
 
     now = datetime.datetime.now(datetime.timezone.utc)
     result = {
