@@ -65,8 +65,8 @@ struct NodeInfo {
 class ProfileTableBuilder {
 public:
   ProfileTableBuilder(ModuleOp module, llvm::StringRef modelName)
-      : module(module), ctx(module.getContext()),
-        b(module.getBodyRegion()), symbols(module), modelName(modelName) {
+      : module(module), ctx(module.getContext()), b(module.getBodyRegion()),
+        symbols(module), modelName(modelName) {
     b.setInsertionPointToStart(module.getBody());
     ptrTy = LLVM::LLVMPointerType::get(ctx);
     i32Ty = b.getI32Type();
@@ -74,9 +74,8 @@ public:
   }
 
   /// The profile global for `layers` (names and their fields, in order).
-  LLVM::GlobalOp
-  build(Location loc,
-        const llvm::MapVector<StringAttr, Layer> &layers) {
+  LLVM::GlobalOp build(Location loc,
+                       const llvm::MapVector<StringAttr, Layer> &layers) {
     int64_t n = layers.size();
     // etch_profile_layer_t {name, op, flops, fused}
     auto layerTy =
@@ -91,29 +90,29 @@ public:
     }
     LLVM::GlobalOp table, times;
     if (n > 0) {
-      table = global(loc, tableTy, /*constant=*/true, "etch_profile_layers",
-                     [&](OpBuilder &ib) -> Value {
-                       Value v = LLVM::UndefOp::create(ib, loc, tableTy);
-                       for (auto [i, entry] : llvm::enumerate(layers)) {
-                         int64_t idx = i;
-                         v = LLVM::InsertValueOp::create(
-                             ib, loc, v, addressOf(ib, loc, names[i]),
-                             llvm::ArrayRef<int64_t>{idx, 0});
-                         v = LLVM::InsertValueOp::create(
-                             ib, loc, v, addressOf(ib, loc, ops[i]),
-                             llvm::ArrayRef<int64_t>{idx, 1});
-                         v = LLVM::InsertValueOp::create(
-                             ib, loc, v,
-                             LLVM::ConstantOp::create(
-                                 ib, loc, i64Ty,
-                                 ib.getI64IntegerAttr(entry.second.flops)),
-                             llvm::ArrayRef<int64_t>{idx, 2});
-                         v = LLVM::InsertValueOp::create(
-                             ib, loc, v, addressOf(ib, loc, fused[i]),
-                             llvm::ArrayRef<int64_t>{idx, 3});
-                       }
-                       return v;
-                     });
+      table = global(
+          loc, tableTy, /*constant=*/true, "etch_profile_layers",
+          [&](OpBuilder &ib) -> Value {
+            Value v = LLVM::UndefOp::create(ib, loc, tableTy);
+            for (auto [i, entry] : llvm::enumerate(layers)) {
+              int64_t idx = i;
+              v = LLVM::InsertValueOp::create(ib, loc, v,
+                                              addressOf(ib, loc, names[i]),
+                                              llvm::ArrayRef<int64_t>{idx, 0});
+              v = LLVM::InsertValueOp::create(ib, loc, v,
+                                              addressOf(ib, loc, ops[i]),
+                                              llvm::ArrayRef<int64_t>{idx, 1});
+              v = LLVM::InsertValueOp::create(
+                  ib, loc, v,
+                  LLVM::ConstantOp::create(
+                      ib, loc, i64Ty, ib.getI64IntegerAttr(entry.second.flops)),
+                  llvm::ArrayRef<int64_t>{idx, 2});
+              v = LLVM::InsertValueOp::create(ib, loc, v,
+                                              addressOf(ib, loc, fused[i]),
+                                              llvm::ArrayRef<int64_t>{idx, 3});
+            }
+            return v;
+          });
       times = global(loc, nsTy, /*constant=*/false, "etch_profile_ns",
                      [&](OpBuilder &ib) -> Value {
                        return LLVM::ZeroOp::create(ib, loc, nsTy);
@@ -123,8 +122,8 @@ public:
     // etch_profile_t {model, num_layers, layers, layer_ns, runs, total_ns,
     //                 start_ns, last_ns, next, registered}
     auto profileTy = LLVM::LLVMStructType::getLiteral(
-        ctx, {ptrTy, i32Ty, ptrTy, ptrTy, i64Ty, i64Ty, i64Ty, i64Ty, ptrTy,
-              i32Ty});
+        ctx,
+        {ptrTy, i32Ty, ptrTy, ptrTy, i64Ty, i64Ty, i64Ty, i64Ty, ptrTy, i32Ty});
     return global(
         loc, profileTy, /*constant=*/false, "etch_profile",
         [&](OpBuilder &ib) -> Value {
@@ -134,8 +133,7 @@ public:
                                           llvm::ArrayRef<int64_t>{0});
           v = LLVM::InsertValueOp::create(
               ib, loc, v,
-              LLVM::ConstantOp::create(ib, loc, i32Ty,
-                                       ib.getI32IntegerAttr(n)),
+              LLVM::ConstantOp::create(ib, loc, i32Ty, ib.getI32IntegerAttr(n)),
               llvm::ArrayRef<int64_t>{1});
           v = LLVM::InsertValueOp::create(
               ib, loc, v, table ? addressOf(ib, loc, table) : null,
@@ -167,9 +165,8 @@ private:
   LLVM::GlobalOp global(Location loc, Type type, bool constant,
                         llvm::StringRef symbol,
                         llvm::function_ref<Value(OpBuilder &)> init) {
-    auto global = LLVM::GlobalOp::create(b, loc, type, constant,
-                                         LLVM::Linkage::Internal, symbol,
-                                         Attribute());
+    auto global = LLVM::GlobalOp::create(
+        b, loc, type, constant, LLVM::Linkage::Internal, symbol, Attribute());
     symbols.insert(global);
     Block *body = b.createBlock(&global.getInitializerRegion());
     OpBuilder ib = OpBuilder::atBlockEnd(body);
@@ -193,9 +190,8 @@ func::FuncOp declareRuntimeFunction(ModuleOp module, llvm::StringRef name,
     return existing;
   }
   OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
-  auto fn = func::FuncOp::create(
-      b, module.getLoc(), name,
-      b.getFunctionType(inputs, TypeRange()));
+  auto fn = func::FuncOp::create(b, module.getLoc(), name,
+                                 b.getFunctionType(inputs, TypeRange()));
   fn.setPrivate();
   return fn;
 }
@@ -330,8 +326,7 @@ struct CommonProfileInstrumentPass
       b.setInsertionPointAfter(group.last);
       Value layer = arith::ConstantIntOp::create(b, group.last->getLoc(),
                                                  group.layer, 32);
-      func::CallOp::create(b, group.last->getLoc(), mark,
-                           ValueRange{p, layer});
+      func::CallOp::create(b, group.last->getLoc(), mark, ValueRange{p, layer});
     }
     b.setInsertionPoint(body.getTerminator());
     func::CallOp::create(b, loc, end, ValueRange{p});

@@ -67,8 +67,8 @@ struct CommonProfileLayersPass
     ModuleOp module = getOperation();
     MLIRContext *ctx = module.getContext();
     llvm::MapVector<StringAttr, NodeInfo> nodes;
-    if (auto known = module->getAttrOfType<DictionaryAttr>(
-            kProfileNodesAttrName)) {
+    if (auto known =
+            module->getAttrOfType<DictionaryAttr>(kProfileNodesAttrName)) {
       for (NamedAttribute entry : known) {
         auto fields = dyn_cast<DictionaryAttr>(entry.getValue());
         if (!fields) {

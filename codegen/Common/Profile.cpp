@@ -12,10 +12,10 @@ void addProfileToHeader(std::string &header, llvm::StringRef modelName) {
       "/* Built with --profile: every run adds each layer's time to this\n"
       " * model's etch_profile_t (see etch/etch.h; link libetch_runtime.a).\n"
       " * NULL until the first run. */\n"
-      "#define " + upper + "_PROFILE 1\n" +
-      "static inline etch_profile_t *" + modelName.str() +
-      "_profile(void) {\n  return etch_profile_find(\"" + modelName.str() +
-      "\");\n}\n\n";
+      "#define " +
+      upper + "_PROFILE 1\n" + "static inline etch_profile_t *" +
+      modelName.str() + "_profile(void) {\n  return etch_profile_find(\"" +
+      modelName.str() + "\");\n}\n\n";
   // Inside the extern "C" block, before its end.
   llvm::StringRef anchor = "#ifdef __cplusplus\n} /* extern \"C\" */";
   size_t at = header.rfind(anchor.str());

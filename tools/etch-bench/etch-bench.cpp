@@ -149,8 +149,8 @@ std::string tempWorkDir;
 }
 
 /// Runs `argv` and returns its stdout; fails with its stderr.
-std::string runTool(llvm::ArrayRef<std::string> argv,
-                    llvm::StringRef workDir, llvm::StringRef what) {
+std::string runTool(llvm::ArrayRef<std::string> argv, llvm::StringRef workDir,
+                    llvm::StringRef what) {
   llvm::SmallString<256> out(workDir), err(workDir);
   llvm::sys::path::append(out, "stdout.txt");
   llvm::sys::path::append(err, "stderr.txt");
@@ -161,8 +161,8 @@ std::string runTool(llvm::ArrayRef<std::string> argv,
   std::optional<llvm::StringRef> redirects[] = {std::nullopt, out.str(),
                                                 err.str()};
   std::string error;
-  int rc = llvm::sys::ExecuteAndWait(argv[0], args, std::nullopt, redirects,
-                                     0, 0, &error);
+  int rc = llvm::sys::ExecuteAndWait(argv[0], args, std::nullopt, redirects, 0,
+                                     0, &error);
   auto read = [](llvm::StringRef path) {
     auto buf = llvm::MemoryBuffer::getFile(path);
     return buf ? (*buf)->getBuffer().str() : std::string();
@@ -188,8 +188,7 @@ std::string firstExisting(llvm::ArrayRef<std::string> candidates,
       return c;
     }
   }
-  fail("cannot find " + what + "; looked in: " +
-       llvm::join(candidates, ", "));
+  fail("cannot find " + what + "; looked in: " + llvm::join(candidates, ", "));
 }
 
 std::string join(llvm::StringRef a, llvm::StringRef b) {
@@ -228,17 +227,19 @@ int main(int argc, char **argv) {
          " (pass --etch-compile=PATH)");
   }
   std::string prefix = llvm::sys::path::parent_path(bin).str();
-  std::string include = firstExisting(
-      {join(prefix, "include/etch/etch.h"), ETCH_BENCH_SOURCE_INCLUDE
-       "/etch/etch.h"},
-      "etch/etch.h");
-  include = llvm::sys::path::parent_path(llvm::sys::path::parent_path(include))
-                .str();
-  std::string runtimeDir = llvm::sys::path::parent_path(firstExisting(
-      {join(prefix, "lib/libetch_runtime.a"),
-       join(prefix, "lib64/libetch_runtime.a"),
-       ETCH_BENCH_BUILD_RUNTIME "/libetch_runtime.a"},
-      "libetch_runtime.a")).str();
+  std::string include =
+      firstExisting({join(prefix, "include/etch/etch.h"),
+                     ETCH_BENCH_SOURCE_INCLUDE "/etch/etch.h"},
+                    "etch/etch.h");
+  include =
+      llvm::sys::path::parent_path(llvm::sys::path::parent_path(include)).str();
+  std::string runtimeDir =
+      llvm::sys::path::parent_path(
+          firstExisting({join(prefix, "lib/libetch_runtime.a"),
+                         join(prefix, "lib64/libetch_runtime.a"),
+                         ETCH_BENCH_BUILD_RUNTIME "/libetch_runtime.a"},
+                        "libetch_runtime.a"))
+          .str();
 
   // Work folder.
   std::string work = opts.keepDir;
@@ -262,9 +263,9 @@ int main(int argc, char **argv) {
   }
   std::string name = "bench_model";
   std::string object = join(work, name + ".o");
-  std::vector<std::string> compile = {compiler, modelPath, "--profile",
-                                      "--name=" + name, "--mcpu=" + mcpu,
-                                      "-o", object};
+  std::vector<std::string> compile = {
+      compiler,         modelPath, "--profile", "--name=" + name,
+      "--mcpu=" + mcpu, "-o",      object};
   if (!opts.mattr.empty()) {
     compile.push_back("--mattr=" + opts.mattr);
   }
@@ -300,8 +301,9 @@ int main(int argc, char **argv) {
   } else if (host.isAArch64()) {
     link.push_back("-mcpu=native");
   }
-  link.insert(link.end(), {"-I" + include, "-DETCH_MODEL_SYM=" + name + "_model",
-                           driver, object, "-L" + runtimeDir});
+  link.insert(link.end(),
+              {"-I" + include, "-DETCH_MODEL_SYM=" + name + "_model", driver,
+               object, "-L" + runtimeDir});
   if (threads > 1) {
     link.push_back("-letch_runtime_threads");
   }
@@ -357,16 +359,16 @@ int main(int argc, char **argv) {
     llvm::json::Array layers;
     for (const LayerRow &r : rows) {
       double g = gflops(r.flops, r.ms);
-      layers.push_back(llvm::json::Object{
-          {"index", r.index},
-          {"name", r.name},
-          {"op", r.op},
-          {"fused", r.fused},
-          {"ms", r.ms},
-          {"share", totalMs > 0 ? r.ms / totalMs : 0.0},
-          {"gflop", r.flops / 1e9},
-          {"gflops", g},
-          {"peak_fraction", peak > 0 ? g / peak : 0.0}});
+      layers.push_back(
+          llvm::json::Object{{"index", r.index},
+                             {"name", r.name},
+                             {"op", r.op},
+                             {"fused", r.fused},
+                             {"ms", r.ms},
+                             {"share", totalMs > 0 ? r.ms / totalMs : 0.0},
+                             {"gflop", r.flops / 1e9},
+                             {"gflops", g},
+                             {"peak_fraction", peak > 0 ? g / peak : 0.0}});
     }
     llvm::json::Object report{
         {"model", modelPath},
@@ -390,27 +392,24 @@ int main(int argc, char **argv) {
 
   // Table, slowest layer first.
   std::vector<LayerRow> sorted = rows;
-  llvm::stable_sort(sorted, [](const LayerRow &a, const LayerRow &b) {
-    return a.ms > b.ms;
-  });
+  llvm::stable_sort(
+      sorted, [](const LayerRow &a, const LayerRow &b) { return a.ms > b.ms; });
   size_t nameWidth = 16, opWidth = 2;
   for (const LayerRow &r : rows) {
     nameWidth = std::max(nameWidth, std::min<size_t>(r.name.size(), 60));
     opWidth = std::max(opWidth, r.op.size());
   }
   auto &os = llvm::outs();
-  os << "etch-bench " << modelPath << ": --mcpu=" << mcpu << ", "
-     << threads << (threads == 1 ? " thread" : " threads") << ", "
-     << runs << " runs after " << warmup << " warm-up\n";
-  os << llvm::formatv("peak {0:F1} GFLOP/s ({1}){2}\n\n", peak,
-                      probe ? "measured FMA peak" : "--peak-gflops",
-                      threads > 1 ? llvm::formatv(" = {0} x {1:F1}", threads,
-                                                  peak1)
-                                        .str()
-                                  : std::string());
-  auto line = [&](llvm::StringRef idx, llvm::StringRef name,
-                  llvm::StringRef op, llvm::StringRef ms,
-                  llvm::StringRef share, llvm::StringRef g,
+  os << "etch-bench " << modelPath << ": --mcpu=" << mcpu << ", " << threads
+     << (threads == 1 ? " thread" : " threads") << ", " << runs
+     << " runs after " << warmup << " warm-up\n";
+  os << llvm::formatv(
+      "peak {0:F1} GFLOP/s ({1}){2}\n\n", peak,
+      probe ? "measured FMA peak" : "--peak-gflops",
+      threads > 1 ? llvm::formatv(" = {0} x {1:F1}", threads, peak1).str()
+                  : std::string());
+  auto line = [&](llvm::StringRef idx, llvm::StringRef name, llvm::StringRef op,
+                  llvm::StringRef ms, llvm::StringRef share, llvm::StringRef g,
                   llvm::StringRef pk, llvm::StringRef fused = "") {
     os << llvm::left_justify(idx, 5) << llvm::left_justify(name, nameWidth + 2)
        << llvm::left_justify(op, opWidth + 2) << llvm::right_justify(ms, 10)
@@ -424,23 +423,23 @@ int main(int argc, char **argv) {
   line("#", "layer", "op", "ms", "share", "GFLOP/s", "%peak", "fused");
   for (const LayerRow &r : sorted) {
     double g = gflops(r.flops, r.ms);
-    std::string shown = r.name.size() > 60
-                            ? r.name.substr(0, 28) + "..." +
-                                  r.name.substr(r.name.size() - 29)
-                            : r.name;
+    std::string shown =
+        r.name.size() > 60
+            ? r.name.substr(0, 28) + "..." + r.name.substr(r.name.size() - 29)
+            : r.name;
     line(std::to_string(r.index), shown, r.op,
          llvm::formatv("{0:F3}", r.ms).str(),
-         llvm::formatv("{0:F1}%", totalMs > 0 ? 100 * r.ms / totalMs : 0)
-             .str(),
+         llvm::formatv("{0:F1}%", totalMs > 0 ? 100 * r.ms / totalMs : 0).str(),
          r.flops > 0 ? llvm::formatv("{0:F1}", g).str() : "-",
-         r.flops > 0 && peak > 0 ? llvm::formatv("{0:F0}%", 100 * g / peak).str()
-                                 : "-",
+         r.flops > 0 && peak > 0
+             ? llvm::formatv("{0:F0}%", 100 * g / peak).str()
+             : "-",
          r.fused.size() > 60 ? r.fused.substr(0, 57) + "..." : r.fused);
   }
-  line("", "(between layers)", "", llvm::formatv("{0:F3}", otherMs).str(),
-       llvm::formatv("{0:F1}%", totalMs > 0 ? 100 * otherMs / totalMs : 0)
-           .str(),
-       "", "");
+  line(
+      "", "(between layers)", "", llvm::formatv("{0:F3}", otherMs).str(),
+      llvm::formatv("{0:F1}%", totalMs > 0 ? 100 * otherMs / totalMs : 0).str(),
+      "", "");
   double g = gflops(totalFlops, totalMs);
   line("", "total", "", llvm::formatv("{0:F3}", totalMs).str(), "100.0%",
        llvm::formatv("{0:F1}", g).str(),
