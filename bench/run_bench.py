@@ -235,6 +235,8 @@ def main():
     ap.add_argument("--profiles", default="resnet18,mobilenet_v2",
                     help="models to profile per layer with etch-bench ('' for none)")
     ap.add_argument("--note", default="", help="a line about the machine's state for the report")
+    ap.add_argument("--resume", action="store_true",
+                    help="keep the models <cache>/suite-partial.json already has")
     ap.add_argument("--render", metavar="JSON",
                     help="only rewrite suite_latest.md and suite_ratios.png from this result file")
     args = ap.parse_args()
@@ -269,6 +271,12 @@ def main():
 
     rows = []
     partial = os.path.join(args.cache, "suite-partial.json")
+    if args.resume and os.path.exists(partial):
+        with open(partial) as f:
+            rows = json.load(f)
+        done = {r["model"] for r in rows}
+        models = [m for m in models if m.name not in done]
+        print(f"resuming after {sorted(done)}", flush=True)
     with tempfile.TemporaryDirectory(prefix="etch-bench-") as work:
         for model in models:
             print(f"{model.name} ...", flush=True)
