@@ -51,17 +51,35 @@ def tool(build, name):
     return path
 
 
+# Runs argv[1:] in a child of a small Python and reports that child's peak
+# RSS. Measured directly from this process, ru_maxrss would include the pages
+# of this (large: torch, ORT, OpenVINO) process that the child shares until
+# it execs: Linux keeps the pre-exec high-water mark.
+_MAXRSS_LAUNCHER = (
+    "import os, sys\n"
+    "pid = os.fork()\n"
+    "if pid == 0:\n"
+    "    os.execvp(sys.argv[1], sys.argv[1:])\n"
+    "_, status, usage = os.wait4(pid, 0)\n"
+    "sys.stderr.write('\\nETCH_MAXRSS_KB=%d\\n' % usage.ru_maxrss)\n"
+    "sys.exit(os.waitstatus_to_exitcode(status))\n")
+
+
 def run_measured(cmd, log_path):
     """Runs cmd (output to log_path); returns (exit code, seconds, peak RSS
-    MiB of that child alone, log text)."""
+    MiB of the command alone, log text)."""
     t0 = time.perf_counter()
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(proc.pid, 0)
+        rc = subprocess.run([sys.executable, "-S", "-c", _MAXRSS_LAUNCHER, *cmd],
+                            stdout=log, stderr=subprocess.STDOUT).returncode
     seconds = time.perf_counter() - t0
     with open(log_path, errors="replace") as log:
         text = log.read()
-    return os.waitstatus_to_exitcode(status), seconds, usage.ru_maxrss / 1024.0, text
+    mib = None
+    for line in text.splitlines():
+        if line.startswith("ETCH_MAXRSS_KB="):
+            mib = int(line.split("=", 1)[1]) / 1024.0
+    return rc, seconds, mib, text
 
 
 # --- helpers bench/opencl_bench.py shares -------------------------------------
