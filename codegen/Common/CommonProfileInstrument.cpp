@@ -244,16 +244,16 @@ struct CommonProfileInstrumentPass
     // Each top-level op is named after the costliest node among its own and
     // its nested ops: tile-and-fuse may make a residual Add the root of the
     // loop nest that computes the conv feeding it, and that nest is the
-    // conv's layer. A node's FLOPs count in its own layer if it has one,
-    // else in the first layer it appears in (listed there as fused).
+    // conv's layer. A node's FLOPs count in the layer holding most of the
+    // ops named after it (where its payload was computed); the other nodes
+    // counted in a layer are listed as fused into it.
     struct Named {
       Operation *op;
-      llvm::SetVector<StringAttr> names;
+      llvm::MapVector<StringAttr, int64_t> names; // name -> ops carrying it
       StringAttr key;
     };
     Block &body = fn.getBody().front();
     llvm::SmallVector<Named> named;
-    llvm::DenseSet<StringAttr> keys;
     for (Operation &op : body.without_terminator()) {
       if (isBookkeeping(&op)) {
         continue;
@@ -262,48 +262,53 @@ struct CommonProfileInstrumentPass
       op.walk<WalkOrder::PreOrder>([&](Operation *nested) {
         if (std::optional<StringAttr> name =
                 profileNodeName(nested->getLoc())) {
-          entry.names.insert(*name);
+          ++entry.names[*name];
         }
       });
       if (entry.names.empty()) {
         continue;
       }
-      entry.key = entry.names.front();
-      for (StringAttr name : entry.names) {
+      entry.key = entry.names.front().first;
+      for (auto &[name, count] : entry.names) {
         if (flopsOf(name) > flopsOf(entry.key)) {
           entry.key = name;
         }
       }
-      keys.insert(entry.key);
       named.push_back(std::move(entry));
     }
 
     llvm::MapVector<StringAttr, Layer> layers;
-    llvm::DenseSet<StringAttr> counted;
     llvm::SmallVector<Group> groups;
+    // Per node: the layer with the most of its ops, and how many.
+    llvm::MapVector<StringAttr, std::pair<int32_t, int64_t>> home;
+    llvm::DenseMap<std::pair<StringAttr, int32_t>, int64_t> tally;
     for (const Named &entry : named) {
       auto [it, inserted] = layers.insert({entry.key, Layer()});
       int32_t index = std::distance(layers.begin(), it);
-      Layer &layer = it->second;
       if (inserted) {
         auto info = infos.find(entry.key);
         if (info != infos.end()) {
-          layer.op = info->second.op;
+          it->second.op = info->second.op;
         }
       }
-      for (StringAttr name : entry.names) {
-        bool own = name == entry.key;
-        if ((own || !keys.contains(name)) && counted.insert(name).second) {
-          layer.flops += flopsOf(name);
-          if (!own) {
-            layer.fused += (layer.fused.empty() ? "" : ",") + name.str();
-          }
+      for (auto &[name, count] : entry.names) {
+        int64_t total = tally[{name, index}] += count;
+        auto [best, fresh] = home.insert({name, {index, total}});
+        if (!fresh && total > best->second.second) {
+          best->second = {index, total};
         }
       }
       if (groups.empty() || groups.back().layer != index) {
         groups.push_back({index, entry.op});
       } else {
         groups.back().last = entry.op;
+      }
+    }
+    for (auto &[name, where] : home) {
+      auto &[key, layer] = layers.begin()[where.first];
+      layer.flops += flopsOf(name);
+      if (name != key) {
+        layer.fused += (layer.fused.empty() ? "" : ",") + name.str();
       }
     }
 

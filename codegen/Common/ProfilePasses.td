@@ -18,9 +18,9 @@ def CommonProfileInstrumentPass
     op (a tiled loop nest, say) is named after the node with the most FLOPs
     among its own and its nested ops' names, so a conv that tile-and-fuse
     computed inside the loops of the residual Add after it is the conv's
-    layer, the Add listed as fused. A node's FLOPs count in its own layer
-    if it names one, else in the first layer it appears in. Consecutive
-    ops of one
+    layer, the Add listed as fused. A node's FLOPs count in the layer that
+    holds most of the ops named after it (where its payload was computed).
+    Consecutive ops of one
     layer form a group; ops without a name (views, constants) join the next
     group. After the
     last op of each group the pass calls `etch_profile_mark(profile, layer)`;

@@ -106,3 +106,37 @@ module attributes {etch.profile.nodes = {add3 = {flops = 16 : i64, op = "add"}, 
     return
   }
 }
+
+// -----
+
+// "act" has a small nest of its own (a fill) but is computed in "big"'s
+// loops (two of its three ops are there): its FLOPs count in "big"
+// (1000 + 10), where it is listed as fused; its own layer counts none.
+// CHECK-DAG: @etch_profile_name("act\00")
+// CHECK-DAG: @etch_profile_name{{.*}}("big\00")
+// CHECK-DAG: @etch_profile_fused{{.*}}("act\00")
+// CHECK-DAG: llvm.mlir.constant(1010 : i64) : i64
+// CHECK-DAG: llvm.mlir.constant(0 : i64) : i64
+// CHECK-LABEL: func.func @main
+// CHECK: linalg.fill
+// CHECK-NEXT: arith.constant 0 : i32
+// CHECK-NEXT: call @etch_profile_mark
+// CHECK: scf.for
+// CHECK: arith.constant 1 : i32
+// CHECK-NEXT: call @etch_profile_mark
+module attributes {etch.profile.nodes = {act = {flops = 10 : i64, op = "mul"}, big = {flops = 1000 : i64, op = "conv"}}} {
+  func.func @main(%x: memref<16xf32>, %y: memref<16xf32>, %arena: memref<64xi8>) {
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c16 = arith.constant 16 : index
+    %zero = arith.constant 0.0 : f32
+    linalg.fill ins(%zero : f32) outs(%y : memref<16xf32>) loc("act")
+    scf.for %i = %c0 to %c16 step %c1 {
+      %v = memref.load %x[%i] : memref<16xf32> loc("big")
+      %w = arith.mulf %v, %v : f32 loc("act")
+      %u = arith.mulf %w, %v : f32 loc("act")
+      memref.store %u, %y[%i] : memref<16xf32>
+    } loc("big")
+    return
+  }
+}
