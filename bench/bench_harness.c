@@ -2,8 +2,10 @@
  *
  * Build: cc -O2 -std=c11 -I<runtime/include> -DETCH_MODEL_SYM=<name>_model
  *           bench_harness.c <name>.o -o bench
- * Run:   ./bench WARMUP RUNS in0.bin [in1.bin ...]
+ * Run:   ./bench WARMUP RUNS in0.bin [in1.bin ...] [-- out0.bin ...]
  * Prints one JSON object: {"runs": N, "median_ms": ..., "min_ms": ..., "p90_ms": ...}.
+ * With `-- out0.bin ...`, writes the last run's outputs there (raw bytes), so
+ * run_bench.py can check them against ONNX Runtime.
  * Inputs are raw little-endian tensors in graph order (the same files fed to
  * ONNX Runtime by run_bench.py), so both engines see identical data. */
 #define _POSIX_C_SOURCE 200809L
@@ -48,9 +50,13 @@ static void *alloc_aligned(size_t size, size_t align) {
 
 int main(int argc, char **argv) {
   const etch_model_t *m = &ETCH_MODEL_SYM;
-  if (argc != 3 + m->num_inputs) {
-    fprintf(stderr, "usage: %s WARMUP RUNS in0.bin ... (%d inputs)\n", argv[0],
-            m->num_inputs);
+  int with_outputs = argc == 3 + m->num_inputs + 1 + m->num_outputs &&
+                     strcmp(argv[3 + m->num_inputs], "--") == 0;
+  if (argc != 3 + m->num_inputs && !with_outputs) {
+    fprintf(stderr,
+            "usage: %s WARMUP RUNS in0.bin ... [-- out0.bin ...] (%d inputs, "
+            "%d outputs)\n",
+            argv[0], m->num_inputs, m->num_outputs);
     return 2;
   }
   int warmup = atoi(argv[1]), runs = atoi(argv[2]);
@@ -86,6 +92,15 @@ int main(int argc, char **argv) {
     }
     if (i >= warmup) {
       t[i - warmup] = t1 - t0;
+    }
+  }
+  for (int i = 0; with_outputs && i < m->num_outputs; ++i) {
+    const char *path = argv[3 + m->num_inputs + 1 + i];
+    FILE *f = fopen(path, "wb");
+    size_t n = num_bytes(&m->outputs[i]);
+    if (!f || fwrite(outputs[i], 1, n, f) != n || fclose(f) != 0) {
+      fprintf(stderr, "cannot write %s\n", path);
+      return 2;
     }
   }
   qsort(t, (size_t)runs, sizeof(double), cmp_double);

@@ -316,4 +316,6 @@ def CommonPlanMemoryPass : Pass<"etch-common-plan-memory", "ModuleOp"> {
   let dependentDialects = ["memref::MemRefDialect", "arith::ArithDialect"];
 }
 
+include "ProfilePasses.td"
+
 #endif // ETCH_CODEGEN_COMMON_PASSES

@@ -223,6 +223,12 @@ int runEtchCompileMain(int argc, char **argv) {
                          "through the runtime's etch_parallel_for_tid (link "
                          "libetch_runtime_threads.a); 1 (default): the object "
                          "calls nothing and needs only the C library");
+  static llvm::cl::opt<bool> profile(
+      "profile", llvm::cl::cat(category), llvm::cl::init(false),
+      llvm::cl::desc("Time each layer (ONNX node) at run time: the object "
+                     "keeps an etch_profile_t (<name>_profile() in the "
+                     "header) and needs libetch_runtime.a; hosts with an OS "
+                     "only. See etch-bench"));
 
   llvm::cl::HideUnrelatedOptions(category);
   llvm::cl::SetVersionPrinter([](llvm::raw_ostream &os) {
@@ -269,6 +275,7 @@ int runEtchCompileMain(int argc, char **argv) {
                     "apply to --target=opencl\n";
     return 1;
   }
+  options.profile = profile;
   if (!isOpenCLTarget(options) &&
       (!openclHost.empty() || !emitOpenCL.empty() || openclFP16)) {
     llvm::errs() << "etch-compile: error: --host, --emit-opencl and "

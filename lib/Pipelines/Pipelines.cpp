@@ -7,6 +7,7 @@
 #include "etch/Transforms/Passes.h"
 #include "etch/codegen/Common/Parallel.h"
 #include "etch/codegen/Common/Passes.h"
+#include "etch/codegen/Common/Profile.h"
 #include "etch/codegen/LLVMCPU/Passes.h"
 #include "etch/codegen/OpenCL/OpenCL.h"
 #include "etch/dialects/Etch/IR/EtchDialect.h"
@@ -186,6 +187,10 @@ void addPhasePasses(OpPassManager &pm, Phase phase, Phase to,
 
 } // namespace
 
+std::string defaultModelName(llvm::StringRef inputPath) {
+  return sanitizeCIdentifier(llvm::sys::path::stem(inputPath));
+}
+
 LogicalResult runPhases(ModuleOp module, Phase from, Phase to,
                         const CompileOptions &options) {
   TargetSpec target = resolveTarget(options.target);
@@ -212,11 +217,31 @@ LogicalResult runPhases(ModuleOp module, Phase from, Phase to,
                     IntegerAttr::get(IntegerType::get(module.getContext(), 64),
                                      options.threads));
   }
+  if (options.profile && from == Phase::Import) {
+    // The ONNX op of each node, read from the graph (see
+    // etch-common-profile-layers).
+    PassManager pm(module.getContext());
+    pm.addPass(createCommonProfileLayersPass());
+    if (failed(pm.run(module))) {
+      return failure();
+    }
+  }
   for (int p = static_cast<int>(from) + 1;
        p <= static_cast<int>(to) && p <= static_cast<int>(Phase::LLVM); ++p) {
     auto phase = static_cast<Phase>(p);
     PassManager pm(module.getContext());
+    if (options.profile && phase == Phase::LLVM) {
+      CommonProfileInstrumentPassOptions instrument;
+      instrument.modelName = options.modelName.empty()
+                                 ? defaultModelName(options.inputPath)
+                                 : options.modelName;
+      pm.addPass(createCommonProfileInstrumentPass(instrument));
+    }
     addPhasePasses(pm, phase, to, target, isOpenCLTarget(options), options);
+    if (options.profile && phase == Phase::Linalg) {
+      // FLOPs per node, from the linalg ops before tiling.
+      pm.addPass(createCommonProfileLayersPass());
+    }
     if (failed(pm.run(module))) {
       return failure();
     }
@@ -293,10 +318,6 @@ LogicalResult writeAtomically(MLIRContext &ctx, llvm::StringRef path,
            << "cannot write: " << llvm::toString(std::move(err));
   }
   return success();
-}
-
-std::string defaultModelName(llvm::StringRef inputPath) {
-  return sanitizeCIdentifier(llvm::sys::path::stem(inputPath));
 }
 
 /// `--target=opencl` after the `bufferized` phase: the OpenCL program, the
@@ -388,6 +409,16 @@ LogicalResult writeOrRollBack(MLIRContext &ctx, llvm::StringRef path,
 
 LogicalResult compileToMemory(MLIRContext &ctx, const CompileOptions &options,
                               CompileOutputs &outputs) {
+  if (options.profile) {
+    std::string reason =
+        isOpenCLTarget(options)
+            ? std::string("--profile times CPU code; it cannot be combined "
+                          "with --target=opencl")
+            : profileUnsupportedReason(resolveTarget(options.target).triple);
+    if (!reason.empty()) {
+      return emitError(UnknownLoc::get(&ctx)) << reason;
+    }
+  }
   Phase from = Phase::Import;
   FailureOr<OwningOpRef<ModuleOp>> loaded = loadInput(ctx, options, from);
   if (failed(loaded)) {
@@ -461,6 +492,9 @@ LogicalResult compileToMemory(MLIRContext &ctx, const CompileOptions &options,
   outputs.object.assign(object.data(), object.size());
   outputs.header =
       emitModelHeader(*signature, llvm::sys::path::filename(options.inputPath));
+  if (options.profile) {
+    addProfileToHeader(outputs.header, name);
+  }
   if (tuningDbHash) {
     outputs.header += "\n/* Schedules from tuning database " + *tuningDbHash +
                       " (etch-tune); the object's .comment section names it "

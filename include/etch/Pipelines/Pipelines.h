@@ -91,6 +91,9 @@ struct CompileOptions {
   /// `--threads`: above 1, each layer's outer tiles run on up to this many
   /// threads (etch_parallel_for_tid); targets with an OS only.
   int64_t threads = 1;
+  /// `--profile`: the object times each layer (ONNX node) through the
+  /// runtime's etch_profile_* functions; CPU targets with an OS only.
+  bool profile = false;
 };
 
 /// Largest `--threads` (the runtime pool's ETCH_MAX_THREADS).

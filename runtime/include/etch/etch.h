@@ -8,7 +8,8 @@
  *
  * Linking (see runtime/CMakeLists.txt):
  *   - A single-threaded CPU model object needs nothing but the C library.
- *   - libetch_runtime.a: etch_status_string, etch_dtype_size, etch_model_run and
+ *   - libetch_runtime.a: etch_status_string, etch_dtype_size, etch_model_run,
+ *     on hosts the etch_profile_* functions (objects built with --profile), and
  *     a *weak* serial etch_parallel_for / etch_parallel_for_tid /
  *     etch_set_num_threads / etch_get_num_threads. It needs no threads, no
  *     malloc and no OS, so it links on bare-metal targets and in
@@ -149,6 +150,56 @@ void etch_set_num_threads(int n);
 /* The number of threads etch_parallel_for uses now (1 in the serial
  * fallback). */
 int etch_get_num_threads(void);
+
+/* ---- Per-layer profile (objects compiled with `etch-compile --profile`) ----
+ * Such an object times each layer (the loop nests of one ONNX node, named
+ * after the costliest node fused into them) and keeps the sums in its own
+ * etch_profile_t, which it registers with the runtime on its first run.
+ * Profiling is a host feature: the clock is in libetch_runtime.a built for an
+ * OS (clock_gettime(CLOCK_MONOTONIC)); bare-metal targets reject --profile.
+ * The generated header declares `const etch_profile_t *<name>_profile(void)`.
+ * Counters are plain (not atomic): do not run one profiled model from two
+ * threads at once. Objects built without --profile reference none of this.
+ * Added within ABI version 1: nothing above changed. */
+typedef struct etch_profile_layer {
+  const char *name; /* ONNX node name of the layer's root op */
+  const char *op;   /* its ONNX op (the etch graph op's name, e.g. "conv") */
+  uint64_t flops;   /* floating-point ops of one run from the linalg ops' static
+                       loop ranges and payloads (a multiply-add counts 2),
+                       fused nodes included; 0 when unknown */
+  const char *fused; /* other ONNX nodes computed inside this layer's loops,
+                        comma-separated ("" if none) */
+} etch_profile_layer_t;
+
+typedef struct etch_profile {
+  const char *model;                 /* the model's --name */
+  int32_t num_layers;
+  const etch_profile_layer_t *layers; /* [num_layers], in execution order */
+  uint64_t *layer_ns;                /* [num_layers]: summed over all runs */
+  uint64_t runs;                     /* completed runs */
+  uint64_t total_ns;                 /* whole model body, summed over runs */
+  /* Private to the runtime. */
+  uint64_t start_ns, last_ns;
+  struct etch_profile *next;
+  int32_t registered;
+} etch_profile_t;
+
+/* Monotonic clock in nanoseconds (CLOCK_MONOTONIC). */
+uint64_t etch_profile_now_ns(void);
+
+/* Called by profiled objects: at the start of a run (registers `p` on first
+ * use), after each layer (its time since the previous mark goes to
+ * `layer`), and at the end of a run. */
+void etch_profile_begin(etch_profile_t *p);
+void etch_profile_mark(etch_profile_t *p, int32_t layer);
+void etch_profile_end(etch_profile_t *p);
+
+/* The profile of the profiled model named `model` (its --name) once it has
+ * run at least once; NULL before, or for an unknown name. */
+etch_profile_t *etch_profile_find(const char *model);
+
+/* Zeroes the sums and run count of `p` (e.g. after warm-up runs). */
+void etch_profile_reset(etch_profile_t *p);
 
 #ifdef __cplusplus
 } /* extern "C" */
