@@ -50,6 +50,10 @@ class BuildPyWithLibrary(build_py):
             src = lib.resolve().parent.parent / "runtime" / archive
             if src.is_file():
                 shutil.copy2(src, dest / archive)
+        # Where etch.tune finds etch-tune (the build tree's bin/).
+        bin_dir = lib.resolve().parent.parent / "bin"
+        if (bin_dir / "etch-tune").is_file():
+            (dest / "bin_dir.txt").write_text(str(bin_dir) + "\n")
 
 
 setup(cmdclass={"build_py": BuildPyWithLibrary})

@@ -128,11 +128,17 @@ ETCH_CAPI_EXPORTED void etchSessionClearInputs(EtchSession session);
 /* --weights-section (empty: .rodata). */
 ETCH_CAPI_EXPORTED EtchStatus etchSessionSetWeightsSection(EtchSession session,
                                                            EtchStringRef name);
-/* Threads of the generated code. 1 is what this compiler generates; > 1 is
- * ETCH_STATUS_UNSUPPORTED until the compiler emits multi-threaded objects;
- * < 1 is ETCH_STATUS_INVALID_ARGUMENT. */
+/* --threads: each layer's outer tiles split over up to this many threads
+ * (1 to 256; the object then calls libetch_runtime_threads.a). Out of range
+ * is ETCH_STATUS_INVALID_ARGUMENT; targets without an OS reject > 1 when
+ * compiling. */
 ETCH_CAPI_EXPORTED EtchStatus etchSessionSetThreads(EtchSession session,
                                                     int threads);
+/* --profile: the object times each layer under its ONNX node name
+ * (etch_profile_t, `<name>_profile()`; link libetch_runtime.a). Hosts with an
+ * OS only: other targets fail when compiling. */
+ETCH_CAPI_EXPORTED EtchStatus etchSessionSetProfile(EtchSession session,
+                                                    bool profile);
 /* --tuning-db: a schedule database written by etch-tune (JSONL). Empty
  * clears it. The compilation reads it; a missing or unreadable database is a
  * compile error record. */

@@ -319,6 +319,14 @@ EtchStatus etchSessionSetThreads(EtchSession handle, int threads) {
   });
 }
 
+EtchStatus etchSessionSetProfile(EtchSession handle, bool profile) {
+  return withSession(handle, [&](capi::Session &s) {
+    // The target is checked when compiling, like etch-compile --profile.
+    s.options.profile = profile;
+    return ETCH_STATUS_OK;
+  });
+}
+
 EtchStatus etchSessionSetTuningDatabase(EtchSession handle,
                                         EtchStringRef path) {
   return withSession(handle, [&](capi::Session &s) {

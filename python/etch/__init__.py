@@ -14,7 +14,7 @@ a shared library and runs it with numpy arrays.
 from .compiler import (Artifact, CompileError, Diagnostic, ModelLike, OptionError, ShapeLike, compile,
                        version)
 from .runtime import LoadError, Module, RunError, TensorSpec, load
-from .tools import profile, tune
+from .tools import TuneError, profile, tune
 
 #: The version of this package (and of the compiler it is built with).
 __version__: str = "0.1.0"
@@ -30,6 +30,7 @@ __all__ = [
     "RunError",
     "ShapeLike",
     "TensorSpec",
+    "TuneError",
     "__version__",
     "compile",
     "load",

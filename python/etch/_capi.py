@@ -138,6 +138,7 @@ def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
         "etchSessionSetRequantMode": ([Handle, StringRef], ctypes.c_int),
         "etchSessionSetOpenCLHost": ([Handle, StringRef], ctypes.c_int),
         "etchSessionSetOpenCLFP16": ([Handle, ctypes.c_bool], ctypes.c_int),
+        "etchSessionSetProfile": ([Handle, ctypes.c_bool], ctypes.c_int),
         "etchSessionSetCompileTo": ([Handle, StringRef], ctypes.c_int),
         "etchSessionCompileFile": ([Handle, StringRef], Handle),
         "etchSessionCompileBuffer": ([Handle, ctypes.c_void_p, ctypes.c_size_t], Handle),

@@ -224,7 +224,7 @@ def _value_spec(name: str, values: Any) -> str:
 
 
 _KNOWN_OPTIONS = ("name", "mattr", "opt_level", "weights_section", "requant_mode", "opencl_host",
-                  "opencl_fp16")
+                  "opencl_fp16", "profile")
 
 
 def _check(lib: ctypes.CDLL, session: _capi.Handle, status: int, what: str) -> None:
@@ -233,7 +233,8 @@ def _check(lib: ctypes.CDLL, session: _capi.Handle, status: int, what: str) -> N
     message = lib.etchSessionGetLastError(session).to_str() or lib.etchStatusGetName(status).decode()
     if status == _capi.STATUS_UNSUPPORTED:
         raise OptionError(f"{what}: not supported: {message}")
-    raise OptionError(f"{what}: {message}")
+    # The C API's messages usually start with the option already.
+    raise OptionError(message if message.startswith(what.split("=")[0] + "=") else f"{what}: {message}")
 
 
 def _model_source(model: ModelLike) -> Union[Path, bytes]:
@@ -278,7 +279,8 @@ def compile(model: ModelLike, target: Optional[str] = None, mcpu: Optional[str] 
             stem, or ``"model"`` for bytes), ``mattr`` (``"+avx2,-fma"``),
             ``opt_level`` (0-3, default 3), ``weights_section``,
             ``requant_mode`` (not supported yet), ``opencl_host``,
-            ``opencl_fp16``.
+            ``opencl_fp16``, ``profile`` (``etch-compile --profile``: the
+            object times each layer; see :func:`etch.profile`).
 
     Returns:
         The :class:`Artifact`.
@@ -326,6 +328,8 @@ def compile(model: ModelLike, target: Optional[str] = None, mcpu: Optional[str] 
             setopt("etchSessionSetOpenCLHost", S(options["opencl_host"]), "opencl_host")
         if options.get("opencl_fp16"):
             setopt("etchSessionSetOpenCLFP16", True, "opencl_fp16")
+        if options.get("profile"):
+            setopt("etchSessionSetProfile", True, "profile")
         if not isinstance(threads, int) or isinstance(threads, bool):
             raise OptionError(f"threads={threads!r}: must be an int")
         setopt("etchSessionSetThreads", threads, f"threads={threads}")

@@ -19,7 +19,7 @@ from .compiler import Artifact, model_name_from_header
 
 #: The C ABI version (ETCH_ABI_VERSION of runtime/include/etch/etch.h) this
 #: module reads.
-ABI_VERSION = 1
+ABI_VERSION = 2
 
 _STATUS = ("ETCH_OK", "ETCH_ERR_INVALID_ARGUMENT", "ETCH_ERR_ARENA_TOO_SMALL", "ETCH_ERR_ARENA_UNALIGNED",
            "ETCH_ERR_DEVICE", "ETCH_ERR_UNSUPPORTED")
@@ -81,7 +81,7 @@ class _Model(ctypes.Structure):
     _fields_ = [("abi_version", ctypes.c_uint32), ("name", ctypes.c_char_p), ("num_inputs", ctypes.c_int32),
                 ("num_outputs", ctypes.c_int32), ("inputs", ctypes.POINTER(_TensorDesc)),
                 ("outputs", ctypes.POINTER(_TensorDesc)), ("arena_size", ctypes.c_size_t),
-                ("arena_align", ctypes.c_size_t), ("run", _RunFn)]
+                ("arena_align", ctypes.c_size_t), ("run", _RunFn), ("max_threads", ctypes.c_int32)]
 
 
 def _spec(desc: _TensorDesc) -> TensorSpec:
@@ -134,6 +134,12 @@ class Module:
     def outputs(self) -> List[TensorSpec]:
         """The outputs, in ONNX graph order."""
         return list(self._outputs)
+
+    @property
+    def max_threads(self) -> int:
+        """The most threads a call splits its work over (``threads`` of
+        :func:`etch.compile`); the runtime's pool size bounds it too."""
+        return int(self._model.max_threads)
 
     @property
     def arena_size(self) -> int:
@@ -260,8 +266,9 @@ def _runtime_archives() -> List[Path]:
         archives = [d / "libetch_runtime_threads.a", d / "libetch_runtime.a"]
         if all(a.is_file() for a in archives):
             return archives
-    raise LoadError("etch.load: the object was compiled with threads > 1 and needs the runtime's thread "
-                    f"pool (libetch_runtime_threads.a); looked in {', '.join(str(d) for d in dirs)}")
+    raise LoadError("etch.load: the object was compiled with threads > 1 or profile=True and needs the "
+                    "runtime (libetch_runtime_threads.a, libetch_runtime.a); looked in "
+                    f"{', '.join(str(d) for d in dirs)}")
 
 
 def _link_and_open(object_path: Path, name: str, workdir: Path) -> ctypes.CDLL:
@@ -270,8 +277,10 @@ def _link_and_open(object_path: Path, name: str, workdir: Path) -> ctypes.CDLL:
         raise LoadError(f"etch.load: no C compiler '{cc}' to link the object (set $CC)")
     so = workdir / f"lib{name}.so"
     extra: List[str] = []
-    # Multi-threaded objects (--threads > 1) call the runtime's thread pool.
-    if b"etch_parallel_for" in object_path.read_bytes():
+    # Multi-threaded objects (--threads > 1) call the runtime's thread pool,
+    # profiled ones (--profile) its clock.
+    data = object_path.read_bytes()
+    if b"etch_parallel_for" in data or b"etch_profile_begin" in data:
         extra = [str(a) for a in _runtime_archives()] + ["-lpthread"]
     proc = subprocess.run([cc, "-shared", "-o", str(so), str(object_path), *extra, "-lm"],
                           capture_output=True, text=True)

@@ -134,7 +134,7 @@ def test_threads_two_equal_one(etch):
     assert b"etch_parallel_for" in two_art.object_bytes
     two = etch.load(two_art)(x)[0]
     assert np.array_equal(one, two)
-    (ref,) = ort.InferenceSession(str(path)).run(None, {"image": x})
+    (ref,) = reference.run_onnxruntime(onnx.load(str(path)), {"image": x})
     assert_close(two, ref)
 
 
@@ -202,7 +202,7 @@ def test_compile_error_records(etch):
 
 def test_option_errors(etch):
     model = two_output_model()
-    with pytest.raises(etch.OptionError, match="at least 1"):
+    with pytest.raises(etch.OptionError, match="^threads=0: the thread count must be 1 to 256"):
         etch.compile(model, threads=0)
     with pytest.raises(etch.OptionError, match="1 to 256"):
         etch.compile(model, threads=1000)
@@ -216,10 +216,56 @@ def test_option_errors(etch):
         etch.compile(model, name="9lives")
     with pytest.raises(TypeError, match="unknown option"):
         etch.compile(model, fast=True)
-    with pytest.raises(NotImplementedError, match="profil"):
-        etch.profile(model)
-    with pytest.raises(NotImplementedError, match="tuner"):
-        etch.tune(model)
+    with pytest.raises(etch.CompileError, match="profile"):
+        etch.compile(model, target="thumbv7em-none-eabihf", mcpu="cortex-m4", profile=True)
+    with pytest.raises(ValueError, match="repeat"):
+        etch.profile(model, repeat=0)
+    with pytest.raises(FileNotFoundError, match="no such model"):
+        etch.tune("no-such-model.onnx", db="t.jsonl")
+
+
+def test_profile_records_every_layer(etch):
+    """etch.profile: one record per layer under its ONNX node name, times
+    that add up to the run, FLOPs of the conv, the total last."""
+    recs = etch.profile(conv_model(), repeat=5, warmup=1)
+    total = recs[-1]
+    assert total["node"] == "(total)" and total["time_us"] > 0
+    layers = recs[:-1]
+    names = {r["node"] for r in layers} | {f for r in layers for f in r["fused"]}
+    assert "conv1" in names and "fc1" in names, names
+    assert all(r["time_us"] >= 0 for r in layers)
+    assert [r["time_us"] for r in layers] == sorted((r["time_us"] for r in layers), reverse=True)
+    assert sum(r["time_us"] for r in layers) <= total["time_us"] * 1.01
+    conv = next(r for r in layers if r["node"] == "conv1" or "conv1" in r["fused"])
+    # 8 output channels x 8 x 8 positions x 27 multiply-adds.
+    assert conv["flops"] >= 2 * 8 * 8 * 8 * 27, conv
+    x = np.ones((1, 3, 8, 8), np.float32)
+    again = etch.profile(conv_model(), {"x": x}, repeat=2, warmup=0, threads=2)
+    assert again[-1]["time_us"] > 0
+    with pytest.raises(ValueError, match="unknown input"):
+        etch.profile(conv_model(), {"nope": x}, repeat=1)
+
+
+def test_tune_from_python(etch, tmp_path):
+    """etch.tune drives etch-tune: progress records per trial, the report,
+    and a database etch.compile applies."""
+    model = tmp_path / "conv.onnx"
+    onnx.save(conv_model(), model)
+    db = tmp_path / "tune.jsonl"
+    seen = []
+    report = etch.tune(model, db=db, mcpu="x86-64-v3", trials=2, seed=1,
+                       extra_args=["--repeats=3", "--warmup=1", "--min-time-us=2000"], progress=seen.append)
+    assert report and all(r["trials"] >= 1 and r["best_us"] > 0 for r in report), report
+    assert any(r["kind"] == "trial" for r in seen), [r["line"] for r in seen]
+    assert any(r["kind"] == "baseline" for r in seen)
+    assert db.is_file()
+    art = etch.compile(model, mcpu="x86-64-v3", tuning_db=db)
+    x = np.random.default_rng(0).standard_normal((1, 3, 8, 8)).astype(np.float32)
+    (y,) = etch.load(art)(x)
+    (ref,) = reference.run_onnxruntime(conv_model(), {"x": x})
+    assert_close(y, ref)
+    with pytest.raises(etch.TuneError, match="resume"):
+        etch.tune(model, db=db, mcpu="x86-64-v3", trials=1)
 
 
 def test_input_validation(etch):

@@ -201,6 +201,31 @@ static void testErrors(const char *testDir) {
   etchResultDestroy(r);
 }
 
+/* profile: the object and header carry the per-layer profile on hosts; a
+ * bare-metal target fails with an error record saying why. */
+static void testProfile(const char *testDir) {
+  char path[1024];
+  snprintf(path, sizeof path, "%s/tools/etch-compile/Inputs/mlp.onnx", testDir);
+  EtchSession s = etchSessionCreate();
+  CHECK(etchSessionSetTarget(s, str("x86_64-linux-gnu")) == ETCH_STATUS_OK);
+  CHECK(etchSessionSetProfile(s, true) == ETCH_STATUS_OK);
+  EtchResult r = etchSessionCompileFile(s, str(path));
+  CHECK(etchResultSucceeded(r));
+  CHECK(contains(etchResultGetHeader(r), "_profile(void)"));
+  EtchStringRef object = etchResultGetObject(r);
+  CHECK(contains(object, "etch_profile_begin"));
+  etchResultDestroy(r);
+  CHECK(etchSessionSetTarget(s, str("thumbv7em-none-eabihf")) == ETCH_STATUS_OK);
+  r = etchSessionCompileFile(s, str(path));
+  CHECK(!etchResultSucceeded(r));
+  CHECK(etchResultGetNumDiagnostics(r) >= 1);
+  if (etchResultGetNumDiagnostics(r) >= 1) {
+    CHECK(contains(etchResultGetDiagnostic(r, 0).message, "profile"));
+  }
+  etchResultDestroy(r);
+  etchSessionDestroy(s);
+}
+
 int main(int argc, char **argv) {
   if (argc != 3) {
     fprintf(stderr, "usage: %s <etch test folder> <scratch folder>\n", argv[0]);
@@ -214,6 +239,7 @@ int main(int argc, char **argv) {
   testCompileFile(argv[1], argv[2]);
   testCompileBuffer(argv[1]);
   testErrors(argv[1]);
+  testProfile(argv[1]);
   if (failures) {
     fprintf(stderr, "%d check(s) failed\n", failures);
     return 1;

@@ -160,7 +160,7 @@ int etch_get_num_threads(void);
  * The generated header declares `const etch_profile_t *<name>_profile(void)`.
  * Counters are plain (not atomic): do not run one profiled model from two
  * threads at once. Objects built without --profile reference none of this.
- * Added within ABI version 1: nothing above changed. */
+ * It adds no field to etch_model_t: objects without --profile are unchanged. */
 typedef struct etch_profile_layer {
   const char *name; /* ONNX node name of the layer's root op */
   const char *op;   /* its ONNX op (the etch graph op's name, e.g. "conv") */
