@@ -22,13 +22,15 @@ using namespace mlir;
 
 namespace {
 
-int64_t getWidthStride(Operation *op) {
+/// The stride along the spatial dimension `fromBack` places before the last
+/// (0: width, 1: height).
+int64_t getSpatialStride(Operation *op, unsigned fromBack) {
   auto strides = op->getAttrOfType<DenseIntElementsAttr>("strides");
   if (!strides) {
     return 1;
   }
   SmallVector<int64_t> values(strides.getValues<int64_t>());
-  return values.empty() ? 1 : values.back();
+  return values.size() <= fromBack ? 1 : values[values.size() - 1 - fromBack];
 }
 
 /// Rank-reducing slice of `source` at offset 0 with `sizes` and `strides`,
@@ -114,35 +116,44 @@ struct DecomposeUnitWindowOp
     ArrayRef<int64_t> inShape = shapeOf(input);
     ArrayRef<int64_t> fShape = shapeOf(filter);
     ArrayRef<int64_t> outShape = shapeOf(init);
-    int64_t sw = getWidthStride(op);
     int64_t rank = outShape.size();
-    int64_t ow = outShape[rank - 1];
     // Batch (and group) extents 1, one output row, 1x1 window.
     for (int64_t i = 0; i < rank - 3; ++i) {
       if (outShape[i] != 1) {
         return rewriter.notifyMatchFailure(op, "batch/group extent is not 1");
       }
     }
-    if (outShape[rank - 2] != 1 || fShape[fShape.size() - 1] != 1 ||
-        fShape[fShape.size() - 2] != 1) {
-      return rewriter.notifyMatchFailure(op, "window or row extent is not 1");
+    if (fShape[fShape.size() - 1] != 1 || fShape[fShape.size() - 2] != 1) {
+      return rewriter.notifyMatchFailure(op, "window extent is not 1");
     }
+    // The column is the output width, or the height of an image one column
+    // wide (a [k, 1] kernel over an H x 1 image): the other one must be 1.
+    unsigned fromBack = 0;
+    if (outShape[rank - 2] != 1) {
+      if (outShape[rank - 1] != 1) {
+        return rewriter.notifyMatchFailure(op, "row and width extents are not 1");
+      }
+      fromBack = 1;
+    }
+    int64_t sw = getSpatialStride(op, fromBack);
+    int64_t ow = outShape[rank - 1 - fromBack];
     if (isPool && !op.getBlock()->getArgument(1).use_empty()) {
       return rewriter.notifyMatchFailure(op, "pool body reads its window");
     }
 
-    // Input slice [.., C, 1, OW] (stride sw along W) -> [C, OW].
+    // Input slice [.., C, 1, OW] (stride sw along W) -> [C, OW], or
+    // [.., C, OH, 1] (stride sh along H) -> [C, OH].
     unsigned inRank = inShape.size();
     SmallVector<int64_t> inSizes(inRank, 1), inStrides(inRank, 1);
     inSizes[inRank - 3] = inShape[inRank - 3];
-    inSizes[inRank - 1] = ow;
-    inStrides[inRank - 1] = sw;
+    inSizes[inRank - 1 - fromBack] = ow;
+    inStrides[inRank - 1 - fromBack] = sw;
     Value in2d = sliceAndReduce(rewriter, loc, input, inSizes, inStrides,
-                                {inRank - 3, inRank - 1});
+                                {inRank - 3, inRank - 1 - fromBack});
     SmallVector<int64_t> outStrides(rank, 1);
     Value out2d = sliceAndReduce(rewriter, loc, init, outShape, outStrides,
                                  {static_cast<unsigned>(rank - 3),
-                                  static_cast<unsigned>(rank - 1)});
+                                  static_cast<unsigned>(rank - 1 - fromBack)});
 
     AffineExpr d0, d1, d2;
     bindDims(ctx, d0, d1, d2);

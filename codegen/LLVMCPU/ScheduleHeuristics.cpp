@@ -62,7 +62,18 @@ static LogicalResult assignConvolutionRoles(linalg::LinalgOp op,
   for (unsigned i = 0, e = info.ranges.size(); i < e; ++i) {
     info.roles[i] = info.isReduction[i] ? kRoleWindow : kRoleOuterParallel;
   }
+  // The innermost output dimension with more than one element: dimensions
+  // of extent 1 do not change which one is contiguous in memory (an NCHW
+  // output of width 1, e.g. a [k, 1] kernel over an Hx1 image, is contiguous
+  // along H), and a unit loop has nothing to vectorize.
   unsigned col = outMap.getDimPosition(outMap.getNumResults() - 1);
+  for (unsigned r = outMap.getNumResults(); r-- > 0;) {
+    unsigned d = outMap.getDimPosition(r);
+    if (info.ranges[d] != 1) {
+      col = d;
+      break;
+    }
+  }
   // Channels of a pool are the loops it shares between input and output
   // only (upstream's "batch" set, whose last one is the channel in NC...
   // layouts); of a depthwise conv, the loops the filter shares too.

@@ -280,8 +280,9 @@ static LogicalResult schemaAttributes(const onnx::NodeProto &n,
 }
 
 /// Input counts of the op versions after opset 17 (libonnx 1.12's newest)
-/// that take more inputs than their opset-17 schema: ReduceX-18 reads `axes`
-/// from an input, Pad-18 adds `axes`, DFT-20 reads `axis` from an input.
+/// whose input counts differ from their opset-17 schema: ReduceX-18 reads
+/// `axes` from an input, Pad-18 adds `axes`, DFT-20 reads `axis` from an
+/// input, OptionalHasElement-18 may have no input.
 /// Ops whose later versions keep the counts are checked against the 1.12
 /// schema; new ops have none there and are checked by their importers.
 struct LaterInputCounts {
@@ -298,6 +299,9 @@ static std::optional<LaterInputCounts> laterInputCounts(StringRef op,
   }
   if (opset >= 20 && op == "DFT") {
     return LaterInputCounts{1, 3};
+  }
+  if (opset >= 18 && op == "OptionalHasElement") {
+    return LaterInputCounts{0, 1}; // the input became optional
   }
   return std::nullopt;
 }

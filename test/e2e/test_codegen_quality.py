@@ -74,3 +74,53 @@ def test_schedule_report_lists_every_root(etch_compile, tmp_path):
         assert re.search(r"node '([^']+)'", l) or any(f"'{n}'" in l for n in node_names), l
         assert l.rstrip().endswith("vectorized") or "NOT vectorized" in l, l
     assert not [l for l in lines if "NOT vectorized" in l], "\n".join(lines)
+
+
+def _column_image_models():
+    """Window ops over an image one column wide ([k, 1] kernels over H x 1,
+    how 1-D convolutions often arrive from TF/JAX exporters): their tiles run
+    along H, the contiguous dimension."""
+    rng = np.random.default_rng(11)
+
+    def model(name, nodes, inits, x, y):
+        graph = helper.make_graph(nodes, name, [helper.make_tensor_value_info("x", TensorProto.FLOAT, x)],
+                                  [helper.make_tensor_value_info("y", TensorProto.FLOAT, y)], inits)
+        m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+        m.ir_version = 8
+        return m
+
+    def weights(shape, scale):
+        return helper.make_tensor("w", TensorProto.FLOAT, shape,
+                                  (rng.standard_normal(shape) * scale).astype(np.float32).ravel().tolist())
+
+    conv = lambda **kw: helper.make_node("Conv", ["x", "w"], ["y"], name="conv_k1", **kw)
+    return {
+        "conv_k5x1": model("conv_k5x1", [conv(kernel_shape=[5, 1], pads=[2, 0, 2, 0])],
+                           [weights([48, 32, 5, 1], 0.1)], [1, 32, 100, 1], [1, 48, 100, 1]),
+        "conv_k5x1_s2": model("conv_k5x1_s2", [conv(kernel_shape=[5, 1], pads=[2, 0, 2, 0], strides=[2, 1])],
+                              [weights([48, 32, 5, 1], 0.1)], [1, 32, 100, 1], [1, 48, 50, 1]),
+        "conv_k3x1_batch2": model("conv_k3x1_batch2", [conv(kernel_shape=[3, 1])],
+                                  [weights([16, 8, 3, 1], 0.1)], [2, 8, 40, 1], [2, 16, 38, 1]),
+        "depthwise_k3x1": model("depthwise_k3x1", [conv(kernel_shape=[3, 1], pads=[1, 0, 1, 0], group=32)],
+                                [weights([32, 1, 3, 1], 1.0)], [1, 32, 70, 1], [1, 32, 70, 1]),
+        "maxpool_k3x1": model("maxpool_k3x1", [helper.make_node("MaxPool", ["x"], ["y"], name="pool_k1",
+                                                                kernel_shape=[3, 1], pads=[1, 0, 1, 0])],
+                              [], [1, 32, 70, 1], [1, 32, 70, 1]),
+        "avgpool_k3x1_s2": model("avgpool_k3x1_s2", [helper.make_node("AveragePool", ["x"], ["y"], name="pool_k1",
+                                                                      kernel_shape=[3, 1], strides=[2, 1])],
+                                 [], [1, 32, 71, 1], [1, 32, 35, 1]),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_column_image_models()))
+def test_column_image_window_ops(etch_compile, tmp_path, name):
+    model = _column_image_models()[name]
+    runner.run_case(name, model, tmp_path / "case", etch_compile, extra_flags=["--mcpu=x86-64-v3"])
+    path = tmp_path / "m.onnx"
+    path.write_bytes(model.SerializeToString())
+    out = tmp_path / "out"
+    out.mkdir()
+    proc = runner.compile_model(etch_compile, path, "m", out, extra_flags=["--schedule-report", "--mcpu=x86-64-v3"])
+    assert proc.returncode == 0, runner.describe(proc)
+    lines = _report_lines(proc)
+    assert lines and not [l for l in lines if "NOT vectorized" in l], "\n".join(lines)

@@ -56,6 +56,24 @@ func.func @conv_unit_window(%in: tensor<1x4x1x31xf32>, %w: tensor<8x4x1x1xf32>, 
 
 // -----
 
+// An image one column wide (a [k, 1] kernel over H x 1, e.g. 1-D convolutions
+// exported as 2-D): the tile runs along H, the contiguous dimension, and
+// becomes the same matmul over a [C, OH] input slice: 64 FMAs on 32 lanes,
+// no per-element reductions.
+// CHECK-LABEL: func.func @conv_unit_width
+// CHECK:       vector.transfer_read %arg1{{.*}} : tensor<8x8x1x1xf32>, vector<8x8xf32>
+// CHECK:       vector.transfer_read %arg0{{.*}} : tensor<1x8x32x1xf32>, vector<8x32xf32>
+// CHECK-COUNT-64: vector.fma {{.*}} : vector<32xf32>
+// CHECK-NOT:   vector.reduction
+// CHECK-NOT:   linalg.
+func.func @conv_unit_width(%in: tensor<1x8x32x1xf32>, %w: tensor<8x8x1x1xf32>, %out: tensor<1x8x32x1xf32>) -> tensor<1x8x32x1xf32> {
+  %r = linalg.conv_2d_nchw_fchw {etch.schedule = #etch.schedule<kind = conv, tile = [[0, 64, 0, 0, 0, 0, 0], [0, 8, 32, 0, 0, 0, 0], [0, 0, 0, 0, 8, 1, 0]], vector = [1, 8, 32, 1, 8, 1, 1], parallel = [0, 1, 2, 3]>, dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+     ins(%in, %w : tensor<1x8x32x1xf32>, tensor<8x8x1x1xf32>) outs(%out : tensor<1x8x32x1xf32>) -> tensor<1x8x32x1xf32>
+  return %r : tensor<1x8x32x1xf32>
+}
+
+// -----
+
 // Depthwise tile: out[c, w] += in[c, w] * broadcast(w[c]), one FMA per channel
 // row (unit-stride slices fold into the transfers).
 // CHECK-LABEL: func.func @depthwise_unit_window
