@@ -184,72 +184,6 @@ struct ContiguousReadOfStridedSlice
   }
 };
 
-/// tensor.pad with a constant value -> the source inserted into an empty
-/// tensor, plus one fill per border region (before and after each padded
-/// dimension; each border element is written once). Bufferized as is, a pad
-/// fills the whole padded buffer before copying the interior over it: for
-/// the padded activations of a CNN that memset is a tenth of the model's
-/// instructions.
-struct PadToBorderFills : public OpRewritePattern<tensor::PadOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(tensor::PadOp pad,
-                                PatternRewriter &rewriter) const override {
-    Value value = pad.getConstantPaddingValue();
-    RankedTensorType resultType = pad.getResultType();
-    RankedTensorType sourceType = pad.getSourceType();
-    if (!value || !resultType.hasStaticShape() ||
-        !sourceType.hasStaticShape() || pad.getNofold()) {
-      return failure();
-    }
-    SmallVector<int64_t> low(pad.getStaticLow()), high(pad.getStaticHigh());
-    if (llvm::any_of(low, ShapedType::isDynamic) ||
-        llvm::any_of(high, ShapedType::isDynamic) ||
-        llvm::any_of(low, [](int64_t v) { return v < 0; }) ||
-        llvm::any_of(high, [](int64_t v) { return v < 0; })) {
-      return failure();
-    }
-    Location loc = pad.getLoc();
-    ArrayRef<int64_t> full = resultType.getShape();
-    ArrayRef<int64_t> inner = sourceType.getShape();
-    unsigned rank = full.size();
-    auto attrs = [&](ArrayRef<int64_t> v) {
-      return llvm::map_to_vector(v, [&](int64_t x) -> OpFoldResult {
-        return rewriter.getIndexAttr(x);
-      });
-    };
-    SmallVector<int64_t> ones(rank, 1);
-    Value result = tensor::EmptyOp::create(rewriter, loc, full,
-                                           resultType.getElementType());
-    result = tensor::InsertSliceOp::create(rewriter, loc, pad.getSource(),
-                                           result, attrs(low), attrs(inner),
-                                           attrs(ones));
-    for (unsigned d = 0; d < rank; ++d) {
-      for (bool before : {true, false}) {
-        int64_t extent = before ? low[d] : high[d];
-        if (extent == 0) {
-          continue;
-        }
-        SmallVector<int64_t> offsets(rank, 0), sizes(full);
-        for (unsigned e = 0; e < d; ++e) {
-          offsets[e] = low[e];
-          sizes[e] = inner[e];
-        }
-        offsets[d] = before ? 0 : low[d] + inner[d];
-        sizes[d] = extent;
-        Value region = tensor::ExtractSliceOp::create(
-            rewriter, loc, result, attrs(offsets), attrs(sizes), attrs(ones));
-        Value filled =
-            linalg::FillOp::create(rewriter, loc, value, region).getResult(0);
-        result = tensor::InsertSliceOp::create(rewriter, loc, filled, result,
-                                               attrs(offsets), attrs(sizes),
-                                               attrs(ones));
-      }
-    }
-    rewriter.replaceOp(pad, result);
-    return success();
-  }
-};
-
 bool hasStaticShapes(Operation *op) {
   auto isStatic = [](Type t) {
     auto shaped = dyn_cast<ShapedType>(t);
@@ -465,16 +399,9 @@ struct LLVMCPUVectorizePass
       (void)hoistLoopInvariantSubsets(rewriter, loop);
     });
 
-    // Pads left at this point (not fused into any tile) fill only their
-    // border. Done after vectorization: the border fills are thin strided
-    // regions that plain loops (memset for contiguous ones) serve best.
-    {
-      RewritePatternSet patterns(ctx);
-      patterns.add<PadToBorderFills>(ctx);
-      if (failed(applyPatternsGreedily(func, std::move(patterns)))) {
-        return signalPassFailure();
-      }
-    }
+    // Pads left at this point are bufferized as a fill of the whole padded
+    // buffer, then the interior copy. (Filling only the border, 4a505fc, gave
+    // wrong results on PP-OCRv4 det and is reverted until that is found.)
 
     // Reductions to contractions (with broadcasts and transposes split out
     // of the transfers so they fold into the contraction maps); then leading

@@ -5,7 +5,14 @@
  * One process-wide pool of (threads - 1) workers, started on first use; the
  * calling thread works too. Work is handed out in chunks from an atomic
  * counter, so uneven ranges balance. No malloc: worker handles live in a
- * static array. */
+ * static array.
+ *
+ * Between jobs, workers spin on the job generation for a while before they
+ * sleep on a condition variable, and the caller spins on the count of
+ * unfinished workers before it sleeps: a model posts one job per layer, and
+ * a futex wake-up per layer and thread (tens of microseconds on a VM) would
+ * cost more than small layers take. ETCH_SPIN (iterations of a pause loop,
+ * default 20000, about 1 ms on x86-64; 0: sleep at once) sets how long. */
 #define _POSIX_C_SOURCE 200809L
 #include "etch/etch.h"
 
@@ -19,6 +26,7 @@
 /* Chunks per participating thread: enough to balance uneven work, few enough
  * that the atomic counter stays cold. */
 #define ETCH_CHUNKS_PER_THREAD 4
+#define ETCH_DEFAULT_SPIN 20000
 
 typedef void (*etch_range_fn_t)(void *ctx, int64_t begin, int64_t end);
 typedef void (*etch_range_tid_fn_t)(void *ctx, int64_t begin, int64_t end,
@@ -32,10 +40,12 @@ static struct {
   pthread_cond_t work_cv, done_cv;
   pthread_t workers[ETCH_MAX_THREADS - 1];
   int num_workers;
-  int shutdown;
-  uint64_t generation; /* bumped once per job */
-  int pending;         /* workers yet to finish the current job */
-  int active;          /* threads taking part in it (caller included) */
+  atomic_int shutdown;
+  /* Bumped once per job (release, under `lock`): the job's fields below are
+   * written before it and read after an acquire load of it. */
+  atomic_uint_fast64_t generation;
+  atomic_int pending; /* workers yet to finish the current job */
+  int active;         /* threads taking part in it (caller included) */
   etch_range_tid_fn_t fn;
   void *ctx;
   int64_t n, chunk;
@@ -103,44 +113,85 @@ static void run_chunks(int32_t tid) {
   }
 }
 
+static inline void cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__) || (defined(__arm__) && __ARM_ARCH >= 7)
+  __asm__ __volatile__("yield" ::: "memory");
+#endif
+}
+
+static int spin_iterations(void) {
+  static atomic_int cached = -1;
+  int v = atomic_load_explicit(&cached, memory_order_relaxed);
+  if (v >= 0) {
+    return v;
+  }
+  v = ETCH_DEFAULT_SPIN;
+  const char *env = getenv("ETCH_SPIN");
+  if (env && *env) {
+    char *end = NULL;
+    long parsed = strtol(env, &end, 10);
+    if (*end == '\0' && parsed >= 0) {
+      v = parsed > 100000000 ? 100000000 : (int)parsed;
+    }
+  }
+  atomic_store_explicit(&cached, v, memory_order_relaxed);
+  return v;
+}
+
+/* Whether a job after `seen` was posted (or the pool shuts down). */
+static int job_posted(uint64_t seen) {
+  return atomic_load_explicit(&pool.shutdown, memory_order_acquire) ||
+         atomic_load_explicit(&pool.generation, memory_order_acquire) != seen;
+}
+
 static void *worker_main(void *arg) {
   const int32_t tid = ((const struct worker_arg *)arg)->tid;
   uint64_t seen = ((const struct worker_arg *)arg)->start_generation;
+  const int spin = spin_iterations();
   in_parallel = 1;
-  pthread_mutex_lock(&pool.lock);
   for (;;) {
-    while (!pool.shutdown && pool.generation == seen) {
-      pthread_cond_wait(&pool.work_cv, &pool.lock);
+    for (int i = 0; i < spin && !job_posted(seen); ++i) {
+      cpu_relax();
     }
-    if (pool.shutdown) {
+    if (!job_posted(seen)) {
+      pthread_mutex_lock(&pool.lock);
+      while (!job_posted(seen)) {
+        pthread_cond_wait(&pool.work_cv, &pool.lock);
+      }
+      pthread_mutex_unlock(&pool.lock);
+    }
+    if (atomic_load_explicit(&pool.shutdown, memory_order_acquire)) {
       break;
     }
-    seen = pool.generation;
-    const int take_part = tid < pool.active;
-    pthread_mutex_unlock(&pool.lock);
-    if (take_part) {
+    seen = atomic_load_explicit(&pool.generation, memory_order_acquire);
+    if (tid < pool.active) {
       run_chunks(tid);
     }
-    pthread_mutex_lock(&pool.lock);
-    if (--pool.pending == 0) {
+    if (atomic_fetch_sub_explicit(&pool.pending, 1, memory_order_acq_rel) ==
+        1) {
+      /* Under the lock: the caller checks `pending` under it before it
+       * sleeps, so this wake-up cannot be lost. */
+      pthread_mutex_lock(&pool.lock);
       pthread_cond_signal(&pool.done_cv);
+      pthread_mutex_unlock(&pool.lock);
     }
   }
-  pthread_mutex_unlock(&pool.lock);
   return NULL;
 }
 
 /* Requires call_lock; no job is in flight. */
 static void stop_workers(void) {
   pthread_mutex_lock(&pool.lock);
-  pool.shutdown = 1;
+  atomic_store_explicit(&pool.shutdown, 1, memory_order_release);
   pthread_cond_broadcast(&pool.work_cv);
   pthread_mutex_unlock(&pool.lock);
   for (int i = 0; i < pool.num_workers; ++i) {
     pthread_join(pool.workers[i], NULL);
   }
   pool.num_workers = 0;
-  pool.shutdown = 0;
+  atomic_store_explicit(&pool.shutdown, 0, memory_order_release);
 }
 
 /* A forked child has none of the parent's workers. */
@@ -150,8 +201,8 @@ static void reset_in_child(void) {
   pthread_cond_init(&pool.work_cv, NULL);
   pthread_cond_init(&pool.done_cv, NULL);
   pool.num_workers = 0;
-  pool.shutdown = 0;
-  pool.pending = 0;
+  atomic_store(&pool.shutdown, 0);
+  atomic_store(&pool.pending, 0);
 }
 
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
@@ -168,7 +219,8 @@ static int ensure_workers(int want) {
   stop_workers();
   pthread_once(&atfork_once, register_atfork);
   while (pool.num_workers < want) {
-    worker_args[pool.num_workers].start_generation = pool.generation;
+    worker_args[pool.num_workers].start_generation =
+        atomic_load_explicit(&pool.generation, memory_order_acquire);
     worker_args[pool.num_workers].tid = (int32_t)(pool.num_workers + 1);
     if (pthread_create(&pool.workers[pool.num_workers], NULL, worker_main,
                        &worker_args[pool.num_workers]) != 0) {
@@ -204,15 +256,18 @@ void etch_parallel_for_tid(int64_t n, etch_range_tid_fn_t fn, void *ctx,
   }
   int64_t chunk = n / ((int64_t)(helpers + 1) * ETCH_CHUNKS_PER_THREAD);
 
-  pthread_mutex_lock(&pool.lock);
+  /* No worker reads these now: the last job's workers all counted
+   * themselves out of `pending`, and the next read follows the release
+   * below. */
   pool.fn = fn;
   pool.ctx = ctx;
   pool.n = n;
   pool.chunk = chunk < 1 ? 1 : chunk;
   pool.active = helpers + 1;
-  atomic_store(&pool.next, 0);
-  pool.pending = workers;
-  ++pool.generation;
+  atomic_store_explicit(&pool.next, 0, memory_order_relaxed);
+  atomic_store_explicit(&pool.pending, workers, memory_order_relaxed);
+  pthread_mutex_lock(&pool.lock);
+  atomic_fetch_add_explicit(&pool.generation, 1, memory_order_release);
   pthread_cond_broadcast(&pool.work_cv);
   pthread_mutex_unlock(&pool.lock);
 
@@ -220,11 +275,20 @@ void etch_parallel_for_tid(int64_t n, etch_range_tid_fn_t fn, void *ctx,
   run_chunks(0);
   in_parallel = 0;
 
-  pthread_mutex_lock(&pool.lock);
-  while (pool.pending > 0) {
-    pthread_cond_wait(&pool.done_cv, &pool.lock);
+  const int spin = spin_iterations();
+  for (int i = 0;
+       i < spin &&
+       atomic_load_explicit(&pool.pending, memory_order_acquire) > 0;
+       ++i) {
+    cpu_relax();
   }
-  pthread_mutex_unlock(&pool.lock);
+  if (atomic_load_explicit(&pool.pending, memory_order_acquire) > 0) {
+    pthread_mutex_lock(&pool.lock);
+    while (atomic_load_explicit(&pool.pending, memory_order_acquire) > 0) {
+      pthread_cond_wait(&pool.done_cv, &pool.lock);
+    }
+    pthread_mutex_unlock(&pool.lock);
+  }
   pthread_mutex_unlock(&pool.call_lock);
 }
 
