@@ -16,6 +16,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -173,8 +174,33 @@ LogicalResult CommonOutlineForallPass::outline(func::FuncOp func,
   llvm::SetVector<Value> captured;
   llvm::SetVector<Operation *> sunk;
   collectCaptures(forall, captured, sunk);
+  // A vector from outside (a read that hoisting moved in front of the loop)
+  // cannot travel as a scalar argument: the caller stores it to a stack
+  // slot, which lives until the synchronous launch returns, and the body
+  // loads it back.
+  SmallVector<Value> passed(captured.begin(), captured.end());
+  llvm::SmallDenseMap<unsigned, VectorType> spilled;
+  {
+    OpBuilder pre(forall);
+    for (unsigned i = 0, e = passed.size(); i < e; ++i) {
+      Value v = passed[i];
+      auto vectorType = dyn_cast<VectorType>(v.getType());
+      if (!vectorType || vectorType.isScalable() ||
+          !vectorType.getElementType().isIntOrFloat()) {
+        continue;
+      }
+      auto slotType = MemRefType::get(vectorType.getShape(),
+                                      vectorType.getElementType());
+      Value slot = memref::AllocaOp::create(pre, loc, slotType).getResult();
+      Value zero = arith::ConstantIndexOp::create(pre, loc, 0).getResult();
+      SmallVector<Value> zeros(vectorType.getRank(), zero);
+      vector::StoreOp::create(pre, loc, v, slot, ValueRange(zeros));
+      passed[i] = slot;
+      spilled[i] = vectorType;
+    }
+  }
   SmallVector<Type> types;
-  for (Value v : captured) {
+  for (Value v : passed) {
     Type type = v.getType();
     if (isa<MemRefType>(type) ? !isBarePointerMemRef(type)
                               : !type.isIntOrIndexOrFloat()) {
@@ -211,8 +237,19 @@ LogicalResult CommonOutlineForallPass::outline(func::FuncOp func,
   Block *entry = body.addEntryBlock();
   builder.setInsertionPointToStart(entry);
   IRMapping mapping;
-  for (auto [v, arg] : llvm::zip(captured, entry->getArguments())) {
-    mapping.map(v, arg);
+  for (unsigned i = 0, e = captured.size(); i < e; ++i) {
+    Value arg = entry->getArgument(i);
+    auto it = spilled.find(i);
+    if (it == spilled.end()) {
+      mapping.map(captured[i], arg);
+      continue;
+    }
+    Value zero = arith::ConstantIndexOp::create(builder, loc, 0).getResult();
+    SmallVector<Value> zeros(it->second.getRank(), zero);
+    Value loaded =
+        vector::LoadOp::create(builder, loc, it->second, arg, ValueRange(zeros))
+            .getResult();
+    mapping.map(captured[i], loaded);
   }
   for (Operation *op : sunk) {
     builder.clone(*op, mapping);
@@ -266,7 +303,7 @@ LogicalResult CommonOutlineForallPass::outline(func::FuncOp func,
                                             builder.getI64IntegerAttr(count))}));
   symbols.insert(launch);
   builder.setInsertionPoint(forall);
-  func::CallOp::create(builder, loc, launch, captured.getArrayRef());
+  func::CallOp::create(builder, loc, launch, passed);
   forall.erase();
   return success();
 }

@@ -259,7 +259,8 @@ def CommonOutlineForallPass : Pass<"etch-common-outline-forall", "ModuleOp"> {
     ```
   }];
   let dependentDialects = ["scf::SCFDialect", "arith::ArithDialect",
-                           "func::FuncDialect", "LLVM::LLVMDialect"];
+                           "func::FuncDialect", "LLVM::LLVMDialect",
+                           "memref::MemRefDialect", "vector::VectorDialect"];
 }
 
 def CommonPlanMemoryPass : Pass<"etch-common-plan-memory", "ModuleOp"> {

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from etch_testing import composites, runner
-from etch_testing.onnx_build import Rand, single
+from etch_testing.onnx_build import Rand, make_model, single
+from onnx import helper
 
 
 def _models():
@@ -26,7 +27,23 @@ def _models():
     r = Rand("threads_conv")
     out.append(single("threads_conv", "Conv", 13, [("x", [1, 24, 15, 15])],
                       {"w": r.normal([40, 24, 3, 3], 0.2), "b": r.normal([40])}, strides=[2, 2]))
+    out.append(_two_class_head())
     return out
+
+
+def _two_class_head():
+    """Conv -> GlobalAveragePool -> Gemm to 2 classes -> Softmax: the softmax's
+    parallel loop uses a 2-lane vector that loop-invariant hoisting read in
+    front of it, which reaches its thread through a stack slot."""
+    r = Rand("threads_two_class")
+    nodes = [helper.make_node("Conv", ["x", "w"], ["c"], name="conv", pads=[1, 1, 1, 1]),
+             helper.make_node("Relu", ["c"], ["r"], name="relu"),
+             helper.make_node("GlobalAveragePool", ["r"], ["p"], name="gap"),
+             helper.make_node("Flatten", ["p"], ["f"], name="flat"),
+             helper.make_node("Gemm", ["f", "fw", "fb"], ["g"], name="fc", transB=1),
+             helper.make_node("Softmax", ["g"], ["y"], name="softmax", axis=1)]
+    inits = {"w": r.normal([8, 3, 3, 3], 0.3), "fw": r.normal([2, 8], 0.3), "fb": r.normal([2], 0.3)}
+    return "threads_two_class", make_model("threads_two_class", 13, nodes, [("x", [1, 3, 16, 16])], ["y"], inits)
 
 
 MODELS = _models()

@@ -60,3 +60,25 @@ func.func @two_dims(%x: memref<6x4xf32> {etch.name = "x"}, %y: memref<6x4xf32> {
   return
 }
 func.func private @etch.thread_index() -> index
+
+// -----
+
+// A vector read in front of the loop (loop-invariant hoisting) goes to its
+// thread through a stack slot: stored before the launch, loaded in the body.
+// CHECK-LABEL: func.func @vector_capture
+// CHECK: %[[SLOT:.+]] = memref.alloca() : memref<2xf32>
+// CHECK: vector.store %{{.+}}, %[[SLOT]][%{{.+}}] : memref<2xf32>, vector<2xf32>
+// CHECK: call @vector_capture_forall0_launch(%[[SLOT]], %{{.+}}) : (memref<2xf32>, memref<4x2xf32>) -> ()
+// CHECK: func.func private @vector_capture_forall0(%[[BS:.+]]: memref<2xf32>, %{{.+}}: memref<4x2xf32> {llvm.noalias}
+// CHECK: %[[V:.+]] = vector.load %[[BS]][%{{.+}}] : memref<2xf32>, vector<2xf32>
+// CHECK: scf.for
+// CHECK:   vector.store %[[V]]
+func.func @vector_capture(%x: memref<2xf32> {etch.name = "x"}, %y: memref<4x2xf32> {etch.name = "y", etch.output},
+                          %arena: memref<64xi8> {etch.arena}) attributes {etch.arena_size = 64 : i64, etch.arena_align = 64 : i64} {
+  %c0 = arith.constant 0 : index
+  %v = vector.load %x[%c0] : memref<2xf32>, vector<2xf32>
+  scf.forall (%i) = (0) to (4) step (1) {
+    vector.store %v, %y[%i, %c0] : memref<4x2xf32>, vector<2xf32>
+  }
+  return
+}
