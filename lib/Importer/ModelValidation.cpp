@@ -354,6 +354,24 @@ LogicalResult Validator::node(const onnx::NodeProto &n,
       return failure();
     }
   }
+  // The recurrent ops' inference reads X as [seq, batch, input] and W, R
+  // as 3-D without checking that they are there or their ranks in their
+  // early versions.
+  if (defaultDomain && (n.op_type() == "LSTM" || n.op_type() == "GRU" ||
+                        n.op_type() == "RNN")) {
+    for (int i = 0; i < std::min(n.input_size(), 3); ++i) {
+      if (n.input(i).empty()) {
+        return emitError(loc) << what << ": required input " << i
+                              << " (X, W, R) is empty";
+      }
+      auto it = ranks.find(n.input(i));
+      if (it != ranks.end() && it->second != 3) {
+        return emitError(loc) << what << ": input " << i << " ('" << n.input(i)
+                              << "') has rank " << it->second
+                              << "; the op takes rank 3";
+      }
+    }
+  }
   return attributes(n, what, loc, ranks);
 }
 
