@@ -161,7 +161,6 @@ struct ContiguousReadOfStridedSlice
       keep.push_back(i * s);
     }
     // Shuffle each innermost row (shuffles are 1-D).
-    auto rowType = VectorType::get({wide}, vecType.getElementType());
     Value result = arith::ConstantOp::create(
         rewriter, loc, vecType, rewriter.getZeroAttr(vecType));
     int64_t rows = vecType.getNumElements() / lanes;

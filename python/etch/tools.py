@@ -109,16 +109,14 @@ def profile(model: ModelLike, inputs: Optional[Mapping[str, Any]] = None, *, tar
         raise LoadError("etch.profile: the loaded object has no etch_profile_find (libetch_runtime.a not linked)")
     find.restype = ctypes.POINTER(_Profile)
     find.argtypes = [ctypes.c_char_p]
+    reset = mod._lib.etch_profile_reset
+    reset.restype = None
+    reset.argtypes = [ctypes.POINTER(_Profile)]
     for _ in range(max(warmup, 0)):
         mod(*args)
     found = find(mod.name.encode())
     if found:
-        # Zero what the warm-up runs counted (what etch_profile_reset does).
-        prof = found.contents
-        for i in range(prof.num_layers):
-            prof.layer_ns[i] = 0
-        prof.runs = 0
-        prof.total_ns = 0
+        reset(found)  # drop what the warm-up runs counted
     for _ in range(repeat):
         mod(*args)
     found = find(mod.name.encode())
