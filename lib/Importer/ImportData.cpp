@@ -101,14 +101,22 @@ LogicalResult importSplit(GraphImporter &im, const onnx::NodeProto &node) {
     int64_t size;
     if (FailureOr<RankedTensorType> t = im.typeOfValueInfo(node.output(i), why);
         succeeded(t)) {
+      if (t->getRank() != type.getRank()) {
+        return im.error() << "output " << i << " ('" << node.output(i)
+                          << "') is declared with rank " << t->getRank()
+                          << ", but Split keeps the input's rank "
+                          << type.getRank();
+      }
       size = t->getDimSize(*axis);
     } else if (sizes && static_cast<int>(sizes->size()) == node.output_size()) {
       size = (*sizes)[i];
     } else {
       return im.outputType(i); // reports why there is no type
     }
-    if (start + size > type.getDimSize(*axis)) {
-      return im.error() << "the split sizes exceed dimension " << *axis
+    if (size < 0 || start + size > type.getDimSize(*axis)) {
+      return im.error() << "split size " << size << " of output " << i
+                        << " is negative or the sizes exceed dimension "
+                        << *axis
                         << " (" << type.getDimSize(*axis) << ")";
     }
     im.setOutput(i, slice(im, *x, *axis, start, size));
