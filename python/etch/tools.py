@@ -226,7 +226,8 @@ def tune(model: Union[str, "os.PathLike[str]"], *, db: Union[str, "os.PathLike[s
             ``aarch64-linux-gnu``).
         mcpu: Target CPU (``"native"``: this machine).
         runner: ``"local"``, ``"ssh://user@board"``, ``"exec:'<template>'"``,
-            ``"qemu-aarch64"`` (see README, Tuning).
+            ``"qemu-aarch64"``, or ``"ray:address=HOST:PORT,resource=NAME"`` to
+            measure on every device of a Ray cluster at once (see README, Tuning).
         trials: Measured candidates per task (etch-tune's default: 16).
         time_budget: Wall-clock budget instead, e.g. ``"30m"``.
         resume: Continue `db` without re-measuring what it records.

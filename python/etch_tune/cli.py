@@ -63,7 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--target", required=True, help="target triple (as for etch-compile)")
     p.add_argument("--mcpu", required=True, help="target CPU (as for etch-compile; 'native' for this machine)")
     p.add_argument("--runner", default="local",
-                   help="local[:taskset=CPUS] | ssh://[user@]host[:port] | exec:'<template>' | qemu-aarch64")
+                   help="local[:taskset=CPUS] | ssh://[user@]host[:port] | exec:'<template>' | qemu-aarch64 | "
+                        "ray[:address=HOST:PORT][,resource=NAME][,taskset=CPUS]")
     p.add_argument("--db", required=True, type=Path, help="JSONL tuning database (appended to)")
     budget = p.add_mutually_exclusive_group()
     budget.add_argument("--trials", type=int, help="measured candidates per task (default 16)")
@@ -122,6 +123,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return fail("etch-compile not found (put it next to etch-tune, on PATH, or in $ETCH_COMPILE)")
     try:
         runner = parse_runner(args.runner, args.target)
+        if hasattr(runner, "check"):
+            runner.check()
     except RunnerError as e:
         return fail(str(e))
     args.etch_version = etch_version(etch_compile)
@@ -153,6 +156,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 "candidates are picked at random")
         tuner = Tuner(builder, db, args, log)
         states = tuner.run(tasks, lanes_for(args.target, args.mcpu))
+        if tasks and not states:
+            return fail(f"no workload's heuristic schedule could be built and run on the runner "
+                        f"{runner.name} (see the messages above); nothing was tuned")
         rows = []
         log("")
         log(f"{'task':<24} {'baseline us':>12} {'best us':>10} {'speedup':>8} {'trials':>7}  statuses")

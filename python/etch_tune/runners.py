@@ -8,6 +8,13 @@
                            (srun, a board-flashing script, ...)
   qemu-aarch64             user-mode emulation: correctness only, timings
                            marked not timing-valid and never used to rank
+  ray[:address=HOST:PORT][,resource=NAME][,taskset=CPUS]
+                           a Ray cluster (PyPI `ray`): one Ray task per
+                           measurement, scheduled on a node that declares
+                           the custom resource NAME (default etch_device),
+                           one unit per device, so a device runs one
+                           measurement at a time and several devices
+                           measure in parallel
 """
 
 from __future__ import annotations
@@ -48,6 +55,10 @@ class Runner:
 
     def main_index(self) -> int:
         return 0
+
+    def slots(self) -> int:
+        """How many measurements may run at once (devices in a farm)."""
+        return 1
 
 
 @dataclass
@@ -111,6 +122,124 @@ class SSHRunner(Runner):
         return 2
 
 
+def _ray_measure(binary: bytes, name: str, args: List[str], timeout: float,
+                 cpus: Optional[str]) -> dict:
+    """Runs on a Ray worker: writes the benchmark to a private folder of the
+    node it landed on, runs it, returns its exit status, output and the
+    outputs file. Imports only the standard library (the worker's Python
+    need not have etch_tune)."""
+    import os as _os
+    import socket
+    import subprocess as _sp
+    import tempfile as _tf
+    with _tf.TemporaryDirectory(prefix="etch-tune-ray-") as d:
+        exe = _os.path.join(d, name)
+        with open(exe, "wb") as f:
+            f.write(binary)
+        _os.chmod(exe, 0o755)
+        out = _os.path.join(d, "outputs.bin")
+        cmd = (["taskset", "-c", cpus] if cpus else []) + [exe, *args, out]
+        try:
+            p = _sp.run(cmd, capture_output=True, text=True, timeout=timeout)
+        except _sp.TimeoutExpired:
+            return {"timeout": True, "node": socket.gethostname()}
+        data = b""
+        if _os.path.exists(out):
+            with open(out, "rb") as f:
+                data = f.read()
+        return {"timeout": False, "returncode": p.returncode, "stdout": p.stdout,
+                "stderr": p.stderr, "outputs": data, "node": socket.gethostname()}
+
+
+@dataclass
+class RayRunner(Runner):
+    """Measurements as Ray tasks. A device farm that already runs Ray is used
+    as it is: each board's node declares `--resources='{"<resource>": 1}'`
+    (`ray start --address=<head> --resources=...`), each measurement asks for
+    one unit of it (and no CPU), so Ray's scheduler places it on a free
+    device and never puts two on one board; the tuner runs as many at once
+    as the cluster has units."""
+    address: str = "auto"
+    resource: str = "etch_device"
+    cpus: Optional[str] = None
+    _remote: object = field(default=None, repr=False)
+
+    def _connect(self):
+        if self._remote is not None:
+            return self._remote
+        try:
+            import ray
+        except ImportError as e:
+            raise RunnerError("--runner=ray needs the `ray` package in the tuner's Python "
+                              "(scripts/setup.sh puts it in .venv-tune; or pip install ray)") from e
+        if not ray.is_initialized():
+            try:
+                ray.init(address=self.address, logging_level="ERROR", log_to_driver=False,
+                         configure_logging=False)
+            except Exception as e:  # ConnectionError, or no cluster for "auto"
+                raise RunnerError(f"--runner={self.name}: cannot connect to the Ray cluster at "
+                                  f"'{self.address}': {e}") from e
+        units = int(ray.cluster_resources().get(self.resource, 0))
+        if units < 1:
+            raise RunnerError(f"--runner={self.name}: no node of the Ray cluster at '{self.address}' "
+                              f"declares the resource '{self.resource}'; start each device's node with "
+                              f"ray start --address=<head> --resources='{{\"{self.resource}\": 1}}'")
+        self._units = units
+        # By value: the worker's Python need not have etch_tune importable.
+        import sys
+        from ray import cloudpickle
+        cloudpickle.register_pickle_by_value(sys.modules[__name__])
+        self._remote = ray.remote(num_cpus=0, max_retries=0)(_ray_measure)
+        return self._remote
+
+    def check(self) -> None:
+        """Connects now, so a bad address or a cluster without devices is an
+        error before any build."""
+        self._connect()
+
+    def slots(self) -> int:
+        self._connect()
+        return self._units
+
+    def commands(self, exe, args, remote_out):
+        raise NotImplementedError("the Ray runner runs no local command")
+
+    def run(self, exe, args, out_path, timeout):
+        import ray
+        remote = self._connect()
+        ref = remote.options(resources={self.resource: 1}).remote(
+            Path(exe).read_bytes(), Path(exe).name, [str(a) for a in args], timeout, self.cpus)
+        try:
+            # Queueing for a busy device is not the benchmark's time: wait
+            # without a limit here, the worker enforces `timeout` on the run.
+            r = ray.get(ref)
+        except Exception as e:  # the worker died, the node left the cluster
+            return subprocess.CompletedProcess([str(exe)], 1, "", f"ray: {e}")
+        if r["timeout"]:
+            raise subprocess.TimeoutExpired([str(exe)], timeout)
+        Path(out_path).write_bytes(r["outputs"])
+        return subprocess.CompletedProcess([str(exe)], r["returncode"], r["stdout"], r["stderr"])
+
+
+def _parse_ray(spec: str, cc: List[str]) -> RayRunner:
+    runner = RayRunner(name=spec, cc=cc)
+    rest = spec[len("ray"):]
+    if rest and not rest.startswith(":"):
+        raise RunnerError(f"--runner={spec}: expected ray[:address=HOST:PORT][,resource=NAME][,taskset=CPUS]")
+    for item in filter(None, rest[1:].split(",")):
+        key, sep, value = item.partition("=")
+        if not sep or not value or key not in ("address", "resource", "taskset"):
+            raise RunnerError(f"--runner={spec}: '{item}' is not address=HOST:PORT, resource=NAME "
+                              "or taskset=CPUS")
+        if key == "address":
+            runner.address = value
+        elif key == "resource":
+            runner.resource = value
+        else:
+            runner.cpus = value
+    return runner
+
+
 def parse_runner(spec: str, triple: str) -> Runner:
     aarch64 = triple.startswith("aarch64")
     cross_cc = ["aarch64-linux-gnu-gcc"] if aarch64 else ["cc"]
@@ -145,5 +274,8 @@ def parse_runner(spec: str, triple: str) -> Runner:
         if not rest:
             raise RunnerError(f"--runner={spec}: no host")
         return SSHRunner(name=spec, host=rest, user=user, port=port, cc=cross_cc)
+    if spec == "ray" or spec.startswith("ray:"):
+        return _parse_ray(spec, cross_cc)
     raise RunnerError(f"--runner={spec}: unknown runner; supported: local[:taskset=CPUS], "
-                      "ssh://[user@]host[:port], exec:'<template with {binary} {args}>', qemu-aarch64")
+                      "ssh://[user@]host[:port], exec:'<template with {binary} {args}>', qemu-aarch64, "
+                      "ray[:address=HOST:PORT][,resource=NAME][,taskset=CPUS]")

@@ -169,7 +169,8 @@ class Tuner:
         return picks
 
     def step(self, st: TaskState) -> None:
-        cands = self._propose(st, max(1, min(self.args.jobs, self.args.trials - st.trials)))
+        slots = self.builder.runner.slots()
+        cands = self._propose(st, max(1, min(max(self.args.jobs, slots), self.args.trials - st.trials)))
         if not cands:
             st.converged = True
             return
@@ -187,13 +188,21 @@ class Tuner:
 
         with ThreadPoolExecutor(max_workers=max(1, self.args.jobs)) as pool:
             built = list(pool.map(build, range(len(cands))))
-        for cand, (exe, status, message) in zip(cands, built):
+
+        def measure(i):
+            exe, status, message = built[i]
             if exe is None:
-                m = Measurement(status, message=message)
-            else:
-                m = self._measure(exe, st.baseline_us)
-                if m.status == "ok" and not same_outputs(m.outputs, st.baseline_outputs):
-                    m = Measurement("wrong_result", m.times_us, "outputs differ from the baseline's")
+                return Measurement(status, message=message)
+            m = self._measure(exe, st.baseline_us)
+            if m.status == "ok" and not same_outputs(m.outputs, st.baseline_outputs):
+                m = Measurement("wrong_result", m.times_us, "outputs differ from the baseline's")
+            return m
+
+        # One measurement per device at a time: a single runner measures the
+        # candidates in turn, a farm (the Ray runner) all at once.
+        with ThreadPoolExecutor(max_workers=max(1, slots)) as pool:
+            measured = list(pool.map(measure, range(len(cands))))
+        for cand, (exe, _, _), m in zip(cands, built, measured):
             self._record(st, cand, m)
             if m.status == "invalid":
                 continue  # never built: not a trial

@@ -247,8 +247,16 @@ def test_runner_specs():
     local = tune_runners.parse_runner("local:taskset=1", "x86_64-linux-gnu")
     assert local.commands(Path("e"), ["1"], "o") == [["taskset", "-c", "1", "e", "1", "o"]]
 
+    ray = tune_runners.parse_runner("ray:address=10.0.0.5:6379,resource=rk3588,taskset=4",
+                                    "aarch64-linux-gnu")
+    assert (ray.address, ray.resource, ray.cpus, ray.cc) == ("10.0.0.5:6379", "rk3588", "4",
+                                                            ["aarch64-linux-gnu-gcc"])
+    plain_ray = tune_runners.parse_runner("ray", "x86_64-linux-gnu")
+    assert (plain_ray.address, plain_ray.resource, plain_ray.cpus) == ("auto", "etch_device", None)
+
     for bad, target in [("qemu-aarch64", "x86_64-linux-gnu"), ("ssh://", "x"), ("ssh://h:port", "x"),
-                        ("exec:'run'", "x"), ("rpc://tracker", "x"), ("local:cpus=1", "x")]:
+                        ("exec:'run'", "x"), ("rpc://tracker", "x"), ("local:cpus=1", "x"),
+                        ("ray:cluster", "x"), ("ray:device=3", "x"), ("rayx", "x")]:
         with pytest.raises(tune_runners.RunnerError):
             tune_runners.parse_runner(bad, target)
 
@@ -261,3 +269,102 @@ def test_exec_runner_runs_a_shell_template(tmp_path):
     out = tmp_path / "o.bin"
     proc = ex.run(script, ["1", "2", "3"], out, timeout=30)
     assert proc.returncode == 0 and "us 12.5" in proc.stdout and out.read_bytes() == b"abcd"
+
+
+def tuner_python() -> str:
+    """The Python build/bin/etch-tune runs (tools/etch-tune/etch-tune.in)."""
+    env = os.environ.get("ETCH_TUNE_PYTHON")
+    if env:
+        return env
+    venv = REPO / ".venv-tune" / "bin" / "python"
+    return str(venv) if venv.exists() else "python3"
+
+
+@pytest.fixture()
+def ray_cluster():
+    """A single-node Ray cluster on loopback, its node declaring two units of
+    a custom device resource (a farm of two boards), stopped afterwards.
+    scripts/setup.sh installs ray into .venv-tune; CI must not skip this."""
+    import signal
+    import socket
+    import tempfile
+    import time
+    py = tuner_python()
+    if subprocess.run([py, "-c", "import ray"], capture_output=True).returncode != 0:
+        if os.environ.get("CI"):
+            pytest.fail(f"{py} has no ray (scripts/setup.sh installs it into .venv-tune)")
+        pytest.skip(f"{py} has no ray")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    # Ray's unix sockets live under --temp-dir: keep the path short.
+    tmp = tempfile.mkdtemp(prefix="etr", dir="/tmp")
+    ray_cli = str(Path(py).parent / "ray") if (Path(py).parent / "ray").exists() else "ray"
+    env = dict(os.environ, RAY_USAGE_STATS_ENABLED="0")
+    head = subprocess.Popen([ray_cli, "start", "--head", "--block", "--node-ip-address=127.0.0.1",
+                             f"--port={port}", "--num-cpus=1", '--resources={"etch_test_board": 2}',
+                             "--include-dashboard=false", "--disable-usage-stats", f"--temp-dir={tmp}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+                            start_new_session=True)
+    address = f"127.0.0.1:{port}"
+    probe = ("import ray, sys; ray.init(address=sys.argv[1], logging_level='ERROR'); "
+             "print(int(ray.cluster_resources().get('etch_test_board', 0)))")
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            p = subprocess.run([py, "-c", probe, address], capture_output=True, text=True, env=env)
+            if p.returncode == 0 and p.stdout.strip() == "2":
+                break
+            assert head.poll() is None, "ray start --head exited"
+            assert time.monotonic() < deadline, f"the Ray cluster did not come up:\n{p.stderr[-2000:]}"
+            time.sleep(1)
+        yield address
+    finally:
+        # `ray start --block` does not always stop its processes on SIGTERM:
+        # kill the whole session it leads (raylet, GCS, workers), nothing else.
+        os.killpg(head.pid, signal.SIGTERM)
+        try:
+            head.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+        subprocess.run(["pkill", "-KILL", "-s", str(head.pid)], capture_output=True)
+        head.wait()
+        import shutil
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def test_ray_runner_tunes_on_a_local_cluster(etch_compile, etch_tune, ray_cluster, tmp_path):
+    model_path = tmp_path / "tiny.onnx"
+    onnx.save(tiny_model(), model_path)
+    db = tmp_path / "ray.jsonl"
+    env = dict(os.environ, RAY_USAGE_STATS_ENABLED="0")
+    spec = f"--runner=ray:address={ray_cluster},resource=etch_test_board"
+    cmd = [etch_tune, str(model_path), f"--target={TRIPLE}", f"--mcpu={MCPU}", spec, f"--db={db}",
+           "--seed=2", "--repeats=3", "--warmup=1", "--min-time-us=2000", "--trials=3"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900, env=env)
+    assert proc.returncode == 0, runner.describe(proc)
+    assert f"runner ray:address={ray_cluster}" in proc.stdout
+    records = read_db(db)
+    assert {r["key"] for r in records} and all(r["runner"].startswith("ray:") for r in records)
+    assert all(r["timing_valid"] for r in records)
+    ok = [r for r in records if r["status"] == "ok"]
+    # Baselines and at least one candidate per task measured on the cluster,
+    # with the outputs checked against the baseline's (else wrong_result).
+    assert len(ok) >= 3 and all(r["median_us"] > 0 for r in ok)
+    assert not [r for r in records if r["status"] in ("run_error", "wrong_result")], records
+
+    # The database applies like any other.
+    out = tmp_path / "out"
+    out.mkdir()
+    proc = runner.compile_model(etch_compile, model_path, "tiny", out,
+                                extra_flags=[f"--mcpu={MCPU}", f"--tuning-db={db}", "--tuning-db-strict"])
+    assert proc.returncode == 0, runner.describe(proc)
+    assert "tuning db: 2 of 2 layers tuned" in proc.stderr, proc.stderr
+
+    # A cluster where no node declares the resource is a clear error, before any build.
+    bad = [c if not c.startswith("--runner=") else c.replace("etch_test_board", "no_such_board")
+           for c in cmd]
+    bad[bad.index(f"--db={db}")] = f"--db={tmp_path / 'none.jsonl'}"
+    proc = subprocess.run(bad, capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 1 and "declares the resource 'no_such_board'" in proc.stderr, proc.stderr
+    assert not (tmp_path / "none.jsonl").exists() or not read_db(tmp_path / "none.jsonl")
