@@ -230,6 +230,12 @@ int runEtchCompileMain(int argc, char **argv) {
                      "header) and needs libetch_runtime.a; hosts with an OS "
                      "only. See etch-bench"));
 
+  static llvm::cl::opt<bool> timeReport(
+      "time-report", llvm::cl::cat(category), llvm::cl::init(false),
+      llvm::cl::desc("Print to stderr where compile time goes: the importer, "
+                     "each phase and its passes, the LLVM back end (wall and "
+                     "CPU time, as a tree)"));
+
   llvm::cl::HideUnrelatedOptions(category);
   llvm::cl::SetVersionPrinter([](llvm::raw_ostream &os) {
     os << "etch-compile " ETCH_VERSION_STRING " (LLVM " LLVM_VERSION_STRING
@@ -276,6 +282,7 @@ int runEtchCompileMain(int argc, char **argv) {
     return 1;
   }
   options.profile = profile;
+  options.timing = timeReport;
   if (!isOpenCLTarget(options) &&
       (!openclHost.empty() || !emitOpenCL.empty() || openclFP16)) {
     llvm::errs() << "etch-compile: error: --host, --emit-opencl and "

@@ -20,6 +20,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -192,7 +193,7 @@ std::string defaultModelName(llvm::StringRef inputPath) {
 }
 
 LogicalResult runPhases(ModuleOp module, Phase from, Phase to,
-                        const CompileOptions &options) {
+                        const CompileOptions &options, TimingScope *timing) {
   TargetSpec target = resolveTarget(options.target);
   setTargetAttr(module, target);
   if (options.threads > 1) {
@@ -230,6 +231,11 @@ LogicalResult runPhases(ModuleOp module, Phase from, Phase to,
        p <= static_cast<int>(to) && p <= static_cast<int>(Phase::LLVM); ++p) {
     auto phase = static_cast<Phase>(p);
     PassManager pm(module.getContext());
+    TimingScope phaseTiming;
+    if (timing) {
+      phaseTiming = timing->nest(stringifyPhase(phase));
+      pm.enableTiming(phaseTiming);
+    }
     if (options.profile && phase == Phase::LLVM) {
       CommonProfileInstrumentPassOptions instrument;
       instrument.modelName = options.modelName.empty()
@@ -247,6 +253,9 @@ LogicalResult runPhases(ModuleOp module, Phase from, Phase to,
     }
     if (phase == Phase::Bufferized && !isOpenCLTarget(options)) {
       // The tiling engineer's vector cleanups need the bufferized form.
+      TimingScope cleanupTiming =
+          timing ? phaseTiming.nest("post-bufferization cleanups")
+                 : TimingScope();
       for (auto func : module.getOps<func::FuncOp>()) {
         llvmcpu::runLLVMCPUPostBufferizationCleanups(func);
       }
@@ -419,8 +428,34 @@ LogicalResult compileToMemory(MLIRContext &ctx, const CompileOptions &options,
       return emitError(UnknownLoc::get(&ctx)) << reason;
     }
   }
+  // --time-report: one tree for the whole compilation, printed into
+  // outputs.timingReport when this function returns.
+  std::optional<llvm::raw_string_ostream> timingStream; // outlives the manager
+  std::optional<DefaultTimingManager> timingManager;
+  TimingScope root;
+  if (options.timing) {
+    timingManager.emplace();
+    timingStream.emplace(outputs.timingReport);
+    timingManager->setEnabled(true);
+    timingManager->setDisplayMode(DefaultTimingManager::DisplayMode::Tree);
+    timingManager->setOutput(createOutputStrategy(
+        DefaultTimingManager::OutputFormat::Text, *timingStream));
+    root = timingManager->getRootScope();
+  }
+  auto finishTiming = llvm::make_scope_exit([&] {
+    if (timingManager) {
+      root.stop();
+      timingManager->print();
+      timingManager->setEnabled(false); // printed once, not again on exit
+    }
+  });
+  TimingScope *timing = options.timing ? &root : nullptr;
+
   Phase from = Phase::Import;
+  TimingScope importTiming = options.timing ? root.nest("import (ONNX)")
+                                            : TimingScope();
   FailureOr<OwningOpRef<ModuleOp>> loaded = loadInput(ctx, options, from);
+  importTiming.stop();
   if (failed(loaded)) {
     return failure();
   }
@@ -433,7 +468,7 @@ LogicalResult compileToMemory(MLIRContext &ctx, const CompileOptions &options,
 
   if (failed(runPhases(module, from,
                        std::min(options.compileTo, Phase::Bufferized),
-                       options))) {
+                       options, timing))) {
     return failure();
   }
   reportTuningDb(module, options.inputPath);
@@ -464,7 +499,8 @@ LogicalResult compileToMemory(MLIRContext &ctx, const CompileOptions &options,
     return compileOpenCL(ctx, module, *signature, options, outputs);
   }
   std::optional<std::string> tuningDbHash = getTuningDbHash(module);
-  if (failed(runPhases(module, Phase::Bufferized, Phase::LLVM, options))) {
+  if (failed(runPhases(module, Phase::Bufferized, Phase::LLVM, options,
+                       timing))) {
     return failure();
   }
   if (tuningDbHash) {
@@ -484,11 +520,16 @@ LogicalResult compileToMemory(MLIRContext &ctx, const CompileOptions &options,
   }
   llvm::SmallVector<char> object;
   ObjectSizes sizes;
+  TimingScope objTiming = options.timing
+                              ? root.nest("obj (LLVM translation, optimization "
+                                          "and code generation)")
+                              : TimingScope();
   if (failed(emitModelObject(module, *signature, *tm, options.optLevel,
                              object, /*entry=*/"main",
                              options.weightsSection, &sizes))) {
     return failure();
   }
+  objTiming.stop();
   outputs.object.assign(object.data(), object.size());
   outputs.header =
       emitModelHeader(*signature, llvm::sys::path::filename(options.inputPath));
@@ -523,6 +564,9 @@ LogicalResult compile(MLIRContext &ctx, const CompileOptions &options) {
   bool toStdout = options.outputPath.empty() || options.outputPath == "-";
   if (outputs.object.empty()) {
     // --compile-to before `obj`: the printed IR.
+    if (options.timing) {
+      llvm::errs() << outputs.timingReport;
+    }
     if (toStdout) {
       llvm::outs() << outputs.ir;
       return success();
@@ -568,6 +612,9 @@ LogicalResult compile(MLIRContext &ctx, const CompileOptions &options) {
     llvm::outs() << (*options.sizeReport == SizeReportFormat::Json
                          ? outputs.sizeReportJson
                          : outputs.sizeReportText);
+  }
+  if (options.timing) {
+    llvm::errs() << outputs.timingReport;
   }
   return success();
 }

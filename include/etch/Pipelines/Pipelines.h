@@ -16,6 +16,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OwningOpRef.h"
 #include "mlir/Support/LLVM.h"
+#include "mlir/Support/Timing.h"
 
 #include "llvm/ADT/StringRef.h"
 
@@ -94,6 +95,9 @@ struct CompileOptions {
   /// `--profile`: the object times each layer (ONNX node) through the
   /// runtime's etch_profile_* functions; CPU targets with an OS only.
   bool profile = false;
+  /// `--time-report`: time the importer, each phase's passes and the LLVM
+  /// back end; the tree goes to CompileOutputs::timingReport.
+  bool timing = false;
 };
 
 /// Largest `--threads` (the runtime pool's ETCH_MAX_THREADS).
@@ -107,8 +111,10 @@ inline bool isOpenCLTarget(const CompileOptions &options) {
 /// Runs the phases up to `options.compileTo` on the module in `module`,
 /// which is at `from` (the phase it was produced by). Writes the `etch.target`
 /// attribute first. Diagnostics go to the context's handler.
+/// With `timing`, each phase's pass manager reports under a nested scope.
 LogicalResult runPhases(ModuleOp module, Phase from, Phase to,
-                        const CompileOptions &options);
+                        const CompileOptions &options,
+                        TimingScope *timing = nullptr);
 
 /// What one compilation produced, all in memory (see compileToMemory).
 struct CompileOutputs {
@@ -132,6 +138,9 @@ struct CompileOutputs {
   std::string sizeReportJson;
   /// The model's inputs, outputs and arena, as the object's tables say.
   ModelSignature signature;
+  /// With CompileOptions::timing: the compile-time report (a tree of wall
+  /// and CPU times per phase and pass).
+  std::string timingReport;
 };
 
 /// Reads `options.inputPath` (ONNX or .mlir) and compiles it into `outputs`
