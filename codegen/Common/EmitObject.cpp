@@ -332,7 +332,11 @@ LogicalResult emitModelObject(ModuleOp module, const ModelSignature &sig,
                               llvm::SmallVectorImpl<char> &object,
                               llvm::StringRef entryName,
                               llvm::StringRef weightsSection,
-                              ObjectSizes *sizes) {
+                              ObjectSizes *sizes, TimingScope *timing) {
+  auto step = [&](llvm::StringRef name) {
+    return timing ? timing->nest(name) : TimingScope();
+  };
+  TimingScope translateTiming = step("translate to LLVM IR");
   // etch.* argument attributes (names, markers) have no LLVM meaning.
   module.walk([](FunctionOpInterface fn) {
     for (unsigned i = 0, e = fn.getNumArguments(); i < e; ++i) {
@@ -417,10 +421,14 @@ LogicalResult emitModelObject(ModuleOp module, const ModelSignature &sig,
                               << verifyErrors;
   }
 
+  translateTiming.stop();
   if (optLevel > 0) {
+    TimingScope outlineTiming = step("outline layer loops");
     outlineLayerLoops(*llvmModule, *entry, tm);
   }
+  TimingScope optTiming = step("LLVM optimization pipeline");
   optimize(*llvmModule, tm, optLevel);
+  optTiming.stop();
   detail::expandLibmIntrinsics(*llvmModule, tm);
   if (sizes) {
     // What survived optimization, by origin: the model's globals, or the ABI
@@ -447,7 +455,9 @@ LogicalResult emitModelObject(ModuleOp module, const ModelSignature &sig,
     return module.emitError() << "target '" << tm.getTargetTriple().str()
                               << "' cannot emit object files";
   }
+  TimingScope codegenTiming = step("LLVM code generation");
   codegen.run(*llvmModule);
+  codegenTiming.stop();
 
   // An object that needs libm (or anything else) would not link on bare
   // metal: check what the code generator left undefined.

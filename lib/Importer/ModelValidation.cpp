@@ -71,6 +71,8 @@ private:
                      Location loc, const RankMap &ranks);
   LogicalResult attributes(const onnx::NodeProto &n, const std::string &what,
                            Location loc, const RankMap &ranks);
+  LogicalResult windowShapes(const onnx::NodeProto &n, const std::string &what,
+                             Location loc, const RankMap &ranks);
 
   MLIRContext *ctx;
   int64_t opset;
@@ -372,7 +374,71 @@ LogicalResult Validator::node(const onnx::NodeProto &n,
       }
     }
   }
+  if (defaultDomain && failed(windowShapes(n, what, loc, ranks))) {
+    return failure();
+  }
   return attributes(n, what, loc, ranks);
+}
+
+/// Convolutions and pools: libonnx's inference indexes X (N, C, spatial...),
+/// W (as X's rank) and the per-spatial-dim attributes without checking
+/// their ranks and lengths in several op versions.
+LogicalResult Validator::windowShapes(const onnx::NodeProto &n, const std::string &what,
+                           Location loc, const RankMap &ranks) {
+  static const llvm::StringMap<int> weightInput = {
+      {"Conv", 1},    {"ConvTranspose", 1}, {"ConvInteger", 1},
+      {"QLinearConv", 3}, {"MaxPool", -1},  {"AveragePool", -1},
+      {"LpPool", -1}, {"MaxUnpool", -1}};
+  auto op = weightInput.find(n.op_type());
+  if (op == weightInput.end() || n.input_size() == 0) {
+    return success();
+  }
+  auto rankOf = [&](int i) -> std::optional<int64_t> {
+    if (i < 0 || i >= n.input_size() || n.input(i).empty()) {
+      return std::nullopt;
+    }
+    auto it = ranks.find(n.input(i));
+    return it == ranks.end() ? std::nullopt
+                             : std::optional<int64_t>(it->second);
+  };
+  std::optional<int64_t> x = rankOf(0);
+  if (!x) {
+    return success();
+  }
+  if (*x < 3) {
+    return emitError(loc) << what << ": input 0 ('" << n.input(0)
+                          << "') has rank " << *x
+                          << "; the op takes (N, C, spatial dims...), rank "
+                             ">= 3";
+  }
+  if (std::optional<int64_t> w = rankOf(op->second); w && *w != *x) {
+    return emitError(loc) << what << ": the weight ('" << n.input(op->second)
+                          << "') has rank " << *w << "; input 0 has rank "
+                          << *x << " and the op takes equal ranks";
+  }
+  int64_t spatial = *x - 2;
+  for (const onnx::AttributeProto &a : n.attribute()) {
+    StringRef name = a.name();
+    int64_t count = a.ints_size();
+    bool ok = true;
+    if (name == "kernel_shape" || name == "strides" || name == "dilations" ||
+        name == "output_padding") {
+      ok = count == spatial;
+    } else if (name == "pads") {
+      ok = count == 2 * spatial;
+    } else if (name == "output_shape") {
+      ok = count == spatial || count == spatial + 2;
+    } else {
+      continue;
+    }
+    if (!ok) {
+      return emitError(loc) << what << ": attribute '" << name << "' has "
+                            << count << " values; input 0 has " << spatial
+                            << " spatial dims, so it takes "
+                            << (name == "pads" ? 2 * spatial : spatial);
+    }
+  }
+  return success();
 }
 
 LogicalResult Validator::graph(const onnx::GraphProto &g,

@@ -526,7 +526,8 @@ LogicalResult compileToMemory(MLIRContext &ctx, const CompileOptions &options,
                               : TimingScope();
   if (failed(emitModelObject(module, *signature, *tm, options.optLevel,
                              object, /*entry=*/"main",
-                             options.weightsSection, &sizes))) {
+                             options.weightsSection, &sizes,
+                             options.timing ? &objTiming : nullptr))) {
     return failure();
   }
   objTiming.stop();

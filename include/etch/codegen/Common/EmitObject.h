@@ -8,6 +8,7 @@
 #ifndef ETCH_CODEGEN_COMMON_EMITOBJECT_H
 #define ETCH_CODEGEN_COMMON_EMITOBJECT_H
 
+#include "mlir/Support/Timing.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/LLVM.h"
 
@@ -115,13 +116,16 @@ createEtchTargetMachine(const TargetSpec &spec, unsigned optLevel,
 /// relocatable object for `tm` into `object`. Fails, with an error on
 /// `module`, if the object would reference anything but the C library
 /// (memcpy/memset/memmove), compiler-runtime helpers (`__*`) and the etch
-/// runtime (`etch_*`). With `sizes`, also measures the object.
+/// runtime (`etch_*`). With `sizes`, also measures the object; with
+/// `timing`, times its steps (translation, optimization, code generation)
+/// in nested scopes.
 LogicalResult emitModelObject(ModuleOp module, const ModelSignature &signature,
                               llvm::TargetMachine &tm, unsigned optLevel,
                               llvm::SmallVectorImpl<char> &object,
                               llvm::StringRef entry = "main",
                               llvm::StringRef weightsSection = "",
-                              ObjectSizes *sizes = nullptr);
+                              ObjectSizes *sizes = nullptr,
+                              TimingScope *timing = nullptr);
 
 } // namespace mlir::etch
 
