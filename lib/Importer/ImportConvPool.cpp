@@ -87,11 +87,28 @@ FailureOr<Value> importer::buildConv(GraphImporter &im, Value x, Value w,
       SmallVector<int64_t>(wType.getShape().drop_front(2)));
   FailureOr<Window> win =
       readWindow(im, xType.getShape(), std::move(kernel));
-  FailureOr<RankedTensorType> outType = im.outputType(0);
-  if (failed(win) || failed(outType)) {
+  if (failed(win)) {
     return failure();
   }
-  auto type = RankedTensorType::get(outType->getShape(), resultElement);
+  // The result shape from the window, not from ONNX's inference: the same
+  // formula, and it also serves the ops ONNX does not know
+  // (com.microsoft.FusedConv).
+  SmallVector<int64_t> shape = {xType.getDimSize(0), wType.getDimSize(0)};
+  size_t spatial = xType.getRank() - 2;
+  for (size_t i = 0; i < spatial; ++i) {
+    int64_t window = (win->kernel[i] - 1) * win->dilations[i] + 1;
+    int64_t span = xType.getDimSize(2 + i) + win->pads[i] +
+                   win->pads[spatial + i] - window;
+    if (span < 0) {
+      return im.error() << "the window of spatial dim " << i << " (" << window
+                        << " with dilation) exceeds the padded input ("
+                        << xType.getDimSize(2 + i) + win->pads[i] +
+                               win->pads[spatial + i]
+                        << ")";
+    }
+    shape.push_back(span / win->strides[i] + 1);
+  }
+  auto type = RankedTensorType::get(shape, resultElement);
   return ConvOp::create(im.getBuilder(), im.getLoc(), type, x, w, bias,
                         win->strides, win->pads, win->dilations,
                         im.attrInt("group", 1), ActivationKind::None,

@@ -3,7 +3,8 @@
 // The com.microsoft contrib ops that ONNX Runtime's optimizer and exporters
 // write into models, imported with their documented semantics
 // (onnxruntime/docs/ContribOperators.md) as etch ops: Gelu, BiasGelu,
-// FastGelu, QuickGelu, BiasAdd, FusedMatMul, SkipLayerNormalization,
+// FastGelu, QuickGelu, BiasAdd, FusedConv, FusedGemm, FusedMatMul,
+// SkipLayerNormalization,
 // SkipSimplifiedLayerNormalization and SimplifiedLayerNormalization (which
 // ORT registers in the default domain). Table keys are
 // "com.microsoft.<op>" (opTableKey).
@@ -230,9 +231,137 @@ LogicalResult importSimplifiedLayerNorm(GraphImporter &im,
   return success();
 }
 
+/// The activation an ORT fusion (FusedConv, FusedGemm) names, on `y`:
+/// Relu, Tanh, Sigmoid, LeakyRelu(alpha), Clip(min, max),
+/// HardSigmoid(alpha, beta); an empty name is none.
+FailureOr<Value> fusedActivation(GraphImporter &im, Value y, StringRef name,
+                                 ArrayRef<float> params) {
+  Type t = y.getType();
+  OpBuilder &b = im.getBuilder();
+  auto param = [&](size_t i, float dflt) {
+    return b.getF32FloatAttr(i < params.size() ? params[i] : dflt);
+  };
+  if (name.empty()) {
+    return y;
+  }
+  if (name == "Relu") {
+    return im.create<ReluOp>(t, y);
+  }
+  if (name == "Tanh") {
+    return im.create<TanhOp>(t, y);
+  }
+  if (name == "Sigmoid") {
+    return im.create<SigmoidOp>(t, y);
+  }
+  if (name == "LeakyRelu") {
+    return im.create<LeakyReluOp>(t, y, {im.namedAttr("alpha", param(0, 0.01f))});
+  }
+  if (name == "HardSigmoid") {
+    return im.create<HardSigmoidOp>(t, y,
+                                    {im.namedAttr("alpha", param(0, 0.2f)),
+                                     im.namedAttr("beta", param(1, 0.5f))});
+  }
+  if (name == "Clip" && params.size() == 2) {
+    return im.create<ClipOp>(t, y,
+                             {im.namedAttr("min", param(0, 0.0f)),
+                              im.namedAttr("max", param(1, 0.0f))});
+  }
+  return im.unsupportedAttr(
+      "activation", "'" + name.str() + "'" +
+                        (name == "Clip" ? " without 2 parameters" : ""),
+      "Relu, Tanh, Sigmoid, LeakyRelu, HardSigmoid, Clip(min, max)");
+}
+
+/// FusedConv (X, W, B?, Z?): activation(Conv(X, W) + B + Z), as ONNX
+/// Runtime's Conv+activation(+Add) fusions write it.
+LogicalResult importFusedConv(GraphImporter &im, const onnx::NodeProto &) {
+  FailureOr<Value> x = floatInput(im, 0), w = im.input(1);
+  if (failed(x) || failed(w)) {
+    return failure();
+  }
+  Value bias;
+  if (im.hasInput(2)) {
+    FailureOr<Value> v = im.input(2);
+    if (failed(v)) {
+      return failure();
+    }
+    bias = *v;
+  }
+  FailureOr<Value> y = buildConv(im, *x, *w, bias, typeOf(*x).getElementType());
+  if (failed(y)) {
+    return failure();
+  }
+  FailureOr<Value> sum = plusOptional(im, *y, 3);
+  if (failed(sum)) {
+    return failure();
+  }
+  SmallVector<float> params;
+  if (const onnx::AttributeProto *a = im.attr("activation_params")) {
+    params.assign(a->floats().begin(), a->floats().end());
+  }
+  FailureOr<Value> out =
+      fusedActivation(im, *sum, im.attrString("activation", ""), params);
+  if (failed(out)) {
+    return failure();
+  }
+  im.setOutput(0, *out);
+  return success();
+}
+
+/// FusedGemm (A, B, C?): activation(alpha * A' B' + beta * C) with
+/// activation_alpha/_beta as the activation's parameters.
+LogicalResult importFusedGemm(GraphImporter &im, const onnx::NodeProto &) {
+  SmallVector<Value> operands;
+  for (unsigned i = 0; i < 3 && (i < 2 || im.hasInput(i)); ++i) {
+    FailureOr<Value> v = i == 0 ? floatInput(im, 0) : im.input(i);
+    if (failed(v)) {
+      return failure();
+    }
+    operands.push_back(*v);
+  }
+  bool transA = im.attrInt("transA", 0) != 0;
+  bool transB = im.attrInt("transB", 0) != 0;
+  RankedTensorType a = typeOf(operands[0]), bt = typeOf(operands[1]);
+  if (a.getRank() != 2 || bt.getRank() != 2) {
+    return im.error() << "expected 2-D A and B, got " << a << " and " << bt;
+  }
+  int64_t k = a.getDimSize(transA ? 0 : 1);
+  if (k != bt.getDimSize(transB ? 1 : 0)) {
+    return im.error() << "A " << a << " and B " << bt
+                      << " do not multiply (transA " << transA << ", transB "
+                      << transB << ")";
+  }
+  auto outType = RankedTensorType::get(
+      {a.getDimSize(transA ? 1 : 0), bt.getDimSize(transB ? 0 : 1)},
+      a.getElementType());
+  OpBuilder &b = im.getBuilder();
+  Value y = im.create<GemmOp>(
+      outType, operands,
+      {im.namedAttr("alpha", b.getF32FloatAttr(im.attrFloat("alpha", 1.0f))),
+       im.namedAttr("beta", b.getF32FloatAttr(im.attrFloat("beta", 1.0f))),
+       im.namedAttr("trans_a", b.getBoolAttr(transA)),
+       im.namedAttr("trans_b", b.getBoolAttr(transB))});
+  std::string activation = im.attrString("activation", "");
+  SmallVector<float> params;
+  if (im.attr("activation_alpha")) {
+    params.push_back(im.attrFloat("activation_alpha", 0.0f));
+    if (im.attr("activation_beta")) {
+      params.push_back(im.attrFloat("activation_beta", 0.0f));
+    }
+  }
+  FailureOr<Value> out = fusedActivation(im, y, activation, params);
+  if (failed(out)) {
+    return failure();
+  }
+  im.setOutput(0, *out);
+  return success();
+}
+
 } // namespace
 
 void importer::registerMicrosoftOps(OpTable &table) {
+  table["com.microsoft.FusedConv"] = importFusedConv;
+  table["com.microsoft.FusedGemm"] = importFusedGemm;
   table["com.microsoft.BiasAdd"] = importBiasAdd;
   table["com.microsoft.BiasGelu"] = importGeluFamily<false>;
   table["com.microsoft.FastGelu"] = importGeluFamily<true>;

@@ -38,6 +38,25 @@ def _cases():
     yield "ms_fused_matmul", _model("ms_fused_matmul", 17, [
         _ms("FusedMatMul", ["a", "b"], ["y"], "fused_mm", alpha=0.5, transB=1),
     ], [("a", [2, 3, 4]), ("b", [2, 5, 4])], ["y"], ms=True)
+    # ORT's Conv+activation(+Add) and Gemm+activation fusions.
+    yield "ms_fused_conv", _model("ms_fused_conv", 17, [
+        _ms("FusedConv", ["x", "w", "b"], ["c"], "fused_conv_relu", activation="Relu",
+            pads=[1, 1, 1, 1]),
+        _ms("FusedConv", ["x", "w", "", "z"], ["d"], "fused_conv_sum_clip", activation="Clip",
+            activation_params=[-0.5, 0.75], strides=[2, 2], auto_pad="SAME_UPPER"),
+        _ms("FusedConv", ["x", "wd", "b8"], ["e"], "fused_dw_leaky", activation="LeakyRelu",
+            activation_params=[0.1], group=4, dilations=[2, 2]),
+        _ms("FusedConv", ["x", "w"], ["f"], "fused_conv_hsig", activation="HardSigmoid",
+            activation_params=[0.3, 0.4]),
+    ], [("x", [1, 4, 9, 9]), ("z", [1, 6, 5, 5])], ["c", "d", "e", "f"],
+        {"w": r.normal([6, 4, 3, 3], 0.3), "b": vec(6), "wd": r.normal([8, 1, 3, 3], 0.3),
+         "b8": vec(8)}, ms=True)
+    yield "ms_fused_gemm", _model("ms_fused_gemm", 17, [
+        _ms("FusedGemm", ["a", "b", "c"], ["y"], "fused_gemm_leaky", activation="LeakyRelu",
+            activation_alpha=0.2, alpha=0.5, beta=2.0, transB=1),
+        _ms("FusedGemm", ["a", "bt"], ["t"], "fused_gemm_tanh", activation="Tanh", transA=0),
+    ], [("a", [3, 8])], ["y", "t"],
+        {"b": r.normal([5, 8], 0.4), "c": vec(5), "bt": r.normal([8, 7], 0.4)}, ms=True)
     yield "ms_skip_layernorm", _model("ms_skip_layernorm", 17, [
         _ms("SkipLayerNormalization", ["x", "s", "gamma", "beta", "bias"], ["y", "", "", "sum"],
             "skip_ln", epsilon=1e-5),
