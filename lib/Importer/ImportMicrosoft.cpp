@@ -92,16 +92,21 @@ LogicalResult importBiasAdd(GraphImporter &im, const onnx::NodeProto &) {
   return success();
 }
 
-/// FusedMatMul: alpha * op(A) @ op(B), op transposing the last two dims.
+/// FusedMatMul: alpha * op(A) @ op(B), op moving the first dim in front of
+/// the last (transBatchA/B), then transposing the last two (transA/B).
 LogicalResult importFusedMatMul(GraphImporter &im, const onnx::NodeProto &) {
   FailureOr<Value> a = floatInput(im, 0), b = floatInput(im, 1);
   if (failed(a) || failed(b)) {
     return failure();
   }
-  if (im.attrInt("transBatchA", 0) || im.attrInt("transBatchB", 0)) {
-    return im.error() << "transBatchA/transBatchB are not supported; "
-                         "supported: transA, transB, alpha";
-  }
+  // transBatch: the first dim moves in front of the last one
+  // ([d0, d1, .., dn-2, dn-1] -> [d1, .., dn-2, d0, dn-1]), before transA/B.
+  auto batchFirst = [&](Value v) {
+    int64_t rank = typeOf(v).getRank();
+    SmallVector<int64_t> perm = llvm::to_vector(llvm::seq<int64_t>(1, rank - 1));
+    perm.append({0, rank - 1});
+    return transposeBy(im, v, perm);
+  };
   auto swapLast = [&](Value v) {
     int64_t rank = typeOf(v).getRank();
     SmallVector<int64_t> perm = llvm::to_vector(llvm::seq<int64_t>(0, rank));
@@ -113,6 +118,12 @@ LogicalResult importFusedMatMul(GraphImporter &im, const onnx::NodeProto &) {
       return im.error() << "expected operands of rank >= 2, got "
                         << v->getType();
     }
+  }
+  if (im.attrInt("transBatchA", 0) && typeOf(*a).getRank() > 2) {
+    *a = batchFirst(*a);
+  }
+  if (im.attrInt("transBatchB", 0) && typeOf(*b).getRank() > 2) {
+    *b = batchFirst(*b);
   }
   if (im.attrInt("transA", 0)) {
     *a = swapLast(*a);

@@ -37,7 +37,11 @@ def _cases():
     ], [("x", [2, 3, 8])], ["g", "bg", "fg", "qg"], {"b": vec(8)}, ms=True)
     yield "ms_fused_matmul", _model("ms_fused_matmul", 17, [
         _ms("FusedMatMul", ["a", "b"], ["y"], "fused_mm", alpha=0.5, transB=1),
-    ], [("a", [2, 3, 4]), ("b", [2, 5, 4])], ["y"], ms=True)
+        # ORT's MatmulTransposeFusion folds batch transposes into transBatchA/B.
+        _ms("FusedMatMul", ["c", "d"], ["z"], "fused_mm_batch", alpha=0.25, transBatchA=1,
+            transBatchB=1, transB=1),
+    ], [("a", [2, 3, 4]), ("b", [2, 5, 4]), ("c", [3, 2, 4, 5]), ("d", [6, 2, 4, 5])], ["y", "z"],
+        ms=True)
     # ORT's Conv+activation(+Add) and Gemm+activation fusions.
     yield "ms_fused_conv", _model("ms_fused_conv", 17, [
         _ms("FusedConv", ["x", "w", "b"], ["c"], "fused_conv_relu", activation="Relu",
@@ -105,3 +109,48 @@ CASES = list(_cases())
 @pytest.mark.parametrize("name,model", CASES, ids=[n for n, _ in CASES])
 def test_modern_op(name, model, etch_compile, tmp_path):
     runner.run_case(name, model, tmp_path, etch_compile)
+
+
+def _ort_optimized(model, path):
+    """`model` as ONNX Runtime's own optimizer saves it (ORT_ENABLE_EXTENDED:
+    the level whose fusions stay portable), reloaded."""
+    import onnx
+    import onnxruntime as ort
+    so = ort.SessionOptions()
+    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
+    so.optimized_model_filepath = str(path)
+    ort.InferenceSession(model.SerializeToString(), so, providers=["CPUExecutionProvider"])
+    return onnx.load(str(path))
+
+
+def test_ort_optimized_models(etch_compile, tmp_path):
+    """Models saved by ORT's optimizer (FusedConv, FusedGemm, FusedMatMul with
+    transBatch) compile and match ONNX Runtime."""
+    r = Rand("ort_optimized")
+    cnn = _model("cnn", 17, [
+        node("Conv", ["x", "w1", "b1"], ["c1"], "conv1", pads=[1, 1, 1, 1]),
+        node("Relu", ["c1"], ["r1"], "relu1"),
+        node("Conv", ["r1", "w2", "b2"], ["c2"], "conv2", pads=[1, 1, 1, 1]),
+        node("Add", ["c2", "r1"], ["s"], "residual"),
+        node("Relu", ["s"], ["r2"], "relu2"),
+        node("GlobalAveragePool", ["r2"], ["p"], "gap"),
+        node("Flatten", ["p"], ["f"], "flatten"),
+        node("Gemm", ["f", "wf", "bf"], ["g"], "fc", transB=1),
+        node("Relu", ["g"], ["y"], "relu3"),
+    ], [("x", [1, 3, 12, 12])], ["y"],
+        {"w1": r.normal([8, 3, 3, 3], 0.3), "b1": r.normal([8], 0.1),
+         "w2": r.normal([8, 8, 3, 3], 0.2), "b2": r.normal([8], 0.1),
+         "wf": r.normal([5, 8], 0.4), "bf": r.normal([5], 0.1)})
+    attn = _model("attn", 17, [
+        node("Transpose", ["q"], ["qt"], "qt", perm=[1, 0, 2]),
+        node("Transpose", ["k"], ["kt"], "kt", perm=[1, 2, 0]),
+        node("MatMul", ["qt", "kt"], ["s"], "scores"),
+        node("Mul", ["s", "scale"], ["ss"], "scale_scores"),
+        node("Softmax", ["ss"], ["y"], "softmax", axis=-1),
+    ], [("q", [6, 2, 4]), ("k", [6, 2, 4])], ["y"], {"scale": np.array(0.5, np.float32)})
+    seen = set()
+    for name, model in [("ort_opt_cnn", cnn), ("ort_opt_attn", attn)]:
+        opt = _ort_optimized(model, tmp_path / f"{name}.onnx")
+        seen |= {n.op_type for n in opt.graph.node if n.domain == MS}
+        runner.run_case(name, opt, tmp_path / name, etch_compile)
+    assert {"FusedConv", "FusedGemm", "FusedMatMul"} <= seen, seen
