@@ -1,4 +1,4 @@
-//===- ImportAttention.cpp - Attention (23-25), RotaryEmbedding (23) -----===//
+//===- ImportAttention.cpp - Attention (23-25, com.microsoft), Rotary ----===//
 //
 // Attention as etch ops, following ONNX's reference (and function body):
 //
@@ -380,9 +380,272 @@ LogicalResult importRotaryEmbedding(GraphImporter &im,
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// com.microsoft Attention and MultiHeadAttention (ONNX Runtime's fusions of
+// BERT/GPT-style attention): softmax(scale * Q K^T + mask + attention_bias) V
+// with masked positions at mask_filter_value (-10000), as ORT computes them.
+//===----------------------------------------------------------------------===//
+
+/// The additive mask of ORT's mask_index / key_padding_mask (int32) for
+/// [B, N, S, L] logits: 1-D [B] holds each batch's key length (keys at or
+/// after it are masked), 2-D [B, L] and 3-D [B, S, L] are raw masks
+/// (0 masks). Returns a tensor broadcastable to [B, 1, S, L].
+FailureOr<Value> contribMask(GraphImporter &im, unsigned input, int64_t batch,
+                             int64_t qLen, int64_t kvLen, Type elem,
+                             float filter) {
+  FailureOr<Value> m = im.input(input);
+  if (failed(m)) {
+    return failure();
+  }
+  RankedTensorType t = typeOf(*m);
+  if (!t.getElementType().isInteger(32)) {
+    return im.error() << "input " << input << " (the mask) must be int32, got "
+                      << t;
+  }
+  OpBuilder &b = im.getBuilder();
+  Value zero = createScalarConstant(im, elem, 0.0);
+  Value masked = createScalarConstant(im, elem, filter);
+  ArrayRef<int64_t> shape = t.getShape();
+  Value keep; // i1, broadcastable to [B, 1, S, L]
+  if (t.getRank() == 1 && shape[0] == batch) {
+    SmallVector<int64_t> positions = llvm::to_vector(llvm::seq<int64_t>(0, kvLen));
+    auto posType = RankedTensorType::get({kvLen}, t.getElementType());
+    SmallVector<APInt> bits;
+    for (int64_t p : positions) {
+      bits.push_back(APInt(32, p));
+    }
+    Value pos = im.create<ConstantOp>(
+        posType, {}, {im.namedAttr("value", DenseElementsAttr::get(posType, bits))});
+    Value ends = reshapeTo(im, *m, {batch, 1, 1, 1});
+    keep = createBinary<LessOp>(im, pos, ends, b.getI1Type());
+  } else if ((t.getRank() == 2 && shape[0] == batch && shape[1] == kvLen) ||
+             (t.getRank() == 3 && shape[0] == batch && shape[1] == qLen &&
+              shape[2] == kvLen)) {
+    Value raw = t.getRank() == 2 ? reshapeTo(im, *m, {batch, 1, 1, kvLen})
+                                 : reshapeTo(im, *m, {batch, 1, qLen, kvLen});
+    Value drop = createBinary<EqualOp>(
+        im, raw, createScalarConstant(im, t.getElementType(), 0),
+        b.getI1Type());
+    auto biasType = RankedTensorType::get(typeOf(drop).getShape(), elem);
+    return im.create<WhereOp>(biasType, {drop, masked, zero});
+  } else {
+    return im.error() << "mask " << t << " is not supported; supported: [B] "
+                         "key lengths, [B, L] or [B, S, L] 0/1 masks (B "
+                      << batch << ", S " << qLen << ", L " << kvLen << ")";
+  }
+  auto biasType = RankedTensorType::get(typeOf(keep).getShape(), elem);
+  return im.create<WhereOp>(biasType, {keep, zero, masked});
+}
+
+/// Q [B, N, S, H], K [B, N, L, H], V [B, N, L, Hv] -> [B, S, N * Hv].
+Value attendHeads(GraphImporter &im, Value q, Value k, Value v, Value bias,
+                  double scale) {
+  RankedTensorType qt = typeOf(q);
+  Type elem = qt.getElementType();
+  int64_t batch = qt.getDimSize(0), heads = qt.getDimSize(1),
+          qLen = qt.getDimSize(2), kvLen = typeOf(k).getDimSize(2);
+  Value kt = transposeBy(im, k, {0, 1, 3, 2});
+  Value qk = im.create<MatMulOp>(
+      RankedTensorType::get({batch, heads, qLen, kvLen}, elem), {q, kt});
+  qk = createBinary<MulOp>(im, qk, createScalarConstant(im, elem, scale));
+  if (bias) {
+    qk = createBinary<AddOp>(im, qk, bias);
+  }
+  Value probs = im.create<SoftmaxOp>(
+      qk.getType(), qk,
+      {im.namedAttr("axis", im.getBuilder().getI64IntegerAttr(3))});
+  Value y = im.create<MatMulOp>(
+      RankedTensorType::get({batch, heads, qLen, typeOf(v).getDimSize(3)},
+                            elem),
+      {probs, v});
+  y = transposeBy(im, y, {0, 2, 1, 3});
+  ArrayRef<int64_t> s = typeOf(y).getShape();
+  return reshapeTo(im, y, {s[0], s[1], s[2] * s[3]});
+}
+
+/// mask (from `maskInput`, optional) + causal mask (unidirectional) +
+/// attention_bias (from `biasInput`, optional), all at mask_filter_value.
+FailureOr<Value> contribBias(GraphImporter &im, unsigned maskInput,
+                             unsigned biasInput, int64_t batch, int64_t qLen,
+                             int64_t kvLen, Type elem) {
+  float filter = im.attrFloat("mask_filter_value", -10000.0f);
+  Value bias;
+  if (im.hasInput(maskInput)) {
+    FailureOr<Value> m =
+        contribMask(im, maskInput, batch, qLen, kvLen, elem, filter);
+    if (failed(m)) {
+      return failure();
+    }
+    bias = *m;
+  }
+  if (im.attrInt("unidirectional", 0) != 0) {
+    // Query i (aligned to the end of the keys) sees keys <= i + L - S.
+    SmallVector<double> values;
+    for (int64_t i = 0; i < qLen; ++i) {
+      for (int64_t j = 0; j < kvLen; ++j) {
+        values.push_back(j <= i + kvLen - qLen ? 0.0 : filter);
+      }
+    }
+    Value causal = floatConstant(im, {1, 1, qLen, kvLen}, elem, values);
+    bias = bias ? createBinary<AddOp>(im, bias, causal) : causal;
+  }
+  if (im.hasInput(biasInput)) {
+    FailureOr<Value> ab = im.input(biasInput);
+    if (failed(ab)) {
+      return failure();
+    }
+    if (typeOf(*ab).getElementType() != elem || typeOf(*ab).getRank() != 4) {
+      return im.error() << "attention_bias must be 4-D of Q's type, got "
+                        << typeOf(*ab);
+    }
+    bias = bias ? createBinary<AddOp>(im, bias, *ab) : *ab;
+  }
+  return bias;
+}
+
+LogicalResult rejectContribInputs(GraphImporter &im, const onnx::NodeProto &node,
+                                  ArrayRef<unsigned> inputs, StringRef what) {
+  for (unsigned i : inputs) {
+    if (im.hasInput(i)) {
+      return im.error() << what << " (input " << i << ", '" << node.input(i)
+                        << "') is not supported";
+    }
+  }
+  for (int i = 1; i < node.output_size(); ++i) {
+    if (!node.output(i).empty()) {
+      return im.error() << "output " << i << " (the present key/value) is "
+                           "not supported";
+    }
+  }
+  return success();
+}
+
+/// com.microsoft.Attention (input [B, S, D_in], weights [D_in, Dq+Dk+Dv],
+/// bias, mask_index, past, attention_bias): Q, K, V = input W + bias.
+LogicalResult importContribAttention(GraphImporter &im,
+                                     const onnx::NodeProto &node) {
+  if (failed(rejectContribInputs(im, node, {4, 6}, "past"))) {
+    return failure();
+  }
+  if (im.attrInt("do_rotary", 0) != 0 ||
+      im.attrInt("past_present_share_buffer", 0) != 0) {
+    return im.error() << "do_rotary and past_present_share_buffer are not "
+                         "supported";
+  }
+  FailureOr<Value> x = im.input(0), w = im.input(1);
+  if (failed(x) || failed(w)) {
+    return failure();
+  }
+  RankedTensorType xt = typeOf(*x), wt = typeOf(*w);
+  Type elem = xt.getElementType();
+  int64_t heads = im.attrInt("num_heads", 0);
+  if (!isa<FloatType>(elem) || xt.getRank() != 3 || wt.getRank() != 2 ||
+      wt.getDimSize(0) != xt.getDimSize(2) || heads < 1) {
+    return im.error() << "expected a float input [B, S, D], weights [D, "
+                         "Dq+Dk+Dv] and num_heads >= 1, got "
+                      << xt << ", " << wt;
+  }
+  SmallVector<int64_t> sizes = im.attrInts("qkv_hidden_sizes")
+                                   .value_or(SmallVector<int64_t>(
+                                       3, wt.getDimSize(1) / 3));
+  if (sizes.size() != 3 || sizes[0] != sizes[1] ||
+      sizes[0] + sizes[1] + sizes[2] != wt.getDimSize(1) ||
+      llvm::any_of(sizes, [&](int64_t d) { return d <= 0 || d % heads; })) {
+    return im.error() << "the weights' " << wt.getDimSize(1)
+                      << " columns do not split into Q, K, V sizes divisible "
+                         "by num_heads "
+                      << heads;
+  }
+  int64_t batch = xt.getDimSize(0), seq = xt.getDimSize(1);
+  Value qkv = im.create<MatMulOp>(
+      RankedTensorType::get({batch, seq, wt.getDimSize(1)}, elem), {*x, *w});
+  if (im.hasInput(2)) {
+    FailureOr<Value> b = im.input(2);
+    if (failed(b)) {
+      return failure();
+    }
+    qkv = createBinary<AddOp>(im, qkv, *b);
+  }
+  Value q = splitHeads(im, slice(im, qkv, 2, 0, sizes[0]), heads);
+  Value k = splitHeads(im, slice(im, qkv, 2, sizes[0], sizes[1]), heads);
+  Value v = splitHeads(im, slice(im, qkv, 2, sizes[0] + sizes[1], sizes[2]),
+                       heads);
+  FailureOr<Value> bias = contribBias(im, 3, 5, batch, seq, seq, elem);
+  if (failed(bias)) {
+    return failure();
+  }
+  double scale = im.attr("scale") ? im.attrFloat("scale", 1.0f)
+                                  : 1.0 / std::sqrt(double(sizes[0] / heads));
+  im.setOutput(0, attendHeads(im, q, k, v, *bias, scale));
+  return success();
+}
+
+/// com.microsoft.MultiHeadAttention with 3-D query [B, S, D], key [B, L, D]
+/// and value [B, L, Dv], the optional bias [D + D + Dv], key_padding_mask
+/// and attention_bias.
+LogicalResult importMultiHeadAttention(GraphImporter &im,
+                                       const onnx::NodeProto &node) {
+  if (failed(rejectContribInputs(im, node, {6, 7, 8, 9},
+                                 "past key/value or cache"))) {
+    return failure();
+  }
+  FailureOr<Value> q = im.input(0);
+  if (failed(q)) {
+    return failure();
+  }
+  if (!im.hasInput(1) || !im.hasInput(2)) {
+    return im.error() << "packed QKV / KV inputs are not supported; supported: "
+                         "separate 3-D query, key and value";
+  }
+  FailureOr<Value> k = im.input(1), v = im.input(2);
+  if (failed(k) || failed(v)) {
+    return failure();
+  }
+  RankedTensorType qt = typeOf(*q), kt = typeOf(*k), vt = typeOf(*v);
+  Type elem = qt.getElementType();
+  int64_t heads = im.attrInt("num_heads", 0);
+  if (!isa<FloatType>(elem) || qt.getRank() != 3 || kt.getRank() != 3 ||
+      vt.getRank() != 3 || heads < 1 || qt.getDimSize(2) % heads ||
+      kt.getDimSize(2) != qt.getDimSize(2) || vt.getDimSize(2) % heads ||
+      kt.getDimSize(1) != vt.getDimSize(1)) {
+    return im.error() << "expected float 3-D query [B, S, D], key [B, L, D], "
+                         "value [B, L, Dv] with D and Dv divisible by num_heads, "
+                         "got "
+                      << qt << ", " << kt << ", " << vt;
+  }
+  int64_t d = qt.getDimSize(2), dv = vt.getDimSize(2);
+  if (im.hasInput(3)) {
+    FailureOr<Value> b = im.input(3);
+    if (failed(b)) {
+      return failure();
+    }
+    if (typeOf(*b).getRank() != 1 || typeOf(*b).getDimSize(0) != 2 * d + dv) {
+      return im.error() << "bias must be [" << 2 * d + dv << "], got "
+                        << typeOf(*b);
+    }
+    *q = createBinary<AddOp>(im, *q, slice(im, *b, 0, 0, d));
+    *k = createBinary<AddOp>(im, *k, slice(im, *b, 0, d, d));
+    *v = createBinary<AddOp>(im, *v, slice(im, *b, 0, 2 * d, dv));
+  }
+  int64_t batch = qt.getDimSize(0), qLen = qt.getDimSize(1),
+          kvLen = kt.getDimSize(1);
+  FailureOr<Value> bias = contribBias(im, 4, 5, batch, qLen, kvLen, elem);
+  if (failed(bias)) {
+    return failure();
+  }
+  double scale = im.attr("scale") ? im.attrFloat("scale", 1.0f)
+                                  : 1.0 / std::sqrt(double(d / heads));
+  im.setOutput(0, attendHeads(im, splitHeads(im, *q, heads),
+                              splitHeads(im, *k, heads),
+                              splitHeads(im, *v, heads), *bias, scale));
+  return success();
+}
+
 } // namespace
 
 void importer::registerAttentionOps(OpTable &table) {
+  table["com.microsoft.Attention"] = importContribAttention;
+  table["com.microsoft.MultiHeadAttention"] = importMultiHeadAttention;
   table["Attention"] = importAttention;
   table["RotaryEmbedding"] = importRotaryEmbedding;
 }

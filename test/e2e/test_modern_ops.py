@@ -154,3 +154,51 @@ def test_ort_optimized_models(etch_compile, tmp_path):
         seen |= {n.op_type for n in opt.graph.node if n.domain == MS}
         runner.run_case(name, opt, tmp_path / name, etch_compile)
     assert {"FusedConv", "FusedGemm", "FusedMatMul"} <= seen, seen
+
+
+def _int32_inputs(model, dists):
+    """Turns the named graph inputs into int32 ones drawn from `dists`."""
+    import json
+    from etch_testing.onnx_build import INPUT_DIST_KEY
+    for vi in model.graph.input:
+        if vi.name in dists:
+            vi.type.tensor_type.elem_type = TensorProto.INT32
+    entry = next((p for p in model.metadata_props if p.key == INPUT_DIST_KEY), None)
+    merged = json.loads(entry.value) if entry else {}
+    merged.update(dists)
+    if entry is None:
+        entry = model.metadata_props.add()
+        entry.key = INPUT_DIST_KEY
+    entry.value = json.dumps(merged)
+    return model
+
+
+def _attention_cases():
+    r = Rand("ms_attention")
+    # BERT-style fused Attention: packed QKV weights, a 0/1 mask per key.
+    yield "ms_attention_raw_mask", _int32_inputs(_model("ms_attention_raw_mask", 17, [
+        _ms("Attention", ["x", "w", "b", "mask"], ["y"], "attention", num_heads=4),
+    ], [("x", [2, 5, 16]), ("mask", [2, 5])], ["y"],
+        {"w": r.normal([16, 48], 0.3), "b": r.normal([48], 0.1)}, ms=True),
+        {"mask": ["uniform", 0.2, 2.0]})
+    # GPT-style: causal, key lengths per batch, an additive attention bias.
+    yield "ms_attention_causal_lengths", _int32_inputs(_model("ms_attention_causal_lengths", 17, [
+        _ms("Attention", ["x", "w", "b", "lens", "", "ab"], ["y"], "attention_causal",
+            num_heads=2, unidirectional=1, qkv_hidden_sizes=[8, 8, 12]),
+    ], [("x", [2, 6, 10]), ("lens", [2]), ("ab", [1, 2, 6, 6])], ["y"],
+        {"w": r.normal([10, 28], 0.3), "b": r.normal([28], 0.1)}, ms=True),
+        {"lens": ["uniform", 3.0, 7.0]})
+    # MultiHeadAttention: separate Q, K, V (cross attention), packed bias.
+    yield "ms_multihead_attention", _int32_inputs(_model("ms_multihead_attention", 17, [
+        _ms("MultiHeadAttention", ["q", "k", "v", "bias", "kpm"], ["y"], "mha", num_heads=2,
+            scale=0.3),
+    ], [("q", [2, 3, 8]), ("k", [2, 7, 8]), ("v", [2, 7, 6]), ("kpm", [2, 7])], ["y"],
+        {"bias": r.normal([22], 0.1)}, ms=True), {"kpm": ["uniform", 0.3, 2.0]})
+
+
+ATTENTION_CASES = list(_attention_cases())
+
+
+@pytest.mark.parametrize("name,model", ATTENTION_CASES, ids=[n for n, _ in ATTENTION_CASES])
+def test_ms_attention(name, model, etch_compile, tmp_path):
+    runner.run_case(name, model, tmp_path, etch_compile)
