@@ -293,9 +293,17 @@ Value concatLast(GraphImporter &im, Value a, Value b) {
 /// rotated in its first rotary_embedding_dim channels by the cos/sin caches
 /// ([B, S, dim/2], or gathered at position_ids from [max_pos, dim/2]), the
 /// rotated pairs being the two halves or (interleaved) even/odd channels.
+/// com.microsoft's RotaryEmbedding orders its inputs (input, position_ids,
+/// cos_cache, sin_cache) and takes position_ids [1] as the first position
+/// of every sequence; without num_heads a 3-D input's head size is the
+/// caches' rotary size.
+template <bool Contrib>
 LogicalResult importRotaryEmbedding(GraphImporter &im,
                                     const onnx::NodeProto &) {
-  FailureOr<Value> x = im.input(0), cosC = im.input(1), sinC = im.input(2);
+  const unsigned xIdx = 0, cosIdx = Contrib ? 2 : 1, sinIdx = Contrib ? 3 : 2,
+                 posIdx = Contrib ? 1 : 3;
+  FailureOr<Value> x = im.input(xIdx), cosC = im.input(cosIdx),
+                   sinC = im.input(sinIdx);
   if (failed(x) || failed(cosC) || failed(sinC)) {
     return failure();
   }
@@ -305,11 +313,20 @@ LogicalResult importRotaryEmbedding(GraphImporter &im,
   if (rank != 3 && rank != 4) {
     return im.error() << "expected an input of rank 3 or 4, got " << xType;
   }
+  if (Contrib && (im.attrInt("is_packed_batching", 0) != 0 ||
+                  im.attrFloat("scale", 1.0f) != 1.0f)) {
+    return im.error() << "is_packed_batching and scale != 1 are not supported";
+  }
   Value y = *x;
   if (rank == 4) {
     y = transposeBy(im, y, {0, 2, 1, 3});
   } else {
     int64_t heads = im.attrInt("num_heads", 0);
+    int64_t cacheHalf = typeOf(*cosC).getShape().back();
+    if (Contrib && heads == 0 && im.attrInt("rotary_embedding_dim", 0) == 0 &&
+        cacheHalf > 0 && xType.getDimSize(2) % (2 * cacheHalf) == 0) {
+      heads = xType.getDimSize(2) / (2 * cacheHalf);
+    }
     if (heads < 1 || xType.getDimSize(2) % heads != 0) {
       return im.error() << "a 3-D input needs num_heads dividing its hidden "
                            "size";
@@ -327,10 +344,26 @@ LogicalResult importRotaryEmbedding(GraphImporter &im,
     return im.error() << "rotary_embedding_dim " << rot
                       << " must be even and at most the head size " << d;
   }
-  if (im.hasInput(3)) {
-    FailureOr<Value> pos = im.input(3);
+  if (im.hasInput(posIdx)) {
+    FailureOr<Value> pos = im.input(posIdx);
     if (failed(pos)) {
       return failure();
+    }
+    RankedTensorType posType = typeOf(*pos);
+    if (Contrib && posType.getNumElements() == 1 && (b != 1 || seq != 1)) {
+      // The first position: positions start + [0, S) for every batch.
+      auto rowType = RankedTensorType::get({1, seq}, posType.getElementType());
+      SmallVector<APInt> steps;
+      for (int64_t i = 0; i < seq; ++i) {
+        steps.push_back(APInt(posType.getElementType().getIntOrFloatBitWidth(),
+                              i));
+      }
+      Value range = im.create<ConstantOp>(
+          rowType, {},
+          {im.namedAttr("value", DenseElementsAttr::get(rowType, steps))});
+      Value row = createBinary<AddOp>(im, reshapeTo(im, *pos, {1, 1}), range);
+      *pos = im.create<ExpandOp>(
+          RankedTensorType::get({b, seq}, posType.getElementType()), {row});
     }
     auto gather = [&](Value cache) {
       SmallVector<int64_t> shape(typeOf(*pos).getShape());
@@ -647,5 +680,6 @@ void importer::registerAttentionOps(OpTable &table) {
   table["com.microsoft.Attention"] = importContribAttention;
   table["com.microsoft.MultiHeadAttention"] = importMultiHeadAttention;
   table["Attention"] = importAttention;
-  table["RotaryEmbedding"] = importRotaryEmbedding;
+  table["RotaryEmbedding"] = importRotaryEmbedding<false>;
+  table["com.microsoft.RotaryEmbedding"] = importRotaryEmbedding<true>;
 }

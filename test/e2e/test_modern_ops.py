@@ -195,6 +195,18 @@ def _attention_cases():
     ], [("q", [2, 3, 8]), ("k", [2, 7, 8]), ("v", [2, 7, 6]), ("kpm", [2, 7])], ["y"],
         {"bias": r.normal([22], 0.1)}, ms=True), {"kpm": ["uniform", 0.3, 2.0]})
 
+    # RotaryEmbedding in ORT's order (input, position_ids, cos, sin).
+    ang = r.normal([12, 4], 1.0)
+    cos, sin = np.cos(ang).astype(np.float32), np.sin(ang).astype(np.float32)
+    yield "ms_rotary_embedding", _model("ms_rotary_embedding", 17, [
+        _ms("RotaryEmbedding", ["x", "pos", "cos", "sin"], ["y"], "rope_bsd", num_heads=2),
+        _ms("RotaryEmbedding", ["x4", "start", "cos", "sin"], ["y4"], "rope_bnsh_offset",
+            interleaved=1),
+        _ms("RotaryEmbedding", ["x", "pos", "cos", "sin"], ["yh"], "rope_heads_from_cache"),
+    ], [("x", [2, 4, 16]), ("x4", [1, 2, 5, 8])], ["y", "y4", "yh"],
+        {"pos": np.array([[0, 1, 2, 3], [5, 7, 9, 11]], np.int64), "start": np.array([3], np.int64),
+         "cos": cos, "sin": sin}, ms=True)
+
 
 ATTENTION_CASES = list(_attention_cases())
 
