@@ -368,3 +368,11 @@ def test_pip_install_into_fresh_venv(etch, tmp_path):
     proc = subprocess.run([str(py), "-c", script], cwd=tmp_path, env=clean, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.strip() == etch.__version__
+
+
+def test_api_reference_is_current():
+    """python/API.md is generated from the package; regenerate it with
+    scripts/gen_python_api.py after changing a public signature or docstring."""
+    proc = subprocess.run([sys.executable, str(REPO / "scripts" / "gen_python_api.py"), "--check"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
