@@ -30,6 +30,8 @@ APT_PACKAGES=(
   # reliability (scripts/sanitize.sh, test/e2e/test_memcheck.py): clang's
   # sanitizer and libFuzzer runtimes, valgrind for generated code
   libclang-rt-22-dev valgrind
+  # etch-tune's ssh device-farm test starts its own sshd on 127.0.0.1
+  openssh-server
 )
 
 missing=()
@@ -45,6 +47,12 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update
   apt-get install -y --no-install-recommends "${missing[@]}"
+  if [[ " ${missing[*]} " == *" openssh-server "* ]] && command -v systemctl >/dev/null; then
+    # Only the tests' own sshd (127.0.0.1, a throwaway key) is wanted: do not
+    # leave the system's ssh service running because this script installed it.
+    log "apt: openssh-server is for the tuner's tests; stopping the ssh service it enabled"
+    systemctl disable --now ssh >/dev/null 2>&1 || true
+  fi
 else
   log "apt: all ${#APT_PACKAGES[@]} packages present"
 fi

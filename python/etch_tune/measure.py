@@ -31,6 +31,7 @@ class Measurement:
     times_us: List[float] = field(default_factory=list)
     message: str = ""
     outputs: Optional[List[tuple]] = None  # (dtype, bytes) per output
+    device: str = ""  # the farm device that measured it (a farm runner only)
 
     @property
     def median_us(self) -> float:
@@ -136,7 +137,7 @@ class Builder:
             offset += size
         if not times or offset != len(data):
             return Measurement("run_error", message="benchmark printed no timings or short outputs")
-        return Measurement("ok", times, outputs=outputs)
+        return Measurement("ok", times, outputs=outputs, device=getattr(proc, "device", ""))
 
 
 def same_outputs(a: List[tuple], b: List[tuple], rtol: float = 1e-3) -> bool:

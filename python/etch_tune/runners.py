@@ -1,9 +1,12 @@
 """Runners: where a linked benchmark runs. Small interface, one class each:
 
   local[:taskset=CPUS]     this machine, optionally pinned with taskset
-  ssh://[user@]host[:port] copies the binary with scp, runs it over ssh,
+  ssh://[user@]host[:port][?identity=KEY&config=FILE]
+                           copies the binary with scp, runs it over ssh,
                            copies the outputs back (needs only a shell and
-                           the C library on the device)
+                           the C library on the device); several, joined
+                           by commas, are a device farm measured in
+                           parallel, one measurement per host at a time
   exec:'<template>'        any command; {binary} and {args} are replaced
                            (srun, a board-flashing script, ...)
   qemu-aarch64             user-mode emulation: correctness only, timings
@@ -20,6 +23,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import subprocess
 from dataclasses import dataclass, field
@@ -94,20 +98,31 @@ class SSHRunner(Runner):
     user: Optional[str] = None
     port: Optional[int] = None
     remote_dir: str = "/tmp/etch-tune"
+    identity: Optional[str] = None
+    config: Optional[str] = None
 
     def _dest(self) -> str:
         return f"{self.user}@{self.host}" if self.user else self.host
 
+    def _options(self) -> List[str]:
+        opts = ["-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=accept-new"]
+        if self.config:
+            opts = ["-F", self.config] + opts
+        if self.identity:
+            opts += ["-i", self.identity, "-o", "IdentitiesOnly=yes"]
+        return opts
+
     def _ssh(self) -> List[str]:
-        cmd = ["ssh", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=accept-new"]
-        return cmd + (["-p", str(self.port)] if self.port else [])
+        return ["ssh", *self._options()] + (["-p", str(self.port)] if self.port else [])
 
     def _scp(self) -> List[str]:
-        cmd = ["scp", "-q", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=accept-new"]
-        return cmd + (["-P", str(self.port)] if self.port else [])
+        return ["scp", "-q", *self._options()] + (["-P", str(self.port)] if self.port else [])
 
     def commands(self, exe, args, remote_out):
-        rdir = f"{self.remote_dir}-{os.getpid()}"
+        # One folder per tuner process and device (a farm may reach one
+        # machine through several ports).
+        slug = re.sub(r"[^A-Za-z0-9_.-]", "_", f"{self._dest()}-{self.port or 22}")
+        rdir = f"{self.remote_dir}-{os.getpid()}-{slug}"
         rexe = f"{rdir}/{Path(exe).name}"
         rout = f"{rdir}/outputs.bin"
         run = " ".join(shlex.quote(a) for a in [rexe, *args, rout])
@@ -120,6 +135,35 @@ class SSHRunner(Runner):
 
     def main_index(self) -> int:
         return 2
+
+
+@dataclass
+class FarmRunner(Runner):
+    """Several devices of one kind (e.g. ssh hosts): a measurement takes a
+    free device, so all of them measure at once and none runs two."""
+    devices: List[Runner] = field(default_factory=list)
+    _free: object = field(default=None, repr=False)
+
+    def __post_init__(self):
+        import queue
+        self._free = queue.Queue()
+        for d in self.devices:
+            self._free.put(d)
+
+    def slots(self) -> int:
+        return len(self.devices)
+
+    def commands(self, exe, args, remote_out):
+        raise NotImplementedError("a farm runs on one of its devices")
+
+    def run(self, exe, args, out_path, timeout):
+        device = self._free.get()
+        try:
+            proc = device.run(exe, args, out_path, timeout)
+            proc.device = device.name
+            return proc
+        finally:
+            self._free.put(device)
 
 
 def _ray_measure(binary: bytes, name: str, args: List[str], timeout: float,
@@ -218,7 +262,9 @@ class RayRunner(Runner):
         if r["timeout"]:
             raise subprocess.TimeoutExpired([str(exe)], timeout)
         Path(out_path).write_bytes(r["outputs"])
-        return subprocess.CompletedProcess([str(exe)], r["returncode"], r["stdout"], r["stderr"])
+        proc = subprocess.CompletedProcess([str(exe)], r["returncode"], r["stdout"], r["stderr"])
+        proc.device = r["node"]
+        return proc
 
 
 def _parse_ray(spec: str, cc: List[str]) -> RayRunner:
@@ -260,8 +306,20 @@ def parse_runner(spec: str, triple: str) -> Runner:
         if "{binary}" not in template:
             raise RunnerError("--runner=exec:'<template>' needs a {binary} placeholder")
         return ExecRunner(name="exec", template=template, cc=cross_cc)
+    if spec.startswith("ssh://") and "," in spec:
+        parts = spec.split(",")
+        if not all(p.startswith("ssh://") for p in parts) or len(set(parts)) != len(parts):
+            raise RunnerError(f"--runner={spec}: a farm is distinct ssh:// hosts joined by commas")
+        return FarmRunner(name=spec, cc=cross_cc, devices=[parse_runner(p, triple) for p in parts])
     if spec.startswith("ssh://"):
-        rest = spec[len("ssh://"):].rstrip("/")
+        rest, _, query = spec[len("ssh://"):].partition("?")
+        rest = rest.rstrip("/")
+        options = {}
+        for item in filter(None, query.split("&")):
+            key, sep, value = item.partition("=")
+            if not sep or not value or key not in ("identity", "config"):
+                raise RunnerError(f"--runner={spec}: '{item}' is not identity=KEY or config=FILE")
+            options[key] = os.path.expanduser(value)
         user = None
         if "@" in rest:
             user, rest = rest.split("@", 1)
@@ -273,9 +331,10 @@ def parse_runner(spec: str, triple: str) -> Runner:
             port = int(p)
         if not rest:
             raise RunnerError(f"--runner={spec}: no host")
-        return SSHRunner(name=spec, host=rest, user=user, port=port, cc=cross_cc)
+        return SSHRunner(name=spec, host=rest, user=user, port=port, cc=cross_cc, **options)
     if spec == "ray" or spec.startswith("ray:"):
         return _parse_ray(spec, cross_cc)
     raise RunnerError(f"--runner={spec}: unknown runner; supported: local[:taskset=CPUS], "
-                      "ssh://[user@]host[:port], exec:'<template with {binary} {args}>', qemu-aarch64, "
+                      "ssh://[user@]host[:port][?identity=KEY&config=FILE][,ssh://...], "
+                      "exec:'<template with {binary} {args}>', qemu-aarch64, "
                       "ray[:address=HOST:PORT][,resource=NAME][,taskset=CPUS]")

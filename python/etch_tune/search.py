@@ -71,6 +71,7 @@ class Tuner:
             "features": "", "runner": runner.name, "timing_valid": runner.timing_valid,
             "etch_version": self.args.etch_version, "seed": self.args.seed,
             "message": m.message[:300], **({"remeasure": True} if remeasure else {}),
+            **({"device": m.device} if m.device else {}),
         })
         st.statuses[m.status] = st.statuses.get(m.status, 0) + 1
 

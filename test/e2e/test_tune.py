@@ -251,12 +251,19 @@ def test_runner_specs():
                                     "aarch64-linux-gnu")
     assert (ray.address, ray.resource, ray.cpus, ray.cc) == ("10.0.0.5:6379", "rk3588", "4",
                                                             ["aarch64-linux-gnu-gcc"])
+    farm = tune_runners.parse_runner("ssh://pi@b1?identity=/k/id,ssh://pi@b2:2200?config=/k/cfg",
+                                     "aarch64-linux-gnu")
+    assert farm.slots() == 2 and [d.host for d in farm.devices] == ["b1", "b2"]
+    b1, b2 = (d.commands(Path("/x/bench"), [], "/x/o") for d in farm.devices)
+    assert "-i" in b1[0] and "/k/id" in b1[0] and b2[0][:3] == ["ssh", "-F", "/k/cfg"]
+    assert b1[2][-1].split()[0] != b2[2][-1].split()[0]  # a remote folder per device
     plain_ray = tune_runners.parse_runner("ray", "x86_64-linux-gnu")
     assert (plain_ray.address, plain_ray.resource, plain_ray.cpus) == ("auto", "etch_device", None)
 
     for bad, target in [("qemu-aarch64", "x86_64-linux-gnu"), ("ssh://", "x"), ("ssh://h:port", "x"),
                         ("exec:'run'", "x"), ("rpc://tracker", "x"), ("local:cpus=1", "x"),
-                        ("ray:cluster", "x"), ("ray:device=3", "x"), ("rayx", "x")]:
+                        ("ray:cluster", "x"), ("ray:device=3", "x"), ("rayx", "x"),
+                        ("ssh://a,local", "x"), ("ssh://a,ssh://a", "x"), ("ssh://a?key=k", "x")]:
         with pytest.raises(tune_runners.RunnerError):
             tune_runners.parse_runner(bad, target)
 
@@ -368,3 +375,87 @@ def test_ray_runner_tunes_on_a_local_cluster(etch_compile, etch_tune, ray_cluste
     proc = subprocess.run(bad, capture_output=True, text=True, timeout=300, env=env)
     assert proc.returncode == 1 and "declares the resource 'no_such_board'" in proc.stderr, proc.stderr
     assert not (tmp_path / "none.jsonl").exists() or not read_db(tmp_path / "none.jsonl")
+
+
+@pytest.fixture()
+def sshd_farm():
+    """Two OpenSSH servers on 127.0.0.1 (a farm of two "boards"), reached
+    with a key and a known_hosts file of the test's own: ssh_config path,
+    user and ports. scripts/setup.sh installs openssh-server; CI must not
+    skip this."""
+    import getpass
+    import shutil
+    import signal
+    import socket
+    import tempfile
+    import time
+    sshd = shutil.which("sshd") or "/usr/sbin/sshd"
+    if not Path(sshd).exists() or not shutil.which("ssh-keygen"):
+        if os.environ.get("CI"):
+            pytest.fail("no sshd (scripts/setup.sh installs openssh-server)")
+        pytest.skip("no sshd")
+    d = Path(tempfile.mkdtemp(prefix="ets", dir="/tmp"))
+    for key in ("host_key", "client_key"):
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(d / key)], check=True)
+    (d / "authorized_keys").write_text((d / "client_key.pub").read_text())
+    if os.geteuid() == 0:
+        os.makedirs("/run/sshd", exist_ok=True)  # privilege separation dir
+    user = getpass.getuser()
+    ports, servers = [], []
+    for _ in range(2):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            ports.append(s.getsockname()[1])
+    config = d / "ssh_config"
+    config.write_text(f"Host 127.0.0.1\n  UserKnownHostsFile {d}/known_hosts\n"
+                      f"  IdentityFile {d}/client_key\n  IdentitiesOnly yes\n")
+    try:
+        for port in ports:
+            cfg = d / f"sshd_{port}"
+            cfg.write_text(f"Port {port}\nListenAddress 127.0.0.1\nHostKey {d}/host_key\n"
+                           f"AuthorizedKeysFile {d}/authorized_keys\nPubkeyAuthentication yes\n"
+                           "PasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM no\n"
+                           f"StrictModes no\nPermitRootLogin prohibit-password\nPidFile {d}/sshd_{port}.pid\n"
+                           "Subsystem sftp internal-sftp\n")
+            servers.append(subprocess.Popen([sshd, "-D", "-e", "-f", str(cfg)], stdout=subprocess.DEVNULL,
+                                            stderr=subprocess.PIPE, start_new_session=True))
+        for port, server in zip(ports, servers):
+            deadline = time.monotonic() + 30
+            while True:
+                p = subprocess.run(["ssh", "-F", str(config), "-o", "BatchMode=yes", "-o",
+                                    "StrictHostKeyChecking=accept-new", "-p", str(port),
+                                    f"{user}@127.0.0.1", "true"], capture_output=True, text=True)
+                if p.returncode == 0:
+                    break
+                assert server.poll() is None, server.stderr.read().decode()
+                assert time.monotonic() < deadline, p.stderr
+                time.sleep(0.3)
+        yield str(config), user, ports
+    finally:
+        for server in servers:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait()
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def test_ssh_farm_tunes_on_two_hosts(etch_compile, etch_tune, sshd_farm, tmp_path):
+    config, user, ports = sshd_farm
+    model_path = tmp_path / "tiny.onnx"
+    onnx.save(tiny_model(), model_path)
+    db = tmp_path / "farm.jsonl"
+    hosts = [f"ssh://{user}@127.0.0.1:{p}?config={config}" for p in ports]
+    cmd = [etch_tune, str(model_path), f"--target={TRIPLE}", f"--mcpu={MCPU}", "--runner=" + ",".join(hosts),
+           f"--db={db}", "--seed=4", "--repeats=3", "--warmup=1", "--min-time-us=2000", "--trials=4"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, runner.describe(proc)
+    records = read_db(db)
+    ok = [r for r in records if r["status"] == "ok"]
+    assert len(ok) >= 4 and all(r["median_us"] > 0 for r in ok)
+    assert not [r for r in records if r["status"] in ("run_error", "wrong_result")], records
+    # Both hosts measured, and each record says which.
+    assert {r.get("device") for r in ok} == set(hosts), {r.get("device") for r in ok}
+    out = tmp_path / "out"
+    out.mkdir()
+    proc = runner.compile_model(etch_compile, model_path, "tiny", out,
+                                extra_flags=[f"--mcpu={MCPU}", f"--tuning-db={db}", "--tuning-db-strict"])
+    assert proc.returncode == 0, runner.describe(proc)
