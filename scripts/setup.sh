@@ -76,15 +76,16 @@ else
 fi
 "$VENV/bin/python" -c "import onnx, onnxruntime, numpy, torch, torchvision, pytest, xdist"
 
-# etch-tune's cost model (xgboost) and its Ray runner (ray) in their own venv:
+# etch-tune's cost model (xgboost), Ray runner (ray) and tuning-curve plot
+# (matplotlib) in their own venv:
 # its scipy must not move .venv's numpy 1.x (Debian's torch needs it).
 # ~110 MB of wheels, ~30 s.
 TUNE_VENV="$ROOT/.venv-tune"
-if ! "$TUNE_VENV/bin/python" -c "import xgboost, ray" 2>/dev/null; then
-  log "venv: creating .venv-tune (xgboost and ray for etch-tune)"
+if ! "$TUNE_VENV/bin/python" -c "import xgboost, ray, matplotlib" 2>/dev/null; then
+  log "venv: creating .venv-tune (xgboost, ray and matplotlib for etch-tune)"
   /usr/bin/python3 -m venv --system-site-packages "$TUNE_VENV"
   "$TUNE_VENV/bin/python" -m pip install --disable-pip-version-check -q \
-    "xgboost-cpu>=2.1,<3" "scipy>=1.10,<1.12" "numpy<2" "ray>=2.40,<3"
+    "xgboost-cpu>=2.1,<3" "scipy>=1.10,<1.12" "numpy<2" "ray>=2.40,<3" "matplotlib>=3.7,<3.11"
 fi
 
 # ONNX 1.23 in a venv of its own (numpy 2, protobuf 6+; Debian's onnx 1.12 stays in

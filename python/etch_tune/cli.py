@@ -87,9 +87,49 @@ def etch_version(etch_compile: str) -> str:
     return m.group(1) if m else "unknown"
 
 
+def plot_curves(path: Path, rows: List[dict]) -> Optional[str]:
+    """tuning.png: each task's speedup over its heuristic schedule (best so
+    far) against its trials, and the whole model's, estimated by adding up
+    the tasks' gains (each is measured with the other tasks on their
+    heuristic schedules). None, or why there is no plot."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return "matplotlib is not installed (scripts/setup.sh puts it in .venv-tune)"
+    rows = [r for r in rows if r["curve"] and r["baseline_us"] > 0]
+    if not rows:
+        return "no measured task"
+    fig, ax = plt.subplots(figsize=(8, 4.5), dpi=100)
+    longest = max(len(r["curve"]) for r in rows)
+    for r in rows:
+        ax.plot(range(len(r["curve"])), [r["baseline_us"] / b for b in r["curve"]],
+                label=f"{', '.join(r['layers'])[:40]} (x{r['count']})", linewidth=1)
+    base = sum(r["baseline_us"] for r in rows) / len(rows)
+    e2e = []
+    for i in range(longest):
+        # A task's times are the whole model's with all its layers changed.
+        gain = sum(r["baseline_us"] - r["curve"][min(i, len(r["curve"]) - 1)] for r in rows)
+        e2e.append(base / max(base - gain, 1e-9))
+    ax.plot(range(longest), e2e, color="black", linewidth=2.5, label="whole model (estimate)")
+    ax.axhline(1.0, color="grey", linewidth=0.8, linestyle="--")
+    ax.set_xlabel("trials per task")
+    ax.set_ylabel("speedup over the heuristic schedule")
+    ax.set_title("etch-tune: best so far")
+    ax.legend(fontsize=7, loc="best")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return None
+
+
 def write_report(directory: Path, rows: List[dict]) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "report.json").write_text(json.dumps(rows, indent=2) + "\n")
+    why = plot_curves(directory / "tuning.png", rows)
+    if why:
+        print(f"etch-tune: note: no tuning.png: {why}", file=sys.stderr)
     lines = ["| task | layers | baseline us | best us | speedup | trials | statuses |",
              "|---|---|---|---|---|---|---|"]
     for r in rows:
@@ -155,7 +195,22 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             log("etch-tune: note: xgboost is not installed (scripts/setup.sh puts it in .venv-tune); "
                 "candidates are picked at random")
         tuner = Tuner(builder, db, args, log)
+        tty = sys.stdout.isatty()
+        if tty:
+            width = shutil.get_terminal_size((100, 20)).columns
+
+            def redraw(line: str) -> None:
+                sys.stdout.write("\r" + line[:width - 1].ljust(width - 1))
+                sys.stdout.flush()
+
+            def log_above(line: str) -> None:  # a message, then the bar again below
+                sys.stdout.write("\r" + " " * (width - 1) + "\r" + line + "\n")
+                sys.stdout.flush()
+            tuner.progress = redraw
+            tuner.log = log_above
         states = tuner.run(tasks, lanes_for(args.target, args.mcpu))
+        if tty:
+            sys.stdout.write("\n")
         if tasks and not states:
             return fail(f"no workload's heuristic schedule could be built and run on the runner "
                         f"{runner.name} (see the messages above); nothing was tuned")

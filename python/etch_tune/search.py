@@ -60,6 +60,9 @@ class Tuner:
         self.model = cost_model.CostModel(args.seed)
         self.deadline = time.monotonic() + args.time_budget if args.time_budget else None
         self.counter = 0
+        # On a terminal: a callable that redraws one progress line (cli.py);
+        # otherwise None and every trial is a plain line.
+        self.progress = None
 
     # -- helpers ------------------------------------------------------------
     def _record(self, st: TaskState, schedule: dict, m: Measurement, remeasure: bool = False) -> None:
@@ -218,13 +221,34 @@ class Tuner:
             st.since_gain = 0 if gain else st.since_gain + 1
             st.curve.append(st.best_us)
             shown = f"{m.median_us:.1f} us (cv {m.cv:.3f})" if m.status == "ok" else m.status
-            self.log(f"[{st.label}] trial {st.trials}/{self.args.trials}: {shown}; "
-                     f"best {st.best_us:.1f} us, {st.baseline_us / st.best_us:.2f}x over heuristic"
-                     f"{self._eta()}")
+            if self.progress:
+                self.progress(self._bar())
+            else:
+                self.log(f"[{st.label}] trial {st.trials}/{self.args.trials}: {shown}; "
+                         f"best {st.best_us:.1f} us, {st.baseline_us / st.best_us:.2f}x over heuristic"
+                         f"{self._eta()}")
         if st.since_gain >= PATIENCE:
             st.converged = True
         if self.builder.runner.timing_valid and st.trials and st.trials % DRIFT_EVERY < len(cands):
             self.check_drift(st)
+
+    def _bar(self, width: int = 24) -> str:
+        """One terminal line: trials done over the budget (or the time
+        budget), the ETA and each task's best speedup so far."""
+        done = sum(s.trials for s in self.live)
+        if self.args.trials < 1 << 30:
+            total = sum(max(s.trials, self.args.trials) if not s.converged else s.trials
+                        for s in self.live)
+            frac = done / total if total else 1.0
+            count = f"{done}/{total} trials"
+        else:
+            spent = time.monotonic() - self.started
+            frac = min(1.0, spent / self.args.time_budget) if self.args.time_budget else 0.0
+            count = f"{done} trials"
+        fill = int(round(frac * width))
+        best = ", ".join(f"{s.label} {s.baseline_us / s.best_us:.2f}x" for s in self.live
+                         if s.best_us > 0)
+        return f"[{'#' * fill}{'.' * (width - fill)}] {count}{self._eta()}; best: {best}"
 
     def _eta(self) -> str:
         """Upper bound on the time left: the average trial so far times the

@@ -91,6 +91,12 @@ def test_tune_apply_and_resume(etch_compile, etch_tune, tmp_path):
     rows = json.loads((report / "report.json").read_text())
     assert len(rows) == 2 and all(r["best_us"] <= r["baseline_us"] for r in rows)
     assert (report / "report.md").read_text().startswith("| task |")
+    # The tuning curve: a PNG wherever the tuner's Python has matplotlib
+    # (scripts/setup.sh installs it into .venv-tune; CI has it).
+    png = report / "tuning.png"
+    assert png.exists() or (not os.environ.get("CI") and "matplotlib" in proc.stderr), proc.stderr
+    if png.exists():
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
     # The database applies: every layer's workload has a record.
     out = tmp_path / "tuned"
