@@ -376,6 +376,7 @@ void GraphImporter::inferCurrentNode() {
     onnx::TypeProto_Tensor *tt = info->mutable_type()->mutable_tensor_type();
     tt->set_elem_type(
         onnxElementTypeOf(type.getElementType(), onnxElementType(in)));
+    tt->mutable_shape(); // rank 0 is a shape too (absent means unknown rank)
     for (int64_t d : type.getShape()) {
       tt->mutable_shape()->add_dim()->set_dim_value(d);
     }

@@ -214,10 +214,12 @@ FailureOr<Value> stack(GraphImporter &im, ArrayRef<Value> parts,
 
 constexpr int64_t kMaxUnrolledIterations = 4096;
 
-/// Loop with a trip count and condition known at compile time, unrolled:
-/// each iteration imports the body with its inputs bound to the iteration
-/// number, the condition and the loop-carried values; the body's condition
-/// output must fold to a constant.
+/// Loop, unrolled: each iteration imports the body with its inputs bound to
+/// the iteration number, the condition and the loop-carried values. A
+/// condition (the input or the body's) that does not fold to a constant
+/// predicates the iterations from there on, up to the constant trip count:
+/// while-style loops (`for i in range(M): ... if c: break`) compute every
+/// iteration and keep the carried values of the last active one.
 LogicalResult importLoop(GraphImporter &im, const onnx::NodeProto &node) {
   const onnx::AttributeProto *bodyAttr = im.attr("body");
   if (!bodyAttr || !bodyAttr->has_g()) {
@@ -239,15 +241,35 @@ LogicalResult importLoop(GraphImporter &im, const onnx::NodeProto &node) {
     trip = m->front();
   }
   bool cond = true;
-  if (im.hasInput(1)) {
+  // A condition computed at run time: the body is unrolled up to the trip
+  // count and each iteration is predicated on `active` (the AND of the
+  // conditions so far, an i1 scalar): the loop-carried values keep the
+  // previous iteration's where it is false.
+  Value active;
+  std::string activeFrom; // the value that made the condition run-time
+  const onnx::NodeProto &loopNode = im.getNode();
+  Location loc = im.getLoc();
+  auto toCondition = [&](Value v) -> FailureOr<Value> {
+    auto t = cast<RankedTensorType>(v.getType());
+    if (!t.getElementType().isInteger(1) || t.getNumElements() != 1) {
+      return im.error() << "the condition must be one bool, got " << t;
+    }
+    return reshapeTo(im, v, {});
+  };
+  if (im.hasInput(1) && im.constantInput(1)) {
     FailureOr<SmallVector<int64_t>> c = im.constantInts(1, "cond");
     if (failed(c)) {
       return failure();
     }
     cond = c->front() != 0;
+  } else if (im.hasInput(1)) {
+    FailureOr<Value> c = im.input(1);
+    if (failed(c) || failed(c = toCondition(*c))) {
+      return failure();
+    }
+    active = *c;
+    activeFrom = node.input(1);
   }
-  const onnx::NodeProto &loopNode = im.getNode();
-  Location loc = im.getLoc();
   SmallVector<GraphImporter::Bound> state;
   for (int64_t k = 0; k < carried; ++k) {
     FailureOr<GraphImporter::Bound> b = im.capture(node.input(2 + k), loc);
@@ -264,32 +286,97 @@ LogicalResult importLoop(GraphImporter &im, const onnx::NodeProto &node) {
       return im.error() << "runs more than " << kMaxUnrolledIterations
                         << " iterations; loops are unrolled at compile time";
     }
+    if (active && trip == std::numeric_limits<int64_t>::max()) {
+      im.beginNode(loopNode, loc);
+      return im.error() << "has a condition computed at run time and no trip "
+                           "count; loops are unrolled at compile time, so a "
+                           "run-time condition needs a constant M"
+                        << im.constantHint(activeFrom);
+    }
+    if (active && scans > 0) {
+      im.beginNode(loopNode, loc);
+      return im.error() << "has scan outputs and a condition computed at run "
+                           "time: their length would be known only at run "
+                           "time; supported: scan outputs with a compile-time "
+                           "condition"
+                        << im.constantHint(activeFrom);
+    }
     im.forgetInferredTypes();
     im.bind(body.input(0).name(), scalarConstant(im, "iter", i, false));
-    im.bind(body.input(1).name(), scalarConstant(im, "cond", 1, true));
+    if (active) {
+      GraphImporter::Bound b;
+      b.value = active;
+      im.bind(body.input(1).name(), b);
+    } else {
+      im.bind(body.input(1).name(), scalarConstant(im, "cond", 1, true));
+    }
     for (int64_t k = 0; k < carried; ++k) {
       im.bind(body.input(2 + k).name(), state[k]);
     }
     if (failed(im.importSubgraph(body))) {
       return failure();
     }
-    const onnx::TensorProto *condOut = im.constantTensor(body.output(0).name());
-    if (!condOut) {
-      im.beginNode(loopNode, loc);
-      return im.error() << "the body's condition '" << body.output(0).name()
-                        << "' is computed at run time; loops are unrolled at "
-                           "compile time";
+    bool wasActive = static_cast<bool>(active);
+    Value guard = active; // this iteration's predicate (null: it runs)
+    if (const onnx::TensorProto *condOut =
+            im.constantTensor(body.output(0).name())) {
+      bool c = condOut->int32_data_size() ? condOut->int32_data(0) != 0
+               : condOut->raw_data().size() ? condOut->raw_data()[0] != 0
+                                             : true;
+      if (!wasActive) {
+        cond = c;
+      } else if (!c) {
+        // Every later iteration is off: stop after this one.
+        cond = false;
+      }
+    } else {
+      FailureOr<Value> c = im.lookup(body.output(0).name(), loc);
+      if (failed(c) || failed(c = toCondition(*c))) {
+        return failure();
+      }
+      active = wasActive ? createBinary<AndOp>(im, active, *c) : *c;
+      if (!wasActive) {
+        activeFrom = body.output(0).name();
+      }
     }
-    cond = condOut->int32_data_size() ? condOut->int32_data(0) != 0
-           : condOut->raw_data().size() ? condOut->raw_data()[0] != 0
-                                         : true;
     for (int64_t k = 0; k < carried; ++k) {
       FailureOr<GraphImporter::Bound> b =
           im.capture(body.output(1 + k).name(), loc);
       if (failed(b)) {
         return failure();
       }
-      state[k] = *b;
+      if (!guard) {
+        state[k] = *b;
+        continue;
+      }
+      // Predicated: keep the previous value where this iteration is off.
+      auto tensorOf = [&](GraphImporter::Bound &bound,
+                          StringRef tag) -> FailureOr<Value> {
+        if (bound.value) {
+          return bound.value;
+        }
+        if (bound.constant) {
+          std::string name = (node.output_size() > k ? node.output(k)
+                                                     : std::string("carried")) +
+                             "." + tag.str() + std::to_string(i);
+          im.bind(name, bound);
+          return im.lookup(name, loc);
+        }
+        return failure();
+      };
+      FailureOr<Value> now = tensorOf(*b, "it"), before = tensorOf(state[k], "was");
+      if (failed(now) || failed(before) || now->getType() != before->getType()) {
+        im.beginNode(loopNode, loc);
+        return im.error() << "the condition is computed at run time, so each "
+                             "iteration is predicated; loop-carried value "
+                          << k << " must then be a tensor of one static type "
+                             "across iterations"
+                          << im.constantHint(activeFrom);
+      }
+      GraphImporter::Bound selected;
+      selected.value =
+          im.create<WhereOp>(now->getType(), {guard, *now, *before});
+      state[k] = selected;
     }
     for (int64_t j = 0; j < scans; ++j) {
       FailureOr<Value> v = im.lookup(body.output(1 + carried + j).name(), loc);

@@ -701,6 +701,12 @@ mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
       const google::protobuf::RepeatedPtrField<onnx::NodeProto> &, bool)>
       importNodes;
   im.setSubgraphImporter([&](const onnx::GraphProto &subgraph) {
+    // A body's or branch's own initializers (constants of its scope, e.g.
+    // what exporters hoist out of a loop body's Constant nodes).
+    for (const auto &init : subgraph.initializer()) {
+      im.addConstant(init.name(), &init,
+                     NameLoc::get(StringAttr::get(&ctx, init.name())));
+    }
     return importNodes(subgraph.node(), /*topLevel=*/false);
   });
   importNodes = [&](const google::protobuf::RepeatedPtrField<onnx::NodeProto>

@@ -102,6 +102,28 @@ def _cases():
         node("If", ["c"], ["y"], "if_rt", then_branch=then_g, else_branch=else_g),
     ], [("x", [2, 3])], ["y"], {"zero": np.array(0.0, np.float32)})
 
+    # A while loop: at most 12 iterations, leaving when the body's condition
+    # (computed at run time from the carried tensor) turns false.
+    body = helper.make_graph([
+        node("Mul", ["x_in", "half"], ["h"], "halve"),
+        node("Cast", ["i"], ["iter_f"], "iter_to_float", to=TensorProto.FLOAT),
+        node("Add", ["h", "iter_f"], ["x_out"], "add_iter"),
+        node("ReduceSum", ["x_out"], ["s"], "body_sum", keepdims=0),
+        node("Less", ["s", "limit"], ["c_out"], "keep_going"),
+        node("Identity", ["x_out"], ["acc_out"], "carry_acc"),
+    ], "body", [helper.make_tensor_value_info("i", TensorProto.INT64, []),
+                helper.make_tensor_value_info("c_in", TensorProto.BOOL, []),
+                helper.make_tensor_value_info("x_in", TensorProto.FLOAT, [2, 3])],
+        [helper.make_tensor_value_info("c_out", TensorProto.BOOL, []),
+         helper.make_tensor_value_info("acc_out", TensorProto.FLOAT, [2, 3])],
+        [helper.make_tensor("half", TensorProto.FLOAT, [], [0.5]),
+         helper.make_tensor("limit", TensorProto.FLOAT, [], [30.0])])
+    yield "runtime_loop", _model("runtime_loop", 17, [
+        node("ReduceSum", ["x"], ["s0"], "sum0", keepdims=0),
+        node("Less", ["s0", "start_limit"], ["c0"], "enter"),
+        node("Loop", ["m", "c0", "x"], ["y"], "while_loop", body=body),
+    ], [("x", [2, 3])], ["y"], {"m": np.array(12, np.int64), "start_limit": np.array(4.0, np.float32)})
+
 
 CASES = list(_cases())
 
