@@ -461,11 +461,92 @@ LogicalResult importEinsum(GraphImporter &im, const onnx::NodeProto &node) {
   return success();
 }
 
+/// Col2Im (18): columns [N, C * prod(block), L] summed back into the image
+/// [N, C, image_shape...] (the inverse of im2col, overlaps added). That is a
+/// ConvTranspose with group C whose kernel is, for input channel c*K + k,
+/// the one-hot of block position k: the lowering every convolution already
+/// has, N-d, strided, dilated and padded.
+LogicalResult importCol2Im(GraphImporter &im, const onnx::NodeProto &) {
+  FailureOr<Value> x = im.input(0);
+  FailureOr<SmallVector<int64_t>> image = im.constantInts(1, "image_shape");
+  FailureOr<SmallVector<int64_t>> block = im.constantInts(2, "block_shape");
+  if (failed(x) || failed(image) || failed(block)) {
+    return failure();
+  }
+  auto xType = cast<RankedTensorType>(x->getType());
+  int64_t n = image->size();
+  if (xType.getRank() != 3 || n < 1 || block->size() != size_t(n) ||
+      !isa<FloatType>(xType.getElementType())) {
+    return im.error() << "expected floating-point columns [N, C * prod(block), "
+                         "L] and image_shape, block_shape of one length, got "
+                      << xType;
+  }
+  auto ints = [&](StringRef name, int64_t count, int64_t dflt) {
+    return im.attrInts(name).value_or(SmallVector<int64_t>(count, dflt));
+  };
+  SmallVector<int64_t> strides = ints("strides", n, 1);
+  SmallVector<int64_t> dilations = ints("dilations", n, 1);
+  SmallVector<int64_t> pads = ints("pads", 2 * n, 0);
+  if (strides.size() != size_t(n) || dilations.size() != size_t(n) ||
+      pads.size() != size_t(2 * n)) {
+    return im.error() << "strides and dilations need " << n
+                      << " entries and pads " << 2 * n;
+  }
+  int64_t k = 1, blocks = 1;
+  SmallVector<int64_t> grid;
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t window = ((*block)[i] - 1) * dilations[i] + 1;
+    int64_t span = (*image)[i] + pads[i] + pads[n + i] - window;
+    if ((*block)[i] < 1 || (*image)[i] < 1 || strides[i] < 1 ||
+        dilations[i] < 1 || span < 0) {
+      return im.error() << "block " << (*block)[i] << " does not fit image dim "
+                        << i << " (" << (*image)[i] << " padded by " << pads[i]
+                        << " and " << pads[n + i] << ")";
+    }
+    k *= (*block)[i];
+    grid.push_back(span / strides[i] + 1);
+    blocks *= grid.back();
+  }
+  int64_t batch = xType.getDimSize(0), cols = xType.getDimSize(1);
+  if (cols % k != 0 || xType.getDimSize(2) != blocks) {
+    return im.error() << "the columns " << xType << " are not C * " << k
+                      << " channels by " << blocks << " block positions";
+  }
+  int64_t channels = cols / k;
+  Type elem = xType.getElementType();
+  SmallVector<int64_t> colShape = {batch, cols};
+  colShape.append(grid);
+  Value columns = reshapeTo(im, *x, colShape);
+  // Weight [C * K, 1, block...]: row c*K + j is one at block position j.
+  SmallVector<int64_t> wShape = {cols, 1};
+  wShape.append(*block);
+  auto wType = RankedTensorType::get(wShape, elem);
+  const llvm::fltSemantics &sem = cast<FloatType>(elem).getFloatSemantics();
+  SmallVector<APFloat> ones(cols * k, APFloat::getZero(sem));
+  for (int64_t row = 0; row < cols; ++row) {
+    ones[row * k + row % k] = APFloat::getOne(sem);
+  }
+  Value weight = im.create<ConstantOp>(
+      wType, {}, {im.namedAttr("value", DenseElementsAttr::get(wType, ones))});
+  SmallVector<int64_t> outShape = {batch, channels};
+  outShape.append(*image);
+  OpBuilder &b = im.getBuilder();
+  im.setOutput(0, im.create<ConvTransposeOp>(
+                      RankedTensorType::get(outShape, elem), {columns, weight},
+                      {im.namedAttr("strides", b.getDenseI64ArrayAttr(strides)),
+                       im.namedAttr("pads", b.getDenseI64ArrayAttr(pads)),
+                       im.namedAttr("dilations",
+                                    b.getDenseI64ArrayAttr(dilations)),
+                       im.namedAttr("group", b.getI64IntegerAttr(channels))}));
+  return success();
+}
+
 } // namespace
 
 void importer::registerCompositeOps(OpTable &table) {
   table["Einsum"] = importEinsum;
   table["ConvTranspose"] = importConvTranspose;
+  table["Col2Im"] = importCol2Im;
   table["IsInf"] = importIsInf;
   table["IsNaN"] = importIsNaN;
   table["LRN"] = importLRN;
