@@ -291,17 +291,37 @@ static LogicalResult importCast(GraphImporter &im, const onnx::NodeProto &) {
                       << to << " is not supported";
   }
   bool uIn = im.isUnsignedInput(0);
+  // int4/uint4/int2/uint2/float4e2m1 travel as i8 (see
+  // ImportNarrowTypes.cpp); the storage names say what the i8 holds.
+  StringRef inStorage =
+      narrowStorageName(im.onnxElementType(im.getNode().input(0)));
+  StringRef outStorage =
+      narrowStorageName(im.onnxElementType(im.getNode().output(0)));
   // Same bits, same meaning (int8 <-> uint8 reinterpret the same bits too:
   // ONNX casts between integer types wrap).
-  if (inType == *outType) {
+  // int4 -> int8 and the like: the i8 already holds the value.
+  bool sameValue = inStorage == outStorage ||
+                   (outStorage.empty() && inStorage != "f4E2M1FN");
+  if (inType == *outType && sameValue) {
     im.setOutput(0, *x);
     return success();
   }
   OpBuilder &b = im.getBuilder();
-  im.setOutput(0, im.create<CastOp>(
-                      *outType, *x,
-                      {im.namedAttr("unsigned_input", b.getBoolAttr(uIn)),
-                       im.namedAttr("unsigned_output", b.getBoolAttr(uOut))}));
+  std::string roundMode = im.attrString("round_mode", "up");
+  if (roundMode != "up" && roundMode != "down" && roundMode != "nearest") {
+    return im.unsupportedAttr("round_mode", "'" + roundMode + "'",
+                              "up, down and nearest");
+  }
+  im.setOutput(
+      0, im.create<CastOp>(
+             *outType, *x,
+             {im.namedAttr("unsigned_input", b.getBoolAttr(uIn)),
+              im.namedAttr("unsigned_output", b.getBoolAttr(uOut)),
+              im.namedAttr("saturate",
+                           b.getBoolAttr(im.attrInt("saturate", 1) != 0)),
+              im.namedAttr("round_mode", b.getStringAttr(roundMode)),
+              im.namedAttr("input_storage", b.getStringAttr(inStorage)),
+              im.namedAttr("output_storage", b.getStringAttr(outStorage))}));
   return success();
 }
 
