@@ -5,6 +5,7 @@
 // RUN: etch-import %S/Inputs/cast_int4_io.onnx | FileCheck %s --check-prefix=INT4
 // RUN: etch-import %S/Inputs/cast_float8.onnx | FileCheck %s --check-prefix=F8
 // RUN: etch-import %S/Inputs/quant_int2_fp4.onnx | FileCheck %s --check-prefix=INT2
+// RUN: etch-import %S/Inputs/dequant_f16_scale.onnx | FileCheck %s --check-prefix=F16
 // RUN: not etch-import %S/Inputs/add_int4.onnx 2>&1 | FileCheck %s --check-prefix=ERR
 
 // A 5-element int4 input is 3 packed bytes: both nibbles of each byte
@@ -58,5 +59,14 @@
 // Four int2 per byte: lanes at bits 0, 2, 4, 6.
 // INT2: etch.concat %{{.+}}, %{{.+}} {axis = 0 : i64} : (tensor<6xi8>, tensor<2xi8>) -> tensor<8xi8>
 // INT2: etch.slice %{{.+}} {starts = array<i64: 3>, steps = array<i64: 4>}
+
+// DequantizeLinear-19 with a float16 scale: computed in f32, a float16
+// result.
+// F16-LABEL: func.func @main(
+// F16-SAME: %[[X:.+]]: tensor<4xf8E4M3FN> {etch.name = "x"}, %[[S:.+]]: tensor<f16> {etch.name = "s"}) -> (tensor<4xf16> {etch.name = "y"})
+// F16: %[[XF:.+]] = etch.cast %[[X]] : (tensor<4xf8E4M3FN>) -> tensor<4xf32>
+// F16: %[[SF:.+]] = etch.cast %[[S]] : (tensor<f16>) -> tensor<f32>
+// F16: %[[Y:.+]] = etch.mul %[[XF]], %[[SF]]
+// F16: etch.cast %[[Y]] : (tensor<4xf32>) -> tensor<4xf16>
 
 // ERR: node 'add_int4' (Add): tensors of type INT4 ('x') are not supported by Add (opset 21); supported: Cast, CastLike, QuantizeLinear, DequantizeLinear
