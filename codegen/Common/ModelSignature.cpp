@@ -111,8 +111,10 @@ std::optional<DTypeInfo> getPackedDType(StringRef name, uint32_t &packedBits) {
     const char *name;
     int32_t dtype;
     uint32_t bits;
-  } table[] = {{"int4", kI4, 4},       {"uint4", kU4, 4},
-               {"float4e2m1", kF4E2M1, 4}, {"int2", kI2, 2},
+  } table[] = {{"int4", kI4, 4},
+               {"uint4", kU4, 4},
+               {"float4e2m1", kF4E2M1, 4},
+               {"int2", kI2, 2},
                {"uint2", kU2, 2}};
   for (const auto &row : table) {
     if (name == row.name) {
@@ -125,12 +127,12 @@ std::optional<DTypeInfo> getPackedDType(StringRef name, uint32_t &packedBits) {
 
 const char *dtypeName(int32_t dtype) {
   static const char *names[] = {
-      "float32",    "float16",        "bfloat16",   "int8",
-      "uint8",      "int16",          "int32",      "int64",
-      "bool",       "float64",        "uint16",     "uint32",
-      "uint64",     "float8e4m3fn",   "float8e4m3fnuz", "float8e5m2",
-      "float8e5m2fnuz", "float8e8m0", "int4",       "uint4",
-      "float4e2m1", "int2",           "uint2"};
+      "float32",        "float16",      "bfloat16",       "int8",
+      "uint8",          "int16",        "int32",          "int64",
+      "bool",           "float64",      "uint16",         "uint32",
+      "uint64",         "float8e4m3fn", "float8e4m3fnuz", "float8e5m2",
+      "float8e5m2fnuz", "float8e8m0",   "int4",           "uint4",
+      "float4e2m1",     "int2",         "uint2"};
   return dtype >= 0 && dtype <= kU2 ? names[dtype] : "?";
 }
 
@@ -212,9 +214,9 @@ FailureOr<ModelSignature> readModelSignature(ModuleOp module,
     if (packedName) {
       dtype = getPackedDType(packedName.getValue(), packedBits);
       if (!dtype || !packedShape) {
-        return func.emitOpError() << "argument #" << i << ": etch.dtype "
-                                  << packedName
-                                  << " needs a sub-byte dtype and etch.shape";
+        return func.emitOpError()
+               << "argument #" << i << ": etch.dtype " << packedName
+               << " needs a sub-byte dtype and etch.shape";
       }
     } else {
       dtype = getDType(type.getElementType(),
@@ -249,10 +251,9 @@ FailureOr<ModelSignature> readModelSignature(ModuleOp module,
       info.shape.assign(packedShape.asArrayRef().begin(),
                         packedShape.asArrayRef().end());
       if (info.byteSize() != static_cast<uint64_t>(type.getNumElements())) {
-        return func.emitOpError() << "argument #" << i << " holds "
-                                  << type.getNumElements()
-                                  << " bytes, not the packed etch.shape's "
-                                  << info.byteSize();
+        return func.emitOpError()
+               << "argument #" << i << " holds " << type.getNumElements()
+               << " bytes, not the packed etch.shape's " << info.byteSize();
       }
     } else {
       info.shape.assign(type.getShape().begin(), type.getShape().end());
@@ -302,12 +303,12 @@ std::string emitModelHeader(const ModelSignature &sig,
      << "_ARENA_ALIGN; it may be NULL when the size is 0. Calls return "
         "ETCH_OK\n"
      << " * or an error status; they never abort.\n";
-  if (llvm::any_of(llvm::concat<const TensorInfo>(sig.inputs, sig.outputs),
-                   [](const TensorInfo &t) {
-                     return t.packedBits != 0 ||
-                            llvm::StringRef(dtypeName(t.dtype))
-                                .starts_with("float8");
-                   })) {
+  if (llvm::any_of(
+          llvm::concat<const TensorInfo>(sig.inputs, sig.outputs),
+          [](const TensorInfo &t) {
+            return t.packedBits != 0 ||
+                   llvm::StringRef(dtypeName(t.dtype)).starts_with("float8");
+          })) {
     os << " *\n"
        << " * float8 tensors hold one byte per element (the format's bits). "
           "int4,\n"

@@ -25,8 +25,8 @@ namespace {
 Value i8Constant(GraphImporter &im, ArrayRef<int64_t> shape, int64_t value) {
   OpBuilder &b = im.getBuilder();
   auto type = RankedTensorType::get(shape, b.getI8Type());
-  auto attr = DenseElementsAttr::get(
-      type, IntegerAttr::get(b.getI8Type(), value));
+  auto attr =
+      DenseElementsAttr::get(type, IntegerAttr::get(b.getI8Type(), value));
   return im.create<ConstantOp>(type, {}, {im.namedAttr("value", attr)});
 }
 
@@ -47,8 +47,8 @@ int64_t importer::packedBytes(int64_t numel, unsigned bits) {
   return (numel + perByte - 1) / perByte;
 }
 
-Value importer::unpackNarrow(GraphImporter &im, Value packed,
-                             int32_t onnxType, ArrayRef<int64_t> shape) {
+Value importer::unpackNarrow(GraphImporter &im, Value packed, int32_t onnxType,
+                             ArrayRef<int64_t> shape) {
   unsigned bits = narrowTypeBits(onnxType);
   int64_t perByte = 8 / bits;
   int64_t numel = 1;
@@ -65,9 +65,9 @@ Value importer::unpackNarrow(GraphImporter &im, Value packed,
     lanes.push_back(createBinary<AndOp>(
         im, shiftBy(im, column, k * bits, /*left=*/false), mask));
   }
-  Value v = im.create<ConcatOp>(RankedTensorType::get({nBytes, perByte}, i8),
-                                lanes,
-                                {im.namedAttr("axis", b.getI64IntegerAttr(1))});
+  Value v =
+      im.create<ConcatOp>(RankedTensorType::get({nBytes, perByte}, i8), lanes,
+                          {im.namedAttr("axis", b.getI64IntegerAttr(1))});
   v = reshapeTo(im, v, {nBytes * perByte});
   v = slice(im, v, 0, 0, numel);
   if (onnxType == kOnnxInt4 || onnxType == kOnnxInt2) {
@@ -86,14 +86,13 @@ Value importer::packNarrow(GraphImporter &im, Value v, int32_t onnxType) {
   int64_t nBytes = packedBytes(numel, bits);
   OpBuilder &b = im.getBuilder();
   Type i8 = b.getI8Type();
-  Value flat = createBinary<AndOp>(im, reshapeTo(im, v, {numel}),
-                                   createScalarConstant(im, i8,
-                                                        (1 << bits) - 1));
+  Value flat =
+      createBinary<AndOp>(im, reshapeTo(im, v, {numel}),
+                          createScalarConstant(im, i8, (1 << bits) - 1));
   if (int64_t pad = nBytes * perByte - numel; pad > 0) {
-    flat = im.create<ConcatOp>(
-        RankedTensorType::get({nBytes * perByte}, i8),
-        {flat, i8Constant(im, {pad}, 0)},
-        {im.namedAttr("axis", b.getI64IntegerAttr(0))});
+    flat = im.create<ConcatOp>(RankedTensorType::get({nBytes * perByte}, i8),
+                               {flat, i8Constant(im, {pad}, 0)},
+                               {im.namedAttr("axis", b.getI64IntegerAttr(0))});
   }
   Value bytes;
   for (int64_t k = 0; k < perByte; ++k) {
@@ -114,10 +113,12 @@ std::string importer::abiDTypeName(int32_t onnxType) {
 LogicalResult importer::checkNarrowTypeSupport(GraphImporter &im,
                                                const onnx::NodeProto &node) {
   static const llvm::StringSet<> ops = {
-      "Cast", "CastLike", "QuantizeLinear", "DequantizeLinear", "Identity",
-      "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Transpose", "Concat",
-      "Slice", "Gather", "Expand", "Tile", "Split", "Constant", "Shape",
-      "Size", "If", "Loop"};
+      "Cast",      "CastLike",  "QuantizeLinear", "DequantizeLinear",
+      "Identity",  "Reshape",   "Flatten",        "Squeeze",
+      "Unsqueeze", "Transpose", "Concat",         "Slice",
+      "Gather",    "Expand",    "Tile",           "Split",
+      "Constant",  "Shape",     "Size",           "If",
+      "Loop"};
   if (ops.contains(node.op_type())) {
     return success();
   }

@@ -93,8 +93,7 @@ FailureOr<Value> floatZeroPoint(GraphImporter &im, ArrayRef<int64_t> shape,
   if (failed(zp)) {
     return failure();
   }
-  return perAxis(im,
-                 toF32(im, *zp, im.isUnsignedInput(2), inputStorage(im, 2)),
+  return perAxis(im, toF32(im, *zp, im.isUnsignedInput(2), inputStorage(im, 2)),
                  shape, axis, "the zero point");
 }
 
@@ -212,7 +211,8 @@ LogicalResult importQuantizeLinear(GraphImporter &im,
   int64_t dtype = im.attrInt("output_dtype", 0);
   int32_t onnxOut = im.hasInput(2) ? im.onnxElementType(node.input(2))
                                    : static_cast<int32_t>(dtype);
-  bool isFloat8 = isa<FloatType>(outElem) && outElem.getIntOrFloatBitWidth() == 8;
+  bool isFloat8 =
+      isa<FloatType>(outElem) && outElem.getIntOrFloatBitWidth() == 8;
   bool isFloat4 = onnxOut == kOnnxFloat4E2M1;
   if (!outElem.isInteger(8) && !outElem.isInteger(16) &&
       !(isFloat8 && !isa<Float8E8M0FNUType>(outElem))) {
@@ -226,8 +226,7 @@ LogicalResult importQuantizeLinear(GraphImporter &im,
   if (failed(s)) {
     return failure();
   }
-  Value t = createBinary<DivOp>(im, toF32(im, *x, false),
-                                toF32(im, *s, false));
+  Value t = createBinary<DivOp>(im, toF32(im, *x, false), toF32(im, *s, false));
   FailureOr<Value> z = floatZeroPoint(im, xType.getShape(), axis);
   if (failed(z)) {
     return failure();
@@ -251,8 +250,8 @@ LogicalResult importQuantizeLinear(GraphImporter &im,
   // Without a zero point the result is output_dtype, by default uint8.
   bool isUnsigned = im.hasInput(2) ? im.isUnsignedInput(2)
                                    : dtype == 0 || isUnsignedType(dtype);
-  im.setOutput(0, saturateCast(im, t, *z, outElem, isUnsigned,
-                               narrowTypeBits(onnxOut)));
+  im.setOutput(
+      0, saturateCast(im, t, *z, outElem, isUnsigned, narrowTypeBits(onnxOut)));
   return success();
 }
 

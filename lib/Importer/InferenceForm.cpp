@@ -221,9 +221,8 @@ bool rewrite(onnx::NodeProto &node, const Scope &scope, int64_t opset) {
   // DequantizeLinear's result then being the scale's type; the opset-13
   // schema infers float32.
   if ((op == "QuantizeLinear" || op == "DequantizeLinear") && opset >= 19) {
-    int32_t scaleType = hasInput(node, 1)
-                            ? declaredElemType(scope, node.input(1))
-                            : 0;
+    int32_t scaleType =
+        hasInput(node, 1) ? declaredElemType(scope, node.input(1)) : 0;
     if (scaleType == onnx::TensorProto::FLOAT16 ||
         scaleType == onnx::TensorProto::BFLOAT16) {
       hide(node);

@@ -665,9 +665,8 @@ mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
     }
     if (unsigned bits = narrowTypeBits(in.type().tensor_type().elem_type())) {
       // Packed at the C ABI; unpacked below.
-      type = RankedTensorType::get(
-          {packedBytes(type->getNumElements(), bits)},
-          IntegerType::get(&ctx, 8));
+      type = RankedTensorType::get({packedBytes(type->getNumElements(), bits)},
+                                   IntegerType::get(&ctx, 8));
     }
     argTypes.push_back(*type);
     args.push_back(&in);
@@ -795,9 +794,9 @@ mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
     if (narrowTypeBits(elemType)) {
       NamedAttrList attrs;
       attrs.set("etch.dtype", b.getStringAttr(abiDTypeName(elemType)));
-      attrs.set("etch.shape", b.getDenseI64ArrayAttr(
-                                  cast<RankedTensorType>(v->getType())
-                                      .getShape()));
+      attrs.set("etch.shape",
+                b.getDenseI64ArrayAttr(
+                    cast<RankedTensorType>(v->getType()).getShape()));
       packedResults.push_back({unsigned(results.size()), attrs});
       im.setLoc(NameLoc::get(b.getStringAttr(out.name())));
       *v = packNarrow(im, *v, elemType);

@@ -179,10 +179,9 @@ LogicalResult importer::validateTensor(const TensorProto &t,
       return emitError(loc) << what << ": a string tensor cannot use raw_data";
     }
     if (static_cast<int64_t>(t.raw_data().size()) != bytes) {
-      return emitError(loc)
-             << what << ": raw_data has " << t.raw_data().size()
-             << " bytes, but dims " << formatDims(dims) << " of "
-             << onnxTypeName(t.data_type()) << " need " << bytes;
+      return emitError(loc) << what << ": raw_data has " << t.raw_data().size()
+                            << " bytes, but dims " << formatDims(dims) << " of "
+                            << onnxTypeName(t.data_type()) << " need " << bytes;
     }
     return success();
   }

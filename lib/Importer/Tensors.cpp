@@ -126,14 +126,14 @@ StringRef importer::narrowStorageName(int32_t onnxType) {
 }
 
 bool importer::isNewerFloatType(int32_t onnxType) {
-  return onnxType >= kOnnxFloat8E4M3FN && onnxType <= kOnnxFloat8E5M2FNUZ ||
+  return (onnxType >= kOnnxFloat8E4M3FN && onnxType <= kOnnxFloat8E5M2FNUZ) ||
          onnxType == kOnnxFloat4E2M1 || onnxType == kOnnxFloat8E8M0;
 }
 
 std::string importer::onnxTypeName(int32_t onnxType) {
-  static const char *newer[] = {"FLOAT8E4M3FN", "FLOAT8E4M3FNUZ", "FLOAT8E5M2",
-                                "FLOAT8E5M2FNUZ", "UINT4", "INT4",
-                                "FLOAT4E2M1", "FLOAT8E8M0", "UINT2", "INT2"};
+  static const char *newer[] = {
+      "FLOAT8E4M3FN", "FLOAT8E4M3FNUZ", "FLOAT8E5M2", "FLOAT8E5M2FNUZ", "UINT4",
+      "INT4",         "FLOAT4E2M1",     "FLOAT8E8M0", "UINT2",          "INT2"};
   if (onnxType >= kOnnxFloat8E4M3FN && onnxType <= kOnnxInt2) {
     return newer[onnxType - kOnnxFloat8E4M3FN];
   }
@@ -216,20 +216,23 @@ static LogicalResult readPacked(const TensorProto &tensor, StringRef modelDir,
       !tensor.has_raw_data()) {
     // int32_data holds one packed byte per entry.
     if (tensor.int32_data_size() != static_cast<int>(packed.size())) {
-      return emitError(loc) << "tensor '" << tensor.name() << "': int32_data has "
-                            << tensor.int32_data_size() << " entries, expected "
-                            << packed.size() << " packed bytes";
+      return emitError(loc)
+             << "tensor '" << tensor.name() << "': int32_data has "
+             << tensor.int32_data_size() << " entries, expected "
+             << packed.size() << " packed bytes";
     }
     copyField<uint8_t>(tensor.int32_data(), packed.data());
-  } else if (failed(readData(tensor, modelDir, loc, IntegerType::get(
-                                 loc.getContext(), 8), packed.size(), packed))) {
+  } else if (failed(readData(tensor, modelDir, loc,
+                             IntegerType::get(loc.getContext(), 8),
+                             packed.size(), packed))) {
     return failure();
   }
-  bool isSigned = tensor.data_type() == kOnnxInt4 ||
-                  tensor.data_type() == kOnnxInt2;
+  bool isSigned =
+      tensor.data_type() == kOnnxInt4 || tensor.data_type() == kOnnxInt2;
   unsigned mask = (1u << bits) - 1;
   for (int64_t i = 0; i < numel; ++i) {
-    unsigned v = (uint8_t(packed[i / perByte]) >> (bits * (i % perByte))) & mask;
+    unsigned v =
+        (uint8_t(packed[i / perByte]) >> (bits * (i % perByte))) & mask;
     if (isSigned && (v >> (bits - 1))) {
       v |= ~mask;
     }

@@ -445,8 +445,8 @@ struct CastLowering : public OpConversionPattern<CastOp> {
     bool uIn = op.getUnsignedInput(), uOut = op.getUnsignedOutput();
     NarrowCastOptions opts{op.getSaturate(), op.getRoundMode(),
                            op.getInputStorage(), op.getOutputStorage()};
-    bool narrow = needsNarrowCast(from, to, opts.inputStorage,
-                                  opts.outputStorage);
+    bool narrow =
+        needsNarrowCast(from, to, opts.inputStorage, opts.outputStorage);
     rewriter.replaceOp(
         op, elementwise(rewriter, op.getLoc(), op.getType(),
                         ValueRange{adaptor.getInput()},
@@ -455,8 +455,7 @@ struct CastLowering : public OpConversionPattern<CastOp> {
                             return buildCast(b, l, args[0], to, uIn, uOut);
                           }
                           return buildNarrowCast(
-                              b, l, args[0], to, opts,
-                              [&](Value x, Type t) {
+                              b, l, args[0], to, opts, [&](Value x, Type t) {
                                 return buildCast(b, l, x, t, uIn, uOut);
                               });
                         }));

@@ -90,12 +90,13 @@ struct Emitter {
     Value sign = shl(shr(code, c(em)), c(31));
     Value exp = andi(shr(code, c(m)), c((1 << fmt.expBits) - 1));
     Value mant = andi(code, c((1 << m) - 1));
-    Value normal = ori(
-        sign, ori(shl(add(exp, c(127 - fmt.bias)), c(23)), shl(mant, c(23 - m))));
+    Value normal = ori(sign, ori(shl(add(exp, c(127 - fmt.bias)), c(23)),
+                                 shl(mant, c(23 - m))));
     // Subnormals: mant * 2^(1 - bias - m), exact in f32.
     Value sub = arith::MulFOp::create(
         b, loc, arith::UIToFPOp::create(b, loc, b.getF32Type(), mant),
-        createScalar(b, loc, b.getF32Type(), std::ldexp(1.0, 1 - fmt.bias - m)));
+        createScalar(b, loc, b.getF32Type(),
+                     std::ldexp(1.0, 1 - fmt.bias - m)));
     sub = ori(toBits(sub), sign);
     Value bits = sel(eq(exp, c(0)), sub, normal);
     Value nan = ori(sign, c(0x7FC00000));
@@ -134,8 +135,9 @@ struct Emitter {
     Value isNormal = cmp(arith::CmpIPredicate::sge, et, c(1));
     // Bits dropped from the 24-bit significand: 23 - m, plus one per step
     // below the target's smallest normal exponent.
-    Value shift = sel(isNormal, c(23 - m),
-                      arith::MinSIOp::create(b, loc, sub(c(24 - m), et), c(31)));
+    Value shift =
+        sel(isNormal, c(23 - m),
+            arith::MinSIOp::create(b, loc, sub(c(24 - m), et), c(31)));
     Value q = shr(sig, shift);
     q = add(q, sel(isNormal, shl(sub(et, c(1)), c(m)), c(0)));
     Value one = c(1);
@@ -143,8 +145,7 @@ struct Emitter {
     Value half = shl(one, sub(shift, one));
     Value up = arith::OrIOp::create(
         b, loc, cmp(arith::CmpIPredicate::ugt, rem, half),
-        arith::AndIOp::create(b, loc, eq(rem, half),
-                              eq(andi(q, one), one)));
+        arith::AndIOp::create(b, loc, eq(rem, half), eq(andi(q, one), one)));
     q = add(q, arith::ExtUIOp::create(b, loc, i32, up));
     Value code = ori(shl(sign, c(em)), q);
     if (fmt.specials == Specials::Fnuz) {
@@ -155,8 +156,8 @@ struct Emitter {
     Value nan;
     switch (fmt.specials) {
     case Specials::Ieee:
-      overflow = ori(signBit, c(saturate ? fmt.maxCode
-                                         : ((1u << fmt.expBits) - 1) << m));
+      overflow = ori(
+          signBit, c(saturate ? fmt.maxCode : ((1u << fmt.expBits) - 1) << m));
       nan = ori(signBit, c(0x7E));
       break;
     case Specials::Fn:
@@ -174,8 +175,8 @@ struct Emitter {
       nan = shl(arith::XOrIOp::create(b, loc, sign, one), c(em));
       break;
     }
-    code = sel(cmp(arith::CmpIPredicate::ugt, q, c(fmt.maxCode)), overflow,
-               code);
+    code =
+        sel(cmp(arith::CmpIPredicate::ugt, q, c(fmt.maxCode)), overflow, code);
     return sel(isNan, nan, code);
   }
 
@@ -199,8 +200,8 @@ struct Emitter {
       up = arith::AndIOp::create(b, loc, any(0x400000), rest);
     }
     if (saturate) {
-      up = arith::AndIOp::create(
-          b, loc, up, cmp(arith::CmpIPredicate::ne, eb, c(0xFE)));
+      up = arith::AndIOp::create(b, loc, up,
+                                 cmp(arith::CmpIPredicate::ne, eb, c(0xFE)));
     }
     Value code = add(eb, arith::ExtUIOp::create(b, loc, i32, up));
     return sel(special, c(0xFF), code);
@@ -227,9 +228,9 @@ Value codeOf(Emitter &e, Value x) {
 /// An i32 code as `to` (a float8 type or i8).
 Value fromCode(Emitter &e, Value code, Type to) {
   Value byte = arith::TruncIOp::create(e.b, e.loc, e.b.getI8Type(), code);
-  return to.isInteger(8) ? byte
-                         : arith::BitcastOp::create(e.b, e.loc, to, byte)
-                               .getResult();
+  return to.isInteger(8)
+             ? byte
+             : arith::BitcastOp::create(e.b, e.loc, to, byte).getResult();
 }
 
 } // namespace
@@ -258,9 +259,8 @@ Value to_linalg::buildNarrowCast(OpBuilder &b, Location loc, Value x, Type to,
   }
   // 2. The plain value as the output.
   if (isF8E8M0(to)) {
-    return fromCode(e, e.encodeE8M0(plainCast(x, f32), opts.saturate,
-                                    opts.roundMode),
-                    to);
+    return fromCode(
+        e, e.encodeE8M0(plainCast(x, f32), opts.saturate, opts.roundMode), to);
   }
   if (auto fmt = miniFloatOf(to, opts.outputStorage)) {
     return fromCode(e, e.encode(plainCast(x, f32), *fmt, opts.saturate), to);
@@ -278,8 +278,8 @@ Value to_linalg::buildNarrowCast(OpBuilder &b, Location loc, Value x, Type to,
     // ml_dtypes (ONNX's reference) does.
     Value xf = plainCast(x, f32);
     double lo = isUnsigned ? 0 : -std::ldexp(1.0, bits - 1);
-    double hi = isUnsigned ? std::ldexp(1.0, bits) - 1
-                           : std::ldexp(1.0, bits - 1) - 1;
+    double hi =
+        isUnsigned ? std::ldexp(1.0, bits) - 1 : std::ldexp(1.0, bits - 1) - 1;
     Value inRange = arith::AndIOp::create(
         b, loc,
         arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, xf,
@@ -288,8 +288,8 @@ Value to_linalg::buildNarrowCast(OpBuilder &b, Location loc, Value x, Type to,
                               createScalar(b, loc, f32, hi + 1)));
     xf = arith::SelectOp::create(b, loc, inRange, xf,
                                  createScalar(b, loc, f32, 0));
-    return arith::TruncIOp::create(
-        b, loc, i8, arith::FPToSIOp::create(b, loc, e.i32, xf));
+    return arith::TruncIOp::create(b, loc, i8,
+                                   arith::FPToSIOp::create(b, loc, e.i32, xf));
   }
   // Integers wrap to the low `bits` bits, then sign- or zero-extend.
   Value v = plainCast(x, i8);
