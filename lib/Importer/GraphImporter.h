@@ -324,6 +324,11 @@ public:
 
   /// Records output `i` of the current node.
   void setOutput(unsigned i, Value v);
+  /// Gives the (already set) output `i` the ONNX element type `onnxType`
+  /// where ONNX inference typed it not at all: libonnx 1.12 does not
+  /// propagate the element types it has no name for (float8, int4, ...),
+  /// which later nodes read through onnxElementType.
+  void noteOutputType(unsigned i, int32_t onnxType);
   /// Errors if output `i` (i >= first) is present: for outputs etch does not
   /// support, e.g. MaxPool's Indices.
   LogicalResult rejectOutputsFrom(unsigned first, StringRef what);

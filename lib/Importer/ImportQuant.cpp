@@ -245,6 +245,7 @@ LogicalResult importQuantizeLinear(GraphImporter &im,
                              b.getBoolAttr(im.attrInt("saturate", 1) != 0)),
                 im.namedAttr("output_storage",
                              b.getStringAttr(narrowStorageName(onnxOut)))}));
+    im.noteOutputType(0, onnxOut);
     return success();
   }
   // Without a zero point the result is output_dtype, by default uint8.
@@ -252,6 +253,9 @@ LogicalResult importQuantizeLinear(GraphImporter &im,
                                    : dtype == 0 || isUnsignedType(dtype);
   im.setOutput(
       0, saturateCast(im, t, *z, outElem, isUnsigned, narrowTypeBits(onnxOut)));
+  if (onnxOut != 0) {
+    im.noteOutputType(0, onnxOut);
+  }
   return success();
 }
 

@@ -6,6 +6,7 @@
 // RUN: etch-import %S/Inputs/cast_float8.onnx | FileCheck %s --check-prefix=F8
 // RUN: etch-import %S/Inputs/quant_int2_fp4.onnx | FileCheck %s --check-prefix=INT2
 // RUN: etch-import %S/Inputs/dequant_f16_scale.onnx | FileCheck %s --check-prefix=F16
+// RUN: etch-import %S/Inputs/chain_fp4.onnx | FileCheck %s --check-prefix=CHAIN
 // RUN: not etch-import %S/Inputs/add_int4.onnx 2>&1 | FileCheck %s --check-prefix=ERR
 
 // A 5-element int4 input is 3 packed bytes: both nibbles of each byte
@@ -68,5 +69,14 @@
 // F16: %[[SF:.+]] = etch.cast %[[S]] : (tensor<f16>) -> tensor<f32>
 // F16: %[[Y:.+]] = etch.mul %[[XF]], %[[SF]]
 // F16: etch.cast %[[Y]] : (tensor<4xf32>) -> tensor<4xf16>
+
+// Types of values ONNX inference left untyped come from the producing
+// node: the float4e2m1 codes between QuantizeLinear and DequantizeLinear
+// decode as float4, the float8 between two Casts is f8E5M2.
+// CHAIN-LABEL: func.func @main(
+// CHAIN: %[[Q:.+]] = etch.cast %{{.+}} {output_storage = "f4E2M1FN"} : (tensor<6xf32>) -> tensor<6xi8>
+// CHAIN: etch.cast %[[Q]] {input_storage = "f4E2M1FN"} : (tensor<6xi8>) -> tensor<6xf32>
+// CHAIN: %[[C8:.+]] = etch.cast %arg0 : (tensor<6xf32>) -> tensor<6xf8E5M2>
+// CHAIN: etch.cast %[[C8]] : (tensor<6xf8E5M2>) -> tensor<6xf16>
 
 // ERR: node 'add_int4' (Add): tensors of type INT4 ('x') are not supported by Add (opset 21); supported: Cast, CastLike, QuantizeLinear, DequantizeLinear
