@@ -28,7 +28,17 @@ enum EtchDType : int32_t {
   kF64,
   kU16,
   kU32,
-  kU64
+  kU64,
+  kF8E4M3FN,
+  kF8E4M3FNUZ,
+  kF8E5M2,
+  kF8E5M2FNUZ,
+  kF8E8M0,
+  kI4,
+  kU4,
+  kF4E2M1,
+  kI2,
+  kU2
 };
 
 struct DTypeInfo {
@@ -52,6 +62,22 @@ std::optional<DTypeInfo> getDType(Type type, bool isUnsigned) {
   }
   if (type.isBF16()) {
     return DTypeInfo{kBF16, "uint16_t", "bfloat16", 2};
+  }
+  // Float8: one byte per element, the format's bits.
+  if (isa<Float8E4M3FNType>(type)) {
+    return DTypeInfo{kF8E4M3FN, "uint8_t", "float8e4m3fn", 1};
+  }
+  if (isa<Float8E4M3FNUZType>(type)) {
+    return DTypeInfo{kF8E4M3FNUZ, "uint8_t", "float8e4m3fnuz", 1};
+  }
+  if (isa<Float8E5M2Type>(type)) {
+    return DTypeInfo{kF8E5M2, "uint8_t", "float8e5m2", 1};
+  }
+  if (isa<Float8E5M2FNUZType>(type)) {
+    return DTypeInfo{kF8E5M2FNUZ, "uint8_t", "float8e5m2fnuz", 1};
+  }
+  if (isa<Float8E8M0FNUType>(type)) {
+    return DTypeInfo{kF8E8M0, "uint8_t", "float8e8m0", 1};
   }
   auto intType = dyn_cast<IntegerType>(type);
   if (!intType) {
@@ -78,12 +104,36 @@ std::optional<DTypeInfo> getDType(Type type, bool isUnsigned) {
   }
 }
 
+/// The sub-byte dtypes, packed at the ABI (the argument's `etch.dtype`, the
+/// importer's name of the ONNX type); bits per element in `packedBits`.
+std::optional<DTypeInfo> getPackedDType(StringRef name, uint32_t &packedBits) {
+  static const struct {
+    const char *name;
+    int32_t dtype;
+    uint32_t bits;
+  } table[] = {{"int4", kI4, 4},
+               {"uint4", kU4, 4},
+               {"float4e2m1", kF4E2M1, 4},
+               {"int2", kI2, 2},
+               {"uint2", kU2, 2}};
+  for (const auto &row : table) {
+    if (name == row.name) {
+      packedBits = row.bits;
+      return DTypeInfo{row.dtype, "uint8_t", row.name, 1};
+    }
+  }
+  return std::nullopt;
+}
+
 const char *dtypeName(int32_t dtype) {
-  static const char *names[] = {"float32", "float16", "bfloat16", "int8",
-                                "uint8",   "int16",   "int32",    "int64",
-                                "bool",    "float64", "uint16",   "uint32",
-                                "uint64"};
-  return dtype >= 0 && dtype <= kU64 ? names[dtype] : "?";
+  static const char *names[] = {
+      "float32",        "float16",      "bfloat16",       "int8",
+      "uint8",          "int16",        "int32",          "int64",
+      "bool",           "float64",      "uint16",         "uint32",
+      "uint64",         "float8e4m3fn", "float8e4m3fnuz", "float8e5m2",
+      "float8e5m2fnuz", "float8e8m0",   "int4",           "uint4",
+      "float4e2m1",     "int2",         "uint2"};
+  return dtype >= 0 && dtype <= kU2 ? names[dtype] : "?";
 }
 
 bool isCKeyword(llvm::StringRef word) {
@@ -156,14 +206,28 @@ FailureOr<ModelSignature> readModelSignature(ModuleOp module,
                                 << " is not a statically shaped memref: "
                                 << arg.getType();
     }
-    std::optional<DTypeInfo> dtype = getDType(
-        type.getElementType(), func.getArgAttr(i, "etch.unsigned") != nullptr);
+    uint32_t packedBits = 0;
+    std::optional<DTypeInfo> dtype;
+    auto packedName = func.getArgAttrOfType<StringAttr>(i, "etch.dtype");
+    auto packedShape =
+        func.getArgAttrOfType<DenseI64ArrayAttr>(i, "etch.shape");
+    if (packedName) {
+      dtype = getPackedDType(packedName.getValue(), packedBits);
+      if (!dtype || !packedShape) {
+        return func.emitOpError()
+               << "argument #" << i << ": etch.dtype " << packedName
+               << " needs a sub-byte dtype and etch.shape";
+      }
+    } else {
+      dtype = getDType(type.getElementType(),
+                       func.getArgAttr(i, "etch.unsigned") != nullptr);
+    }
     if (!dtype) {
       return func.emitOpError()
              << "argument #" << i << " has element type "
              << type.getElementType()
              << ", which the etch C ABI has no dtype for (supported: f32, "
-                "f64, f16, bf16, i1 and 8/16/32/64-bit integers)";
+                "f64, f16, bf16, float8, i1 and 8/16/32/64-bit integers)";
     }
     bool isOutput = static_cast<bool>(func.getArgAttr(i, "etch.output"));
     std::vector<TensorInfo> &list = isOutput ? sig.outputs : sig.inputs;
@@ -182,7 +246,18 @@ FailureOr<ModelSignature> readModelSignature(ModuleOp module,
     info.dtype = dtype->dtype;
     info.cType = dtype->cType;
     info.elementBytes = dtype->bytes;
-    info.shape.assign(type.getShape().begin(), type.getShape().end());
+    info.packedBits = packedBits;
+    if (packedShape) {
+      info.shape.assign(packedShape.asArrayRef().begin(),
+                        packedShape.asArrayRef().end());
+      if (info.byteSize() != static_cast<uint64_t>(type.getNumElements())) {
+        return func.emitOpError()
+               << "argument #" << i << " holds " << type.getNumElements()
+               << " bytes, not the packed etch.shape's " << info.byteSize();
+      }
+    } else {
+      info.shape.assign(type.getShape().begin(), type.getShape().end());
+    }
     list.push_back(std::move(info));
   }
   if (!sawArena) {
@@ -228,6 +303,21 @@ std::string emitModelHeader(const ModelSignature &sig,
      << "_ARENA_ALIGN; it may be NULL when the size is 0. Calls return "
         "ETCH_OK\n"
      << " * or an error status; they never abort.\n";
+  if (llvm::any_of(
+          llvm::concat<const TensorInfo>(sig.inputs, sig.outputs),
+          [](const TensorInfo &t) {
+            return t.packedBits != 0 ||
+                   llvm::StringRef(dtypeName(t.dtype)).starts_with("float8");
+          })) {
+    os << " *\n"
+       << " * float8 tensors hold one byte per element (the format's bits). "
+          "int4,\n"
+       << " * uint4 and float4e2m1 are packed two per byte, int2 and uint2 "
+          "four per\n"
+       << " * byte, the first element in the lowest bits (as ONNX packs them), "
+          "the\n"
+       << " * last byte padded with zeros.\n";
+  }
   if (sig.threads > 1) {
     os << " *\n"
        << " * Compiled with --threads=" << sig.threads

@@ -323,6 +323,21 @@ static int32_t onnxElementTypeOf(Type type, int32_t onnxHint) {
   if (type.isBF16()) {
     return onnx::TensorProto::BFLOAT16;
   }
+  if (isa<Float8E4M3FNType>(type)) {
+    return kOnnxFloat8E4M3FN;
+  }
+  if (isa<Float8E4M3FNUZType>(type)) {
+    return kOnnxFloat8E4M3FNUZ;
+  }
+  if (isa<Float8E5M2Type>(type)) {
+    return kOnnxFloat8E5M2;
+  }
+  if (isa<Float8E5M2FNUZType>(type)) {
+    return kOnnxFloat8E5M2FNUZ;
+  }
+  if (isa<Float8E8M0FNUType>(type)) {
+    return kOnnxFloat8E8M0;
+  }
   switch (type.getIntOrFloatBitWidth()) {
   case 1:
     return onnx::TensorProto::BOOL;
@@ -419,6 +434,27 @@ void GraphImporter::setOutput(unsigned i, Value v) {
   StringRef name = current->output(i);
   constants.erase(name);
   values[name] = v;
+}
+
+void GraphImporter::noteOutputType(unsigned i, int32_t onnxType) {
+  const std::string &name = current->output(i);
+  auto it = values.find(name);
+  if (valueInfos.contains(name) || it == values.end()) {
+    return;
+  }
+  auto type = dyn_cast<RankedTensorType>(it->second.getType());
+  if (!type) {
+    return;
+  }
+  onnx::ValueInfoProto info;
+  info.set_name(name);
+  onnx::TypeProto_Tensor *tt = info.mutable_type()->mutable_tensor_type();
+  tt->set_elem_type(onnxType);
+  for (int64_t d : type.getShape()) {
+    tt->mutable_shape()->add_dim()->set_dim_value(d);
+  }
+  inferredTypes.push_back(std::move(info));
+  addValueInfo(inferredTypes.back());
 }
 
 LogicalResult GraphImporter::rejectOutputsFrom(unsigned first,

@@ -113,11 +113,47 @@ std::string opTableKey(const onnx::NodeProto &node);
 // Tensors (Tensors.cpp)
 //===----------------------------------------------------------------------===//
 
+/// TensorProto::DataType values newer than libonnx 1.12's enum.
+enum : int32_t {
+  kOnnxFloat8E4M3FN = 17,
+  kOnnxFloat8E4M3FNUZ = 18,
+  kOnnxFloat8E5M2 = 19,
+  kOnnxFloat8E5M2FNUZ = 20,
+  kOnnxUInt4 = 21,
+  kOnnxInt4 = 22,
+  kOnnxFloat4E2M1 = 23,
+  kOnnxFloat8E8M0 = 24,
+  kOnnxUInt2 = 25,
+  kOnnxInt2 = 26,
+};
+
 /// Maps an ONNX TensorProto::DataType to an MLIR element type; null if
 /// unsupported.
 Type convertElementType(MLIRContext *ctx, int32_t onnxType);
 /// Whether a TensorProto::DataType is UINT8/16/32/64 (imported signless).
 bool isUnsignedType(int32_t onnxType);
+/// 4 or 2 for the sub-byte types (int4, uint4, float4e2m1, int2, uint2),
+/// which compute as one i8 per element and are packed in initializers and at
+/// the C ABI; 0 for the others.
+unsigned narrowTypeBits(int32_t onnxType);
+/// etch.cast's `input_storage`/`output_storage` name of a sub-byte type
+/// ("i4", "ui4", "f4E2M1FN", "i2", "ui2"); empty for the others.
+StringRef narrowStorageName(int32_t onnxType);
+/// The float8 types, float8e8m0 and float4e2m1.
+bool isNewerFloatType(int32_t onnxType);
+/// Bytes of `numel` elements of `bits` (4 or 2) packed ONNX's way.
+int64_t packedBytes(int64_t numel, unsigned bits);
+/// A packed i8 tensor as one i8 per element of `shape` (ImportNarrowTypes).
+Value unpackNarrow(GraphImporter &im, Value packed, int32_t onnxType,
+                   ArrayRef<int64_t> shape);
+/// One i8 per element packed ONNX's way into a 1-D i8 tensor.
+Value packNarrow(GraphImporter &im, Value v, int32_t onnxType);
+/// `etch.dtype`'s value for a graph input/output of a sub-byte type ("int4").
+std::string abiDTypeName(int32_t onnxType);
+/// Errors unless `node`'s op takes the float8/float4/int4/int2 tensors it
+/// has.
+LogicalResult checkNarrowTypeSupport(GraphImporter &im,
+                                     const onnx::NodeProto &node);
 /// The ONNX name of a TensorProto::DataType, for messages.
 std::string onnxTypeName(int32_t onnxType);
 
@@ -246,6 +282,8 @@ public:
   /// Makes input(i) return `v` for the rest of the current node.
   void overrideInput(unsigned i, Value v) { inputOverrides[i] = v; }
   Location getLoc() const { return currentLoc; }
+  /// Where ops created outside a node go (the graph's inputs and outputs).
+  void setLoc(Location loc) { currentLoc = loc; }
   const onnx::NodeProto &getNode() const { return *current; }
 
   /// emitError at the node, prefixed "node '<name>' (<Op>): ".
@@ -286,6 +324,11 @@ public:
 
   /// Records output `i` of the current node.
   void setOutput(unsigned i, Value v);
+  /// Gives the (already set) output `i` the ONNX element type `onnxType`
+  /// where ONNX inference typed it not at all: libonnx 1.12 does not
+  /// propagate the element types it has no name for (float8, int4, ...),
+  /// which later nodes read through onnxElementType.
+  void noteOutputType(unsigned i, int32_t onnxType);
   /// Errors if output `i` (i >= first) is present: for outputs etch does not
   /// support, e.g. MaxPool's Indices.
   LogicalResult rejectOutputsFrom(unsigned first, StringRef what);

@@ -267,6 +267,14 @@ static LogicalResult importCast(GraphImporter &im, const onnx::NodeProto &) {
   const onnx::AttributeProto *toAttr = im.attr("to");
   FailureOr<RankedTensorType> outType = failure();
   bool uOut = im.isUnsignedOutput(0);
+  // The ONNX result type: `to`, or CastLike's input 1's.
+  int32_t onnxOut = im.onnxElementType(im.getNode().output(0));
+  bool isCastLike = im.getNode().op_type() == "CastLike";
+  if (isCastLike && im.hasInput(1)) {
+    onnxOut = im.onnxElementType(im.getNode().input(1));
+  } else if (toAttr && toAttr->type() == onnx::AttributeProto::INT) {
+    onnxOut = static_cast<int32_t>(toAttr->i());
+  }
   if (toAttr && toAttr->type() == onnx::AttributeProto::STRING) {
     onnx::TensorProto::DataType dt;
     Type elem;
@@ -279,6 +287,11 @@ static LogicalResult importCast(GraphImporter &im, const onnx::NodeProto &) {
     }
     outType = RankedTensorType::get(inType.getShape(), elem);
     uOut = isUnsignedType(dt);
+  } else if (Type elem = convertElementType(im.getContext(), onnxOut)) {
+    // Cast keeps the shape; libonnx 1.12 infers no type for the newer
+    // element types.
+    outType = RankedTensorType::get(inType.getShape(), elem);
+    uOut = isUnsignedType(onnxOut);
   } else {
     outType = im.outputType(0);
   }
@@ -291,17 +304,38 @@ static LogicalResult importCast(GraphImporter &im, const onnx::NodeProto &) {
                       << to << " is not supported";
   }
   bool uIn = im.isUnsignedInput(0);
+  // int4/uint4/int2/uint2/float4e2m1 travel as i8 (see
+  // ImportNarrowTypes.cpp); the storage names say what the i8 holds.
+  StringRef inStorage =
+      narrowStorageName(im.onnxElementType(im.getNode().input(0)));
+  StringRef outStorage = narrowStorageName(onnxOut);
   // Same bits, same meaning (int8 <-> uint8 reinterpret the same bits too:
   // ONNX casts between integer types wrap).
-  if (inType == *outType) {
+  // int4 -> int8 and the like: the i8 already holds the value.
+  bool sameValue = inStorage == outStorage ||
+                   (outStorage.empty() && inStorage != "f4E2M1FN");
+  if (inType == *outType && sameValue) {
     im.setOutput(0, *x);
+    im.noteOutputType(0, onnxOut);
     return success();
   }
   OpBuilder &b = im.getBuilder();
-  im.setOutput(0, im.create<CastOp>(
-                      *outType, *x,
-                      {im.namedAttr("unsigned_input", b.getBoolAttr(uIn)),
-                       im.namedAttr("unsigned_output", b.getBoolAttr(uOut))}));
+  std::string roundMode = im.attrString("round_mode", "up");
+  if (roundMode != "up" && roundMode != "down" && roundMode != "nearest") {
+    return im.unsupportedAttr("round_mode", "'" + roundMode + "'",
+                              "up, down and nearest");
+  }
+  im.setOutput(
+      0, im.create<CastOp>(
+             *outType, *x,
+             {im.namedAttr("unsigned_input", b.getBoolAttr(uIn)),
+              im.namedAttr("unsigned_output", b.getBoolAttr(uOut)),
+              im.namedAttr("saturate",
+                           b.getBoolAttr(im.attrInt("saturate", 1) != 0)),
+              im.namedAttr("round_mode", b.getStringAttr(roundMode)),
+              im.namedAttr("input_storage", b.getStringAttr(inStorage)),
+              im.namedAttr("output_storage", b.getStringAttr(outStorage))}));
+  im.noteOutputType(0, onnxOut);
   return success();
 }
 

@@ -23,15 +23,26 @@ RankedTensorType withElement(Value v, Type elem) {
                                elem);
 }
 
-/// float32(v); `isUnsigned` if v's ONNX type is unsigned.
-Value toF32(GraphImporter &im, Value v, bool isUnsigned) {
+/// float32(v); `isUnsigned` if v's ONNX type is unsigned, `storage` the
+/// etch.cast input_storage of a sub-byte type (float4e2m1's codes).
+Value toF32(GraphImporter &im, Value v, bool isUnsigned,
+            StringRef storage = "") {
   OpBuilder &b = im.getBuilder();
   if (cast<RankedTensorType>(v.getType()).getElementType().isF32()) {
     return v;
   }
-  return im.create<CastOp>(withElement(v, b.getF32Type()), v,
-                           {im.namedAttr("unsigned_input",
-                                         b.getBoolAttr(isUnsigned))});
+  return im.create<CastOp>(
+      withElement(v, b.getF32Type()), v,
+      {im.namedAttr("unsigned_input", b.getBoolAttr(isUnsigned)),
+       im.namedAttr("input_storage", b.getStringAttr(storage))});
+}
+
+/// The etch.cast storage name of input `i`'s ONNX type (empty unless
+/// sub-byte).
+StringRef inputStorage(GraphImporter &im, unsigned i) {
+  return im.hasInput(i)
+             ? narrowStorageName(im.onnxElementType(im.getNode().input(i)))
+             : StringRef();
 }
 
 /// A 1-D per-channel parameter as [1.., C (at `dim`), 1..] of `rank`; a
@@ -82,15 +93,16 @@ FailureOr<Value> floatZeroPoint(GraphImporter &im, ArrayRef<int64_t> shape,
   if (failed(zp)) {
     return failure();
   }
-  return perAxis(im, toF32(im, *zp, im.isUnsignedInput(2)), shape, axis,
-                 "the zero point");
+  return perAxis(im, toF32(im, *zp, im.isUnsignedInput(2), inputStorage(im, 2)),
+                 shape, axis, "the zero point");
 }
 
-/// round_half_even(t) + zp clamped to the range of `outElem` and cast to it.
+/// round_half_even(t) + zp clamped to the range of `outElem` (of `bits`
+/// when non-zero: int4/int2 in an i8) and cast to it.
 Value saturateCast(GraphImporter &im, Value t, Value zp, Type outElem,
-                   bool isUnsigned) {
+                   bool isUnsigned, unsigned bits = 0) {
   OpBuilder &b = im.getBuilder();
-  unsigned width = outElem.getIntOrFloatBitWidth();
+  unsigned width = bits ? bits : outElem.getIntOrFloatBitWidth();
   double lo = isUnsigned ? 0.0 : -std::ldexp(1.0, width - 1);
   double hi = isUnsigned ? std::ldexp(1.0, width) - 1
                          : std::ldexp(1.0, width - 1) - 1;
@@ -145,8 +157,10 @@ LogicalResult importDequantizeLinear(GraphImporter &im,
   if (failed(outType)) {
     return failure();
   }
-  if (!outType->getElementType().isF32()) {
-    return im.error() << "only float32 results are supported, got "
+  if (!outType->getElementType().isF32() &&
+      !outType->getElementType().isF16()) {
+    return im.error() << "only float32 and float16 results are supported, "
+                         "got "
                       << *outType;
   }
   auto xType = cast<RankedTensorType>(x->getType());
@@ -155,7 +169,7 @@ LogicalResult importDequantizeLinear(GraphImporter &im,
   if (failed(s)) {
     return failure();
   }
-  Value y = toF32(im, *x, im.isUnsignedInput(0));
+  Value y = toF32(im, *x, im.isUnsignedInput(0), inputStorage(im, 0));
   FailureOr<Value> z = floatZeroPoint(im, xType.getShape(), axis);
   if (failed(z)) {
     return failure();
@@ -163,7 +177,12 @@ LogicalResult importDequantizeLinear(GraphImporter &im,
   if (*z) {
     y = createBinary<SubOp>(im, y, *z);
   }
-  im.setOutput(0, createBinary<MulOp>(im, y, *s));
+  Type f32 = im.getBuilder().getF32Type();
+  y = createBinary<MulOp>(im, y, toF32(im, *s, false), f32);
+  if (!outType->getElementType().isF32()) {
+    y = im.create<CastOp>(*outType, y);
+  }
+  im.setOutput(0, y);
   return success();
 }
 
@@ -188,9 +207,17 @@ LogicalResult importQuantizeLinear(GraphImporter &im,
     return failure();
   }
   Type outElem = outType->getElementType();
-  if (!outElem.isInteger(8) && !outElem.isInteger(16)) {
-    return im.error() << "only 8- and 16-bit integer results are supported, "
-                         "got "
+  // The ONNX result type: the zero point's, else output_dtype.
+  int64_t dtype = im.attrInt("output_dtype", 0);
+  int32_t onnxOut = im.hasInput(2) ? im.onnxElementType(node.input(2))
+                                   : static_cast<int32_t>(dtype);
+  bool isFloat8 =
+      isa<FloatType>(outElem) && outElem.getIntOrFloatBitWidth() == 8;
+  bool isFloat4 = onnxOut == kOnnxFloat4E2M1;
+  if (!outElem.isInteger(8) && !outElem.isInteger(16) &&
+      !(isFloat8 && !isa<Float8E8M0FNUType>(outElem))) {
+    return im.error() << "only 16-, 8-, 4- and 2-bit integer, float8 and "
+                         "float4e2m1 results are supported, got "
                       << *outType;
   }
   auto xType = cast<RankedTensorType>(x->getType());
@@ -199,16 +226,36 @@ LogicalResult importQuantizeLinear(GraphImporter &im,
   if (failed(s)) {
     return failure();
   }
-  Value t = createBinary<DivOp>(im, toF32(im, *x, false), *s);
+  Value t = createBinary<DivOp>(im, toF32(im, *x, false), toF32(im, *s, false));
   FailureOr<Value> z = floatZeroPoint(im, xType.getShape(), axis);
   if (failed(z)) {
     return failure();
   }
+  OpBuilder &b = im.getBuilder();
+  if (isFloat8 || isFloat4) {
+    // A float8 zero point is 0 and ignored (as the reference does); float4's
+    // is added.
+    if (isFloat4 && *z) {
+      t = createBinary<AddOp>(im, t, *z);
+    }
+    im.setOutput(
+        0, im.create<CastOp>(
+               *outType, t,
+               {im.namedAttr("saturate",
+                             b.getBoolAttr(im.attrInt("saturate", 1) != 0)),
+                im.namedAttr("output_storage",
+                             b.getStringAttr(narrowStorageName(onnxOut)))}));
+    im.noteOutputType(0, onnxOut);
+    return success();
+  }
   // Without a zero point the result is output_dtype, by default uint8.
-  int64_t dtype = im.attrInt("output_dtype", 0);
   bool isUnsigned = im.hasInput(2) ? im.isUnsignedInput(2)
                                    : dtype == 0 || isUnsignedType(dtype);
-  im.setOutput(0, saturateCast(im, t, *z, outElem, isUnsigned));
+  im.setOutput(
+      0, saturateCast(im, t, *z, outElem, isUnsigned, narrowTypeBits(onnxOut)));
+  if (onnxOut != 0) {
+    im.noteOutputType(0, onnxOut);
+  }
   return success();
 }
 

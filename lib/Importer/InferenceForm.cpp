@@ -99,6 +99,26 @@ std::optional<std::vector<int64_t>> constantInts(const Scope &scope,
   return std::nullopt;
 }
 
+/// The declared element type of `name` (graph input, output, value_info or
+/// initializer in scope); 0 when unknown.
+int32_t declaredElemType(const Scope &scope, const std::string &name) {
+  for (const onnx::GraphProto *g : llvm::reverse(scope)) {
+    for (const onnx::TensorProto &init : g->initializer()) {
+      if (init.name() == name) {
+        return init.data_type();
+      }
+    }
+    for (const auto *infos : {&g->input(), &g->value_info(), &g->output()}) {
+      for (const onnx::ValueInfoProto &vi : *infos) {
+        if (vi.name() == name && vi.type().has_tensor_type()) {
+          return vi.type().tensor_type().elem_type();
+        }
+      }
+    }
+  }
+  return 0;
+}
+
 bool allOnes(const onnx::AttributeProto *a) {
   return !a || llvm::all_of(a->ints(), [](int64_t d) { return d == 1; });
 }
@@ -193,6 +213,18 @@ bool rewrite(onnx::NodeProto &node, const Scope &scope, int64_t opset) {
       (op == "DequantizeLinear" && opset >= 21)) {
     if (attrInt(node, "output_dtype", 0) != 0 ||
         attrInt(node, "block_size", 0) != 0) {
+      hide(node);
+      return true;
+    }
+  }
+  // From 19 the scale (and QuantizeLinear's x) may be float16 or bfloat16,
+  // DequantizeLinear's result then being the scale's type; the opset-13
+  // schema infers float32.
+  if ((op == "QuantizeLinear" || op == "DequantizeLinear") && opset >= 19) {
+    int32_t scaleType =
+        hasInput(node, 1) ? declaredElemType(scope, node.input(1)) : 0;
+    if (scaleType == onnx::TensorProto::FLOAT16 ||
+        scaleType == onnx::TensorProto::BFLOAT16) {
       hide(node);
       return true;
     }

@@ -663,6 +663,11 @@ mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
       return emitError(modelLoc) << "graph input '" << in.name()
                                  << "': " << why;
     }
+    if (unsigned bits = narrowTypeBits(in.type().tensor_type().elem_type())) {
+      // Packed at the C ABI; unpacked below.
+      type = RankedTensorType::get({packedBytes(type->getNumElements(), bits)},
+                                   IntegerType::get(&ctx, 8));
+    }
     argTypes.push_back(*type);
     args.push_back(&in);
   }
@@ -679,8 +684,21 @@ mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
     if (isUnsignedType(in->type().tensor_type().elem_type())) {
       func.setArgAttr(i, "etch.unsigned", b.getUnitAttr());
     }
-    im.setValue(in->name(), body->getArgument(i));
     im.markGraphInput(in->name());
+    int32_t elemType = in->type().tensor_type().elem_type();
+    if (!narrowTypeBits(elemType)) {
+      im.setValue(in->name(), body->getArgument(i));
+      continue;
+    }
+    std::string why;
+    FailureOr<RankedTensorType> logical = im.typeOfValueInfo(in->name(), why);
+    func.setArgAttr(i, "etch.dtype", b.getStringAttr(abiDTypeName(elemType)));
+    func.setArgAttr(i, "etch.shape",
+                    b.getDenseI64ArrayAttr(logical->getShape()));
+    b.setInsertionPointToEnd(body);
+    im.setLoc(NameLoc::get(b.getStringAttr(in->name())));
+    im.setValue(in->name(), unpackNarrow(im, body->getArgument(i), elemType,
+                                         logical->getShape()));
   }
   b.setInsertionPointToEnd(body);
 
@@ -743,6 +761,7 @@ mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
       refineShapes(model, im, refinedModels);
     }
     if (failed(checkUnsignedSupport(im, node)) ||
+        failed(checkNarrowTypeSupport(im, node)) ||
         failed(importNode(im, node, table.lookup(opTableKey(node))))) {
       return failure();
     }
@@ -756,6 +775,8 @@ mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
   // A sequence output becomes one result per element (`name.<i>`).
   SmallVector<Value> results;
   SmallVector<std::pair<std::string, bool>> resultNames; // name, unsigned
+  // etch.dtype / etch.shape of packed sub-byte results.
+  SmallVector<std::pair<unsigned, NamedAttrList>> packedResults;
   for (const auto &out : graph.output()) {
     if (!im.isKnown(out.name())) {
       return emitError(modelLoc) << "graph output '" << out.name()
@@ -775,6 +796,17 @@ mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
     if (failed(v)) {
       return failure();
     }
+    int32_t elemType = im.onnxElementType(out.name());
+    if (narrowTypeBits(elemType)) {
+      NamedAttrList attrs;
+      attrs.set("etch.dtype", b.getStringAttr(abiDTypeName(elemType)));
+      attrs.set("etch.shape",
+                b.getDenseI64ArrayAttr(
+                    cast<RankedTensorType>(v->getType()).getShape()));
+      packedResults.push_back({unsigned(results.size()), attrs});
+      im.setLoc(NameLoc::get(b.getStringAttr(out.name())));
+      *v = packNarrow(im, *v, elemType);
+    }
     results.push_back(*v);
     resultNames.push_back({out.name(), isUnsigned});
   }
@@ -785,6 +817,11 @@ mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
     func.setResultAttr(i, "etch.name", b.getStringAttr(out.first));
     if (out.second) {
       func.setResultAttr(i, "etch.unsigned", b.getUnitAttr());
+    }
+  }
+  for (auto &[i, attrs] : packedResults) {
+    for (NamedAttribute attr : attrs) {
+      func.setResultAttr(i, attr.getName(), attr.getValue());
     }
   }
 

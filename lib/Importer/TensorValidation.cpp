@@ -5,6 +5,7 @@
 // the same bound on every static type of the imported module.
 //
 //===----------------------------------------------------------------------===//
+#include "GraphImporter.h"
 #include "ModelValidation.h"
 
 #include "etch/Support/CheckedMath.h"
@@ -41,6 +42,18 @@ static std::optional<int64_t> onnxElementBytes(int32_t type) {
   case TensorProto::INT8:
   case TensorProto::BOOL:
   case TensorProto::STRING:
+  // float8 (one byte each); the sub-byte types are bounded as one byte per
+  // element too and checked packed below.
+  case kOnnxFloat8E4M3FN:
+  case kOnnxFloat8E4M3FNUZ:
+  case kOnnxFloat8E5M2:
+  case kOnnxFloat8E5M2FNUZ:
+  case kOnnxFloat8E8M0:
+  case kOnnxUInt4:
+  case kOnnxInt4:
+  case kOnnxFloat4E2M1:
+  case kOnnxUInt2:
+  case kOnnxInt2:
     return 1;
   case TensorProto::UINT16:
   case TensorProto::INT16:
@@ -121,6 +134,12 @@ LogicalResult importer::validateTensor(const TensorProto &t,
   // boundedBytes bounds every partial product: these cannot overflow.
   int64_t numel = *shapeProduct(dims);
   int64_t bytes = numel * *elemBytes;
+  // int4/int2/float4e2m1: packed, in raw_data, external data and int32_data
+  // (one packed byte per entry) alike.
+  unsigned bits = narrowTypeBits(t.data_type());
+  if (bits) {
+    bytes = packedBytes(numel, bits);
+  }
   std::optional<int64_t> total = checkedAdd(budget.totalBytes, bytes);
   if (!total || *total > maxBytes) {
     return emitError(loc) << what << " takes the model's tensors past the "
@@ -160,16 +179,16 @@ LogicalResult importer::validateTensor(const TensorProto &t,
       return emitError(loc) << what << ": a string tensor cannot use raw_data";
     }
     if (static_cast<int64_t>(t.raw_data().size()) != bytes) {
-      return emitError(loc)
-             << what << ": raw_data has " << t.raw_data().size()
-             << " bytes, but dims " << formatDims(dims) << " of "
-             << TensorProto::DataType_Name(
-                    static_cast<TensorProto::DataType>(t.data_type()))
-             << " need " << bytes;
+      return emitError(loc) << what << ": raw_data has " << t.raw_data().size()
+                            << " bytes, but dims " << formatDims(dims) << " of "
+                            << onnxTypeName(t.data_type()) << " need " << bytes;
     }
     return success();
   }
   auto [field, size, perElement] = typedData(t);
+  if (bits) {
+    numel = bytes;
+  }
   if (size != numel * perElement) {
     return emitError(loc) << what << ": " << field << " has " << size
                           << " entries, but dims " << formatDims(dims)

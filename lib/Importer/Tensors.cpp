@@ -62,6 +62,27 @@ Type importer::convertElementType(MLIRContext *ctx, int32_t onnxType) {
     return b.getIntegerType(64);
   case TensorProto::BOOL:
     return b.getI1Type();
+  // ONNX 1.14+ types (libonnx 1.12's enum lacks them). The 8-bit floats are
+  // MLIR's own float8 types (one byte each); the sub-byte types compute as
+  // i8, one element per byte: int4/int2 sign-extended, uint4/uint2
+  // zero-extended, float4e2m1 as its 4-bit code. They are packed only in
+  // initializers and at the C ABI (see narrowTypeBits).
+  case kOnnxFloat8E4M3FN:
+    return b.getType<Float8E4M3FNType>();
+  case kOnnxFloat8E4M3FNUZ:
+    return b.getType<Float8E4M3FNUZType>();
+  case kOnnxFloat8E5M2:
+    return b.getType<Float8E5M2Type>();
+  case kOnnxFloat8E5M2FNUZ:
+    return b.getType<Float8E5M2FNUZType>();
+  case kOnnxFloat8E8M0:
+    return b.getType<Float8E8M0FNUType>();
+  case kOnnxUInt4:
+  case kOnnxInt4:
+  case kOnnxFloat4E2M1:
+  case kOnnxUInt2:
+  case kOnnxInt2:
+    return b.getIntegerType(8);
   default:
     return {};
   }
@@ -69,10 +90,53 @@ Type importer::convertElementType(MLIRContext *ctx, int32_t onnxType) {
 
 bool importer::isUnsignedType(int32_t onnxType) {
   return onnxType == TensorProto::UINT8 || onnxType == TensorProto::UINT16 ||
-         onnxType == TensorProto::UINT32 || onnxType == TensorProto::UINT64;
+         onnxType == TensorProto::UINT32 || onnxType == TensorProto::UINT64 ||
+         onnxType == kOnnxUInt4 || onnxType == kOnnxUInt2;
+}
+
+unsigned importer::narrowTypeBits(int32_t onnxType) {
+  switch (onnxType) {
+  case kOnnxUInt4:
+  case kOnnxInt4:
+  case kOnnxFloat4E2M1:
+    return 4;
+  case kOnnxUInt2:
+  case kOnnxInt2:
+    return 2;
+  default:
+    return 0;
+  }
+}
+
+StringRef importer::narrowStorageName(int32_t onnxType) {
+  switch (onnxType) {
+  case kOnnxUInt4:
+    return "ui4";
+  case kOnnxInt4:
+    return "i4";
+  case kOnnxFloat4E2M1:
+    return "f4E2M1FN";
+  case kOnnxUInt2:
+    return "ui2";
+  case kOnnxInt2:
+    return "i2";
+  default:
+    return "";
+  }
+}
+
+bool importer::isNewerFloatType(int32_t onnxType) {
+  return (onnxType >= kOnnxFloat8E4M3FN && onnxType <= kOnnxFloat8E5M2FNUZ) ||
+         onnxType == kOnnxFloat4E2M1 || onnxType == kOnnxFloat8E8M0;
 }
 
 std::string importer::onnxTypeName(int32_t onnxType) {
+  static const char *newer[] = {
+      "FLOAT8E4M3FN", "FLOAT8E4M3FNUZ", "FLOAT8E5M2", "FLOAT8E5M2FNUZ", "UINT4",
+      "INT4",         "FLOAT4E2M1",     "FLOAT8E8M0", "UINT2",          "INT2"};
+  if (onnxType >= kOnnxFloat8E4M3FN && onnxType <= kOnnxInt2) {
+    return newer[onnxType - kOnnxFloat8E4M3FN];
+  }
   if (TensorProto::DataType_IsValid(onnxType)) {
     return TensorProto::DataType_Name(
         static_cast<TensorProto::DataType>(onnxType));
@@ -132,6 +196,47 @@ static LogicalResult readExternal(const TensorProto &tensor,
   if (llvm::Error err = readConfinedFile(modelDir, location, offset, out)) {
     return emitError(loc) << "tensor '" << tensor.name()
                           << "': " << llvm::toString(std::move(err));
+  }
+  return success();
+}
+
+static LogicalResult readData(const TensorProto &tensor, StringRef modelDir,
+                              Location loc, Type elemType, int64_t numel,
+                              MutableArrayRef<char> out);
+
+/// Unpacks a sub-byte tensor (`bits` 4 or 2; ONNX packs the first element
+/// in the lowest bits of each byte) into one i8 per element: sign-extended
+/// for int4/int2, else zero-extended (float4e2m1 keeps its code).
+static LogicalResult readPacked(const TensorProto &tensor, StringRef modelDir,
+                                Location loc, unsigned bits, int64_t numel,
+                                MutableArrayRef<char> out) {
+  int64_t perByte = 8 / bits;
+  std::vector<char> packed((numel + perByte - 1) / perByte);
+  if (tensor.data_location() != TensorProto::EXTERNAL &&
+      !tensor.has_raw_data()) {
+    // int32_data holds one packed byte per entry.
+    if (tensor.int32_data_size() != static_cast<int>(packed.size())) {
+      return emitError(loc)
+             << "tensor '" << tensor.name() << "': int32_data has "
+             << tensor.int32_data_size() << " entries, expected "
+             << packed.size() << " packed bytes";
+    }
+    copyField<uint8_t>(tensor.int32_data(), packed.data());
+  } else if (failed(readData(tensor, modelDir, loc,
+                             IntegerType::get(loc.getContext(), 8),
+                             packed.size(), packed))) {
+    return failure();
+  }
+  bool isSigned =
+      tensor.data_type() == kOnnxInt4 || tensor.data_type() == kOnnxInt2;
+  unsigned mask = (1u << bits) - 1;
+  for (int64_t i = 0; i < numel; ++i) {
+    unsigned v =
+        (uint8_t(packed[i / perByte]) >> (bits * (i % perByte))) & mask;
+    if (isSigned && (v >> (bits - 1))) {
+      v |= ~mask;
+    }
+    out[i] = static_cast<char>(v);
   }
   return success();
 }
@@ -243,8 +348,11 @@ readTensor(const TensorProto &tensor, StringRef modelDir, Location loc) {
   size_t bytes = *bytesOr;
   size_t align = std::max<size_t>(elementBytes(elemType), 1);
   AsmResourceBlob blob = HeapAsmResourceBlob::allocate(bytes, align);
-  if (failed(readData(tensor, modelDir, loc, elemType, numel,
-                      blob.getMutableData()))) {
+  unsigned bits = narrowTypeBits(tensor.data_type());
+  if (failed(bits ? readPacked(tensor, modelDir, loc, bits, numel,
+                               blob.getMutableData())
+                  : readData(tensor, modelDir, loc, elemType, numel,
+                             blob.getMutableData()))) {
     return failure();
   }
   return std::make_pair(RankedTensorType::get(shape, elemType),

@@ -25,10 +25,16 @@ _STATUS = ("ETCH_OK", "ETCH_ERR_INVALID_ARGUMENT", "ETCH_ERR_ARENA_TOO_SMALL", "
            "ETCH_ERR_DEVICE", "ETCH_ERR_UNSUPPORTED")
 
 # etch_dtype_t, in enum order -> (name, numpy dtype). bf16 has no numpy type:
-# its tensors are passed as uint16 arrays holding the raw bits.
+# its tensors are passed as uint16 arrays holding the raw bits; the float8
+# types as uint8 arrays of their bits; the sub-byte types (_PACKED_BITS) as
+# 1-D uint8 arrays of the packed bytes (ONNX's layout, see etch.h).
 _DTYPES = (("f32", np.float32), ("f16", np.float16), ("bf16", np.uint16), ("i8", np.int8), ("u8", np.uint8),
            ("i16", np.int16), ("i32", np.int32), ("i64", np.int64), ("bool", np.bool_), ("f64", np.float64),
-           ("u16", np.uint16), ("u32", np.uint32), ("u64", np.uint64))
+           ("u16", np.uint16), ("u32", np.uint32), ("u64", np.uint64),
+           ("f8e4m3fn", np.uint8), ("f8e4m3fnuz", np.uint8), ("f8e5m2", np.uint8), ("f8e5m2fnuz", np.uint8),
+           ("f8e8m0", np.uint8), ("i4", np.uint8), ("u4", np.uint8), ("f4e2m1", np.uint8), ("i2", np.uint8),
+           ("u2", np.uint8))
+_PACKED_BITS = {"i4": 4, "u4": 4, "f4e2m1": 4, "i2": 2, "u2": 2}
 
 
 class LoadError(RuntimeError):
@@ -56,6 +62,9 @@ class TensorSpec:
         etch_dtype: The ``etch_dtype_t`` name (``"f32"``, ``"i8"``, ``"bf16"``...).
         scale: Quantization scale (0 if not quantized).
         zero_point: Quantization zero point.
+        logical_shape: The tensor's shape; ``shape`` differs from it only for
+            the packed sub-byte dtypes (``i4``, ``u4``, ``f4e2m1``, ``i2``,
+            ``u2``), whose arrays are the packed bytes, ``(bytes,)``.
     """
 
     name: str
@@ -64,6 +73,7 @@ class TensorSpec:
     etch_dtype: str
     scale: float = 0.0
     zero_point: int = 0
+    logical_shape: Tuple[int, ...] = ()
 
 
 class _TensorDesc(ctypes.Structure):
@@ -88,8 +98,12 @@ def _spec(desc: _TensorDesc) -> TensorSpec:
     if not 0 <= desc.dtype < len(_DTYPES):
         raise LoadError(f"etch: tensor '{desc.name.decode()}' has an unknown dtype {desc.dtype}")
     name, dtype = _DTYPES[desc.dtype]
-    shape = tuple(int(desc.shape[i]) for i in range(desc.rank))
-    return TensorSpec(desc.name.decode(), np.dtype(dtype), shape, name, float(desc.scale), int(desc.zero_point))
+    logical = tuple(int(desc.shape[i]) for i in range(desc.rank))
+    shape = logical
+    if name in _PACKED_BITS:
+        shape = (-(-int(np.prod(logical, dtype=np.int64)) * _PACKED_BITS[name] // 8),)
+    return TensorSpec(desc.name.decode(), np.dtype(dtype), shape, name, float(desc.scale), int(desc.zero_point),
+                      logical)
 
 
 class Module:

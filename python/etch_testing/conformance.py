@@ -49,7 +49,7 @@ import numpy as np
 import onnx
 from onnx import numpy_helper
 
-from . import runner
+from . import narrow_types, runner
 
 DATA_ROOT = Path(os.environ.get("ETCH_ONNX_TESTDATA", "/usr/share/libonnx-testdata/data"))
 ONNX123_SUITE = "node-1.23"  # ONNX 1.23's node tests (opsets up to 28)
@@ -175,8 +175,14 @@ class Tensor:
     name: str
     value: np.ndarray  # bfloat16 is held as float32, see is_bf16
     is_bf16: bool = False
+    # float8/float4/int4/int2 (element types onnx 1.12 cannot read): `value`
+    # holds the decoded values, `codes` the bits the C ABI carries.
+    narrow: Optional[narrow_types.NarrowType] = None
+    codes: Optional[np.ndarray] = None
 
     def raw(self) -> bytes:
+        if self.narrow is not None:
+            return narrow_types.pack(self.codes, self.narrow.bits)
         v = self.value
         if self.is_bf16:
             v = (np.ascontiguousarray(v, np.float32).view(np.uint32) >> 16).astype(np.uint16)
@@ -188,6 +194,10 @@ class Tensor:
 def load_tensor(path: Path) -> Tensor:
     t = onnx.TensorProto()
     t.ParseFromString(path.read_bytes())
+    nt = narrow_types.narrow_type(t.data_type)
+    if nt is not None:
+        codes = narrow_types.tensor_codes(t)
+        return Tensor(t.name, narrow_types.decode(codes, nt), narrow=nt, codes=codes)
     try:
         value = numpy_helper.to_array(t)
     except (KeyError, TypeError, ValueError) as e:
@@ -499,13 +509,24 @@ def _pinned_value(sets, index: int) -> Optional[str]:
     if not values or len(values) != len(sets) or any(not np.array_equal(v, values[0]) for v in values):
         return None
     v = values[0]
-    if v.dtype.kind not in "biuf":
+    if v.dtype.kind not in "biuf" or inputs_narrow(sets, index):
         return None
     return ",".join(str(int(x)) if v.dtype.kind in "biu" else repr(float(x)) for x in v.reshape(-1))
 
 
+def inputs_narrow(sets, index: int) -> bool:
+    return any(isinstance(inputs[index], Tensor) and inputs[index].narrow is not None
+               for _, inputs, _ in sets if index < len(inputs))
+
+
 def _read_output(path: Path, ref: Tensor) -> Optional[np.ndarray]:
     """The harness's output file as ref's dtype and shape; None if its size is wrong."""
+    if ref.narrow is not None:
+        data = np.fromfile(path, dtype=np.uint8)
+        if data.size != narrow_types.packed_size(ref.value.size, ref.narrow.bits):
+            return None
+        codes = narrow_types.unpack(data, ref.narrow.bits, ref.value.size)
+        return narrow_types.decode(codes, ref.narrow).reshape(ref.value.shape)
     dtype = np.dtype(np.uint16 if ref.is_bf16 else ref.value.dtype).newbyteorder("<")
     data = np.fromfile(path, dtype=np.uint8)
     if data.size != ref.value.size * dtype.itemsize:
@@ -521,8 +542,23 @@ def _check_output(path: Path, ref: Tensor, rtol: float, atol: float) -> Optional
         return f"output '{ref.name}' is a string tensor"
     got = _read_output(path, ref)
     if got is None:
-        return f"output '{ref.name}': {path.stat().st_size} bytes, expected {ref.value.nbytes}"
+        expected = (narrow_types.packed_size(ref.value.size, ref.narrow.bits) if ref.narrow
+                    else ref.value.nbytes)
+        return f"output '{ref.name}': {path.stat().st_size} bytes, expected {expected}"
+    if ref.narrow is not None:
+        return compare_exact(ref.name, got, ref.value)
     return compare(ref.name, got, ref.value, rtol, atol)
+
+
+def compare_exact(name: str, got: np.ndarray, ref: np.ndarray) -> Optional[str]:
+    """Bit-exact for decoded float8/float4/int4 values: equal values with
+    equal signs (zeros and infinities included), NaN where expected."""
+    if got.shape != ref.shape:
+        return f"output '{name}' shape {list(got.shape)} != expected {list(ref.shape)}"
+    g, r = got.astype(np.float64), ref.astype(np.float64)
+    same = (np.isnan(g) & np.isnan(r)) | ((g == r) & (np.signbit(g) == np.signbit(r)))
+    off = int(np.count_nonzero(~same))
+    return f"output '{name}' mismatch: {off}/{ref.size} values differ" if off else None
 
 
 def _worst(path: Path, ref: Tensor) -> str:

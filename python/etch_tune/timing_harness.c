@@ -29,17 +29,23 @@ static size_t dtype_size(etch_dtype_t t) {
   case ETCH_F32: case ETCH_I32: return 4;
   case ETCH_F16: case ETCH_BF16: case ETCH_I16: return 2;
   case ETCH_I8: case ETCH_U8: case ETCH_BOOL: return 1;
+  case ETCH_F8E4M3FN: case ETCH_F8E4M3FNUZ: case ETCH_F8E5M2:
+  case ETCH_F8E5M2FNUZ: case ETCH_F8E8M0: return 1;
   case ETCH_I64: return 8;
   default: return 8;
   }
 }
 
 static size_t num_bytes(const etch_tensor_desc_t *d) {
-  size_t n = dtype_size(d->dtype);
+  size_t n = 1;
   for (int32_t i = 0; i < d->rank; ++i) {
     n *= (size_t)d->shape[i];
   }
-  return n;
+  switch (d->dtype) { /* packed as etch.h says */
+  case ETCH_I4: case ETCH_U4: case ETCH_F4E2M1: return (n + 1) / 2;
+  case ETCH_I2: case ETCH_U2: return (n + 3) / 4;
+  default: return n * dtype_size(d->dtype);
+  }
 }
 
 static void fill(void *buf, const etch_tensor_desc_t *d, uint32_t seed) {

@@ -33,13 +33,38 @@ size_t etch_dtype_size(etch_dtype_t dtype) {
   case ETCH_I8:
   case ETCH_U8:
   case ETCH_BOOL:
+  case ETCH_F8E4M3FN:
+  case ETCH_F8E4M3FNUZ:
+  case ETCH_F8E5M2:
+  case ETCH_F8E5M2FNUZ:
+  case ETCH_F8E8M0:
     return 1;
+  case ETCH_I4:
+  case ETCH_U4:
+  case ETCH_F4E2M1:
+  case ETCH_I2:
+  case ETCH_U2:
+    return 0;
   case ETCH_I64:
   case ETCH_U64:
   case ETCH_F64:
     return 8;
   }
   return 0;
+}
+
+size_t etch_dtype_bits(etch_dtype_t dtype) {
+  switch (dtype) {
+  case ETCH_I4:
+  case ETCH_U4:
+  case ETCH_F4E2M1:
+    return 4;
+  case ETCH_I2:
+  case ETCH_U2:
+    return 2;
+  default:
+    return 8 * etch_dtype_size(dtype);
+  }
 }
 
 static int all_non_null(const void *const *ptrs, int32_t count) {

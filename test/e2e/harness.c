@@ -60,8 +60,8 @@ static void fail(const char *fmt, ...) {
 }
 
 static size_t tensor_bytes(const etch_tensor_desc_t *t) {
-  size_t elem = etch_dtype_size(t->dtype);
-  if (elem == 0) {
+  size_t bits = etch_dtype_bits(t->dtype); /* sub-byte dtypes are packed */
+  if (bits == 0) {
     fail("tensor '%s' has unknown dtype %d", t->name, (int)t->dtype);
   }
   size_t count = 1;
@@ -71,7 +71,7 @@ static size_t tensor_bytes(const etch_tensor_desc_t *t) {
     }
     count *= (size_t)t->shape[d];
   }
-  return count * elem;
+  return (count * bits + 7) / 8;
 }
 
 static void *xmalloc(size_t n) {

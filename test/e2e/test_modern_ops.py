@@ -1,11 +1,14 @@
 """Opsets 18-23 ops, an If on a run-time condition and the com.microsoft ops
 ONNX Runtime's tools emit, compiled by etch-compile and compared with ONNX
 Runtime (which implements all of them on the CPU but com.microsoft's
-BiasAdd: test/lib/Importer/modern.mlir checks that one)."""
+BiasAdd: test/lib/Importer/modern.mlir checks that one), and Cast /
+QuantizeLinear / DequantizeLinear with float8 and int4 tensors, compared
+with ONNX Runtime through the conformance runner's float8/int4 tensors."""
 
 import numpy as np
+import onnx
 import pytest
-from onnx import TensorProto, helper
+from onnx import TensorProto, helper, numpy_helper
 
 from etch_testing import runner
 from etch_testing.onnx_build import Rand, make_model, node
@@ -236,3 +239,155 @@ ATTENTION_CASES = list(_attention_cases())
 @pytest.mark.parametrize("name,model", ATTENTION_CASES, ids=[n for n, _ in ATTENTION_CASES])
 def test_ms_attention(name, model, etch_compile, tmp_path):
     runner.run_case(name, model, tmp_path, etch_compile)
+
+
+# ---------------------------------------------------------------- float8, int4
+
+# The types onnx 1.12 has no names for (TensorProto.DataType values).
+F8E4M3FN, F8E4M3FNUZ, F8E5M2, F8E5M2FNUZ, UINT4, INT4 = 17, 18, 19, 20, 21, 22
+
+
+def _narrow_model(name, opset, nodes, inputs, outputs):
+    """inputs/outputs: (name, elem_type, shape)."""
+    vi = lambda n, t, s: helper.make_tensor_value_info(n, t, s)  # noqa: E731
+    graph = helper.make_graph(nodes, name, [vi(*i) for i in inputs], [vi(*o) for o in outputs])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    model.ir_version = 10  # float8 needs IR 9, int4 IR 10
+    return model
+
+
+def _ort_reference(model, feeds):
+    """ONNX Runtime's outputs, each cast to float32 (exact for these types)
+    inside the model, and its float8/int4 inputs fed as float32 cast there
+    (every value fed is representable)."""
+    import onnxruntime as ort
+
+    ref = onnx.ModelProto()
+    ref.CopyFrom(model)
+    g = ref.graph
+    pre = []
+    for vi in g.input:
+        t = vi.type.tensor_type.elem_type
+        if t >= F8E4M3FN:
+            old = vi.name
+            vi.name = old + "_f32"
+            vi.type.tensor_type.elem_type = TensorProto.FLOAT
+            pre.append(helper.make_node("Cast", [vi.name], [old], to=t))
+    post = []
+    for vi in g.output:
+        old = vi.name
+        vi.name = old + "_f32"
+        vi.type.tensor_type.elem_type = TensorProto.FLOAT
+        post.append(helper.make_node("Cast", [old], [vi.name], to=TensorProto.FLOAT))
+    nodes = pre + list(g.node) + post
+    del g.node[:]
+    g.node.extend(nodes)
+    sess = ort.InferenceSession(ref.SerializeToString(), providers=["CPUExecutionProvider"])
+    return sess.run(None, {k + ("_f32" if k in {i.name for i in model.graph.input
+                                                 if i.type.tensor_type.elem_type >= F8E4M3FN} else ""): v
+                           for k, v in feeds.items()})
+
+
+def _narrow_tensor(name, values, data_type):
+    """A TensorProto of a float8/int4 type holding `values` (each exactly
+    representable), found by looking up the decoded table of all codes."""
+    from etch_testing import narrow_types
+
+    nt = narrow_types.narrow_type(data_type)
+    table = narrow_types.decode(np.arange(1 << nt.bits, dtype=np.uint8), nt).astype(np.float64)
+    flat = np.asarray(values, np.float64).reshape(-1)
+    codes = np.empty(flat.size, np.uint8)
+    for i, v in enumerate(flat):
+        hits = np.flatnonzero(np.isnan(table)) if np.isnan(v) else np.flatnonzero(
+            (table == v) & (np.signbit(table) == np.signbit(v)))
+        if hits.size == 0:
+            hits = np.flatnonzero(table == v)
+        assert hits.size, f"{v} is not a {nt.name} value"
+        codes[i] = hits[0]
+    t = TensorProto()
+    t.name = name
+    t.data_type = data_type
+    t.dims.extend(np.shape(values))
+    t.raw_data = narrow_types.pack(codes, nt.bits)
+    return t
+
+
+def _run_narrow(name, model, feeds, tmp_path, etch_compile):
+    """Compiles `model`, runs it on `feeds` through the conformance runner
+    (which reads and writes float8/int4 tensors) and compares with ONNX
+    Runtime."""
+    from etch_testing import conformance
+
+    refs = _ort_reference(model, feeds)
+    case = tmp_path / "data" / name
+    (case / "test_data_set_0").mkdir(parents=True)
+    onnx.save(model, str(case / "model.onnx"))
+    types = {vi.name: vi.type.tensor_type.elem_type for vi in [*model.graph.input, *model.graph.output]}
+    for k, vi in enumerate(model.graph.input):
+        v = feeds[vi.name]
+        t = (_narrow_tensor(vi.name, v, types[vi.name]) if types[vi.name] >= F8E4M3FN
+             else numpy_helper.from_array(v, vi.name))
+        (case / "test_data_set_0" / f"input_{k}.pb").write_bytes(t.SerializeToString())
+    for k, (vi, r) in enumerate(zip(model.graph.output, refs)):
+        t = (_narrow_tensor(vi.name, r, types[vi.name]) if types[vi.name] >= F8E4M3FN
+             else numpy_helper.from_array(r.astype(onnx.mapping.TENSOR_TYPE_TO_NP_TYPE[types[vi.name]]), vi.name))
+        (case / "test_data_set_0" / f"output_{k}.pb").write_bytes(t.SerializeToString())
+
+    class LocalTest(conformance.Test):
+        @property
+        def dir(self):
+            return case
+
+    work = tmp_path / "work"
+    objs = conformance.build_harness_objects(work / "harness")
+    outcome = conformance.run_test(LocalTest("e2e", name), etch_compile, work, objs)
+    assert outcome.passed, f"{outcome.reason}\n{outcome.detail}"
+
+
+def _float8_probe():
+    """Ties, overflow, subnormals, signed zeros, NaN and infinities. (Not
+    61440, f8E5M2's tie between its largest finite value and infinity: ONNX
+    Runtime 1.32 casts it to NaN without saturate, where ONNX's reference and
+    etch round to even, infinity.)"""
+    special = [0.0, -0.0, np.nan, np.inf, -np.inf, 1e6, -1e6, 448, 464, 465, 240, 248, 57344, 61000,
+               1e-9, -1e-9, 2.0 ** -9, 2.0 ** -10, 3 * 2.0 ** -10, 0.0625 + 2.0 ** -8, 1.0 + 2.0 ** -4]
+    r = np.random.default_rng(7)
+    rand = r.standard_normal(43) * np.exp2(r.integers(-12, 12, 43))
+    return np.concatenate([special, rand]).astype(np.float32).reshape(4, 16)
+
+
+@pytest.mark.parametrize("to,saturate", [(F8E4M3FN, 1), (F8E4M3FNUZ, 1), (F8E5M2, 0), (F8E5M2FNUZ, 0)],
+                         ids=["e4m3fn", "e4m3fnuz", "e5m2_nosat", "e5m2fnuz_nosat"])
+def test_cast_to_float8(to, saturate, etch_compile, tmp_path):
+    model = _narrow_model("cast_f8", 21, [helper.make_node("Cast", ["x"], ["y"], to=to, saturate=saturate)],
+                          [("x", TensorProto.FLOAT, [4, 16])], [("y", to, [4, 16])])
+    _run_narrow("cast_f8", model, {"x": _float8_probe()}, tmp_path, etch_compile)
+
+
+@pytest.mark.parametrize("frm", [F8E4M3FN, F8E5M2FNUZ], ids=["e4m3fn", "e5m2fnuz"])
+def test_cast_from_float8_all_codes(frm, etch_compile, tmp_path):
+    from etch_testing import narrow_types
+
+    values = narrow_types.decode(np.arange(256, dtype=np.uint8), narrow_types.narrow_type(frm))
+    model = _narrow_model("cast_from_f8", 21, [
+        helper.make_node("Cast", ["x"], ["y"], to=TensorProto.FLOAT),
+        helper.make_node("Cast", ["x"], ["h"], to=TensorProto.FLOAT16)],
+        [("x", frm, [16, 16])], [("y", TensorProto.FLOAT, [16, 16]), ("h", TensorProto.FLOAT16, [16, 16])])
+    _run_narrow("cast_from_f8", model, {"x": values.reshape(16, 16)}, tmp_path, etch_compile)
+
+
+def test_int4_quantize_dequantize(etch_compile, tmp_path):
+    """Per-channel int4 QuantizeLinear (saturating to [-8, 7]) and an odd
+    number of uint4 elements (a padded last byte) through DequantizeLinear."""
+    r = np.random.default_rng(11)
+    x = (r.standard_normal([3, 5]) * 6).astype(np.float32)
+    model = _narrow_model("int4_qdq", 21, [
+        helper.make_node("QuantizeLinear", ["x", "s", "z"], ["q"], axis=0),
+        helper.make_node("DequantizeLinear", ["u", "us", "uz"], ["d"]),
+    ], [("x", TensorProto.FLOAT, [3, 5]), ("s", TensorProto.FLOAT, [3]), ("z", INT4, [3]),
+        ("u", UINT4, [3, 5]), ("us", TensorProto.FLOAT, []), ("uz", UINT4, [])],
+        [("q", INT4, [3, 5]), ("d", TensorProto.FLOAT, [3, 5])])
+    feeds = {"x": x, "s": np.array([0.5, 1.0, 2.0], np.float32), "z": np.array([-1, 0, 3], np.float32),
+             "u": r.integers(0, 16, [3, 5]).astype(np.float32), "us": np.array(0.25, np.float32),
+             "uz": np.array(9, np.float32)}
+    _run_narrow("int4_qdq", model, feeds, tmp_path, etch_compile)

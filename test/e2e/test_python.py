@@ -165,6 +165,28 @@ def test_input_shapes_and_values(etch):
     np.testing.assert_array_equal(mod(x)[0], x.reshape(3, 4))
 
 
+def test_float8_and_int4_tensors(etch):
+    """float8 arrays are uint8 bits, int4 arrays the packed bytes (two per
+    byte, the first element in the low nibble); the specs say so."""
+    graph = helper.make_graph(
+        [helper.make_node("Cast", ["x"], ["y"], to=TensorProto.FLOAT),
+         helper.make_node("Cast", ["y"], ["q"], to=22)],  # INT4
+        "narrow", [helper.make_tensor_value_info("x", 17, [3])],  # FLOAT8E4M3FN
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [3]),
+         helper.make_tensor_value_info("q", 22, [3])])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 21)])
+    model.ir_version = 10
+    mod = etch.load(etch.compile(model))
+    x_spec, = mod.inputs
+    y_spec, q_spec = mod.outputs
+    assert (x_spec.etch_dtype, x_spec.dtype, x_spec.shape) == ("f8e4m3fn", np.uint8, (3,))
+    assert (q_spec.etch_dtype, q_spec.shape, q_spec.logical_shape) == ("i4", (2,), (3,))
+    # 0x38 = 1.0, 0xC4 = -3.0, 0x4E = 7.0 in float8e4m3fn.
+    y, q = mod(np.array([0x38, 0xC4, 0x4E], np.uint8))
+    np.testing.assert_array_equal(y, [1.0, -3.0, 7.0])
+    np.testing.assert_array_equal(q, [0xD1, 0x07])  # [1, -3 (0xD), 7 (0x7), pad 0]
+
+
 def test_compile_error_records(etch):
     # An op no ONNX opset has (so the test outlives new importers).
     graph = helper.make_graph(

@@ -82,11 +82,11 @@ static double peak_gflops(void) {
 }
 
 static size_t num_bytes(const etch_tensor_desc_t *d) {
-  size_t n = etch_dtype_size(d->dtype);
+  size_t n = 1;
   for (int32_t i = 0; i < d->rank; ++i) {
     n *= (size_t)d->shape[i];
   }
-  return n;
+  return (n * etch_dtype_bits(d->dtype) + 7) / 8; /* int4, int2: packed */
 }
 
 static void *alloc_aligned(size_t size, size_t align) {

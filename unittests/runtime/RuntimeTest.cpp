@@ -48,6 +48,23 @@ TEST(DtypeSize, EveryDtype) {
   EXPECT_EQ(etch_dtype_size(ETCH_I64), 8u);
   EXPECT_EQ(etch_dtype_size(ETCH_BOOL), 1u);
   EXPECT_EQ(etch_dtype_size(static_cast<etch_dtype_t>(99)), 0u);
+  EXPECT_EQ(etch_dtype_size(ETCH_F8E4M3FN), 1u);
+  EXPECT_EQ(etch_dtype_size(ETCH_F8E8M0), 1u);
+  // Packed: no whole-byte size.
+  EXPECT_EQ(etch_dtype_size(ETCH_I4), 0u);
+  EXPECT_EQ(etch_dtype_size(ETCH_U2), 0u);
+}
+
+TEST(DtypeBits, PackedAndWhole) {
+  EXPECT_EQ(etch_dtype_bits(ETCH_F32), 32u);
+  EXPECT_EQ(etch_dtype_bits(ETCH_BOOL), 8u);
+  EXPECT_EQ(etch_dtype_bits(ETCH_F8E5M2FNUZ), 8u);
+  EXPECT_EQ(etch_dtype_bits(ETCH_I4), 4u);
+  EXPECT_EQ(etch_dtype_bits(ETCH_U4), 4u);
+  EXPECT_EQ(etch_dtype_bits(ETCH_F4E2M1), 4u);
+  EXPECT_EQ(etch_dtype_bits(ETCH_I2), 2u);
+  EXPECT_EQ(etch_dtype_bits(ETCH_U2), 2u);
+  EXPECT_EQ(etch_dtype_bits(static_cast<etch_dtype_t>(99)), 0u);
 }
 
 // A fake two-input, one-output model that records how it was called.

@@ -102,6 +102,24 @@ LogicalResult CastOp::verify() {
                            << " is not a float or signless integer";
     }
   }
+  for (StringRef storage : {getInputStorage(), getOutputStorage()}) {
+    if (!storage.empty() &&
+        !llvm::is_contained({"i4", "ui4", "i2", "ui2", "f4E2M1FN"}, storage)) {
+      return emitOpError() << "unknown storage '" << storage
+                           << "' (expected i4, ui4, i2, ui2 or f4E2M1FN)";
+    }
+  }
+  if (!getInputStorage().empty() &&
+      !tensorType(getInput()).getElementType().isInteger(8)) {
+    return emitOpError() << "input_storage needs an i8 input";
+  }
+  if (!getOutputStorage().empty() && !getType().getElementType().isInteger(8)) {
+    return emitOpError() << "output_storage needs an i8 result";
+  }
+  if (!llvm::is_contained({"up", "down", "nearest"}, getRoundMode())) {
+    return emitOpError() << "unknown round_mode '" << getRoundMode()
+                         << "' (expected up, down or nearest)";
+  }
   return success();
 }
 

@@ -95,10 +95,24 @@ def Etch_CastOp : Etch_Op<"cast", [Pure]> {
     0 or 1. Integer tensors are signless: `unsigned_input` /
     `unsigned_output` record that the ONNX type was unsigned, which decides
     zero- vs sign-extension and unsigned float conversions.
+
+    Float8 types (f8E4M3FN, f8E4M3FNUZ, f8E5M2, f8E5M2FNUZ, f8E8M0FNU) follow
+    ONNX Cast-19/24: round to nearest even; with `saturate` (the default)
+    values beyond the largest finite value, infinities included, become it,
+    without it they become NaN (or infinity for f8E5M2); f8E8M0FNU rounds
+    as `round_mode` says ("up", "down" or "nearest"). The sub-byte ONNX
+    types travel as one i8 per element and are named by `input_storage` /
+    `output_storage`: "i4", "ui4", "i2", "ui2" (the value, sign- or
+    zero-extended; a float out of their range casts to 0, an integer wraps)
+    and "f4E2M1FN" (the 4-bit code, saturating).
   }];
   let arguments = (ins Etch_Tensor:$input,
                        DefaultValuedAttr<BoolAttr, "false">:$unsigned_input,
-                       DefaultValuedAttr<BoolAttr, "false">:$unsigned_output);
+                       DefaultValuedAttr<BoolAttr, "false">:$unsigned_output,
+                       DefaultValuedAttr<BoolAttr, "true">:$saturate,
+                       DefaultValuedAttr<StrAttr, "\"up\"">:$round_mode,
+                       DefaultValuedAttr<StrAttr, "\"\"">:$input_storage,
+                       DefaultValuedAttr<StrAttr, "\"\"">:$output_storage);
   let results = (outs Etch_Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;

@@ -441,12 +441,23 @@ struct CastLowering : public OpConversionPattern<CastOp> {
   matchAndRewrite(CastOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Type to = op.getType().getElementType();
+    Type from = op.getInput().getType().getElementType();
     bool uIn = op.getUnsignedInput(), uOut = op.getUnsignedOutput();
+    NarrowCastOptions opts{op.getSaturate(), op.getRoundMode(),
+                           op.getInputStorage(), op.getOutputStorage()};
+    bool narrow =
+        needsNarrowCast(from, to, opts.inputStorage, opts.outputStorage);
     rewriter.replaceOp(
         op, elementwise(rewriter, op.getLoc(), op.getType(),
                         ValueRange{adaptor.getInput()},
                         [&](OpBuilder &b, Location l, ValueRange args) {
-                          return buildCast(b, l, args[0], to, uIn, uOut);
+                          if (!narrow) {
+                            return buildCast(b, l, args[0], to, uIn, uOut);
+                          }
+                          return buildNarrowCast(
+                              b, l, args[0], to, opts, [&](Value x, Type t) {
+                                return buildCast(b, l, x, t, uIn, uOut);
+                              });
                         }));
     return success();
   }

@@ -59,6 +59,24 @@ DenseIntElementsAttr getI64Vector(OpBuilder &b, ArrayRef<int64_t> values);
 /// `values`, or `n` ones when empty (absent strides/dilations).
 SmallVector<int64_t> valuesOrOnes(ArrayRef<int64_t> values, int64_t n);
 
+/// etch.cast's attributes for the float8/float4/sub-byte integer types.
+struct NarrowCastOptions {
+  bool saturate = true;
+  StringRef roundMode = "up";
+  StringRef inputStorage, outputStorage;
+};
+
+/// Whether a cast involves a float8 type or a sub-byte storage.
+bool needsNarrowCast(Type from, Type to, StringRef inputStorage,
+                     StringRef outputStorage);
+
+/// Scalar ONNX Cast of `x` to `to` where needsNarrowCast: float8/float4 as
+/// integer bit operations; `plainCast` converts between ordinary types.
+/// (NarrowCastPatterns.cpp)
+Value buildNarrowCast(OpBuilder &b, Location loc, Value x, Type to,
+                      const NarrowCastOptions &opts,
+                      function_ref<Value(Value, Type)> plainCast);
+
 } // namespace mlir::etch::to_linalg
 
 namespace mlir::etch {

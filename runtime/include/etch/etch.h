@@ -60,7 +60,21 @@ typedef enum {
   ETCH_F64,
   ETCH_U16,
   ETCH_U32,
-  ETCH_U64
+  ETCH_U64,
+  /* ONNX's float8 types: one byte per element holding the format's bits. */
+  ETCH_F8E4M3FN,
+  ETCH_F8E4M3FNUZ,
+  ETCH_F8E5M2,
+  ETCH_F8E5M2FNUZ,
+  ETCH_F8E8M0,
+  /* Sub-byte types, packed as ONNX packs them: int4, uint4 and float4e2m1
+   * two per byte, int2 and uint2 four per byte, the first element in the
+   * lowest bits, the last byte padded with zeros (etch_dtype_bits). */
+  ETCH_I4,
+  ETCH_U4,
+  ETCH_F4E2M1,
+  ETCH_I2,
+  ETCH_U2
 } etch_dtype_t;
 
 typedef struct {
@@ -94,8 +108,13 @@ typedef struct etch_model {
 const char *etch_status_string(etch_status_t status);
 
 /* Size in bytes of one element of `dtype` (ETCH_BOOL is 1 byte); 0 for an
- * unknown value. */
+ * unknown value and for the packed sub-byte dtypes (see etch_dtype_bits). */
 size_t etch_dtype_size(etch_dtype_t dtype);
+
+/* Bits per element of `dtype` (4 for ETCH_I4, 2 for ETCH_I2, 8 for
+ * ETCH_BOOL); 0 for an unknown value. A tensor of n elements takes
+ * (n * bits + 7) / 8 bytes. */
+size_t etch_dtype_bits(etch_dtype_t dtype);
 
 /* Runs `model` after checking what the caller can get wrong:
  *   ETCH_ERR_INVALID_ARGUMENT  model, model->run, inputs/outputs (when the

@@ -54,3 +54,27 @@ func.func @reduce_min_shape(%x: tensor<4x5xf32>) -> tensor<4xf32> {
   %0 = etch.reduce_min %x {axes = array<i64: 1>} : (tensor<4x5xf32>) -> tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// -----
+
+func.func @cast_bad_storage(%x: tensor<4xf32>) -> tensor<4xi8> {
+  // expected-error @+1 {{unknown storage 'i3'}}
+  %0 = etch.cast %x {output_storage = "i3"} : (tensor<4xf32>) -> tensor<4xi8>
+  return %0 : tensor<4xi8>
+}
+
+// -----
+
+func.func @cast_storage_not_i8(%x: tensor<4xf32>) -> tensor<4xi32> {
+  // expected-error @+1 {{output_storage needs an i8 result}}
+  %0 = etch.cast %x {output_storage = "i4"} : (tensor<4xf32>) -> tensor<4xi32>
+  return %0 : tensor<4xi32>
+}
+
+// -----
+
+func.func @cast_bad_round_mode(%x: tensor<4xf32>) -> tensor<4xf8E8M0FNU> {
+  // expected-error @+1 {{unknown round_mode 'zero'}}
+  %0 = etch.cast %x {round_mode = "zero"} : (tensor<4xf32>) -> tensor<4xf8E8M0FNU>
+  return %0 : tensor<4xf8E8M0FNU>
+}

@@ -32,15 +32,17 @@ struct TensorInfo {
   int32_t dtype = 0; ///< etch_dtype_t value.
   std::string cType; ///< Element type in C (`float`, `int8_t`, ...).
   uint32_t elementBytes = 0; ///< sizeof(cType).
+  /// 4 or 2 for the packed sub-byte dtypes (int4, int2, ...), else 0.
+  uint32_t packedBits = 0;
   std::vector<int64_t> shape;
 
-  /// Bytes of the dense tensor.
+  /// Bytes of the dense tensor (packed: rounded up to whole bytes).
   uint64_t byteSize() const {
-    uint64_t n = elementBytes;
+    uint64_t n = 1;
     for (int64_t d : shape) {
       n *= static_cast<uint64_t>(d);
     }
-    return n;
+    return packedBits ? (n * packedBits + 7) / 8 : n * elementBytes;
   }
 };
 
