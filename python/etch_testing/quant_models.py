@@ -117,3 +117,61 @@ def qop_cnn() -> onnx.ModelProto:
 
 def quant_models() -> List[Tuple[str, onnx.ModelProto]]:
     return [("qdq_cnn", qdq_cnn()), ("qdq_mlp", qdq_mlp()), ("qop_cnn", qop_cnn())]
+
+
+# --- fp32 models for ONNX Runtime's quantizer (test_quant.py) -------------
+
+def torch_conv_net(path) -> None:
+    """A small CNN with what ORT's QDQ transformers fuse: Conv+Relu, MaxPool,
+    a strided Conv, a depthwise Conv+Clip(0, 6), a residual Add,
+    GlobalAveragePool, Flatten and a Linear head."""
+    import torch
+    import torch.nn as nn
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.c1 = nn.Conv2d(3, 16, 3, padding=1)
+            self.c2 = nn.Conv2d(16, 32, 3, stride=2, padding=1)
+            self.c3 = nn.Conv2d(32, 32, 3, padding=1, groups=32)
+            self.pool = nn.MaxPool2d(2)
+            self.fc = nn.Linear(32, 10)
+
+        def forward(self, x):
+            x = self.pool(torch.relu(self.c1(x)))
+            y = torch.relu(self.c2(x))
+            x = y + torch.clamp(self.c3(y), 0, 6)
+            x = torch.flatten(nn.functional.adaptive_avg_pool2d(x, 1), 1)
+            return self.fc(x)
+
+    torch.manual_seed(3)
+    torch.onnx.export(Net().eval(), torch.randn(1, 3, 32, 32), str(path), opset_version=13,
+                      input_names=["x"], output_names=["y"])
+
+
+def torch_mlp(path) -> None:
+    """Linear-ReLU-Linear-ReLU-Linear on a batch of 4 (Gemm or MatMul+Add)."""
+    import torch
+    import torch.nn as nn
+
+    torch.manual_seed(5)
+    net = nn.Sequential(nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 64), nn.ReLU(), nn.Linear(64, 10)).eval()
+    torch.onnx.export(net, torch.randn(4, 64), str(path), opset_version=13, input_names=["x"],
+                      output_names=["y"])
+
+
+def int_output(model: onnx.ModelProto) -> onnx.ModelProto:
+    """The model with each final DequantizeLinear removed: its outputs are the
+    quantized tensors themselves (so results compare as integers)."""
+    m = onnx.ModelProto()
+    m.CopyFrom(model)
+    g = m.graph
+    for out in g.output:
+        dq = next((n for n in g.node if out.name in n.output and n.op_type == "DequantizeLinear"), None)
+        if dq is None:
+            continue
+        zp = next(i for i in g.initializer if i.name == dq.input[2])
+        g.node.remove(dq)
+        out.name = dq.input[0]
+        out.type.tensor_type.elem_type = zp.data_type
+    return m
