@@ -175,3 +175,33 @@ def int_output(model: onnx.ModelProto) -> onnx.ModelProto:
         out.name = dq.input[0]
         out.type.tensor_type.elem_type = zp.data_type
     return m
+
+
+def qdq_elementwise() -> onnx.ModelProto:
+    """uint8 inputs through DQ -> Mul -> Q, DQ -> Add -> Q (broadcast) and
+    DQ -> Concat -> Q with other scales: the groups ORT fuses into
+    QLinearMul, QLinearAdd and QLinearConcat."""
+    g = _Graph(17)
+    U8 = np.uint8
+
+    count = iter(range(100))
+
+    def dq(x, s, z):
+        i = next(count)
+        return g.node("DequantizeLinear", [x, g.init(f"{x}_s{i}", np.array(s, np.float32)),
+                                           g.init(f"{x}_z{i}", np.array(z, U8))], f"{x}_dq{i}")
+
+    def q(x, s, z, name):
+        return g.node("QuantizeLinear", [x, g.init(f"{name}_s", np.array(s, np.float32)),
+                                         g.init(f"{name}_z", np.array(z, U8))], name)
+
+    a, b = dq("a", 0.031, 120), dq("b", 0.017, 98)
+    m = q(g.node("Mul", [a, b], "mul"), 0.023, 130, "m")
+    c = dq("c", 0.042, 7)
+    s = q(g.node("Add", [dq(m, 0.023, 130), c], "add"), 0.06, 90, "s")
+    cat = q(g.node("Concat", [dq(s, 0.06, 90), dq("a", 0.031, 120), dq(m, 0.023, 130)], "cat", axis=1),
+            0.05, 100, "y")
+    inputs = [helper.make_tensor_value_info("a", TensorProto.UINT8, [1, 4, 8, 8]),
+              helper.make_tensor_value_info("b", TensorProto.UINT8, [1, 4, 8, 8]),
+              helper.make_tensor_value_info("c", TensorProto.UINT8, [1, 4, 1, 8])]
+    return g.model("qdq_elementwise", inputs, [helper.make_tensor_value_info(cat, TensorProto.UINT8, [1, 12, 8, 8])])
