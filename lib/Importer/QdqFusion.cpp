@@ -157,6 +157,15 @@ private:
     return (*v)[0];
   }
 
+  /// Whether the (constant) zero point `name` is int8 or uint8: the QOperator
+  /// ops take 8-bit tensors only (int16 QDQ models stay in float).
+  bool is8Bit(const std::string &name) const {
+    auto it = constants.find(name);
+    return it != constants.end() &&
+           (it->second->data_type() == onnx::TensorProto::INT8 ||
+            it->second->data_type() == onnx::TensorProto::UINT8);
+  }
+
   /// Whether Relu/Clip `act` before QuantizeLinear `q` changes nothing.
   bool activationIsNoOp(const onnx::NodeProto &act,
                         const onnx::NodeProto &q) const {
@@ -351,6 +360,16 @@ bool QdqFuser::fuse(int index) {
   if (passthrough.contains(op)) {
     return !skipped && n.input_size() >= 1 && fusePassthrough(index, n, *q);
   }
+  // Every quantized operand (input 0 of each DQ) and the output are 8-bit.
+  if (!is8Bit(q->input(2))) {
+    return false;
+  }
+  for (const std::string &in : n.input()) {
+    const onnx::NodeProto *d = dq(in);
+    if (d && !is8Bit(d->input(2)) && !biasDq(in)) {
+      return false;
+    }
+  }
   onnx::NodeProto fused;
   for (const auto &a : n.attribute()) {
     *fused.add_attribute() = a;
@@ -380,9 +399,10 @@ bool QdqFuser::fuse(int index) {
       }
     }
     if (op == "Gemm") {
-      // QGemm has no beta; alpha scales the product.
+      // QGemm has no beta (and etch's QGemm takes alpha 1 only).
       for (const auto &a : n.attribute()) {
-        if (a.name() == "beta" && b && a.f() != 1.0f) {
+        if ((a.name() == "beta" && b && a.f() != 1.0f) ||
+            (a.name() == "alpha" && a.f() != 1.0f)) {
           return false;
         }
       }
