@@ -1,7 +1,8 @@
 //===- ImportQuant.h - helpers of the quantized op importers ----*- C++ -*-===//
 //
-// Shared by ImportQuant.cpp (the ONNX quantization ops) and ImportQLinear.cpp
-// (the com.microsoft QLinear* ops and QGemm). Integer tensors are signless;
+// Shared by ImportQuant.cpp (Quantize/DequantizeLinear), ImportQuantInteger.cpp
+// (the integer convolutions and matmuls) and ImportQLinear.cpp (the
+// com.microsoft QLinear* ops and QGemm). Integer tensors are signless;
 // `isUnsigned` says the ONNX type was unsigned.
 //
 //===----------------------------------------------------------------------===//
@@ -14,6 +15,9 @@ namespace mlir::etch::importer {
 
 /// The com.microsoft QLinear* ops and QGemm (ImportQLinear.cpp).
 void registerQLinearOps(OpTable &table);
+/// QLinearConv, QLinearMatMul, ConvInteger, MatMulInteger
+/// (ImportQuantInteger.cpp).
+void registerIntegerQuantOps(OpTable &table);
 
 namespace quant {
 
