@@ -36,7 +36,8 @@ mlir::etch::llvmcpu::getConsumerChain(linalg::LinalgOp root) {
         !consumer.getIndexingMapMatchingResult(
                      cast<OpResult>(consumer->getResult(0)))
              .isIdentity() ||
-        consumer->getResult(0).getType() != type) {
+        cast<RankedTensorType>(consumer->getResult(0).getType()).getShape() !=
+            type.getShape()) {
       break;
     }
     // Operands other than the chained value must not be computed inside the

@@ -538,7 +538,8 @@ static bool acceptsUnsigned(StringRef op) {
       "Div", "Max", "Min", "Less", "LessOrEqual", "Greater", "GreaterOrEqual",
       "Cast", "CastLike", "Pow", "Clip", "Abs", "Mod", "QuantizeLinear",
       "DequantizeLinear", "DynamicQuantizeLinear", "MatMulInteger",
-      "ConvInteger", "QLinearMatMul", "QLinearConv"};
+      "ConvInteger", "QLinearMatMul", "QLinearConv", "QLinearAdd", "QLinearMul",
+      "QLinearConcat", "QLinearGlobalAveragePool", "QGemm"};
   return ops.contains(op);
 }
 
@@ -560,6 +561,43 @@ static Value flipSignBit(GraphImporter &im, Value x) {
   return createBinary<AddOp>(im, x, bias);
 }
 
+/// Outputs that ONNX inference left untyped (users of com.microsoft ops,
+/// which it skips) take input 0's unsigned type through the ops that only
+/// move or order its values (MaxPool, Reshape, Flatten, ...), so that their
+/// users still see uint8.
+static void inheritUnsignedTypes(GraphImporter &im,
+                                 const onnx::NodeProto &node) {
+  if (node.input_size() == 0 || node.input(0).empty() ||
+      !(acceptsUnsigned(node.op_type()) || isOrderOnly(node.op_type()))) {
+    return;
+  }
+  int32_t inType = im.onnxElementType(node.input(0));
+  // (Constants are typed by their tensors; looking them up would
+  // materialize them.)
+  FailureOr<Value> in = im.isKnown(node.input(0)) &&
+                                !im.constantTensor(node.input(0))
+                            ? im.lookup(node.input(0), im.getLoc())
+                            : FailureOr<Value>(failure());
+  if (!isUnsignedType(inType) || failed(in)) {
+    return;
+  }
+  auto inTensor = dyn_cast<RankedTensorType>(in->getType());
+  for (int i = 0; i < node.output_size(); ++i) {
+    const std::string &name = node.output(i);
+    if (!inTensor || name.empty() || !im.isKnown(name) ||
+        im.onnxElementType(name) != onnx::TensorProto::UNDEFINED ||
+        im.lookupSequence(name) || im.constantTensor(name)) {
+      continue;
+    }
+    FailureOr<Value> out = im.lookup(name, im.getLoc());
+    auto type = succeeded(out) ? dyn_cast<RankedTensorType>(out->getType())
+                               : RankedTensorType();
+    if (type && type.getElementType() == inTensor.getElementType()) {
+      im.recordOutputType(i, type.getShape(), inType);
+    }
+  }
+}
+
 LogicalResult importer::importNode(GraphImporter &im,
                                    const onnx::NodeProto &node,
                                    OpImportFn import) {
@@ -575,6 +613,7 @@ LogicalResult importer::importNode(GraphImporter &im,
   if (failed(import(im, node))) {
     return failure();
   }
+  inheritUnsignedTypes(im, node);
   if (flip) {
     for (int i = 0; i < node.output_size(); ++i) {
       const std::string &name = node.output(i);

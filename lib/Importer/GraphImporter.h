@@ -102,6 +102,11 @@ LogicalResult importNode(GraphImporter &im, const onnx::NodeProto &node,
 /// (ExpandFunctions.cpp)
 bool expandFunctionOps(onnx::ModelProto &model, int64_t opset);
 
+/// Rewrites QDQ groups (DequantizeLinear inputs -> op -> QuantizeLinear)
+/// into QOperator nodes, as ONNX Runtime's QDQ transformers do; whether it
+/// changed the graph. Runs after shape inference. (QdqFusion.cpp)
+bool fuseQdqGroups(MLIRContext &ctx, onnx::GraphProto &graph);
+
 /// The full dispatch table (built once).
 const OpTable &getOpTable();
 
@@ -281,6 +286,21 @@ public:
   }
   /// Makes input(i) return `v` for the rest of the current node.
   void overrideInput(unsigned i, Value v) { inputOverrides[i] = v; }
+  /// Records the ONNX type of output `i` (a com.microsoft op's, which ONNX
+  /// inference skips) so that its users see it, e.g. that it is uint8.
+  void recordOutputType(unsigned i, ArrayRef<int64_t> shape,
+                        int32_t onnxElementType) {
+    onnx::ValueInfoProto info;
+    info.set_name(current->output(i));
+    auto *tensor = info.mutable_type()->mutable_tensor_type();
+    tensor->set_elem_type(onnxElementType);
+    auto *dims = tensor->mutable_shape();
+    for (int64_t d : shape) {
+      dims->add_dim()->set_dim_value(d);
+    }
+    recordedTypes.push_back(std::move(info));
+    addValueInfo(recordedTypes.back());
+  }
   Location getLoc() const { return currentLoc; }
   /// Where ops created outside a node go (the graph's inputs and outputs).
   void setLoc(Location loc) { currentLoc = loc; }
@@ -368,6 +388,9 @@ private:
   llvm::SmallDenseMap<unsigned, Value> inputOverrides;
   /// Value infos learned by inferCurrentNode (valueInfos points into them).
   std::deque<onnx::ValueInfoProto> inferredTypes;
+  /// Types importers gave outputs that ONNX inference cannot type
+  /// (recordOutputType).
+  std::deque<onnx::ValueInfoProto> recordedTypes;
   /// ONNX shape inference of the current node alone, with its inputs'
   /// current types; adds what it learns to valueInfos.
   void inferCurrentNode();

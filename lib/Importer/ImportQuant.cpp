@@ -1,7 +1,8 @@
 //===- ImportQuant.cpp - QuantizeLinear, DequantizeLinear ------------------===//
 //
 // The ONNX quantization boundary ops of QDQ models, as float arithmetic on
-// etch ops (the ops between them compute in float):
+// etch ops (QDQ groups between them are fused into integer ops first,
+// QdqFusion.cpp; what is left computes in float):
 //   DequantizeLinear:     y = (float(x) - float(zero_point)) * scale
 //   QuantizeLinear:       y = saturate(round_half_even(x / scale) + zero_point)
 //   DynamicQuantizeLinear: uint8 with scale and zero point from x's range.
@@ -9,12 +10,14 @@
 // `axis`); uint8 tensors are signless i8 with unsigned casts.
 //
 //===----------------------------------------------------------------------===//
-#include "GraphImporter.h"
+#include "ImportQuant.h"
+
 #include "ImportMath.h"
 
 using namespace mlir;
 using namespace mlir::etch;
 using namespace mlir::etch::importer;
+using namespace mlir::etch::importer::quant;
 
 namespace {
 
@@ -23,10 +26,12 @@ RankedTensorType withElement(Value v, Type elem) {
                                elem);
 }
 
+} // namespace
+
 /// float32(v); `isUnsigned` if v's ONNX type is unsigned, `storage` the
 /// etch.cast input_storage of a sub-byte type (float4e2m1's codes).
-Value toF32(GraphImporter &im, Value v, bool isUnsigned,
-            StringRef storage = "") {
+Value quant::toF32(GraphImporter &im, Value v, bool isUnsigned,
+                   StringRef storage) {
   OpBuilder &b = im.getBuilder();
   if (cast<RankedTensorType>(v.getType()).getElementType().isF32()) {
     return v;
@@ -39,15 +44,13 @@ Value toF32(GraphImporter &im, Value v, bool isUnsigned,
 
 /// The etch.cast storage name of input `i`'s ONNX type (empty unless
 /// sub-byte).
-StringRef inputStorage(GraphImporter &im, unsigned i) {
+static StringRef inputStorage(GraphImporter &im, unsigned i) {
   return im.hasInput(i)
              ? narrowStorageName(im.onnxElementType(im.getNode().input(i)))
              : StringRef();
 }
 
-/// A 1-D per-channel parameter as [1.., C (at `dim`), 1..] of `rank`; a
-/// scalar (or one element) stays a scalar.
-FailureOr<Value> alongDim(GraphImporter &im, Value param, int64_t rank,
+FailureOr<Value> quant::alongDim(GraphImporter &im, Value param, int64_t rank,
                           int64_t dim, int64_t size, StringRef what) {
   auto type = cast<RankedTensorType>(param.getType());
   if (type.getNumElements() == 1 && type.getRank() <= 1) {
@@ -65,6 +68,8 @@ FailureOr<Value> alongDim(GraphImporter &im, Value param, int64_t rank,
   return im.create<ReshapeOp>(
       RankedTensorType::get(shape, type.getElementType()), param);
 }
+
+namespace {
 
 /// A scale or zero point shaped for broadcasting against a tensor of
 /// `shape`: scalars stay, a 1-D tensor runs along `axisAttr`.
@@ -97,10 +102,12 @@ FailureOr<Value> floatZeroPoint(GraphImporter &im, ArrayRef<int64_t> shape,
                  shape, axis, "the zero point");
 }
 
-/// round_half_even(t) + zp clamped to the range of `outElem` (of `bits`
-/// when non-zero: int4/int2 in an i8) and cast to it.
-Value saturateCast(GraphImporter &im, Value t, Value zp, Type outElem,
-                   bool isUnsigned, unsigned bits = 0) {
+} // namespace
+
+/// round_half_even(t) + zp (null: none) clamped to the range of `outElem`
+/// (of `bits` when non-zero: int4/int2 in an i8) and cast to it.
+Value quant::saturateCast(GraphImporter &im, Value t, Value zp, Type outElem,
+                          bool isUnsigned, unsigned bits) {
   OpBuilder &b = im.getBuilder();
   unsigned width = bits ? bits : outElem.getIntOrFloatBitWidth();
   double lo = isUnsigned ? 0.0 : -std::ldexp(1.0, width - 1);
@@ -117,6 +124,8 @@ Value saturateCast(GraphImporter &im, Value t, Value zp, Type outElem,
                            {im.namedAttr("unsigned_output",
                                          b.getBoolAttr(isUnsigned))});
 }
+
+namespace {
 
 /// Opset 21's blocked quantization (block_size > 0) is not imported.
 LogicalResult rejectBlocked(GraphImporter &im) {
@@ -305,155 +314,12 @@ LogicalResult importDynamicQuantizeLinear(GraphImporter &im,
   return success();
 }
 
-/// int32(v), zero- or sign-extended.
-Value toI32(GraphImporter &im, Value v, bool isUnsigned) {
-  OpBuilder &b = im.getBuilder();
-  if (cast<RankedTensorType>(v.getType()).getElementType().isInteger(32)) {
-    return v;
-  }
-  return im.create<CastOp>(withElement(v, b.getI32Type()), v,
-                           {im.namedAttr("unsigned_input",
-                                         b.getBoolAttr(isUnsigned))});
-}
-
-/// int32(input i) - int32(zero point input `zp`) (absent zero point: 0),
-/// the zero point per `dim` of a rank-`rank` operand when 1-D.
-FailureOr<Value> centered(GraphImporter &im, unsigned i, unsigned zp,
-                          int64_t dim) {
-  FailureOr<Value> v = im.input(i);
-  if (failed(v)) {
-    return failure();
-  }
-  auto type = cast<RankedTensorType>(v->getType());
-  if (!type.getElementType().isInteger(8)) {
-    return im.error() << "expected an 8-bit integer operand, got " << type;
-  }
-  Value wide = toI32(im, *v, im.isUnsignedInput(i));
-  if (!im.hasInput(zp)) {
-    return wide;
-  }
-  FailureOr<Value> z = im.input(zp);
-  if (failed(z)) {
-    return failure();
-  }
-  FailureOr<Value> shaped =
-      alongDim(im, toI32(im, *z, im.isUnsignedInput(zp)), type.getRank(), dim,
-               type.getDimSize(dim), "the zero point");
-  if (failed(shaped)) {
-    return failure();
-  }
-  return createBinary<SubOp>(im, wide, *shaped);
-}
-
-FailureOr<Value> integerMatMul(GraphImporter &im, unsigned a, unsigned aZp,
-                               unsigned b, unsigned bZp) {
-  FailureOr<Value> av = im.input(a), bv = im.input(b);
-  if (failed(av) || failed(bv)) {
-    return failure();
-  }
-  int64_t aRank = cast<RankedTensorType>(av->getType()).getRank();
-  int64_t bRank = cast<RankedTensorType>(bv->getType()).getRank();
-  if (aRank < 2 || bRank < 2) {
-    return im.error() << "expected operands of rank >= 2";
-  }
-  // a's zero point per row (M), b's per column (N).
-  FailureOr<Value> ac = centered(im, a, aZp, aRank - 2);
-  FailureOr<Value> bc = centered(im, b, bZp, bRank - 1);
-  FailureOr<RankedTensorType> outType = im.outputType(0);
-  if (failed(ac) || failed(bc) || failed(outType)) {
-    return failure();
-  }
-  return im.create<MatMulOp>(RankedTensorType::get(outType->getShape(),
-                                                   im.getBuilder().getI32Type()),
-                             {*ac, *bc});
-}
-
-LogicalResult importMatMulInteger(GraphImporter &im, const onnx::NodeProto &) {
-  FailureOr<Value> y = integerMatMul(im, 0, 2, 1, 3);
-  if (failed(y)) {
-    return failure();
-  }
-  im.setOutput(0, *y);
-  return success();
-}
-
-LogicalResult importConvInteger(GraphImporter &im, const onnx::NodeProto &) {
-  FailureOr<Value> x = centered(im, 0, 2, 1), w = centered(im, 1, 3, 0);
-  if (failed(x) || failed(w)) {
-    return failure();
-  }
-  FailureOr<Value> y =
-      buildConv(im, *x, *w, Value(), im.getBuilder().getI32Type());
-  if (failed(y)) {
-    return failure();
-  }
-  im.setOutput(0, *y);
-  return success();
-}
-
-/// float(acc) * (s1 * s2 / y_scale), rounded, + y_zero_point, saturated to
-/// the output type; `s2` may be per `dim` (a 1-D scale).
-LogicalResult requantize(GraphImporter &im, Value acc, unsigned s1,
-                         unsigned s2, int64_t dim, unsigned ys, unsigned yzp) {
-  FailureOr<Value> a = im.input(s1), b = im.input(s2), y = im.input(ys),
-                   z = im.input(yzp);
-  FailureOr<RankedTensorType> outType = im.outputType(0);
-  if (failed(a) || failed(b) || failed(y) || failed(z) || failed(outType)) {
-    return failure();
-  }
-  auto accType = cast<RankedTensorType>(acc.getType());
-  FailureOr<Value> bs = alongDim(im, *b, accType.getRank(), dim,
-                                 accType.getDimSize(dim), "the weight scale");
-  FailureOr<Value> as = alongDim(im, *a, 0, 0, 1, "the input scale");
-  if (failed(bs) || failed(as)) {
-    return failure();
-  }
-  Value scale = createBinary<DivOp>(im, createBinary<MulOp>(im, *as, *bs), *y);
-  Value t = createBinary<MulOp>(im, toF32(im, acc, false), scale);
-  Value zp = toF32(im, *z, im.isUnsignedInput(yzp));
-  im.setOutput(0, saturateCast(im, t, zp, outType->getElementType(),
-                               im.isUnsignedOutput(0)));
-  return success();
-}
-
-LogicalResult importQLinearMatMul(GraphImporter &im, const onnx::NodeProto &) {
-  FailureOr<Value> acc = integerMatMul(im, 0, 2, 3, 5);
-  if (failed(acc)) {
-    return failure();
-  }
-  int64_t rank = cast<RankedTensorType>(acc->getType()).getRank();
-  return requantize(im, *acc, 1, 4, rank - 1, 6, 7);
-}
-
-LogicalResult importQLinearConv(GraphImporter &im, const onnx::NodeProto &) {
-  FailureOr<Value> x = centered(im, 0, 2, 1), w = centered(im, 3, 5, 0);
-  if (failed(x) || failed(w)) {
-    return failure();
-  }
-  Value bias;
-  if (im.hasInput(8)) {
-    FailureOr<Value> b = im.input(8);
-    if (failed(b)) {
-      return failure();
-    }
-    bias = *b;
-  }
-  FailureOr<Value> acc =
-      buildConv(im, *x, *w, bias, im.getBuilder().getI32Type());
-  if (failed(acc)) {
-    return failure();
-  }
-  return requantize(im, *acc, 1, 4, 1, 6, 7);
-}
-
 } // namespace
 
 void importer::registerQuantOps(OpTable &table) {
-  table["MatMulInteger"] = importMatMulInteger;
-  table["ConvInteger"] = importConvInteger;
-  table["QLinearMatMul"] = importQLinearMatMul;
-  table["QLinearConv"] = importQLinearConv;
   table["DequantizeLinear"] = importDequantizeLinear;
   table["QuantizeLinear"] = importQuantizeLinear;
   table["DynamicQuantizeLinear"] = importDynamicQuantizeLinear;
+  registerIntegerQuantOps(table);
+  registerQLinearOps(table);
 }

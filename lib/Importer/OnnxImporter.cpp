@@ -614,6 +614,8 @@ mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
     return emitError(modelLoc) << "ONNX shape inference failed on '" << path
                                << "': " << inferError;
   }
+  // After inference: the fused nodes write the Q nodes' (typed) outputs.
+  fuseQdqGroups(ctx, graph);
 
   SmallString<256> modelDir(path);
   llvm::sys::path::remove_filename(modelDir);

@@ -117,3 +117,91 @@ def qop_cnn() -> onnx.ModelProto:
 
 def quant_models() -> List[Tuple[str, onnx.ModelProto]]:
     return [("qdq_cnn", qdq_cnn()), ("qdq_mlp", qdq_mlp()), ("qop_cnn", qop_cnn())]
+
+
+# --- fp32 models for ONNX Runtime's quantizer (test_quant.py) -------------
+
+def torch_conv_net(path) -> None:
+    """A small CNN with what ORT's QDQ transformers fuse: Conv+Relu, MaxPool,
+    a strided Conv, a depthwise Conv+Clip(0, 6), a residual Add,
+    GlobalAveragePool, Flatten and a Linear head."""
+    import torch
+    import torch.nn as nn
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.c1 = nn.Conv2d(3, 16, 3, padding=1)
+            self.c2 = nn.Conv2d(16, 32, 3, stride=2, padding=1)
+            self.c3 = nn.Conv2d(32, 32, 3, padding=1, groups=32)
+            self.pool = nn.MaxPool2d(2)
+            self.fc = nn.Linear(32, 10)
+
+        def forward(self, x):
+            x = self.pool(torch.relu(self.c1(x)))
+            y = torch.relu(self.c2(x))
+            x = y + torch.clamp(self.c3(y), 0, 6)
+            x = torch.flatten(nn.functional.adaptive_avg_pool2d(x, 1), 1)
+            return self.fc(x)
+
+    torch.manual_seed(3)
+    torch.onnx.export(Net().eval(), torch.randn(1, 3, 32, 32), str(path), opset_version=13,
+                      input_names=["x"], output_names=["y"])
+
+
+def torch_mlp(path) -> None:
+    """Linear-ReLU-Linear-ReLU-Linear on a batch of 4 (Gemm or MatMul+Add)."""
+    import torch
+    import torch.nn as nn
+
+    torch.manual_seed(5)
+    net = nn.Sequential(nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 64), nn.ReLU(), nn.Linear(64, 10)).eval()
+    torch.onnx.export(net, torch.randn(4, 64), str(path), opset_version=13, input_names=["x"],
+                      output_names=["y"])
+
+
+def int_output(model: onnx.ModelProto) -> onnx.ModelProto:
+    """The model with each final DequantizeLinear removed: its outputs are the
+    quantized tensors themselves (so results compare as integers)."""
+    m = onnx.ModelProto()
+    m.CopyFrom(model)
+    g = m.graph
+    for out in g.output:
+        dq = next((n for n in g.node if out.name in n.output and n.op_type == "DequantizeLinear"), None)
+        if dq is None:
+            continue
+        zp = next(i for i in g.initializer if i.name == dq.input[2])
+        g.node.remove(dq)
+        out.name = dq.input[0]
+        out.type.tensor_type.elem_type = zp.data_type
+    return m
+
+
+def qdq_elementwise() -> onnx.ModelProto:
+    """uint8 inputs through DQ -> Mul -> Q, DQ -> Add -> Q (broadcast) and
+    DQ -> Concat -> Q with other scales: the groups ORT fuses into
+    QLinearMul, QLinearAdd and QLinearConcat."""
+    g = _Graph(17)
+    U8 = np.uint8
+
+    count = iter(range(100))
+
+    def dq(x, s, z):
+        i = next(count)
+        return g.node("DequantizeLinear", [x, g.init(f"{x}_s{i}", np.array(s, np.float32)),
+                                           g.init(f"{x}_z{i}", np.array(z, U8))], f"{x}_dq{i}")
+
+    def q(x, s, z, name):
+        return g.node("QuantizeLinear", [x, g.init(f"{name}_s", np.array(s, np.float32)),
+                                         g.init(f"{name}_z", np.array(z, U8))], name)
+
+    a, b = dq("a", 0.031, 120), dq("b", 0.017, 98)
+    m = q(g.node("Mul", [a, b], "mul"), 0.023, 130, "m")
+    c = dq("c", 0.042, 7)
+    s = q(g.node("Add", [dq(m, 0.023, 130), c], "add"), 0.06, 90, "s")
+    cat = q(g.node("Concat", [dq(s, 0.06, 90), dq("a", 0.031, 120), dq(m, 0.023, 130)], "cat", axis=1),
+            0.05, 100, "y")
+    inputs = [helper.make_tensor_value_info("a", TensorProto.UINT8, [1, 4, 8, 8]),
+              helper.make_tensor_value_info("b", TensorProto.UINT8, [1, 4, 8, 8]),
+              helper.make_tensor_value_info("c", TensorProto.UINT8, [1, 4, 1, 8])]
+    return g.model("qdq_elementwise", inputs, [helper.make_tensor_value_info(cat, TensorProto.UINT8, [1, 12, 8, 8])])

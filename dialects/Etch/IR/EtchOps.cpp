@@ -144,11 +144,27 @@ LogicalResult ConstantOp::verify() {
 // Linear algebra
 //===----------------------------------------------------------------------===//
 
+/// Whether `a` and `b` are i8 tensors and `out` an i32 one: the integer
+/// conv/matmul of quantized models, which accumulates without widened copies
+/// of its operands.
+static bool isI8IntoI32(Value a, Value b, Value out) {
+  auto elem = [](Value v) {
+    return cast<RankedTensorType>(v.getType()).getElementType();
+  };
+  return elem(a).isInteger(8) && elem(b).isInteger(8) &&
+         elem(out).isInteger(32);
+}
+
 LogicalResult ConvOp::verify() {
   RankedTensorType input = tensorType(getInput());
   RankedTensorType weight = tensorType(getWeight());
   RankedTensorType output = getType();
-  if (failed(verifySameElementType(*this, {getInput(), getWeight(), getOutput()})) ||
+  // Quantized convs take i8 input and weight into an i32 result and bias.
+  if (isI8IntoI32(getInput(), getWeight(), getOutput())) {
+    if (getBias() && failed(verifySameElementType(*this, {getOutput(), getBias()}))) {
+      return failure();
+    }
+  } else if (failed(verifySameElementType(*this, {getInput(), getWeight(), getOutput()})) ||
       (getBias() &&
        failed(verifySameElementType(*this, {getInput(), getBias()})))) {
     return failure();
@@ -238,7 +254,8 @@ LogicalResult GemmOp::verify() {
 }
 
 LogicalResult MatMulOp::verify() {
-  if (failed(verifySameElementType(*this, {getA(), getB(), getOutput()}))) {
+  if (!isI8IntoI32(getA(), getB(), getOutput()) &&
+      failed(verifySameElementType(*this, {getA(), getB(), getOutput()}))) {
     return failure();
   }
   SmallVector<int64_t> a(tensorType(getA()).getShape());

@@ -134,8 +134,10 @@ struct ConvOpLowering : public OpConversionPattern<ConvOp> {
     SmallVector<int64_t> dilations = valuesOrOnes(op.getDilations(), spatial);
     SmallVector<int64_t> pads(op.getPads());
     pads.resize(2 * spatial, 0);
+    // Integer convs may take i8 operands into an i32 result.
+    Type inElement = inType.getElementType(), wElement = wType.getElementType();
     Value input = padSpatial(rewriter, loc, adaptor.getInput(), pads,
-                             createScalar(rewriter, loc, elementType, 0.0));
+                             createScalar(rewriter, loc, inElement, 0.0));
     Value weight = adaptor.getWeight();
     Value bias = adaptor.getBias();
     Value result;
@@ -152,7 +154,7 @@ struct ConvOpLowering : public OpConversionPattern<ConvOp> {
       Value init = createConvInit(rewriter, loc, outType, bias, {1});
       auto w3 = RankedTensorType::get(
           {wType.getDimSize(0), wType.getDimSize(2), wType.getDimSize(3)},
-          elementType);
+          wElement);
       Value filter = reshapeTo(rewriter, loc, weight, w3);
       result = linalg::DepthwiseConv2DNchwChwOp::create(
                    rewriter, loc, TypeRange{outType},
@@ -174,9 +176,9 @@ struct ConvOpLowering : public OpConversionPattern<ConvOp> {
         outShape.push_back(outType.getDimSize(2 + i));
       }
       Value gInput = reshapeTo(rewriter, loc, input,
-                               RankedTensorType::get(inShape, elementType));
+                               RankedTensorType::get(inShape, inElement));
       Value gWeight = reshapeTo(rewriter, loc, weight,
-                                RankedTensorType::get(wShape, elementType));
+                                RankedTensorType::get(wShape, wElement));
       auto gOutType = RankedTensorType::get(outShape, elementType);
       Value init = createConvInit(rewriter, loc, gOutType, bias, {1, 2});
       Value gResult;

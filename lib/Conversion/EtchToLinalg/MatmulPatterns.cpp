@@ -150,11 +150,13 @@ struct MatMulOpLowering : public OpConversionPattern<MatMulOp> {
     auto bType = cast<RankedTensorType>(b.getType());
     // numpy.matmul: a 1-D left operand is a row, a 1-D right one a column.
     if (aType.getRank() == 1) {
-      aType = RankedTensorType::get({1, aType.getDimSize(0)}, elementType);
+      aType = RankedTensorType::get({1, aType.getDimSize(0)},
+                                    aType.getElementType());
       a = reshapeTo(rewriter, loc, a, aType);
     }
     if (bType.getRank() == 1) {
-      bType = RankedTensorType::get({bType.getDimSize(0), 1}, elementType);
+      bType = RankedTensorType::get({bType.getDimSize(0), 1},
+                                    bType.getElementType());
       b = reshapeTo(rewriter, loc, b, bType);
     }
     ArrayRef<int64_t> aShape = aType.getShape(), bShape = bType.getShape();
@@ -177,7 +179,8 @@ struct MatMulOpLowering : public OpConversionPattern<MatMulOp> {
     Value result;
     if (bBatchRank == 0) {
       // [..., M, K] x [K, N]: fold the batch dims into M.
-      auto a2 = RankedTensorType::get({batchSize * mSize, kSize}, elementType);
+      auto a2 = RankedTensorType::get({batchSize * mSize, kSize},
+                                      aType.getElementType());
       auto o2 = RankedTensorType::get({batchSize * mSize, nSize}, elementType);
       result = linalg::MatmulOp::create(
                    rewriter, loc, TypeRange{o2},
@@ -185,8 +188,10 @@ struct MatMulOpLowering : public OpConversionPattern<MatMulOp> {
                    ValueRange{createFilled(rewriter, loc, o2, zero)})
                    .getResult(0);
     } else if (aShape.drop_back(2) == bShape.drop_back(2)) {
-      auto a3 = RankedTensorType::get({batchSize, mSize, kSize}, elementType);
-      auto b3 = RankedTensorType::get({batchSize, kSize, nSize}, elementType);
+      auto a3 = RankedTensorType::get({batchSize, mSize, kSize},
+                                      aType.getElementType());
+      auto b3 = RankedTensorType::get({batchSize, kSize, nSize},
+                                      bType.getElementType());
       auto o3 = RankedTensorType::get({batchSize, mSize, nSize}, elementType);
       result = linalg::BatchMatmulOp::create(
                    rewriter, loc, TypeRange{o3},

@@ -34,7 +34,15 @@ Value to_linalg::createMulAdd(OpBuilder &b, Location loc, Value acc, Value x,
     return arith::AddFOp::create(b, loc, acc,
                                  arith::MulFOp::create(b, loc, x, y));
   }
-  return arith::AddIOp::create(b, loc, acc, arith::MulIOp::create(b, loc, x, y));
+  // i8 operands into an i32 accumulator (the quantized conv/matmul): sign
+  // extension in the body, as the named linalg ops do.
+  auto widen = [&](Value v) -> Value {
+    return v.getType() == acc.getType()
+               ? v
+               : arith::ExtSIOp::create(b, loc, acc.getType(), v).getResult();
+  };
+  return arith::AddIOp::create(b, loc, acc,
+                               arith::MulIOp::create(b, loc, widen(x), widen(y)));
 }
 
 bool to_linalg::isMatmulElementType(Type type) {

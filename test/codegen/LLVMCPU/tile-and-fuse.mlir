@@ -120,3 +120,49 @@ func.func @no_schedule(%a: tensor<8x16xf32>, %b: tensor<16x16xf32>, %c: tensor<8
   %r = linalg.matmul ins(%a, %b : tensor<8x16xf32>, tensor<16x16xf32>) outs(%c : tensor<8x16xf32>) -> tensor<8x16xf32>
   return %r : tensor<8x16xf32>
 }
+
+// -----
+
+// A quantized conv: i8 operands into an i32 accumulator, requantized to i8
+// by consumers that change the element type (i32 -> f32 -> i8). The chain is
+// still fused into the conv's tiles, so neither the i32 nor the f32 tensor
+// exists whole (only tiles of them).
+// CHECK-LABEL: func.func @conv_i8_requant
+// CHECK:       scf.for
+// CHECK:         scf.for
+// CHECK:           scf.for
+// CHECK:             scf.for
+// CHECK:               linalg.conv_2d_nchw_fchw {{.*}} ins(%{{.+}}, %{{.+}} : tensor<1x4x1x8xi8>, tensor<8x4x1x1xi8>) outs(%{{.+}} : tensor<1x8x1x8xi32>)
+// CHECK:               linalg.generic {{.*}} ins(%{{.+}} : tensor<1x8x1x8xi32>) outs(%{{.+}} : tensor<1x8x1x8xf32>)
+// CHECK:                 arith.sitofp
+// CHECK:               linalg.generic {{.*}} ins(%{{.+}} : tensor<1x8x1x8xf32>) outs(%{{.+}} : tensor<1x8x1x8xi8>)
+// CHECK:                 arith.fptosi
+// CHECK-NOT: tensor<1x32x16x16xi32>
+// CHECK:       return
+#map = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @conv_i8_requant(%in: tensor<1x8x18x18xi8>, %w: tensor<32x8x3x3xi8>) -> tensor<1x32x16x16xi8> {
+  %zero = arith.constant 0 : i32
+  %scale = arith.constant 0.25 : f32
+  %e = tensor.empty() : tensor<1x32x16x16xi32>
+  %f = linalg.fill ins(%zero : i32) outs(%e : tensor<1x32x16x16xi32>) -> tensor<1x32x16x16xi32>
+  %c = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>,
+       etch.schedule = #etch.schedule<kind = conv, tile = [[0, 16, 1, 0, 0, 0, 0], [0, 8, 0, 8, 0, 0, 0], [0, 0, 0, 0, 4, 1, 1]]>}
+     ins(%in, %w : tensor<1x8x18x18xi8>, tensor<32x8x3x3xi8>) outs(%f : tensor<1x32x16x16xi32>) -> tensor<1x32x16x16xi32>
+  %ef = tensor.empty() : tensor<1x32x16x16xf32>
+  %s = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+     ins(%c : tensor<1x32x16x16xi32>) outs(%ef : tensor<1x32x16x16xf32>) {
+  ^bb0(%x: i32, %o: f32):
+    %v = arith.sitofp %x : i32 to f32
+    %m = arith.mulf %v, %scale : f32
+    linalg.yield %m : f32
+  } -> tensor<1x32x16x16xf32>
+  %ei = tensor.empty() : tensor<1x32x16x16xi8>
+  %q = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+     ins(%s : tensor<1x32x16x16xf32>) outs(%ei : tensor<1x32x16x16xi8>) {
+  ^bb0(%x: f32, %o: i8):
+    %r = math.roundeven %x : f32
+    %i = arith.fptosi %r : f32 to i8
+    linalg.yield %i : i8
+  } -> tensor<1x32x16x16xi8>
+  return %q : tensor<1x32x16x16xi8>
+}

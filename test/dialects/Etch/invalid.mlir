@@ -129,6 +129,24 @@ func.func @conv_elem(%x: tensor<1x8x9x9xf32>, %w: tensor<16x8x3x3xf16>) -> tenso
 
 // -----
 
+// i8 operands accumulate into i32 only (not i16).
+func.func @conv_i8_into_i16(%x: tensor<1x8x9x9xi8>, %w: tensor<16x8x3x3xi8>) -> tensor<1x16x7x7xi16> {
+  // expected-error @+1 {{element types differ: 'i8' vs 'i16'}}
+  %0 = etch.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x8x9x9xi8>, tensor<16x8x3x3xi8>) -> tensor<1x16x7x7xi16>
+  return %0 : tensor<1x16x7x7xi16>
+}
+
+// -----
+
+// An i32 bias goes with an i32 result of i8 operands.
+func.func @conv_i8_bias(%x: tensor<1x8x9x9xi8>, %w: tensor<16x8x3x3xi8>, %b: tensor<16xi8>) -> tensor<1x16x7x7xi32> {
+  // expected-error @+1 {{element types differ: 'i32' vs 'i8'}}
+  %0 = etch.conv %x, %w, %b {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x8x9x9xi8>, tensor<16x8x3x3xi8>, tensor<16xi8>) -> tensor<1x16x7x7xi32>
+  return %0 : tensor<1x16x7x7xi32>
+}
+
+// -----
+
 func.func @gemm_rank(%a: tensor<4xf32>, %b: tensor<4x5xf32>) -> tensor<1x5xf32> {
   // expected-error @+1 {{operands and result must be 2-D, got [4], [4x5] -> [1x5]}}
   %0 = etch.gemm %a, %b : (tensor<4xf32>, tensor<4x5xf32>) -> tensor<1x5xf32>

@@ -132,3 +132,14 @@ func.func @shapes(%x: tensor<2x3x4xf32>, %y: tensor<2x5x4xf32>)
     }
   }
 #-}
+
+// Quantized models: i8 operands into an i32 result (and i32 bias).
+// CHECK-LABEL: func.func @integer_conv_matmul
+func.func @integer_conv_matmul(%x: tensor<1x4x6x6xi8>, %w: tensor<8x4x3x3xi8>, %b: tensor<8xi32>,
+                               %a: tensor<2x5xi8>, %m: tensor<5x3xi8>) -> (tensor<1x8x4x4xi32>, tensor<2x3xi32>) {
+  // CHECK: etch.conv %{{.*}}, %{{.*}}, %{{.*}} {{.*}} : (tensor<1x4x6x6xi8>, tensor<8x4x3x3xi8>, tensor<8xi32>) -> tensor<1x8x4x4xi32>
+  %0 = etch.conv %x, %w, %b {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x4x6x6xi8>, tensor<8x4x3x3xi8>, tensor<8xi32>) -> tensor<1x8x4x4xi32>
+  // CHECK: etch.matmul %{{.*}}, %{{.*}} : (tensor<2x5xi8>, tensor<5x3xi8>) -> tensor<2x3xi32>
+  %1 = etch.matmul %a, %m : (tensor<2x5xi8>, tensor<5x3xi8>) -> tensor<2x3xi32>
+  return %0, %1 : tensor<1x8x4x4xi32>, tensor<2x3xi32>
+}

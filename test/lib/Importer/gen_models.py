@@ -411,6 +411,40 @@ def integer_models():
          helper.make_tensor("ys", F, [], [0.25]),
          helper.make_tensor("yz", U8, [], [10])])
 
+    # ONNX Runtime's QDQ format: DQ -> op -> Q groups (QdqFusion.cpp).
+    w = [((i * 7) % 11) - 5 for i in range(3 * 2 * 3 * 3)]
+    save("qdq_fusion", [
+        helper.make_node("DequantizeLinear", ["x", "xs", "xz"], ["xf"], name="dq_x"),
+        helper.make_node("DequantizeLinear", ["w", "ws", "wz"], ["wf"], name="dq_w", axis=0),
+        helper.make_node("DequantizeLinear", ["b", "bs", "bz"], ["bf"], name="dq_b", axis=0),
+        helper.make_node("Conv", ["xf", "wf", "bf"], ["c"], name="conv", pads=[1, 1, 1, 1]),
+        helper.make_node("Relu", ["c"], ["r"], name="relu"),
+        helper.make_node("QuantizeLinear", ["r", "cs", "cz"], ["cq"], name="q_c"),
+        helper.make_node("DequantizeLinear", ["cq", "cs", "cz"], ["cf"], name="dq_c"),
+        helper.make_node("MaxPool", ["cf"], ["p"], name="pool", kernel_shape=[2, 2], strides=[2, 2]),
+        helper.make_node("QuantizeLinear", ["p", "cs", "cz"], ["pq"], name="q_p"),
+        helper.make_node("DequantizeLinear", ["pq", "cs", "cz"], ["pf"], name="dq_p"),
+        helper.make_node("Add", ["pf", "pf"], ["s"], name="add"),
+        helper.make_node("QuantizeLinear", ["s", "ss", "sz"], ["sq"], name="q_s"),
+        helper.make_node("DequantizeLinear", ["sq", "ss", "sz"], ["sf"], name="dq_s"),
+        helper.make_node("GlobalAveragePool", ["sf"], ["g"], name="gap"),
+        helper.make_node("QuantizeLinear", ["g", "gs", "gz"], ["y"], name="q_g"),
+    ], [vi("x", [1, 2, 4, 4], U8)], [vi("y", [1, 3, 1, 1], U8)],
+        [helper.make_tensor("xs", F, [], [0.02]),
+         helper.make_tensor("xz", U8, [], [100]),
+         helper.make_tensor("w", I8, [3, 2, 3, 3], w),
+         helper.make_tensor("ws", F, [3], [0.01, 0.02, 0.03]),
+         helper.make_tensor("wz", I8, [3], [0, 0, 0]),
+         helper.make_tensor("b", TensorProto.INT32, [3], [50, -20, 7]),
+         helper.make_tensor("bs", F, [3], [0.0002, 0.0004, 0.0006]),
+         helper.make_tensor("bz", TensorProto.INT32, [3], [0, 0, 0]),
+         helper.make_tensor("cs", F, [], [0.05]),
+         helper.make_tensor("cz", U8, [], [0]),
+         helper.make_tensor("ss", F, [], [0.1]),
+         helper.make_tensor("sz", U8, [], [0]),
+         helper.make_tensor("gs", F, [], [0.08]),
+         helper.make_tensor("gz", U8, [], [0])])
+
 
 def main():
     os.makedirs(OUT, exist_ok=True)

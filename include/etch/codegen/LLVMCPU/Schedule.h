@@ -27,7 +27,8 @@ PipelineKind classifyRootOp(linalg::LinalgOp op);
 
 /// Elementwise consumers of `root` that are fused into its tiles, in order:
 /// each one is the single user of the previous value, all-parallel, with
-/// identity maps on that operand and on its result.
+/// identity maps on that operand and on its result, and a result of the same
+/// shape (its element type may differ: an i32 accumulator requantized to i8).
 SmallVector<linalg::LinalgOp> getConsumerChain(linalg::LinalgOp root);
 
 /// True for ops that tiling fuses into any consumer tile that reads them:
