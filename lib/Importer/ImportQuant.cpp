@@ -19,15 +19,6 @@ using namespace mlir::etch;
 using namespace mlir::etch::importer;
 using namespace mlir::etch::importer::quant;
 
-namespace {
-
-RankedTensorType withElement(Value v, Type elem) {
-  return RankedTensorType::get(cast<RankedTensorType>(v.getType()).getShape(),
-                               elem);
-}
-
-} // namespace
-
 /// float32(v); `isUnsigned` if v's ONNX type is unsigned, `storage` the
 /// etch.cast input_storage of a sub-byte type (float4e2m1's codes).
 Value quant::toF32(GraphImporter &im, Value v, bool isUnsigned,

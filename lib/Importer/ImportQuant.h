@@ -21,6 +21,12 @@ void registerIntegerQuantOps(OpTable &table);
 
 namespace quant {
 
+/// v's shape with element type `elem`.
+inline RankedTensorType withElement(Value v, Type elem) {
+  return RankedTensorType::get(cast<RankedTensorType>(v.getType()).getShape(),
+                               elem);
+}
+
 /// float32(v), zero- or sign-extended from an integer; `storage` is the
 /// etch.cast input_storage of a sub-byte type (float4e2m1's codes).
 Value toF32(GraphImporter &im, Value v, bool isUnsigned,

@@ -17,15 +17,6 @@ using namespace mlir::etch;
 using namespace mlir::etch::importer;
 using namespace mlir::etch::importer::quant;
 
-namespace {
-
-RankedTensorType withElement(Value v, Type elem) {
-  return RankedTensorType::get(cast<RankedTensorType>(v.getType()).getShape(),
-                               elem);
-}
-
-} // namespace
-
 Value quant::toI32(GraphImporter &im, Value v, bool isUnsigned) {
   OpBuilder &b = im.getBuilder();
   if (cast<RankedTensorType>(v.getType()).getElementType().isInteger(32)) {
