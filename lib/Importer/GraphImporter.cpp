@@ -170,6 +170,23 @@ GraphImporter::typeOfValueInfo(StringRef name, std::string &why) {
   return RankedTensorType::get(shape, elem);
 }
 
+LogicalResult GraphImporter::checkDerivedShape(ArrayRef<int64_t> shape,
+                                               Type elem) {
+  std::optional<int64_t> bytes = boundedBytes(
+      shape, std::max<int64_t>(elem.getIntOrFloatBitWidth() / 8, 1));
+  if (bytes && *bytes <= maxTensorBytes) {
+    return success();
+  }
+  return error() << "the result shape "
+                 << llvm::join(llvm::map_range(shape,
+                                               [](int64_t d) {
+                                                 return std::to_string(d);
+                                               }),
+                               "x")
+                 << " holds more than the " << maxTensorBytes
+                 << " bytes --max-model-bytes allows";
+}
+
 bool GraphImporter::hasStaticShape(StringRef name) const {
   auto it = valueInfos.find(name);
   if (it == valueInfos.end() || !it->second->has_tensor_type() ||

@@ -190,6 +190,10 @@ public:
   /// (--max-model-bytes): shape inference can derive absurd shapes
   /// (Expand, Tile, ConstantOfShape of constants) from small inputs.
   void setMaxTensorBytes(int64_t bytes) { maxTensorBytes = bytes; }
+  /// Errors (naming the current node) unless a tensor of `shape` and
+  /// `elem` fits that bound: for shapes an importer derives from attribute
+  /// or constant values before it builds anything of that size.
+  LogicalResult checkDerivedShape(ArrayRef<int64_t> shape, Type elem);
 
   //--- Graph-level bookkeeping (used by the driver) -----------------------//
   void setValue(StringRef name, Value v) { values[name] = v; }

@@ -535,7 +535,18 @@ static LogicalResult importPad(GraphImporter &im, const onnx::NodeProto &) {
   }
   SmallVector<int64_t> shape;
   for (int64_t d = 0; d < rank; ++d) {
-    shape.push_back(type.getDimSize(d) + pads[d] + pads[rank + d]);
+    std::optional<int64_t> padded = checkedAdd(type.getDimSize(d), pads[d]);
+    padded = padded ? checkedAdd(*padded, pads[rank + d]) : std::nullopt;
+    if (!padded) {
+      return im.error() << "pads " << pads[d] << " and " << pads[rank + d]
+                        << " overflow axis " << d;
+    }
+    shape.push_back(*padded);
+  }
+  // Checked before the index vectors of the edge/reflect/wrap modes (as
+  // long as the result) are built.
+  if (failed(im.checkDerivedShape(shape, type.getElementType()))) {
+    return failure();
   }
   OpBuilder &b = im.getBuilder();
   if (mode != "constant") {
