@@ -61,8 +61,8 @@ typedef enum EtchStatus {
   ETCH_STATUS_OK = 0,
   /* A malformed value (bad --input-shape, threads < 1, a null handle). */
   ETCH_STATUS_INVALID_ARGUMENT = 1,
-  /* A well-formed option this compiler does not implement yet (a
-   * requantization mode). */
+  /* A well-formed option this compiler does not implement (a feature the
+   * build lacks). */
   ETCH_STATUS_UNSUPPORTED = 2,
   /* The compilation failed; the result's diagnostics say why. */
   ETCH_STATUS_COMPILE_FAILED = 3,
@@ -144,8 +144,11 @@ ETCH_CAPI_EXPORTED EtchStatus etchSessionSetProfile(EtchSession session,
  * compile error record. */
 ETCH_CAPI_EXPORTED EtchStatus etchSessionSetTuningDatabase(EtchSession session,
                                                            EtchStringRef path);
-/* Requantization mode of integer kernels. Empty is the default; any mode is
- * ETCH_STATUS_UNSUPPORTED until the compiler has a choice of modes. */
+/* --requant: how int8 kernels requantize their int32 accumulators, "float"
+ * (ONNX Runtime's fp32 arithmetic) or "fixedpoint" (TensorFlow Lite /
+ * CMSIS-NN int32 multiplier and shift). Empty: the target's default
+ * (fixedpoint without an OS, float otherwise). Another name is
+ * ETCH_STATUS_INVALID_ARGUMENT. */
 ETCH_CAPI_EXPORTED EtchStatus etchSessionSetRequantMode(EtchSession session,
                                                         EtchStringRef mode);
 /* --host (object triple with target "opencl") and --opencl-fp16. */

@@ -338,13 +338,16 @@ EtchStatus etchSessionSetTuningDatabase(EtchSession handle,
 
 EtchStatus etchSessionSetRequantMode(EtchSession handle, EtchStringRef mode) {
   return withSession(handle, [&](capi::Session &s) {
-    if (unwrap(mode).empty()) {
-      return ETCH_STATUS_OK;
+    llvm::StringRef name = unwrap(mode);
+    if (!name.empty() && name != "float" && name != "fixedpoint") {
+      return fail(&s, ETCH_STATUS_INVALID_ARGUMENT,
+                  "requantization mode '" + name +
+                      "': supported: float (ONNX Runtime's fp32 "
+                      "arithmetic), fixedpoint (TensorFlow Lite's int32 "
+                      "arithmetic)");
     }
-    return fail(&s, ETCH_STATUS_UNSUPPORTED,
-                "requantization mode '" + unwrap(mode) +
-                    "': this compiler has one requantization (the ONNX "
-                    "reference rounding) and no option to choose another");
+    s.options.requantMode = name.str();
+    return ETCH_STATUS_OK;
   });
 }
 

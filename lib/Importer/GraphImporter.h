@@ -9,6 +9,7 @@
 #ifndef ETCH_LIB_IMPORTER_GRAPHIMPORTER_H
 #define ETCH_LIB_IMPORTER_GRAPHIMPORTER_H
 
+#include "etch/Importer/OnnxImporter.h"
 #include "etch/dialects/Etch/IR/EtchOps.h"
 
 #include "mlir/IR/Builders.h"
@@ -190,6 +191,9 @@ public:
   /// (--max-model-bytes): shape inference can derive absurd shapes
   /// (Expand, Tile, ConstantOfShape of constants) from small inputs.
   void setMaxTensorBytes(int64_t bytes) { maxTensorBytes = bytes; }
+  /// How quantized ops requantize (--requant).
+  void setRequantMode(RequantMode mode) { requantMode = mode; }
+  RequantMode getRequantMode() const { return requantMode; }
   /// Errors (naming the current node) unless a tensor of `shape` and
   /// `elem` fits that bound: for shapes an importer derives from attribute
   /// or constant values before it builds anything of that size.
@@ -373,6 +377,7 @@ private:
   std::string modelDir;
   int64_t opset;
   int64_t maxTensorBytes = INT64_MAX;
+  RequantMode requantMode = RequantMode::Float;
 
   struct Constant {
     const onnx::TensorProto *tensor;

@@ -10,7 +10,10 @@
 //   QLinearGlobalAveragePool: y = round(float(sum x - N*zx) * (sx/(sy*N))) + zy
 //   QLinearConcat: inputs with other scales go through y = round(sx*(x-zx)/sy)+zy
 //   QGemm:       int32 A*B + C, requantized like QLinearMatMul
-// all saturated to the output type.
+// all saturated to the output type. With --requant=fixedpoint, QLinearAdd,
+// QLinearMul and QLinearGlobalAveragePool (and QGemm through requantize)
+// compute TensorFlow Lite's int32 fixed-point arithmetic instead (see
+// fixedPointAdd); QLinearConcat stays in float, as TFLite's is.
 //
 //===----------------------------------------------------------------------===//
 #include "ImportMath.h"
@@ -51,6 +54,37 @@ ArrayRef<int64_t> shapeOf(Value v) {
   return cast<RankedTensorType>(v.getType()).getShape();
 }
 
+/// TensorFlow Lite's int8 Add: both inputs, centered and shifted left by
+/// 20 bits, are brought to twice the larger input scale by fixed-point
+/// multipliers below one, added, and the sum requantized to the output.
+LogicalResult fixedPointAdd(GraphImporter &im, double sa, double sb, double sc,
+                            double zc, Type outElem, bool isUnsigned) {
+  FailureOr<Value> a = centered(im, 0, 2, 0), b = centered(im, 3, 5, 0);
+  if (failed(a) || failed(b)) {
+    return failure();
+  }
+  constexpr int kLeftShift = 20;
+  double twiceMax = 2.0 * std::max(sa, sb);
+  Type i32 = im.getBuilder().getI32Type();
+  Value shift = createScalarConstant(im, i32, double(1 << kLeftShift));
+  FailureOr<Value> scaledA = fixedPointScale(
+      im, createBinary<MulOp>(im, *a, shift), {sa / twiceMax}, 0);
+  FailureOr<Value> scaledB = fixedPointScale(
+      im, createBinary<MulOp>(im, *b, shift), {sb / twiceMax}, 0);
+  if (failed(scaledA) || failed(scaledB)) {
+    return failure();
+  }
+  FailureOr<Value> out = fixedPointScale(
+      im, createBinary<AddOp>(im, *scaledA, *scaledB),
+      {twiceMax / (double(1 << kLeftShift) * sc)}, 0);
+  if (failed(out)) {
+    return failure();
+  }
+  im.setOutput(0, saturateInt(im, *out, createScalarConstant(im, i32, zc),
+                              outElem, isUnsigned));
+  return success();
+}
+
 LogicalResult importQLinearAdd(GraphImporter &im, const onnx::NodeProto &) {
   FailureOr<Value> a = im.input(0), b = im.input(3);
   FailureOr<double> sa = constantScalar(im, 1, "A_scale"),
@@ -66,6 +100,9 @@ LogicalResult importQLinearAdd(GraphImporter &im, const onnx::NodeProto &) {
   Type i8 = im.getBuilder().getIntegerType(8);
   bool isUnsigned =
       typeOutput(im, broadcastShape(shapeOf(*a), shapeOf(*b)), 7);
+  if (im.getRequantMode() == RequantMode::FixedPoint) {
+    return fixedPointAdd(im, *sa, *sb, *sc, *zc, i8, isUnsigned);
+  }
   // fp32, in MLAS's order.
   float rA = static_cast<float>(*sa) / static_cast<float>(*sc);
   float rB = static_cast<float>(*sb) / static_cast<float>(*sc);
@@ -95,9 +132,20 @@ LogicalResult importQLinearMul(GraphImporter &im, const onnx::NodeProto &) {
   }
   bool isUnsigned =
       typeOutput(im, broadcastShape(shapeOf(*a), shapeOf(*b)), 7);
+  Value acc = createBinary<MulOp>(im, *a, *b);
+  if (im.getRequantMode() == RequantMode::FixedPoint) {
+    // TensorFlow Lite: (a - za) * (b - zb) times double(sa) * sb / sc.
+    FailureOr<Value> scaled = fixedPointScale(im, acc, {*sa * *sb / *sc}, 0);
+    if (failed(scaled)) {
+      return failure();
+    }
+    im.setOutput(0, saturateInt(im, *scaled,
+                                toI32(im, *zc, im.isUnsignedInput(7)),
+                                im.getBuilder().getIntegerType(8), isUnsigned));
+    return success();
+  }
   float ratio = static_cast<float>(*sa) * static_cast<float>(*sb) /
                 static_cast<float>(*sc);
-  Value acc = createBinary<MulOp>(im, *a, *b);
   Type f32 = im.getBuilder().getF32Type();
   Value t = createBinary<MulOp>(im, toF32(im, acc, false),
                                 createScalarConstant(im, f32, ratio));
@@ -141,6 +189,18 @@ LogicalResult importQLinearGlobalAveragePool(GraphImporter &im,
       im, sum,
       createScalarConstant(im, b.getI32Type(),
                            -static_cast<double>(*zx) * size));
+  if (im.getRequantMode() == RequantMode::FixedPoint) {
+    // The centered sum times sx / (sy * N) in fixed point (one rounding).
+    FailureOr<Value> scaled =
+        fixedPointScale(im, acc, {*sx / (*sy * double(size))}, 0);
+    if (failed(scaled)) {
+      return failure();
+    }
+    im.setOutput(0, saturateInt(im, *scaled,
+                                toI32(im, *zy, im.isUnsignedInput(4)),
+                                b.getIntegerType(8), isUnsigned));
+    return success();
+  }
   float scale = static_cast<float>(*sx) /
                 (static_cast<float>(*sy) * static_cast<float>(size));
   Value t = createBinary<MulOp>(im, toF32(im, acc, false),

@@ -14,6 +14,8 @@
 
 #include "ImportMath.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::etch;
 using namespace mlir::etch::importer;
@@ -114,6 +116,85 @@ Value quant::saturateCast(GraphImporter &im, Value t, Value zp, Type outElem,
   return im.create<CastOp>(withElement(r, outElem), r,
                            {im.namedAttr("unsigned_output",
                                          b.getBoolAttr(isUnsigned))});
+}
+
+std::pair<int32_t, int32_t> quant::quantizeMultiplier(double real) {
+  if (real == 0.0) {
+    return {0, 0};
+  }
+  int shift = 0;
+  double q = std::frexp(real, &shift);
+  auto fixed = static_cast<int64_t>(std::round(q * double(int64_t(1) << 31)));
+  if (fixed == (int64_t(1) << 31)) {
+    fixed /= 2;
+    ++shift;
+  }
+  if (shift < -31) {
+    return {0, 0};
+  }
+  if (shift > 30) {
+    return {INT32_MAX, 30};
+  }
+  return {static_cast<int32_t>(fixed), shift};
+}
+
+FailureOr<Value> quant::fixedPointScale(GraphImporter &im, Value acc,
+                                        ArrayRef<double> reals, int64_t dim) {
+  SmallVector<int32_t> multipliers, shifts;
+  for (double r : reals) {
+    if (!std::isfinite(r) || r < 0) {
+      return im.error() << "--requant=fixedpoint: the requantization scale "
+                        << r << " is not a finite non-negative number";
+    }
+    auto [m, s] = quantizeMultiplier(r);
+    multipliers.push_back(m);
+    shifts.push_back(s);
+  }
+  auto accType = cast<RankedTensorType>(acc.getType());
+  SmallVector<int64_t> shape;
+  if (reals.size() != 1) {
+    shape.assign(accType.getRank(), 1);
+    shape[dim] = static_cast<int64_t>(reals.size());
+  }
+  auto type = RankedTensorType::get(shape, im.getBuilder().getI32Type());
+  auto constant = [&](ArrayRef<int32_t> values) {
+    return im.create<ConstantOp>(
+        type, {},
+        {im.namedAttr("value", DenseElementsAttr::get(type, values))});
+  };
+  return im.create<FixedPointMulOp>(accType, {acc, constant(multipliers),
+                                              constant(shifts)});
+}
+
+Value quant::saturateInt(GraphImporter &im, Value v, Value zp, Type outElem,
+                         bool isUnsigned) {
+  OpBuilder &b = im.getBuilder();
+  unsigned width = outElem.getIntOrFloatBitWidth();
+  int64_t lo = isUnsigned ? 0 : -(int64_t(1) << (width - 1));
+  int64_t hi = isUnsigned ? (int64_t(1) << width) - 1
+                          : (int64_t(1) << (width - 1)) - 1;
+  Type i32 = b.getI32Type();
+  if (zp) {
+    v = createBinary<AddOp>(im, v, zp);
+  }
+  v = createBinary<MaxOp>(im, v, createScalarConstant(im, i32, double(lo)));
+  v = createBinary<MinOp>(im, v, createScalarConstant(im, i32, double(hi)));
+  return im.create<CastOp>(withElement(v, outElem), v,
+                           {im.namedAttr("unsigned_output",
+                                         b.getBoolAttr(isUnsigned))});
+}
+
+FailureOr<SmallVector<double>> quant::fixedPointScales(GraphImporter &im,
+                                                       unsigned i,
+                                                       StringRef what) {
+  if (!im.constantInput(i)) {
+    return im.error() << "--requant=fixedpoint computes the integer "
+                         "multipliers at compile time, but "
+                      << what << " ('" << im.getNode().input(i)
+                      << "') is computed at run time; compile with "
+                         "--requant=float";
+  }
+  return im.constantFloats(i, what);
 }
 
 namespace {

@@ -44,7 +44,26 @@ FailureOr<Value> alongDim(GraphImporter &im, Value param, int64_t rank,
 Value saturateCast(GraphImporter &im, Value t, Value zp, Type outElem,
                    bool isUnsigned, unsigned bits = 0);
 
-/// int32(input i) - int32(zero point input `zp`) (absent zero point: 0),
+/// TensorFlow Lite's QuantizeMultiplier: `real` = multiplier * 2^(shift -
+/// 31), the multiplier a Q31 value in [2^30, 2^31) (0 for 0).
+std::pair<int32_t, int32_t> quantizeMultiplier(double real);
+
+/// etch.fixed_point_mul of the i32 `acc` by the quantized `reals` (one, or
+/// one per `dim` of acc); errors on a scale that is not finite and >= 0.
+FailureOr<Value> fixedPointScale(GraphImporter &im, Value acc,
+                                 ArrayRef<double> reals, int64_t dim);
+
+/// The i32 `v` + `zp` (an i32 tensor; null: none) clamped to the range of
+/// `outElem` and cast to it: the integer tail of --requant=fixedpoint.
+Value saturateInt(GraphImporter &im, Value v, Value zp, Type outElem,
+                  bool isUnsigned);
+
+/// With --requant=fixedpoint, the constant values of input `i` (a scale);
+/// errors naming the mode when the input is computed.
+FailureOr<SmallVector<double>> fixedPointScales(GraphImporter &im, unsigned i,
+                                                StringRef what);
+
+/// int32(input i) - int32(zero point input `zp`)/// int32(input i) - int32(zero point input `zp`) (absent zero point: 0),
 /// the zero point per `dim` of a rank-`rank` operand when 1-D.
 FailureOr<Value> centered(GraphImporter &im, unsigned i, unsigned zp,
                           int64_t dim);

@@ -240,6 +240,36 @@ LogicalResult quant::requantize(GraphImporter &im, Value acc, unsigned s1,
     return failure();
   }
   auto accType = cast<RankedTensorType>(acc.getType());
+  if (im.getRequantMode() == RequantMode::FixedPoint) {
+    // TensorFlow Lite: multiplier = double(sx) * double(sw[c]) / double(sy),
+    // acc * multiplier in fixed point, + zy, clamped.
+    FailureOr<SmallVector<double>> sx = fixedPointScales(im, s1, "the input scale"),
+                                   sw = fixedPointScales(im, s2, "the weight scale"),
+                                   sy = fixedPointScales(im, ys, "the output scale");
+    if (failed(sx) || failed(sw) || failed(sy)) {
+      return failure();
+    }
+    int64_t channels = accType.getDimSize(dim);
+    if (sx->size() != 1 || sy->size() != 1 ||
+        (sw->size() != 1 && static_cast<int64_t>(sw->size()) != channels)) {
+      return im.error() << "expected per-tensor input and output scales and "
+                           "a weight scale per tensor or per output channel ("
+                        << channels << ")";
+    }
+    SmallVector<double> reals;
+    for (double w : *sw) {
+      reals.push_back((*sx)[0] * w / (*sy)[0]);
+    }
+    FailureOr<Value> scaled = fixedPointScale(im, acc, reals, dim);
+    if (failed(scaled)) {
+      return failure();
+    }
+    im.setOutput(0, saturateInt(im, *scaled,
+                                toI32(im, *z, im.isUnsignedInput(yzp)),
+                                outType->getElementType(),
+                                im.isUnsignedOutput(0)));
+    return success();
+  }
   FailureOr<Value> bs = alongDim(im, *b, accType.getRank(), dim,
                                  accType.getDimSize(dim), "the weight scale");
   FailureOr<Value> as = alongDim(im, *a, 0, 0, 1, "the input scale");

@@ -623,6 +623,7 @@ mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
                    opset);
   im.setMaxTensorBytes(static_cast<int64_t>(
       std::min<uint64_t>(opts.maxModelBytes, INT64_MAX)));
+  im.setRequantMode(opts.requant);
   for (const auto &name : absentInputs) {
     im.setAbsent(name.getKey());
   }

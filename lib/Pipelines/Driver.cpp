@@ -157,6 +157,14 @@ int runEtchCompileMain(int argc, char **argv) {
       llvm::cl::value_desc("bytes"),
       llvm::cl::desc("Reject models with a tensor, a static shape or weights "
                      "in total larger than this (default 0: 4 GiB)"));
+  static llvm::cl::opt<std::string> requant(
+      "requant", llvm::cl::cat(category), llvm::cl::value_desc("mode"),
+      llvm::cl::desc(
+          "Requantization of int8 convolutions, matmuls, Add and Mul: "
+          "'float' (ONNX Runtime's fp32 scale, bit-exact with it) or "
+          "'fixedpoint' (TensorFlow Lite / CMSIS-NN int32 multiplier and "
+          "shift, no floating point). Default: fixedpoint for targets "
+          "without an OS (Cortex-M), float otherwise"));
   static llvm::cl::opt<Phase> compileTo(
       "compile-to", llvm::cl::cat(category), llvm::cl::init(Phase::Obj),
       llvm::cl::desc("Stop after this phase and print its IR"),
@@ -255,6 +263,7 @@ int runEtchCompileMain(int argc, char **argv) {
   options.inputShapes.assign(inputShapes.begin(), inputShapes.end());
   options.inputValues.assign(inputValues.begin(), inputValues.end());
   options.maxModelBytes = maxModelBytes;
+  options.requantMode = requant;
   options.compileTo = compileTo;
   options.weightsSection = weightsSection;
   options.openclHost = openclHost;

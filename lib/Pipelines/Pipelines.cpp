@@ -264,6 +264,29 @@ LogicalResult runPhases(ModuleOp module, Phase from, Phase to,
   return success();
 }
 
+FailureOr<RequantMode> resolveRequantMode(
+    const CompileOptions &options) {
+  llvm::StringRef mode = options.requantMode;
+  if (mode == "float") {
+    return RequantMode::Float;
+  }
+  if (mode == "fixedpoint") {
+    return RequantMode::FixedPoint;
+  }
+  if (!mode.empty()) {
+    return failure();
+  }
+  // Microcontrollers (no OS) may have no FPU and follow TFLite Micro /
+  // CMSIS-NN arithmetic; hosts and GPUs follow ONNX Runtime.
+  if (isOpenCLTarget(options) || options.target.triple.empty()) {
+    return RequantMode::Float;
+  }
+  return llvm::Triple(llvm::Triple::normalize(options.target.triple))
+                     .getOS() == llvm::Triple::UnknownOS
+             ? RequantMode::FixedPoint
+             : RequantMode::Float;
+}
+
 namespace {
 
 /// The module in `path`: ONNX through the importer, `.mlir` parsed (and
@@ -296,6 +319,15 @@ FailureOr<OwningOpRef<ModuleOp>> loadInput(MLIRContext &ctx,
   if (options.maxModelBytes) {
     importOptions.maxModelBytes = options.maxModelBytes;
   }
+  FailureOr<RequantMode> requant = resolveRequantMode(options);
+  if (failed(requant)) {
+    return emitError(UnknownLoc::get(&ctx))
+           << "--requant=" << options.requantMode
+           << ": unknown requantization mode; supported: float (ONNX "
+              "Runtime's fp32 arithmetic), fixedpoint (TensorFlow Lite's "
+              "int32 arithmetic)";
+  }
+  importOptions.requant = *requant;
   for (const std::string &spec : options.inputShapes) {
     if (llvm::Error err = addInputShapeSpec(importOptions, spec)) {
       return emitError(UnknownLoc::get(&ctx))

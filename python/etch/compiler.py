@@ -76,7 +76,7 @@ class CompileError(Exception):
 
 class OptionError(ValueError):
     """An option :func:`compile` cannot take: malformed (``threads=0``, a bad
-    shape) or not supported by this compiler yet (``requant_mode=...``); the
+    shape, an unknown ``requant_mode``) or not supported by this build; the
     message says which."""
 
 
@@ -278,7 +278,10 @@ def compile(model: ModelLike, target: Optional[str] = None, mcpu: Optional[str] 
         **options: ``name`` (C prefix of the symbols; default: the file's
             stem, or ``"model"`` for bytes), ``mattr`` (``"+avx2,-fma"``),
             ``opt_level`` (0-3, default 3), ``weights_section``,
-            ``requant_mode`` (not supported yet), ``opencl_host``,
+            ``requant_mode`` (``"float"``: ONNX Runtime's fp32
+            requantization; ``"fixedpoint"``: TensorFlow Lite's int32
+            multiplier and shift; default: fixedpoint for targets without an
+            OS, float otherwise; as ``--requant``), ``opencl_host``,
             ``opencl_fp16``, ``profile`` (``etch-compile --profile``: the
             object times each layer; see :func:`etch.profile`).
 
@@ -288,8 +291,8 @@ def compile(model: ModelLike, target: Optional[str] = None, mcpu: Optional[str] 
     Raises:
         CompileError: The model does not compile; carries the ONNX node, op
             and message of each error.
-        OptionError: A malformed option, or one this compiler does not
-            support yet (``requant_mode``).
+        OptionError: A malformed option (``threads=0``, an unknown
+            ``requant_mode``), or one this build does not support.
         TypeError: An unknown keyword option or a model of the wrong type.
         FileNotFoundError: ``model`` names a file that does not exist.
     """

@@ -82,6 +82,23 @@ def test_compile_bytes_run_against_onnxruntime(etch):
     assert_close(mod(x=x2)[0], ref2)
 
 
+def test_requant_modes(etch):
+    """requant_mode picks the requantization: "fixedpoint" gives TensorFlow
+    Lite's int32 arithmetic bit for bit, "float" ONNX Runtime's."""
+    import test_requant
+
+    model, tflite = test_requant.qlinear_add()
+    rng = np.random.default_rng(5)
+    a = rng.integers(0, 256, (2, 8, 16)).astype(np.uint8)
+    b = rng.integers(0, 256, (8, 1)).astype(np.uint8)
+    (fixed,) = etch.load(etch.compile(model, requant_mode="fixedpoint", name="add_fixed"))(a, b)
+    assert np.array_equal(fixed, tflite(a, b))
+    (flt,) = etch.load(etch.compile(model, requant_mode="float", name="add_float"))(a, b)
+    (ref,) = reference.run_onnxruntime(model, {"a": a, "b": b})
+    assert np.array_equal(flt, ref)
+    assert not np.array_equal(fixed, flt)  # the two arithmetics round differently here
+
+
 def test_compile_modelproto_two_outputs(etch):
     model = two_output_model()
     art = etch.compile(model)  # default name for in-memory models

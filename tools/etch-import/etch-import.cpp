@@ -34,6 +34,12 @@ static cl::list<std::string>
                          "name=v0,v1,... (row-major, repeatable)"),
                 cl::value_desc("name=values"));
 
+static cl::opt<std::string>
+    requant("requant",
+            cl::desc("Requantization of int8 ops: float (default) or "
+                     "fixedpoint (as etch-compile --requant)"),
+            cl::value_desc("mode"), cl::init("float"));
+
 int main(int argc, char **argv) {
   InitLLVM y(argc, argv);
   mlir::registerAsmPrinterCLOptions();
@@ -41,6 +47,13 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv, "etch ONNX importer\n");
 
   mlir::etch::OnnxImportOptions opts;
+  if (requant == "fixedpoint") {
+    opts.requant = mlir::etch::RequantMode::FixedPoint;
+  } else if (requant != "float") {
+    errs() << "etch-import: --requant=" << requant
+           << ": unknown mode; supported: float, fixedpoint\n";
+    return 1;
+  }
   for (const std::string &spec : inputShapes) {
     if (Error err = mlir::etch::addInputShapeSpec(opts, spec)) {
       errs() << "etch-import: " << toString(std::move(err)) << "\n";

@@ -185,7 +185,11 @@ static void testErrors(const char *testDir) {
   CHECK(etchSessionSetTuningDatabase(s, str("tune.jsonl")) == ETCH_STATUS_OK);
   CHECK(etchSessionSetTuningDatabase(s, str("")) == ETCH_STATUS_OK);
   CHECK(etchSessionSetRequantMode(s, str("fixed-point")) ==
-        ETCH_STATUS_UNSUPPORTED);
+        ETCH_STATUS_INVALID_ARGUMENT);
+  CHECK(contains(etchSessionGetLastError(s), "fixedpoint"));
+  CHECK(etchSessionSetRequantMode(s, str("fixedpoint")) == ETCH_STATUS_OK);
+  CHECK(etchSessionSetRequantMode(s, str("float")) == ETCH_STATUS_OK);
+  CHECK(etchSessionSetRequantMode(s, str("")) == ETCH_STATUS_OK);
   CHECK(etchSessionSetOptLevel(s, 7) == ETCH_STATUS_INVALID_ARGUMENT);
   CHECK(etchSessionSetModelName(s, str("9lives")) ==
         ETCH_STATUS_INVALID_ARGUMENT);

@@ -89,6 +89,16 @@ LogicalResult WhereOp::verify() {
   return verifyBroadcastShape(*this, getOperands());
 }
 
+LogicalResult FixedPointMulOp::verify() {
+  for (Value v : {getX(), getMultiplier(), getShift(), getOutput()}) {
+    if (!tensorType(v).getElementType().isSignlessInteger(32)) {
+      return emitOpError() << "operands and result must be i32 tensors, got "
+                           << fmt(v.getType());
+    }
+  }
+  return verifyBroadcastShape(*this, getOperands());
+}
+
 LogicalResult CastOp::verify() {
   if (!shapesMatch(tensorType(getInput()).getShape(), getType().getShape())) {
     return emitOpError() << "result shape " << fmt(getType())

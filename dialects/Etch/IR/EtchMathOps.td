@@ -88,6 +88,34 @@ def Etch_WhereOp : Etch_Op<"where", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Etch_FixedPointMulOp : Etch_Op<"fixed_point_mul", [Pure]> {
+  let summary = "x * multiplier * 2^shift in int32 fixed point (gemmlowp)";
+  let description = [{
+    The requantization of `--requant=fixedpoint`: TensorFlow Lite's
+    MultiplyByQuantizedMultiplier on i32 tensors, with NumPy broadcasting of
+    `multiplier` (a Q31 value in [2^30, 2^31), or 0) and `shift` (in
+    [-31, 30]) against `x`:
+
+      left = max(shift, 0), right = max(-shift, 0)
+      h = SaturatingRoundingDoublingHighMul(x << left, multiplier)
+          (x * m / 2^31 rounded to nearest, ties up: the i64 product plus
+          2^30, or 1 - 2^30 when negative, divided by 2^31 truncating;
+          INT32_MIN * INT32_MIN saturates to INT32_MAX)
+      y = RoundingDivideByPOT(h, right)
+          (round half away from zero of h / 2^right)
+
+    so y = round(x * multiplier * 2^(shift - 31)) with gemmlowp's two
+    roundings, bit for bit.
+  }];
+  let arguments = (ins Etch_Tensor:$x, Etch_Tensor:$multiplier,
+                       Etch_Tensor:$shift);
+  let results = (outs Etch_Tensor:$output);
+  let assemblyFormat = [{
+    $x `,` $multiplier `,` $shift attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def Etch_CastOp : Etch_Op<"cast", [Pure]> {
   let summary = "ONNX Cast to the result element type";
   let description = [{

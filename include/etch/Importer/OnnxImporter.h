@@ -26,6 +26,16 @@ namespace mlir::etch {
 /// Default bound on any one tensor, declared shape and all weights together.
 inline constexpr uint64_t kDefaultMaxModelBytes = uint64_t(4) << 30;
 
+/// How quantized ops requantize their int32 accumulators (`--requant`).
+enum class RequantMode {
+  /// float32 scale, round half to even: ONNX Runtime's (MLAS) arithmetic,
+  /// bit-exact with it.
+  Float,
+  /// int32 fixed-point multiplier and shift with gemmlowp's rounding, as
+  /// TensorFlow Lite and CMSIS-NN compute it: no floating point.
+  FixedPoint,
+};
+
 struct OnnxImportOptions {
   /// Graph input name -> static shape. Pins symbolic/unknown dims of graph
   /// inputs (`--input-shape name=1x3x224x224`); the rank must match the
@@ -45,6 +55,7 @@ struct OnnxImportOptions {
   /// Bound in bytes on every tensor and static shape of the model and on all
   /// its weights together (`--max-model-bytes`); larger is a user error.
   uint64_t maxModelBytes = kDefaultMaxModelBytes;
+  RequantMode requant = RequantMode::Float;
 };
 
 /// Parses one `--input-value` value, `name=v0,v1,...` (numbers in the

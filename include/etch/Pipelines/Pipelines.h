@@ -9,6 +9,7 @@
 #ifndef ETCH_PIPELINES_PIPELINES_H
 #define ETCH_PIPELINES_PIPELINES_H
 
+#include "etch/Importer/OnnxImporter.h"
 #include "etch/codegen/Common/EmitObject.h"
 #include "etch/codegen/Common/SizeReport.h"
 
@@ -66,6 +67,10 @@ struct CompileOptions {
   /// `--max-model-bytes`: bound on any tensor or static shape of the model
   /// and on its weights together (0: the importer's default, 4 GiB).
   uint64_t maxModelBytes = 0;
+  /// `--requant`: "float" (ONNX Runtime's fp32 requantization), "fixedpoint"
+  /// (gemmlowp/TensorFlow Lite integer requantization) or empty: fixedpoint
+  /// for targets without an OS (Cortex-M), float otherwise.
+  std::string requantMode;
   Phase compileTo = Phase::Obj;
   /// LLVM optimization level (0-3).
   unsigned optLevel = 3;
@@ -107,6 +112,11 @@ constexpr int64_t kMaxThreads = 256;
 inline bool isOpenCLTarget(const CompileOptions &options) {
   return options.target.triple == "opencl";
 }
+
+/// The requantization `options` ask for (`--requant`, or the target's
+/// default: fixedpoint without an OS, float otherwise); failure for an
+/// unknown mode name.
+FailureOr<RequantMode> resolveRequantMode(const CompileOptions &options);
 
 /// Runs the phases up to `options.compileTo` on the module in `module`,
 /// which is at `from` (the phase it was produced by). Writes the `etch.target`

@@ -434,6 +434,73 @@ struct WhereLowering : public OpConversionPattern<WhereOp> {
   }
 };
 
+/// gemmlowp's MultiplyByQuantizedMultiplier on i32 scalars (see
+/// FixedPointMulOp): the doubling high multiply in i64 (ties up), then the
+/// rounding right shift (ties away from zero).
+Value buildFixedPointMul(OpBuilder &b, Location loc, Value x, Value m,
+                         Value shift) {
+  Type i32 = b.getI32Type(), i64 = b.getI64Type();
+  auto c32 = [&](int64_t v) {
+    return arith::ConstantOp::create(b, loc, b.getIntegerAttr(i32, v));
+  };
+  auto c64 = [&](int64_t v) {
+    return arith::ConstantOp::create(b, loc, b.getIntegerAttr(i64, v));
+  };
+  Value zero = c32(0), one = c32(1);
+  Value left = arith::MaxSIOp::create(b, loc, shift, zero);
+  Value right = arith::MaxSIOp::create(b, loc,
+                                       arith::SubIOp::create(b, loc, zero, shift),
+                                       zero);
+  // x << left wraps in int32, as TFLite's `x * (1 << left_shift)` does.
+  Value a = arith::ShLIOp::create(b, loc, x, left);
+  // SaturatingRoundingDoublingHighMul(a, m).
+  Value ab = arith::MulIOp::create(b, loc, arith::ExtSIOp::create(b, loc, i64, a),
+                                   arith::ExtSIOp::create(b, loc, i64, m));
+  Value nonNegative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge,
+                                            ab, c64(0));
+  Value nudge = select(b, loc, nonNegative, c64(int64_t(1) << 30),
+                       c64(1 - (int64_t(1) << 30)));
+  Value high = arith::TruncIOp::create(
+      b, loc, i32,
+      arith::DivSIOp::create(b, loc, arith::AddIOp::create(b, loc, ab, nudge),
+                             c64(int64_t(1) << 31)));
+  Value intMin = c32(INT32_MIN);
+  Value overflow = arith::AndIOp::create(
+      b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, a, intMin),
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, m, intMin));
+  high = select(b, loc, overflow, c32(INT32_MAX), high);
+  // RoundingDivideByPOT(high, right).
+  Value mask = arith::SubIOp::create(
+      b, loc, arith::ShLIOp::create(b, loc, one, right), one);
+  Value remainder = arith::AndIOp::create(b, loc, high, mask);
+  Value negative =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, high, zero);
+  Value threshold = arith::AddIOp::create(
+      b, loc, arith::ShRSIOp::create(b, loc, mask, one),
+      select(b, loc, negative, one, zero));
+  Value up = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt,
+                                   remainder, threshold);
+  return arith::AddIOp::create(b, loc, arith::ShRSIOp::create(b, loc, high, right),
+                               select(b, loc, up, one, zero));
+}
+
+struct FixedPointMulLowering : public OpConversionPattern<FixedPointMulOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(FixedPointMulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(
+        op, elementwise(rewriter, op.getLoc(), op.getType(),
+                        adaptor.getOperands(),
+                        [](OpBuilder &b, Location l, ValueRange args) {
+                          return buildFixedPointMul(b, l, args[0], args[1],
+                                                    args[2]);
+                        }));
+    return success();
+  }
+};
+
 struct CastLowering : public OpConversionPattern<CastOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -493,6 +560,6 @@ void mlir::etch::populateEtchMathToLinalgPatterns(RewritePatternSet &patterns) {
                MathBinaryLowering<LessOp>, MathBinaryLowering<LessOrEqualOp>,
                MathBinaryLowering<GreaterOp>,
                MathBinaryLowering<GreaterOrEqualOp>>(ctx);
-  patterns.add<WhereLowering, CastLowering>(ctx);
+  patterns.add<WhereLowering, CastLowering, FixedPointMulLowering>(ctx);
   populateEtchMathReductionToLinalgPatterns(patterns);
 }

@@ -100,3 +100,25 @@ func.func @unsigned_ops(%a: tensor<4xi8>, %b: tensor<4xi8>) -> (tensor<4xi8>, te
   %5 = etch.cast %2 {unsigned_input = true} : (tensor<4xi8>) -> tensor<4xf32>
   return %2, %3, %4, %5 : tensor<4xi8>, tensor<4xi1>, tensor<4xi1>, tensor<4xf32>
 }
+
+// -----
+
+// The fixed-point requantization (--requant=fixedpoint): one elementwise
+// generic, the multiplier and shift broadcast per channel; the doubling
+// high multiply in i64 (rounded half away from zero by a truncating divide),
+// then the rounding shift right.
+// CHECK-LABEL: func.func @fixed_point_mul
+// CHECK: linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel", "parallel"]
+// CHECK-SAME: ins(%{{.+}}, %{{.+}}, %{{.+}} : tensor<1x4x2x2xi32>, tensor<1x4x1x1xi32>, tensor<1x4x1x1xi32>)
+// CHECK:   arith.maxsi
+// CHECK:   arith.shli
+// CHECK:   arith.extsi %{{.+}} : i32 to i64
+// CHECK:   arith.muli %{{.+}} : i64
+// CHECK:   arith.divsi %{{.+}} : i64
+// CHECK:   arith.trunci
+// CHECK:   arith.shrsi
+func.func @fixed_point_mul(%x: tensor<1x4x2x2xi32>, %m: tensor<1x4x1x1xi32>, %s: tensor<1x4x1x1xi32>) -> tensor<1x4x2x2xi32> {
+  %0 = etch.fixed_point_mul %x, %m, %s : (tensor<1x4x2x2xi32>, tensor<1x4x1x1xi32>, tensor<1x4x1x1xi32>) -> tensor<1x4x2x2xi32>
+  return %0 : tensor<1x4x2x2xi32>
+}
