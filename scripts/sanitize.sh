@@ -2,6 +2,9 @@
 # Sanitizer, fuzzing and memcheck CI for etch (issue 15), in build folders of
 # their own so the Release build/ is untouched:
 #   build-tsan/       clang-22, -fsanitize=thread: the C runtime and its gtest
+#   build-rt-asan/    clang-22, -fsanitize=address,undefined with LeakSanitizer
+#                     on: the C runtime and its gtest (with OpenCL: the
+#                     fault-injection test of the OpenCL runtime)
 #   build/fuzz-lite/  the libFuzzer targets (test/fuzz) compiled by clang-22
 #                     with ASan/UBSan and linked against the Release build's
 #                     libraries (cheap: 4 files; crash-only for the compiler,
@@ -11,12 +14,14 @@
 #                     instrumented (ETCH_SANITIZE, ETCH_FUZZ); ~90 compiler
 #                     files at -O1, too slow for the 2-core CI by default
 #
-#   bash scripts/sanitize.sh ci          what scripts/test.sh runs: TSan runtime
-#                                        tests, fuzz-lite build, each fuzz target
+#   bash scripts/sanitize.sh ci          what scripts/test.sh runs: TSan and
+#                                        ASan+LSan runtime tests, fuzz-lite
+#                                        build, each fuzz target
 #                                        for $ETCH_FUZZ_SECONDS (default 90) s;
 #                                        with ETCH_CI_ASAN=1 also asan-build and
 #                                        asan-test
 #   bash scripts/sanitize.sh tsan        build-tsan: build + ctest
+#   bash scripts/sanitize.sh rt-asan     build-rt-asan: build + ctest, leaks on
 #   bash scripts/sanitize.sh fuzz-lite   build/fuzz-lite: build the fuzz targets
 #   bash scripts/sanitize.sh asan-build  build-asan: configure + build
 #   bash scripts/sanitize.sh asan-test   build-asan: lit, ctest, e2e subset
@@ -31,6 +36,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 ASAN_BUILD="${ETCH_ASAN_BUILD_DIR:-$ROOT/build-asan}"
 TSAN_BUILD="${ETCH_TSAN_BUILD_DIR:-$ROOT/build-tsan}"
+RT_ASAN_BUILD="${ETCH_RT_ASAN_BUILD_DIR:-$ROOT/build-rt-asan}"
 BUILD="${ETCH_BUILD_DIR:-$ROOT/build}"
 LITE="$BUILD/fuzz-lite"
 LLVM_PREFIX=/usr/lib/llvm-22
@@ -83,6 +89,25 @@ tsan() {
   log "build + ctest: $TSAN_BUILD (runtime thread pool under TSan)"
   ninja -C "$TSAN_BUILD" -j "$JOBS"
   ctest --test-dir "$TSAN_BUILD" --output-on-failure -j "$JOBS"
+}
+
+# The runtime alone under ASan/UBSan, leak checking on (the runtime has no
+# uninstrumented singletons to triage; the ICD loader and PoCL needed no
+# suppressions either): mainly the OpenCL runtime's fault-injection test,
+# where every injected failure must leave no host block behind.
+rt_asan() {
+  if [[ ! -f "$RT_ASAN_BUILD/build.ninja" ]]; then
+    log "cmake: configuring $RT_ASAN_BUILD (runtime only, ASan+UBSan)"
+    # shellcheck disable=SC2046
+    cmake -G Ninja -S "$ROOT" -B "$RT_ASAN_BUILD" $(launcher) \
+      -DCMAKE_BUILD_TYPE=RelWithDebInfo -DETCH_BUILD_COMPILER=OFF \
+      -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
+      -DETCH_SANITIZE=address,undefined
+  fi
+  log "build + ctest: $RT_ASAN_BUILD (runtime under ASan+UBSan+LSan)"
+  ninja -C "$RT_ASAN_BUILD" -j "$JOBS"
+  ASAN_OPTIONS="detect_leaks=1:halt_on_error=1" \
+    ctest --test-dir "$RT_ASAN_BUILD" --output-on-failure -j "$JOBS"
 }
 
 # The fuzz targets without a sanitizer build of the whole compiler: their own
@@ -170,6 +195,7 @@ asan_test() {
 
 ci() {
   tsan
+  rt_asan
   fuzz_lite
   for target in etch-fuzz-import etch-fuzz-compile; do
     fuzz "$target" "$FUZZ_SECONDS"
@@ -183,9 +209,10 @@ ci() {
 case "${1:-}" in
   ci) ci ;;
   tsan) tsan ;;
+  rt-asan) rt_asan ;;
   fuzz-lite) fuzz_lite ;;
   asan-build) asan_build ;;
   asan-test) asan_test ;;
   fuzz) shift; fuzz "$@" ;;
-  *) echo "usage: $0 ci|tsan|fuzz-lite|asan-build|asan-test|fuzz <target> <seconds> [jobs]" >&2; exit 2 ;;
+  *) echo "usage: $0 ci|tsan|rt-asan|fuzz-lite|asan-build|asan-test|fuzz <target> <seconds> [jobs]" >&2; exit 2 ;;
 esac

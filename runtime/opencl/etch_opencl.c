@@ -151,13 +151,16 @@ static etch_status_t select_device(etch_cl_state_t *s, const char *selector) {
   cl_uint want_p = 0, want_d = 0;
   int by_index = selector && parse_index_selector(selector, &want_p, &want_d);
   int found = 0;
+  cl_int devices_err = CL_SUCCESS; /* the last clGetDeviceIDs failure */
   /* Two passes without a selector: GPUs first, then anything. */
   for (int pass = 0; pass < 2 && !found; ++pass) {
     for (cl_uint p = 0; p < num_platforms && !found; ++p) {
       cl_device_id devices[16];
       cl_uint num_devices = 0;
-      if (clGetDeviceIDs(platforms[p], CL_DEVICE_TYPE_ALL, 16, devices,
-                         &num_devices) != CL_SUCCESS) {
+      cl_int derr = clGetDeviceIDs(platforms[p], CL_DEVICE_TYPE_ALL, 16,
+                                   devices, &num_devices);
+      if (derr != CL_SUCCESS) {
+        devices_err = derr;
         continue;
       }
       if (num_devices > 16) {
@@ -166,7 +169,11 @@ static etch_status_t select_device(etch_cl_state_t *s, const char *selector) {
       for (cl_uint d = 0; d < num_devices && !found; ++d) {
         char name[256] = "";
         cl_device_type type = 0;
-        clGetDeviceInfo(devices[d], CL_DEVICE_NAME, sizeof(name), name, NULL);
+        if (clGetDeviceInfo(devices[d], CL_DEVICE_NAME, sizeof(name), name,
+                            NULL) != CL_SUCCESS) {
+          snprintf(name, sizeof(name), "OpenCL device %u:%u", (unsigned)p,
+                   (unsigned)d);
+        }
         clGetDeviceInfo(devices[d], CL_DEVICE_TYPE, sizeof(type), &type,
                         NULL);
         int match;
@@ -191,6 +198,13 @@ static etch_status_t select_device(etch_cl_state_t *s, const char *selector) {
     }
   }
   if (!found) {
+    if (devices_err != CL_SUCCESS) {
+      return fail(selector ? ETCH_ERR_INVALID_ARGUMENT : ETCH_ERR_DEVICE,
+                  "no OpenCL device%s%s%s (clGetDeviceIDs failed: %s, %d)",
+                  selector ? " matches '" : "", selector ? selector : "",
+                  selector ? "'" : "", cl_error_name(devices_err),
+                  (int)devices_err);
+    }
     if (selector) {
       return fail(ETCH_ERR_INVALID_ARGUMENT,
                   "no OpenCL device matches '%s' (use \"P:D\" or a "
@@ -324,8 +338,8 @@ static etch_status_t build_program(etch_cl_state_t *s) {
     }
     etch_status_t st =
         fail(ETCH_ERR_DEVICE,
-             "building the OpenCL program of model '%s' for '%s' failed: "
-             "%s (%d); the build log follows",
+             "building the OpenCL program of model '%s' for '%s' failed "
+             "(clBuildProgram: %s, %d); the build log follows",
              prog->name, s->device_name, cl_error_name(err), (int)err);
     emit(log ? log : "(no build log)");
     free(log);
@@ -341,14 +355,10 @@ static etch_status_t create_kernels(etch_cl_state_t *s) {
   s->kernels = calloc(prog->num_kernels ? prog->num_kernels : 1,
                       sizeof(cl_kernel));
   if (!s->kernels) {
-    return fail(ETCH_ERR_DEVICE, "out of host memory");
+    return fail(ETCH_ERR_DEVICE, "out of host memory (calloc)");
   }
   for (uint32_t k = 0; k < prog->num_kernels; ++k) {
-    const char *name = prog->kernel_names ? prog->kernel_names[k] : NULL;
-    if (!name) {
-      return fail(ETCH_ERR_INVALID_ARGUMENT,
-                  "model '%s': kernel %u has no name", prog->name, k);
-    }
+    const char *name = prog->kernel_names[k]; /* checked by init */
     s->kernels[k] = clCreateKernel(s->cl_program, name, &err);
     if (err != CL_SUCCESS) {
       return fail(ETCH_ERR_DEVICE, "clCreateKernel(%s) failed: %s (%d)", name,
@@ -376,12 +386,12 @@ static etch_status_t create_buffers(etch_cl_state_t *s) {
     CL_CHECK(clEnqueueWriteBuffer(s->queue, s->weights, CL_TRUE, 0,
                                   (size_t)prog->weights_size, prog->weights, 0,
                                   NULL, NULL),
-             "uploading the weights");
+             "clEnqueueWriteBuffer(weights)");
   }
   uint32_t n = prog->num_inputs + prog->num_outputs;
   s->io = calloc(n ? n : 1, sizeof(cl_mem));
   if (!s->io) {
-    return fail(ETCH_ERR_DEVICE, "out of host memory");
+    return fail(ETCH_ERR_DEVICE, "out of host memory (calloc)");
   }
   for (uint32_t i = 0; i < n; ++i) {
     uint64_t bytes = i < prog->num_inputs
@@ -463,6 +473,34 @@ static int has_extension(const etch_cl_state_t *s, const char *name) {
   return found;
 }
 
+/* The tables init and the entry points index: a program written by hand (or
+ * damaged) gets a status instead of a NULL dereference. */
+static etch_status_t check_program(const etch_cl_program_t *p) {
+  const char *missing = !p->name                             ? "name"
+                        : p->num_kernels && !p->kernel_names ? "kernel_names"
+                        : p->num_inputs && !p->input_bytes   ? "input_bytes"
+                        : p->num_outputs && !p->output_bytes ? "output_bytes"
+                        : p->weights_size && !p->weights     ? "weights"
+                        : !p->source && !p->fp32_source      ? "source"
+                                                             : NULL;
+  if (missing) {
+    return fail(ETCH_ERR_INVALID_ARGUMENT,
+                "etch_cl_init: the program has no %s", missing);
+  }
+  for (uint32_t k = 0; k < p->num_kernels; ++k) {
+    if (!p->kernel_names[k]) {
+      return fail(ETCH_ERR_INVALID_ARGUMENT,
+                  "model '%s': kernel %u has no name", p->name, (unsigned)k);
+    }
+  }
+  if ((uint64_t)p->num_inputs + p->num_outputs + ETCH_CL_SLOT_IO > UINT32_MAX) {
+    return fail(ETCH_ERR_INVALID_ARGUMENT,
+                "model '%s': %u inputs and %u outputs", p->name,
+                (unsigned)p->num_inputs, (unsigned)p->num_outputs);
+  }
+  return ETCH_OK;
+}
+
 etch_status_t etch_cl_init(const etch_cl_program_t *program,
                            const char *device, etch_cl_state_t **state) {
   if (!program || !state) {
@@ -474,8 +512,12 @@ etch_status_t etch_cl_init(const etch_cl_program_t *program,
     return fail(ETCH_ERR_UNSUPPORTED,
                 "model '%s' was compiled for OpenCL runtime ABI %u, this "
                 "runtime is %u",
-                program->name, program->abi_version,
+                program->name ? program->name : "?", program->abi_version,
                 (unsigned)ETCH_OPENCL_ABI_VERSION);
+  }
+  etch_status_t st = check_program(program);
+  if (st != ETCH_OK) {
+    return st;
   }
   if (!device || !*device) {
     device = getenv("ETCH_OPENCL_DEVICE");
@@ -485,10 +527,10 @@ etch_status_t etch_cl_init(const etch_cl_program_t *program,
   }
   etch_cl_state_t *s = calloc(1, sizeof(*s));
   if (!s) {
-    return fail(ETCH_ERR_DEVICE, "out of host memory");
+    return fail(ETCH_ERR_DEVICE, "out of host memory (calloc)");
   }
   s->program = program;
-  etch_status_t st = select_device(s, device);
+  st = select_device(s, device);
   s->source = program->source;
   s->fp16 = program->needs_fp16 != 0;
   if (st == ETCH_OK && program->needs_fp16 &&
@@ -573,7 +615,8 @@ etch_status_t etch_cl_set_arg_buffer(etch_cl_state_t *s, uint32_t kernel,
   cl_int err = clSetKernelArg(s->kernels[kernel], arg, sizeof(cl_mem), &mem);
   if (err != CL_SUCCESS) {
     return fail(ETCH_ERR_DEVICE,
-                "binding argument %u of kernel %s failed: %s (%d)",
+                "binding argument %u of kernel %s failed (clSetKernelArg: "
+                "%s, %d)",
                 (unsigned)arg, prog->kernel_names[kernel], cl_error_name(err),
                 (int)err);
   }
@@ -588,10 +631,14 @@ etch_status_t etch_cl_write_input(etch_cl_state_t *s, uint32_t index,
     return st;
   }
   uint64_t bytes = s->program->input_bytes[index];
+  if (bytes > 0 && !data) {
+    return fail(ETCH_ERR_INVALID_ARGUMENT, "input %u: NULL data",
+                (unsigned)index);
+  }
   if (bytes > 0) {
     CL_CHECK(clEnqueueWriteBuffer(s->queue, s->io[index], CL_FALSE, 0,
                                   (size_t)bytes, data, 0, NULL, NULL),
-             "writing an input");
+             "clEnqueueWriteBuffer(input)");
   }
   return ETCH_OK;
 }
@@ -617,7 +664,8 @@ etch_status_t etch_cl_enqueue(etch_cl_state_t *s, uint32_t kernel,
       clEnqueueNDRangeKernel(s->queue, s->kernels[kernel], work_dim, NULL,
                              global, has_local ? local : NULL, 0, NULL, NULL);
   if (err != CL_SUCCESS) {
-    return fail(ETCH_ERR_DEVICE, "launching kernel %s failed: %s (%d)",
+    return fail(ETCH_ERR_DEVICE,
+                "launching kernel %s failed (clEnqueueNDRangeKernel: %s, %d)",
                 s->program->kernel_names[kernel], cl_error_name(err), (int)err);
   }
   return ETCH_OK;
@@ -631,11 +679,15 @@ etch_status_t etch_cl_read_output(etch_cl_state_t *s, uint32_t index,
     return st;
   }
   uint64_t bytes = s->program->output_bytes[index];
+  if (bytes > 0 && !data) {
+    return fail(ETCH_ERR_INVALID_ARGUMENT, "output %u: NULL data",
+                (unsigned)index);
+  }
   if (bytes > 0) {
     CL_CHECK(
         clEnqueueReadBuffer(s->queue, s->io[s->program->num_inputs + index],
                             CL_FALSE, 0, (size_t)bytes, data, 0, NULL, NULL),
-        "reading an output");
+        "clEnqueueReadBuffer(output)");
   }
   return ETCH_OK;
 }

@@ -80,8 +80,10 @@ const char *etch_cl_last_error(void);
  * weights. *state is released first if not NULL. On failure *state is NULL
  * and the status says why (ETCH_ERR_DEVICE: no platform or device, build
  * failure; ETCH_ERR_UNSUPPORTED: fp16 without cl_khr_fp16 and no fallback, or
- * an ABI mismatch; ETCH_ERR_INVALID_ARGUMENT: a selector that matches
- * nothing). */
+ * an ABI mismatch; ETCH_ERR_INVALID_ARGUMENT: a NULL argument, a program
+ * without a name, a source or one of the tables its counts need, or a
+ * selector that matches nothing). A failure leaves no OpenCL object and no
+ * host memory behind, and etch_cl_last_error() names the failing call. */
 etch_status_t etch_cl_init(const etch_cl_program_t *program,
                            const char *device, etch_cl_state_t **state);
 
@@ -92,7 +94,9 @@ etch_status_t etch_cl_set_arg_buffer(etch_cl_state_t *state, uint32_t kernel,
                                      uint32_t arg, uint32_t slot);
 
 /* Enqueues the copy of input `index` (input_bytes[index] bytes from `data`)
- * into its device buffer. `data` must stay valid until etch_cl_finish. */
+ * into its device buffer. `data` must stay valid until etch_cl_finish.
+ * ETCH_ERR_INVALID_ARGUMENT for a NULL state, NULL `data` (for a non-empty
+ * input) or an index out of range. */
 etch_status_t etch_cl_write_input(etch_cl_state_t *state, uint32_t index,
                                   const void *data);
 
@@ -105,7 +109,8 @@ etch_status_t etch_cl_enqueue(etch_cl_state_t *state, uint32_t kernel,
                               uint64_t local2);
 
 /* Enqueues the copy of output `index` into `data`, valid after
- * etch_cl_finish. */
+ * etch_cl_finish. ETCH_ERR_INVALID_ARGUMENT for a NULL state, NULL `data`
+ * (for a non-empty output) or an index out of range. */
 etch_status_t etch_cl_read_output(etch_cl_state_t *state, uint32_t index,
                                   void *data);
 
