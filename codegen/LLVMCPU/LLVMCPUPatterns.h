@@ -4,7 +4,30 @@
 
 #include "mlir/IR/PatternMatch.h"
 
+namespace mlir::linalg {
+class GenericOp;
+} // namespace mlir::linalg
+
 namespace mlir::etch::llvmcpu {
+
+struct CPUTargetInfo;
+
+/// The int8 dot-product instructions a target has: x86 `vpdpbusd` with up to
+/// `x86Lanes` i32 lanes (16: AVX-512 VNNI, 8: AVX-VNNI; 0: none) and down to
+/// `minLanes` (4 with 128/256-bit forms).
+struct Int8DotTarget {
+  int64_t x86Lanes = 0;
+  int64_t minLanes = 0;
+};
+Int8DotTarget getInt8DotTarget(const CPUTargetInfo &target);
+
+/// Vectorizes a 2-D i8 x i8 -> i32 contraction register tile with one
+/// zero-extended and one sign-extended operand (a uint8 activation times
+/// int8 weights) straight to `vpdpbusd` (Int8DotProduct.cpp); failure leaves
+/// `op` for the generic vectorizer. Returns the tile's transfer_write.
+FailureOr<Operation *> vectorizeInt8DotProduct(RewriterBase &rewriter,
+                                               linalg::GenericOp op,
+                                               const Int8DotTarget &target);
 
 /// Rewrites NCHW conv / grouped conv / depthwise / pool tiles with unit
 /// batch, output-row and window extents into 2-D linalg.generics.

@@ -2,6 +2,7 @@
 #include "LLVMCPUPatterns.h"
 #include "etch/codegen/LLVMCPU/Passes.h"
 #include "etch/codegen/LLVMCPU/Schedule.h"
+#include "etch/codegen/LLVMCPU/TargetInfo.h"
 
 #include "llvm/ADT/MapVector.h"
 
@@ -300,6 +301,8 @@ struct LLVMCPUVectorizePass
       candidates.push_back(op);
     });
     IRRewriter rewriter(ctx);
+    Int8DotTarget int8Dot =
+        getInt8DotTarget(getCPUTarget(func->getParentOfType<ModuleOp>()));
     for (Operation *op : candidates) {
       if (failed(linalg::vectorizeOpPrecondition(
               op, /*inputVectorSizes=*/{}, /*inputScalableVecDims=*/{},
@@ -317,8 +320,17 @@ struct LLVMCPUVectorizePass
       Operation *target = op;
       // Contractions are vectorized straight to vector.contract with the
       // op's own maps: generics are specialized back to named contractions.
+      // Not with a zero-extended operand (a uint8 activation times int8
+      // weights): the named ops' one `cast` attribute would extend both
+      // operands alike.
+      auto hasZeroExtension = [](linalg::GenericOp g) {
+        return llvm::any_of(g.getBody()->getOperations(), [](Operation &o) {
+          return isa<arith::ExtUIOp>(o);
+        });
+      };
       if (auto generic = dyn_cast<linalg::GenericOp>(op);
-          generic && linalg::isaContractionOpInterface(generic)) {
+          generic && linalg::isaContractionOpInterface(generic) &&
+          !hasZeroExtension(generic)) {
         // Specialized on a copy: upstream (LLVM 22) turns a generic that
         // reads B transposed (`ij,kj->ik`) into a linalg.matmul with the
         // default maps, which computes something else. Only a named op with
@@ -359,6 +371,13 @@ struct LLVMCPUVectorizePass
         if (succeeded(dropped)) {
           rewriter.replaceOp(generic, dropped->replacements);
           target = dropped->resultOp;
+        }
+      }
+      // uint8 x int8 tiles: dot-product instructions where the target has
+      // them, else one contraction on the operands as stored.
+      if (auto g = dyn_cast<linalg::GenericOp>(target)) {
+        if (succeeded(vectorizeInt8DotProduct(rewriter, g, int8Dot))) {
+          continue;
         }
       }
       rewriter.setInsertionPoint(target);
@@ -409,6 +428,11 @@ struct LLVMCPUVectorizePass
     {
       RewritePatternSet patterns(ctx);
       vector::populateVectorReductionToContractPatterns(patterns);
+      // Integer extensions (a zero-extended uint8 operand is not folded into
+      // the contraction) move before broadcasts and transposes, so that those
+      // fold into the contraction's maps and the extension applies to the
+      // 8-bit operand as read.
+      vector::populateSinkVectorOpsPatterns(patterns);
       vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
       tensor::populateFoldTensorSubsetOpPatterns(patterns);
       addCleanupPatterns(patterns, ctx);

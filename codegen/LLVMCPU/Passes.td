@@ -142,7 +142,8 @@ def LLVMCPUVectorizePass : Pass<"etch-llvmcpu-vectorize", "func::FuncOp"> {
   let dependentDialects = ["::mlir::vector::VectorDialect",
                            "::mlir::tensor::TensorDialect",
                            "::mlir::arith::ArithDialect",
-                           "::mlir::linalg::LinalgDialect"];
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::LLVM::LLVMDialect"];
 }
 
 #endif // ETCH_CODEGEN_LLVMCPU_PASSES_TD

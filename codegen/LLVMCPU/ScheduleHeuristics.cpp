@@ -154,6 +154,17 @@ mlir::etch::llvmcpu::getLoopNestInfo(linalg::LinalgOp op, PipelineKind kind) {
     info.isReduction.push_back(it == utils::IteratorType::reduction);
   }
   info.roles.assign(n, kRoleOuterParallel);
+  if (op.getNumDpsInputs() == 2 && op->getNumResults() == 1 &&
+      getElementTypeOrSelf(op->getResult(0).getType()).isInteger(32)) {
+    bool zext = false, sext = false;
+    for (Operation &inner : op->getRegion(0).front()) {
+      zext |= isa<arith::ExtUIOp>(inner) &&
+              inner.getOperand(0).getType().isInteger(8);
+      sext |= isa<arith::ExtSIOp>(inner) &&
+              inner.getOperand(0).getType().isInteger(8);
+    }
+    info.isMixedInt8 = zext && sext;
+  }
   switch (kind) {
   case PipelineKind::Matmul: {
     FailureOr<linalg::ContractionDimensions> dims =
@@ -297,6 +308,11 @@ mlir::etch::llvmcpu::computeDefaultSchedule(const LoopNestInfo &info,
     case kRoleK:
       if (isReduction) {
         s.reduction[i] = range <= 1024 ? 0 : 4 * lanes;
+      } else if (info.isMixedInt8 &&
+                 (target.hasAVX512VNNI || target.hasAVXVNNI)) {
+        // vpdpbusd reduces 4 k's per lane: 32 k's are 8 instructions per
+        // accumulator between reads and writes of the tile.
+        s.reduction[i] = largestDivisorTile(range, 32);
       } else {
         s.reduction[i] = largestDivisorTile(range, 8);
       }

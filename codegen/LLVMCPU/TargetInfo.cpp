@@ -87,6 +87,9 @@ CPUTargetInfo mlir::etch::llvmcpu::resolveCPUTarget(llvm::StringRef triple,
                                             : "SSE2";
     }
     info.hasFMA = query.has("fma");
+    info.hasAVX512VNNI = query.has("avx512vnni");
+    info.hasAVX512VL = query.has("avx512vl");
+    info.hasAVXVNNI = query.has("avxvnni");
     break;
   case llvm::Triple::aarch64:
   case llvm::Triple::aarch64_be:

@@ -194,6 +194,9 @@ public:
   /// How quantized ops requantize (--requant).
   void setRequantMode(RequantMode mode) { requantMode = mode; }
   RequantMode getRequantMode() const { return requantMode; }
+  /// OnnxImportOptions::unsignedActivations.
+  void setUnsignedActivations(bool v) { unsignedActivations = v; }
+  bool getUnsignedActivations() const { return unsignedActivations; }
   /// Errors (naming the current node) unless a tensor of `shape` and
   /// `elem` fits that bound: for shapes an importer derives from attribute
   /// or constant values before it builds anything of that size.
@@ -378,6 +381,7 @@ private:
   int64_t opset;
   int64_t maxTensorBytes = INT64_MAX;
   RequantMode requantMode = RequantMode::Float;
+  bool unsignedActivations = false;
 
   struct Constant {
     const onnx::TensorProto *tensor;

@@ -111,7 +111,8 @@ FailureOr<Value> importer::buildConv(GraphImporter &im, Value x, Value w,
   auto type = RankedTensorType::get(shape, resultElement);
   return ConvOp::create(im.getBuilder(), im.getLoc(), type, x, w, bias,
                         win->strides, win->pads, win->dilations,
-                        im.attrInt("group", 1), ActivationKind::None,
+                        im.attrInt("group", 1), /*unsigned_input=*/false,
+                        ActivationKind::None,
                         APFloat(0.0f), APFloat(0.0f))
       .getResult();
 }

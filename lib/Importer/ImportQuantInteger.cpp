@@ -106,13 +106,20 @@ LogicalResult importConvInteger(GraphImporter &im, const onnx::NodeProto &) {
 
 namespace {
 
-/// The activation operand `i` of QLinearConv/QLinearMatMul as signed i8 with
-/// its (constant, per-tensor) zero point: a uint8 x becomes x - 128, an exact
-/// sign-bit flip, and its zero point moves with it, so that one signed
-/// i8 x i8 -> i32 contraction serves both. Absent when the zero point is not
-/// a constant scalar.
-std::optional<std::pair<Value, int64_t>>
-signedActivation(GraphImporter &im, Value x, unsigned i, unsigned zp) {
+/// The 8-bit activation operand `i` of QLinearConv/QLinearMatMul with its
+/// (constant, per-tensor) zero point and whether it is uint8. With
+/// unsigned activations (targets with x86's u8 x s8 vpdpbusd) the
+/// contraction zero-extends a uint8 x (`unsigned_input`); otherwise a uint8
+/// x becomes x - 128, an exact sign-bit flip, its zero point with it, so one
+/// signed i8 x i8 -> i32 contraction (the named linalg ops) serves both.
+/// Absent when the zero point is not a constant scalar.
+struct Activation8 {
+  Value value;
+  int64_t zeroPoint;
+  bool isUnsigned;
+};
+std::optional<Activation8> activation8(GraphImporter &im, Value x, unsigned i,
+                                       unsigned zp) {
   const onnx::TensorProto *z = im.constantInput(zp);
   if (!z) {
     return std::nullopt;
@@ -123,12 +130,15 @@ signedActivation(GraphImporter &im, Value x, unsigned i, unsigned zp) {
     return std::nullopt;
   }
   if (!im.isUnsignedInput(i)) {
-    return std::make_pair(x, (*zs)[0]);
+    return Activation8{x, (*zs)[0], false};
+  }
+  if (im.getUnsignedActivations()) {
+    return Activation8{x, (*zs)[0], true};
   }
   Type i8 = im.getBuilder().getIntegerType(8);
-  return std::make_pair(createBinary<AddOp>(im, x,
-                                            createScalarConstant(im, i8, -128)),
-                        (*zs)[0] - 128);
+  return Activation8{
+      createBinary<AddOp>(im, x, createScalarConstant(im, i8, -128)),
+      (*zs)[0] - 128, false};
 }
 
 /// The constant signed int8 weight input `w` with zero points 0 (or none),
@@ -189,7 +199,7 @@ quant::constantWeightMatMul(GraphImporter &im, unsigned a, unsigned aZp,
       !cast<RankedTensorType>(av->getType()).getElementType().isInteger(8)) {
     return std::optional<Value>();
   }
-  std::optional<std::pair<Value, int64_t>> x = signedActivation(im, *av, a, aZp);
+  std::optional<Activation8> x = activation8(im, *av, a, aZp);
   if (!x) {
     return std::optional<Value>();
   }
@@ -211,7 +221,7 @@ quant::constantWeightMatMul(GraphImporter &im, unsigned a, unsigned aZp,
     for (int64_t j = 0; j < n; ++j) {
       int64_t v = transB ? (*w)[j * k + i] : (*w)[i * n + j];
       kn[i * n + j] = static_cast<int8_t>(v);
-      correction[j] -= x->second * v;
+      correction[j] -= x->zeroPoint * v;
     }
   }
   Value weight = *bv;
@@ -224,7 +234,8 @@ quant::constantWeightMatMul(GraphImporter &im, unsigned a, unsigned aZp,
   }
   Value acc = im.create<MatMulOp>(
       RankedTensorType::get(outShape, builder.getI32Type()),
-      {x->first, weight});
+      {x->value, weight},
+      {im.namedAttr("unsigned_input", builder.getBoolAttr(x->isUnsigned))});
   if (llvm::any_of(correction, [](int64_t v) { return v != 0; })) {
     acc = createBinary<AddOp>(im, acc, i32Constant(im, correction));
   }
@@ -317,8 +328,7 @@ FailureOr<bool> fastQLinearConv(GraphImporter &im) {
       !cast<RankedTensorType>(xIn->getType()).getElementType().isInteger(8)) {
     return false;
   }
-  std::optional<std::pair<Value, int64_t>> x =
-      signedActivation(im, *xIn, 0, 2);
+  std::optional<Activation8> x = activation8(im, *xIn, 0, 2);
   if (!x) {
     return false;
   }
@@ -338,18 +348,19 @@ FailureOr<bool> fastQLinearConv(GraphImporter &im) {
     for (int64_t e = 0; e < perChannel; ++e) {
       sum += (*w)[c * perChannel + e];
     }
-    bias[c] -= x->second * sum;
+    bias[c] -= x->zeroPoint * sum;
   }
-  FailureOr<Value> acc = buildConv(im, x->first, *wIn, i32Constant(im, bias),
+  FailureOr<Value> acc = buildConv(im, x->value, *wIn, i32Constant(im, bias),
                                    im.getBuilder().getI32Type());
   if (failed(acc)) {
     return failure();
   }
-  // Padding is the zero point (x - zx = 0 there), not 0.
   auto conv = acc->getDefiningOp<ConvOp>();
+  conv.setUnsignedInput(x->isUnsigned);
+  // Padding is the zero point (x - zx = 0 there), not 0.
   ArrayRef<int64_t> pads = conv.getPads();
-  if (x->second != 0 && llvm::any_of(pads, [](int64_t p) { return p; })) {
-    auto xType = cast<RankedTensorType>(x->first.getType());
+  if (x->zeroPoint != 0 && llvm::any_of(pads, [](int64_t p) { return p; })) {
+    auto xType = cast<RankedTensorType>(x->value.getType());
     int64_t rank = xType.getRank(), spatial = rank - 2;
     SmallVector<int64_t> shape(xType.getShape()), full(2 * rank, 0);
     for (int64_t d = 0; d < spatial; ++d) {
@@ -362,8 +373,12 @@ FailureOr<bool> fastQLinearConv(GraphImporter &im) {
     b.setInsertionPoint(conv);
     Value padded = PadOp::create(
         b, conv.getLoc(), RankedTensorType::get(shape, xType.getElementType()),
-        x->first, b.getDenseI64ArrayAttr(full),
-        b.getF32FloatAttr(static_cast<float>(x->second)));
+        x->value, b.getDenseI64ArrayAttr(full),
+        // The pad value is stored as an i8: a uint8 zero point as its
+        // two's-complement byte.
+        b.getF32FloatAttr(static_cast<float>(
+            x->isUnsigned && x->zeroPoint > 127 ? x->zeroPoint - 256
+                                                : x->zeroPoint)));
     conv.getInputMutable().assign(padded);
     conv.setPadsAttr(b.getDenseI64ArrayAttr(SmallVector<int64_t>(pads.size(), 0)));
   }

@@ -624,6 +624,7 @@ mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
   im.setMaxTensorBytes(static_cast<int64_t>(
       std::min<uint64_t>(opts.maxModelBytes, INT64_MAX)));
   im.setRequantMode(opts.requant);
+  im.setUnsignedActivations(opts.unsignedActivations);
   for (const auto &name : absentInputs) {
     im.setAbsent(name.getKey());
   }

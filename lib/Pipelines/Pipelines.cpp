@@ -28,6 +28,7 @@
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/TargetParser/Host.h"
+#include "etch/codegen/LLVMCPU/TargetInfo.h"
 #include "llvm/TargetParser/Triple.h"
 
 namespace mlir::etch {
@@ -328,6 +329,11 @@ FailureOr<OwningOpRef<ModuleOp>> loadInput(MLIRContext &ctx,
               "int32 arithmetic)";
   }
   importOptions.requant = *requant;
+  if (!isOpenCLTarget(options)) {
+    llvmcpu::CPUTargetInfo cpu = llvmcpu::resolveCPUTarget(
+        options.target.triple, options.target.cpu, options.target.features);
+    importOptions.unsignedActivations = cpu.hasAVX512VNNI || cpu.hasAVXVNNI;
+  }
   for (const std::string &spec : options.inputShapes) {
     if (llvm::Error err = addInputShapeSpec(importOptions, spec)) {
       return emitError(UnknownLoc::get(&ctx))

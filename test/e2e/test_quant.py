@@ -78,9 +78,9 @@ def _arena_size(header: Path, name: str) -> int:
     raise AssertionError(f"no arena size in {header}")
 
 
-def _compile_run(name, model, case_dir, etch_compile):
+def _compile_run(name, model, case_dir, etch_compile, flags=()):
     manifest = reference.write_case(model, str(case_dir), name)
-    proc = runner.compile_model(etch_compile, case_dir / manifest.model, name, case_dir)
+    proc = runner.compile_model(etch_compile, case_dir / manifest.model, name, case_dir, extra_flags=flags)
     assert proc.returncode == 0, runner.describe(proc)
     exe = runner.build_harness(name, case_dir, manifest)
     outs = runner.run_harness(exe, case_dir, manifest)
@@ -91,10 +91,27 @@ def _compile_run(name, model, case_dir, etch_compile):
 ORT_CASES = [("conv_net", False), ("mlp", False), ("mobilenet_v2", True), ("resnet18", True)]
 
 
+def _host_has_vnni() -> bool:
+    try:
+        flags = open("/proc/cpuinfo").read()
+    except OSError:
+        return False
+    return " avx512_vnni" in flags or " avx_vnni" in flags
+
+
+# The generic x86-64 CPU (integer SIMD without dot products) and this
+# machine's (with VNNI: the vpdpbusd kernels of codegen/LLVMCPU/
+# Int8DotProduct.cpp) run different int8 code.
+CPUS = [pytest.param([], id="generic"),
+        pytest.param(["--mcpu=native"], id="native",
+                     marks=pytest.mark.skipif(not _host_has_vnni(), reason="no VNNI on this machine"))]
+
+
+@pytest.mark.parametrize("cpu", CPUS)
 @pytest.mark.parametrize("fmt", ["QDQ", "QOperator"])
 @pytest.mark.parametrize("arch", [pytest.param(a, marks=pytest.mark.slow) if slow else a
                                   for a, slow in ORT_CASES])
-def test_ort_quantized(arch, fmt, etch_compile, model_cache, tmp_path):
+def test_ort_quantized(arch, fmt, cpu, etch_compile, model_cache, tmp_path):
     """int8 outputs: >= 99.9% identical to ONNX Runtime's, all within 1 LSB,
     same argmax; the int8 arena is a fraction of the fp32 model's."""
     model_cache.mkdir(parents=True, exist_ok=True)
@@ -111,7 +128,7 @@ def test_ort_quantized(arch, fmt, etch_compile, model_cache, tmp_path):
         _ort_quantize(src, dst, fmt)
     model = quant_models.int_output(onnx.load(str(dst)))
     name = f"q_{arch}_{fmt.lower()}"
-    outs, feeds, arena = _compile_run(name, model, tmp_path / "int8", etch_compile)
+    outs, feeds, arena = _compile_run(name, model, tmp_path / "int8", etch_compile, cpu)
     (ref,) = _ort_int8(model, feeds)
     got = outs[0].reshape(ref.shape).astype(np.int32)
     diff = np.abs(got - ref.astype(np.int32))

@@ -40,6 +40,12 @@ static cl::opt<std::string>
                      "fixedpoint (as etch-compile --requant)"),
             cl::value_desc("mode"), cl::init("float"));
 
+static cl::opt<bool> unsignedActivations(
+    "unsigned-activations",
+    cl::desc("Keep uint8 activations of int8 convolutions and matmuls "
+             "unsigned (what etch-compile does for targets with x86 VNNI)"),
+    cl::init(false));
+
 int main(int argc, char **argv) {
   InitLLVM y(argc, argv);
   mlir::registerAsmPrinterCLOptions();
@@ -47,6 +53,7 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv, "etch ONNX importer\n");
 
   mlir::etch::OnnxImportOptions opts;
+  opts.unsignedActivations = unsignedActivations;
   if (requant == "fixedpoint") {
     opts.requant = mlir::etch::RequantMode::FixedPoint;
   } else if (requant != "float") {

@@ -63,13 +63,16 @@ def Etch_ConvOp : Etch_Op<"conv", [Pure]> {
     `pads` holds [x1_begin, x2_begin, ..., x1_end, x2_end, ...] as in ONNX;
     auto_pad has already been resolved into explicit pads by the importer.
     Depthwise convolution is `group == C_in` with one filter per group.
+    An 8-bit input into an i32 result is sign-extended, or zero-extended
+    with `unsigned_input` (uint8 activations of quantized models).
   }];
   let arguments = !con((ins Etch_Tensor:$input, Etch_Tensor:$weight,
                             Optional<Etch_Tensor>:$bias,
                             DenseI64ArrayAttr:$strides,
                             DenseI64ArrayAttr:$pads,
                             DenseI64ArrayAttr:$dilations,
-                            DefaultValuedAttr<I64Attr, "1">:$group),
+                            DefaultValuedAttr<I64Attr, "1">:$group,
+                            DefaultValuedAttr<BoolAttr, "false">:$unsigned_input),
                        ActivationArgs);
   let results = (outs Etch_Tensor:$output);
   let assemblyFormat = [{
@@ -97,7 +100,13 @@ def Etch_GemmOp : Etch_Op<"gemm", [Pure]> {
 
 def Etch_MatMulOp : Etch_Op<"matmul", [Pure]> {
   let summary = "ONNX MatMul (numpy.matmul: batched, broadcast, 1-D operands)";
-  let arguments = !con((ins Etch_Tensor:$a, Etch_Tensor:$b), ActivationArgs);
+  let description = [{
+    8-bit operands into an i32 result are sign-extended; with
+    `unsigned_input`, `a` is zero-extended (uint8 activations).
+  }];
+  let arguments = !con((ins Etch_Tensor:$a, Etch_Tensor:$b,
+                            DefaultValuedAttr<BoolAttr, "false">:$unsigned_input),
+                       ActivationArgs);
   let results = (outs Etch_Tensor:$output);
   let assemblyFormat = [{
     $a `,` $b attr-dict `:` functional-type(operands, results)

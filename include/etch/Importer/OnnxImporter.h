@@ -56,6 +56,11 @@ struct OnnxImportOptions {
   /// its weights together (`--max-model-bytes`); larger is a user error.
   uint64_t maxModelBytes = kDefaultMaxModelBytes;
   RequantMode requant = RequantMode::Float;
+  /// uint8 activations of int8 convolutions and matmuls stay uint8 (the
+  /// contraction zero-extends them: etch.conv/etch.matmul `unsigned_input`)
+  /// instead of becoming int8 as x - 128: for targets whose int8 dot product
+  /// multiplies unsigned by signed bytes (x86 VNNI `vpdpbusd`).
+  bool unsignedActivations = false;
 };
 
 /// Parses one `--input-value` value, `name=v0,v1,...` (numbers in the

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "Utils.h"
 
+#include "etch/Transforms/ConstantData.h"
 #include "etch/dialects/Etch/IR/EtchOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -70,20 +71,74 @@ Value createConvInit(OpBuilder &b, Location loc, RankedTensorType type,
 }
 
 /// Grouped N-d convolution as one generic on
-/// input [N, G, C/G, S...], weight [G, F/G, C/G, K...], out [N, G, F/G, O...].
+/// input [N, G, C/G, S...], weight [G, F/G, C/G, K...], out [N, G, F/G, O...];
+/// with `grouped` false, one group without its dimension: input [N, C, S...],
+/// weight [F, C, K...], out [N, F, O...].
 Value buildGenericConv(OpBuilder &b, Location loc, Value input, Value weight,
                        Value init, ArrayRef<int64_t> strides,
-                       ArrayRef<int64_t> dilations) {
+                       ArrayRef<int64_t> dilations, bool unsignedInput,
+                       bool grouped = true, bool channelsLastWeight = false) {
   auto outType = cast<RankedTensorType>(init.getType());
-  int64_t spatial = outType.getRank() - 3;
+  int64_t spatial = outType.getRank() - (grouped ? 3 : 2);
   MLIRContext *ctx = b.getContext();
-  // Loops: n, g, f, o_0..o_{s-1}, c, k_0..k_{s-1}.
-  int64_t numLoops = 4 + 2 * spatial;
+  // Loops: n, [g,] f, o_0..o_{s-1}, c, k_0..k_{s-1}.
+  int64_t lead = grouped ? 3 : 2;
+  int64_t numLoops = lead + 1 + 2 * spatial;
   auto dim = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
-  AffineExpr n = dim(0), g = dim(1), f = dim(2), c = dim(3 + spatial);
-  SmallVector<AffineExpr> inExprs{n, g, c}, wExprs{g, f, c}, outExprs{n, g, f};
+  AffineExpr n = dim(0), f = dim(lead - 1), c = dim(lead + spatial);
+  SmallVector<AffineExpr> inExprs{n, c}, wExprs{f, c}, outExprs{n, f};
+  if (grouped) {
+    AffineExpr g = dim(1);
+    inExprs.insert(inExprs.begin() + 1, g);
+    wExprs.insert(wExprs.begin(), g);
+    outExprs.insert(outExprs.begin() + 1, g);
+  }
   for (int64_t i = 0; i < spatial; ++i) {
-    AffineExpr o = dim(3 + i), k = dim(4 + spatial + i);
+    AffineExpr o = dim(lead + i), k = dim(lead + 1 + spatial + i);
+    inExprs.push_back(o * strides[i] + k * dilations[i]);
+    wExprs.push_back(k);
+    outExprs.push_back(o);
+  }
+  if (channelsLastWeight) {
+    // [F, K..., C]: the channels of one filter tap are contiguous.
+    wExprs.erase(wExprs.begin() + (grouped ? 2 : 1));
+    wExprs.push_back(c);
+  }
+  SmallVector<AffineMap> maps{AffineMap::get(numLoops, 0, inExprs, ctx),
+                              AffineMap::get(numLoops, 0, wExprs, ctx),
+                              AffineMap::get(numLoops, 0, outExprs, ctx)};
+  SmallVector<utils::IteratorType> iterators(numLoops,
+                                             utils::IteratorType::parallel);
+  for (int64_t i = lead + spatial; i < numLoops; ++i) {
+    iterators[i] = utils::IteratorType::reduction;
+  }
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{outType}, ValueRange{input, weight},
+             ValueRange{init}, maps, iterators,
+             [&](OpBuilder &nb, Location nloc, ValueRange args) {
+               linalg::YieldOp::create(
+                   nb, nloc, createMulAdd(nb, nloc, args[2], args[0], args[1],
+                                          unsignedInput));
+             })
+      .getResult(0);
+}
+
+/// Depthwise N-d convolution (one filter per channel) as one generic on
+/// input [N, C, S...], weight [C, K...], out [N, C, O...]: the form of a
+/// zero-extended (uint8) input, which the named depthwise op cannot express.
+Value buildGenericDepthwise(OpBuilder &b, Location loc, Value input,
+                            Value weight, Value init, ArrayRef<int64_t> strides,
+                            ArrayRef<int64_t> dilations, bool unsignedInput) {
+  auto outType = cast<RankedTensorType>(init.getType());
+  int64_t spatial = outType.getRank() - 2;
+  MLIRContext *ctx = b.getContext();
+  // Loops: n, c, o_0..o_{s-1}, k_0..k_{s-1}.
+  int64_t numLoops = 2 + 2 * spatial;
+  auto dim = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineExpr> inExprs{dim(0), dim(1)}, wExprs{dim(1)},
+      outExprs{dim(0), dim(1)};
+  for (int64_t i = 0; i < spatial; ++i) {
+    AffineExpr o = dim(2 + i), k = dim(2 + spatial + i);
     inExprs.push_back(o * strides[i] + k * dilations[i]);
     wExprs.push_back(k);
     outExprs.push_back(o);
@@ -93,7 +148,7 @@ Value buildGenericConv(OpBuilder &b, Location loc, Value input, Value weight,
                               AffineMap::get(numLoops, 0, outExprs, ctx)};
   SmallVector<utils::IteratorType> iterators(numLoops,
                                              utils::IteratorType::parallel);
-  for (int64_t i = 3 + spatial; i < numLoops; ++i) {
+  for (int64_t i = 2 + spatial; i < numLoops; ++i) {
     iterators[i] = utils::IteratorType::reduction;
   }
   return linalg::GenericOp::create(
@@ -101,9 +156,49 @@ Value buildGenericConv(OpBuilder &b, Location loc, Value input, Value weight,
              ValueRange{init}, maps, iterators,
              [&](OpBuilder &nb, Location nloc, ValueRange args) {
                linalg::YieldOp::create(
-                   nb, nloc, createMulAdd(nb, nloc, args[2], args[0], args[1]));
+                   nb, nloc, createMulAdd(nb, nloc, args[2], args[0], args[1],
+                                          unsignedInput));
              })
       .getResult(0);
+}
+
+/// The constant 8-bit weight [F, C, K...] of an integer convolution
+/// repacked at compile time as [F, K..., C], so that the input channels a
+/// dot-product instruction reduces over (4 per i32 lane) are contiguous;
+/// null when the weight is not a constant.
+Value packChannelsLast(OpBuilder &b, Location loc, Value weight) {
+  ElementsAttr attr;
+  if (auto c = weight.getDefiningOp<ConstantOp>()) {
+    attr = c.getValue();
+  } else if (auto c = weight.getDefiningOp<arith::ConstantOp>()) {
+    attr = dyn_cast<ElementsAttr>(c.getValue());
+  }
+  auto type = cast<RankedTensorType>(weight.getType());
+  if (!attr || !type.getElementType().isInteger(8) || !type.hasStaticShape()) {
+    return Value();
+  }
+  std::optional<SmallVector<char>> bytes = getConstantBytes(attr);
+  if (!bytes) {
+    return Value();
+  }
+  ArrayRef<int64_t> shape = type.getShape();
+  int64_t f = shape[0], c = shape[1], taps = type.getNumElements() / (f * c);
+  SmallVector<char> packed(bytes->size());
+  for (int64_t i = 0; i < f; ++i) {
+    for (int64_t j = 0; j < c; ++j) {
+      for (int64_t t = 0; t < taps; ++t) {
+        packed[(i * taps + t) * c + j] = (*bytes)[(i * c + j) * taps + t];
+      }
+    }
+  }
+  SmallVector<int64_t> packedShape{f};
+  packedShape.append(shape.begin() + 2, shape.end());
+  packedShape.push_back(c);
+  auto packedType = RankedTensorType::get(packedShape, type.getElementType());
+  return arith::ConstantOp::create(
+      b, loc, packedType,
+      makeConstantAttr(packedType, packed, "packed_weight",
+                       /*resourceThreshold=*/4096));
 }
 
 struct ConvOpLowering : public OpConversionPattern<ConvOp> {
@@ -141,7 +236,9 @@ struct ConvOpLowering : public OpConversionPattern<ConvOp> {
     Value weight = adaptor.getWeight();
     Value bias = adaptor.getBias();
     Value result;
-    if (spatial == 2 && group == 1) {
+    // A uint8 input (zero-extended) has no named op: the generic form.
+    bool unsignedInput = op.getUnsignedInput();
+    if (spatial == 2 && group == 1 && !unsignedInput) {
       Value init = createConvInit(rewriter, loc, outType, bias, {1});
       result = linalg::Conv2DNchwFchwOp::create(
                    rewriter, loc, TypeRange{outType},
@@ -149,7 +246,24 @@ struct ConvOpLowering : public OpConversionPattern<ConvOp> {
                    getI64Vector(rewriter, strides),
                    getI64Vector(rewriter, dilations))
                    .getResult(0);
-    } else if (spatial == 2 && group == cIn && cOut == cIn) {
+    } else if (group == cIn && cOut == cIn && unsignedInput) {
+      // Depthwise, multiplier 1, uint8 input: weight [C, 1, K...] -> [C, K...].
+      Value init = createConvInit(rewriter, loc, outType, bias, {1});
+      SmallVector<int64_t> wShape{wType.getDimSize(0)};
+      for (int64_t i = 0; i < spatial; ++i) {
+        wShape.push_back(wType.getDimSize(2 + i));
+      }
+      Value filter = reshapeTo(rewriter, loc, weight,
+                               RankedTensorType::get(wShape, wElement));
+      result = buildGenericDepthwise(rewriter, loc, input, filter, init,
+                                     strides, dilations, unsignedInput);
+    } else if (group == 1 && unsignedInput) {
+      Value init = createConvInit(rewriter, loc, outType, bias, {1});
+      Value packed = packChannelsLast(rewriter, loc, weight);
+      result = buildGenericConv(rewriter, loc, input, packed ? packed : weight,
+                                init, strides, dilations, unsignedInput,
+                                /*grouped=*/false, /*channelsLastWeight=*/!!packed);
+    } else if (spatial == 2 && group == cIn && cOut == cIn && !unsignedInput) {
       // Depthwise, multiplier 1: weight [C, 1, KH, KW] -> [C, KH, KW].
       Value init = createConvInit(rewriter, loc, outType, bias, {1});
       auto w3 = RankedTensorType::get(
@@ -182,7 +296,7 @@ struct ConvOpLowering : public OpConversionPattern<ConvOp> {
       auto gOutType = RankedTensorType::get(outShape, elementType);
       Value init = createConvInit(rewriter, loc, gOutType, bias, {1, 2});
       Value gResult;
-      if (spatial == 2) {
+      if (spatial == 2 && !unsignedInput) {
         gResult = linalg::Conv2DNgchwGfchwOp::create(
                       rewriter, loc, TypeRange{gOutType},
                       ValueRange{gInput, gWeight}, ValueRange{init},
@@ -191,7 +305,7 @@ struct ConvOpLowering : public OpConversionPattern<ConvOp> {
                       .getResult(0);
       } else {
         gResult = buildGenericConv(rewriter, loc, gInput, gWeight, init,
-                                   strides, dilations);
+                                   strides, dilations, unsignedInput);
       }
       result = reshapeTo(rewriter, loc, gResult, outType);
     }

@@ -19,12 +19,6 @@ using namespace mlir::etch::to_linalg;
 
 namespace {
 
-/// `out = acc + a * b` bodies.
-void mulAddBody(OpBuilder &b, Location loc, ValueRange args) {
-  linalg::YieldOp::create(b, loc,
-                          createMulAdd(b, loc, args[2], args[0], args[1]));
-}
-
 struct GemmOpLowering : public OpConversionPattern<GemmOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -177,7 +171,9 @@ struct MatMulOpLowering : public OpConversionPattern<MatMulOp> {
     }
     Value zero = createScalar(rewriter, loc, elementType, 0.0);
     Value result;
-    if (bBatchRank == 0) {
+    // A uint8 `a` (zero-extended) has no named op: the generic form.
+    bool unsignedA = op.getUnsignedInput();
+    if (bBatchRank == 0 && !unsignedA) {
       // [..., M, K] x [K, N]: fold the batch dims into M.
       auto a2 = RankedTensorType::get({batchSize * mSize, kSize},
                                       aType.getElementType());
@@ -187,7 +183,7 @@ struct MatMulOpLowering : public OpConversionPattern<MatMulOp> {
                    ValueRange{reshapeTo(rewriter, loc, a, a2), b},
                    ValueRange{createFilled(rewriter, loc, o2, zero)})
                    .getResult(0);
-    } else if (aShape.drop_back(2) == bShape.drop_back(2)) {
+    } else if (aShape.drop_back(2) == bShape.drop_back(2) && !unsignedA) {
       auto a3 = RankedTensorType::get({batchSize, mSize, kSize},
                                       aType.getElementType());
       auto b3 = RankedTensorType::get({batchSize, kSize, nSize},
@@ -237,7 +233,13 @@ struct MatMulOpLowering : public OpConversionPattern<MatMulOp> {
                    ValueRange{createFilled(rewriter, loc, oType, zero)},
                    {operandMap(aShape, m, k), operandMap(bShape, k, n),
                     AffineMap::get(numLoops, 0, outExprs, ctx)},
-                   iterators, mulAddBody)
+                   iterators,
+                   [&](OpBuilder &nb, Location nloc, ValueRange args) {
+                     linalg::YieldOp::create(
+                         nb, nloc,
+                         createMulAdd(nb, nloc, args[2], args[0], args[1],
+                                      unsignedA));
+                   })
                    .getResult(0);
     }
     result = reshapeTo(rewriter, loc, result, outType);

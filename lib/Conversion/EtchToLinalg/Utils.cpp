@@ -29,20 +29,26 @@ Value to_linalg::createScalar(OpBuilder &b, Location loc, Type elementType,
 }
 
 Value to_linalg::createMulAdd(OpBuilder &b, Location loc, Value acc, Value x,
-                              Value y) {
+                              Value y, bool unsignedX) {
   if (isa<FloatType>(acc.getType())) {
     return arith::AddFOp::create(b, loc, acc,
                                  arith::MulFOp::create(b, loc, x, y));
   }
   // i8 operands into an i32 accumulator (the quantized conv/matmul): sign
-  // extension in the body, as the named linalg ops do.
-  auto widen = [&](Value v) -> Value {
-    return v.getType() == acc.getType()
-               ? v
-               : arith::ExtSIOp::create(b, loc, acc.getType(), v).getResult();
+  // extension in the body, as the named linalg ops do; zero extension of a
+  // uint8 x.
+  auto widen = [&](Value v, bool isUnsigned) -> Value {
+    if (v.getType() == acc.getType()) {
+      return v;
+    }
+    if (isUnsigned) {
+      return arith::ExtUIOp::create(b, loc, acc.getType(), v);
+    }
+    return arith::ExtSIOp::create(b, loc, acc.getType(), v);
   };
-  return arith::AddIOp::create(b, loc, acc,
-                               arith::MulIOp::create(b, loc, widen(x), widen(y)));
+  return arith::AddIOp::create(
+      b, loc, acc,
+      arith::MulIOp::create(b, loc, widen(x, unsignedX), widen(y, false)));
 }
 
 bool to_linalg::isMatmulElementType(Type type) {

@@ -17,7 +17,8 @@ Value createEmpty(OpBuilder &b, Location loc, RankedTensorType type);
 Value createScalar(OpBuilder &b, Location loc, Type elementType, double value);
 
 /// acc + x * y for floats (mulf/addf) or integers (muli/addi, wrapping).
-Value createMulAdd(OpBuilder &b, Location loc, Value acc, Value x, Value y);
+Value createMulAdd(OpBuilder &b, Location loc, Value acc, Value x, Value y,
+                   bool unsignedX = false);
 
 /// Whether matmul/conv lower this element type: floats, and integers of 8
 /// bits or more (the integer kernels of quantized models accumulate in i32).

@@ -46,6 +46,10 @@ struct LoopNestInfo {
   SmallVector<bool> isReduction;
   /// Role of each loop for matmul/conv-like kinds (see LoopRole).
   SmallVector<int> roles;
+  /// A uint8 x int8 -> int32 contraction (one operand zero-extended, the
+  /// other sign-extended): the form of x86's `vpdpbusd`, which reduces 4
+  /// bytes per lane, so its K tile is longer.
+  bool isMixedInt8 = false;
 };
 
 /// Loop roles: which loop is the register-tile row (M, output channel),

@@ -34,6 +34,11 @@ struct CPUTargetInfo {
   /// Number of architectural vector registers usable for accumulators.
   int64_t numVectorRegisters = 8;
   bool hasFMA = false;
+  /// x86 int8 dot products: `vpdpbusd` at 512 bits (AVX-512 VNNI), with
+  /// 128/256-bit forms (AVX-512 VL), or at 128/256 bits only (AVX-VNNI).
+  bool hasAVX512VNNI = false;
+  bool hasAVX512VL = false;
+  bool hasAVXVNNI = false;
   /// The widest vector ISA in words a user reads, e.g. "AVX-512",
   /// "SSE2", "NEON", "Helium (MVE)", "none".
   std::string vectorISA = "none";

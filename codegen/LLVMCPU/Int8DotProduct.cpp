@@ -1,0 +1,305 @@
+//===- Int8DotProduct.cpp - int8 register tiles to dot-product instructions ===//
+//
+// A register tile of a quantized convolution or matmul is, after tiling and
+// DecomposeUnitWindow, a 2-D contraction generic
+//   out[m, n] += ext(L[.. n .. k ..]) * ext(R[.. m .. k ..])     (i8 -> i32)
+// where n is the output's contiguous dimension (the vector lanes) and k the
+// reduction. On x86 with VNNI one `vpdpbusd` multiplies 4 unsigned bytes by
+// 4 signed bytes and adds the 4 products into each i32 lane: 64 multiply-
+// adds per instruction at 512 bits, where the generic lowering spends sign
+// extensions, a `vpmulld` and a `vpaddd` per 16. This file vectorizes such a
+// tile straight to those instructions:
+//   - L is read as [N][K] bytes (transposed in registers when it is stored
+//     [K][N], as NCHW activations are) and zero-padded to K % 4 == 0, so that
+//     each group of 4 k's of one lane is one i32 of the instruction's operand;
+//   - each row m of R contributes its 4 bytes of a k group broadcast to all
+//     lanes (one i32 broadcast);
+//   - the accumulator rows are the instruction's accumulators, W lanes at a
+//     time (16 for zmm, 8 for ymm, 4 for xmm; the lane count is padded up).
+// `vpdpbusd` takes one unsigned and one signed operand: the tile must
+// zero-extend one side and sign-extend the other (uint8 activations times
+// int8 weights, what quantize_static writes); other tiles keep the generic
+// path. Zero padding is exact either way (0 * anything = 0).
+//
+//===----------------------------------------------------------------------===//
+#include "LLVMCPUPatterns.h"
+#include "etch/codegen/LLVMCPU/TargetInfo.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+using namespace mlir::etch::llvmcpu;
+
+namespace {
+
+/// `v` = arith.extsi/extui of an i8 block argument: the argument and whether
+/// the extension is unsigned.
+std::optional<std::pair<BlockArgument, bool>> extendedByte(Value v) {
+  Operation *def = v.getDefiningOp();
+  if (!def || !isa<arith::ExtSIOp, arith::ExtUIOp>(def)) {
+    return std::nullopt;
+  }
+  auto arg = dyn_cast<BlockArgument>(def->getOperand(0));
+  if (!arg || !arg.getType().isInteger(8)) {
+    return std::nullopt;
+  }
+  return std::make_pair(arg, isa<arith::ExtUIOp>(def));
+}
+
+/// The dimension positions of a 2-result projected-permutation map.
+std::optional<std::pair<unsigned, unsigned>> twoDims(AffineMap map) {
+  if (map.getNumResults() != 2 || !map.isProjectedPermutation()) {
+    return std::nullopt;
+  }
+  return std::make_pair(map.getDimPosition(0), map.getDimPosition(1));
+}
+
+Value zeros(OpBuilder &b, Location loc, VectorType type) {
+  return arith::ConstantOp::create(b, loc, type, b.getZeroAttr(type));
+}
+
+/// `src` ([rows][cols] i8 or i32) zero-padded to [rows2][cols2].
+Value padTo(OpBuilder &b, Location loc, Value src, int64_t rows2,
+            int64_t cols2) {
+  auto type = cast<VectorType>(src.getType());
+  if (type.getDimSize(0) == rows2 && type.getDimSize(1) == cols2) {
+    return src;
+  }
+  auto wide = VectorType::get({rows2, cols2}, type.getElementType());
+  return vector::InsertStridedSliceOp::create(
+      b, loc, src, zeros(b, loc, wide), ArrayRef<int64_t>{0, 0},
+      ArrayRef<int64_t>{1, 1});
+}
+
+} // namespace
+
+FailureOr<Operation *> mlir::etch::llvmcpu::vectorizeInt8DotProduct(
+    RewriterBase &rewriter, linalg::GenericOp op, const Int8DotTarget &target) {
+  if (op.getNumDpsInputs() != 2 ||
+      op.getNumDpsInits() != 1 || op.getNumLoops() != 3 ||
+      op.getNumReductionLoops() != 1 || !op.hasPureTensorSemantics()) {
+    return failure();
+  }
+  // Body: yield addi(acc, muli(ext(a), ext(b))), either operand order.
+  Block *body = op.getBody();
+  auto yield = cast<linalg::YieldOp>(body->getTerminator());
+  auto add = yield.getOperand(0).getDefiningOp<arith::AddIOp>();
+  if (!add || !add.getType().isInteger(32) || body->getOperations().size() != 5) {
+    return failure();
+  }
+  Value accArg = body->getArgument(2);
+  Value product = add.getLhs() == accArg   ? add.getRhs()
+                  : add.getRhs() == accArg ? add.getLhs()
+                                           : Value();
+  auto mul = product ? product.getDefiningOp<arith::MulIOp>() : nullptr;
+  if (!mul) {
+    return failure();
+  }
+  auto x = extendedByte(mul.getLhs()), y = extendedByte(mul.getRhs());
+  if (!x || !y || x->second == y->second || x->first == y->first) {
+    return failure();
+  }
+  // Unsigned flags per input operand (0, 1).
+  bool isUnsigned[2];
+  isUnsigned[x->first.getArgNumber()] = x->second;
+  isUnsigned[y->first.getArgNumber()] = y->second;
+
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  auto outDims = twoDims(maps[2]);
+  auto in0 = twoDims(maps[0]), in1 = twoDims(maps[1]);
+  if (!outDims || !in0 || !in1) {
+    return failure();
+  }
+  unsigned mDim = outDims->first, nDim = outDims->second;
+  unsigned kDim = 3 - mDim - nDim;
+  if (op.getIteratorTypesArray()[kDim] != utils::IteratorType::reduction) {
+    return failure();
+  }
+  auto has = [](std::pair<unsigned, unsigned> d, unsigned x) {
+    return d.first == x || d.second == x;
+  };
+  // L: the operand indexed by (n, k); R: by (m, k).
+  int lIdx = has(*in0, nDim) && has(*in0, kDim)   ? 0
+             : has(*in1, nDim) && has(*in1, kDim) ? 1
+                                                  : -1;
+  if (lIdx < 0) {
+    return failure();
+  }
+  int rIdx = 1 - lIdx;
+  auto rDims = rIdx == 0 ? *in0 : *in1;
+  auto lDims = lIdx == 0 ? *in0 : *in1;
+  if (!has(rDims, mDim) || !has(rDims, kDim)) {
+    return failure();
+  }
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  if (ShapedType::isDynamicShape(ranges)) {
+    return failure();
+  }
+  int64_t M = ranges[mDim], N = ranges[nDim], K = ranges[kDim];
+  // Lane width: the widest the target has that the lanes fill.
+  int64_t W = std::max<int64_t>(target.x86Lanes, 4);
+  while (W > 4 && W / 2 >= N && W / 2 >= target.minLanes) {
+    W /= 2;
+  }
+  int64_t NW = (N + W - 1) / W * W, K4 = (K + 3) / 4 * 4;
+  // Dot products where the target has them and a tile has enough k's to
+  // fill them (the first layer's 3 channels do not: 4 k's per instruction,
+  // one of them padding, and a transpose per group); otherwise one
+  // vector.contract on the operands as stored, for the outer-product
+  // lowering.
+  bool useDot = target.x86Lanes > 0 && K >= 8 &&
+                M * (K4 / 4) * (NW / W) <= 2048;
+
+  Location loc = op.getLoc();
+  rewriter.setInsertionPoint(op);
+  Type i8 = rewriter.getIntegerType(8), i32 = rewriter.getI32Type();
+  Value c0 = arith::ConstantIndexOp::create(rewriter, loc, 0);
+  Value pad8 = arith::ConstantOp::create(rewriter, loc, rewriter.getI8IntegerAttr(0));
+  Value pad32 = arith::ConstantOp::create(rewriter, loc, rewriter.getI32IntegerAttr(0));
+  auto read = [&](Value source, std::pair<unsigned, unsigned> dims, Type elem,
+                  Value padding) -> Value {
+    auto type = cast<RankedTensorType>(source.getType());
+    SmallVector<Value> indices(type.getRank(), c0);
+    auto vecType =
+        VectorType::get({ranges[dims.first], ranges[dims.second]}, elem);
+    // The operand's own layout; maps with unit dims dropped are 2-D here.
+    return vector::TransferReadOp::create(rewriter, loc, vecType, source,
+                                          indices, padding,
+                                          ArrayRef<bool>{true, true});
+  };
+  Value inputs[2] = {op.getDpsInputOperand(0)->get(),
+                     op.getDpsInputOperand(1)->get()};
+  Value init = op.getDpsInitOperand(0)->get();
+  for (Value v : {inputs[0], inputs[1], init}) {
+    if (cast<RankedTensorType>(v.getType()).getRank() != 2) {
+      return failure();
+    }
+  }
+  if (!useDot) {
+    // Iteration dims of the contraction: (m, n, k).
+    MLIRContext *ctx = rewriter.getContext();
+    auto position = [&](unsigned d) {
+      return getAffineDimExpr(d == mDim ? 0 : d == nDim ? 1 : 2, ctx);
+    };
+    auto mapOf = [&](std::pair<unsigned, unsigned> dims) {
+      return AffineMap::get(3, 0, {position(dims.first), position(dims.second)},
+                            ctx);
+    };
+    auto widen = [&](Value v, bool zeroExtend) -> Value {
+      auto type = VectorType::get(cast<VectorType>(v.getType()).getShape(), i32);
+      if (zeroExtend) {
+        return arith::ExtUIOp::create(rewriter, loc, type, v);
+      }
+      return arith::ExtSIOp::create(rewriter, loc, type, v);
+    };
+    Value lhs = widen(read(inputs[rIdx], rDims, i8, pad8), isUnsigned[rIdx]);
+    Value rhs = widen(read(inputs[lIdx], lDims, i8, pad8), isUnsigned[lIdx]);
+    Value acc = read(init, *outDims, i32, pad32);
+    Value contract = vector::ContractionOp::create(
+        rewriter, loc, lhs, rhs, acc,
+        rewriter.getAffineMapArrayAttr(
+            {mapOf(rDims), mapOf(lDims),
+             AffineMap::get(3, 0, {position(mDim), position(nDim)}, ctx)}),
+        rewriter.getArrayAttr(
+            {vector::IteratorTypeAttr::get(ctx, vector::IteratorType::parallel),
+             vector::IteratorTypeAttr::get(ctx, vector::IteratorType::parallel),
+             vector::IteratorTypeAttr::get(ctx,
+                                           vector::IteratorType::reduction)}));
+    Operation *write = vector::TransferWriteOp::create(
+        rewriter, loc, contract, init, SmallVector<Value>(2, c0),
+        ArrayRef<bool>{true, true});
+    rewriter.replaceOp(op, write->getResults());
+    return write;
+  }
+
+  // L as [N][K], R as [M][K], acc as [M][N].
+  Value l = read(inputs[lIdx], lDims, i8, pad8);
+  if (lDims.first != nDim) {
+    l = vector::TransposeOp::create(rewriter, loc, l, ArrayRef<int64_t>{1, 0});
+  }
+  Value r = read(inputs[rIdx], rDims, i8, pad8);
+  if (rDims.first != mDim) {
+    r = vector::TransposeOp::create(rewriter, loc, r, ArrayRef<int64_t>{1, 0});
+  }
+  Value acc = read(init, *outDims, i32, pad32);
+  l = padTo(rewriter, loc, l, NW, K4);
+  r = padTo(rewriter, loc, r, M, K4);
+  acc = padTo(rewriter, loc, acc, M, NW);
+
+  auto bytes = VectorType::get({4 * W}, i8);
+  auto lanes = VectorType::get({W}, i32);
+  std::string intrinsic = "llvm.x86.avx512.vpdpbusd." + std::to_string(32 * W);
+  // The lane operand's 4-byte groups, one vector per (lane chunk, k group).
+  SmallVector<Value> lChunks;
+  for (int64_t j = 0; j < NW / W; ++j) {
+    for (int64_t c = 0; c < K4 / 4; ++c) {
+      Value slice = vector::ExtractStridedSliceOp::create(
+          rewriter, loc, l, ArrayRef<int64_t>{j * W, c * 4},
+          ArrayRef<int64_t>{W, 4}, ArrayRef<int64_t>{1, 1});
+      lChunks.push_back(vector::ShapeCastOp::create(rewriter, loc, bytes, slice));
+    }
+  }
+  Value result = zeros(rewriter, loc, VectorType::get({M, NW}, i32));
+  for (int64_t m = 0; m < M; ++m) {
+    Value row = vector::ExtractOp::create(rewriter, loc, r, ArrayRef<int64_t>{m});
+    Value accRow = vector::ExtractOp::create(rewriter, loc, acc, ArrayRef<int64_t>{m});
+    SmallVector<Value> groups;
+    for (int64_t c = 0; c < K4 / 4; ++c) {
+      Value four = vector::ExtractStridedSliceOp::create(
+          rewriter, loc, row, ArrayRef<int64_t>{c * 4}, ArrayRef<int64_t>{4},
+          ArrayRef<int64_t>{1});
+      Value word = vector::BitCastOp::create(
+          rewriter, loc, VectorType::get({1}, i32), four);
+      Value splat = vector::BroadcastOp::create(
+          rewriter, loc, lanes,
+          vector::ExtractOp::create(rewriter, loc, word, ArrayRef<int64_t>{0}));
+      groups.push_back(vector::BitCastOp::create(rewriter, loc, bytes, splat));
+    }
+    for (int64_t j = 0; j < NW / W; ++j) {
+      Value a = vector::ExtractStridedSliceOp::create(
+          rewriter, loc, accRow, ArrayRef<int64_t>{j * W}, ArrayRef<int64_t>{W},
+          ArrayRef<int64_t>{1});
+      for (int64_t c = 0; c < K4 / 4; ++c) {
+        Value lv = lChunks[j * (K4 / 4) + c], rv = groups[c];
+        // vpdpbusd(acc, unsigned bytes, signed bytes).
+        Value u = isUnsigned[lIdx] ? lv : rv, s = isUnsigned[lIdx] ? rv : lv;
+        a = LLVM::CallIntrinsicOp::create(
+                rewriter, loc, lanes, rewriter.getStringAttr(intrinsic),
+                ValueRange{a, u, s})
+                .getResult(0);
+      }
+      accRow = vector::InsertStridedSliceOp::create(
+          rewriter, loc, a, accRow, ArrayRef<int64_t>{j * W},
+          ArrayRef<int64_t>{1});
+    }
+    result = vector::InsertOp::create(rewriter, loc, accRow, result,
+                                      ArrayRef<int64_t>{m});
+  }
+  if (NW != N) {
+    result = vector::ExtractStridedSliceOp::create(
+        rewriter, loc, result, ArrayRef<int64_t>{0, 0},
+        ArrayRef<int64_t>{M, N}, ArrayRef<int64_t>{1, 1});
+  }
+  SmallVector<Value> indices(2, c0);
+  Operation *write = vector::TransferWriteOp::create(
+      rewriter, loc, result, init, indices, ArrayRef<bool>{true, true});
+  rewriter.replaceOp(op, write->getResults());
+  return write;
+}
+
+Int8DotTarget
+mlir::etch::llvmcpu::getInt8DotTarget(const CPUTargetInfo &target) {
+  Int8DotTarget dot;
+  if (target.hasAVX512VNNI) {
+    dot.x86Lanes = 16;
+    dot.minLanes = target.hasAVX512VL || target.hasAVXVNNI ? 4 : 16;
+  } else if (target.hasAVXVNNI) {
+    dot.x86Lanes = 8;
+    dot.minLanes = 4;
+  }
+  return dot;
+}
