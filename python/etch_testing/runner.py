@@ -95,6 +95,17 @@ def cortex_m_target(triple: str, mcpu: str, board: str, gcc_flags: Sequence[str]
         semihosting=True, name=name)
 
 
+def host_has_vnni() -> bool:
+    """Whether this x86 machine has int8 dot products (AVX-512 VNNI or
+    AVX-VNNI), which --mcpu=native code then uses."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            flags = f.read()
+    except OSError:
+        return False
+    return " avx512_vnni" in flags or " avx_vnni" in flags
+
+
 HOST = Target("x86_64-linux-gnu", ["cc"])
 AARCH64_LINUX = Target("aarch64-linux-gnu", ["aarch64-linux-gnu-gcc"],
                        ["qemu-aarch64", "-L", "/usr/aarch64-linux-gnu"], name="aarch64")

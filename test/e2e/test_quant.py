@@ -91,20 +91,12 @@ def _compile_run(name, model, case_dir, etch_compile, flags=()):
 ORT_CASES = [("conv_net", False), ("mlp", False), ("mobilenet_v2", True), ("resnet18", True)]
 
 
-def _host_has_vnni() -> bool:
-    try:
-        flags = open("/proc/cpuinfo").read()
-    except OSError:
-        return False
-    return " avx512_vnni" in flags or " avx_vnni" in flags
-
-
 # The generic x86-64 CPU (integer SIMD without dot products) and this
 # machine's (with VNNI: the vpdpbusd kernels of codegen/LLVMCPU/
 # Int8DotProduct.cpp) run different int8 code.
 CPUS = [pytest.param([], id="generic"),
         pytest.param(["--mcpu=native"], id="native",
-                     marks=pytest.mark.skipif(not _host_has_vnni(), reason="no VNNI on this machine"))]
+                     marks=pytest.mark.skipif(not runner.host_has_vnni(), reason="no VNNI on this machine"))]
 
 
 @pytest.mark.parametrize("cpu", CPUS)

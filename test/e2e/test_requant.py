@@ -8,6 +8,7 @@ RoundingDivideByPOT; the int8 Conv/FullyConnected, Add and Mul kernels), in
 int64 numpy arithmetic. ONNX Runtime, which requantizes in float, must agree
 within one LSB."""
 
+import dataclasses
 import json
 import math
 
@@ -17,6 +18,7 @@ import pytest
 from onnx import TensorProto, helper, numpy_helper
 
 from etch_testing import quant_models, reference, runner
+from etch_testing.runner import host_has_vnni
 from etch_testing.onnx_build import INPUT_DIST_KEY
 
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
@@ -198,7 +200,12 @@ def qlinear_global_average_pool():
 OPS = {"conv": qlinear_conv, "matmul": qlinear_matmul, "add": qlinear_add, "mul": qlinear_mul,
        "global_average_pool": qlinear_global_average_pool}
 # Cortex-M targets default to fixedpoint: they are compiled without --requant.
-TARGETS = [runner.HOST, runner.AARCH64_LINUX, runner.CORTEX_M4, runner.CORTEX_M55]
+# x86-64 twice: the generic CPU, and this machine's, which with VNNI runs
+# uint8 activations through vpdpbusd (skipped without it).
+HOST_NATIVE = dataclasses.replace(runner.HOST, compile_flags=["--mcpu=native"], name="x86_64-native")
+TARGETS = [runner.HOST, pytest.param(HOST_NATIVE, marks=pytest.mark.skipif(
+               not host_has_vnni(), reason="no VNNI on this machine")),
+           runner.AARCH64_LINUX, runner.CORTEX_M4, runner.CORTEX_M55]
 
 
 def test_reference_arithmetic():
@@ -218,7 +225,7 @@ def test_reference_arithmetic():
     assert multiply_by_quantized_multiplier([INT32_MIN], INT32_MIN, 0).tolist() == [INT32_MAX]
 
 
-@pytest.mark.parametrize("target", TARGETS, ids=[t.id for t in TARGETS])
+@pytest.mark.parametrize("target", TARGETS, ids=lambda t: t.id)
 @pytest.mark.parametrize("op", sorted(OPS))
 def test_fixedpoint_op(op, target, etch_compile, tmp_path):
     if not target.available():

@@ -163,3 +163,61 @@ func.func @matmul_transposed_b(%x: tensor<4x8xf32>, %y: tensor<6x8xf32>, %init: 
   } -> tensor<4x6xf32>
   return %r : tensor<4x6xf32>
 }
+
+// -----
+
+// A uint8 x int8 -> int32 register tile (a quantized conv after
+// DecomposeUnitWindow: out[f, ow] += zext(x[c, ow]) * sext(w[f, c])) on a CPU
+// with AVX-512 VNNI: the activations are transposed to 4 channels per lane,
+// each row's 4 weight bytes are broadcast, and each (row, lane vector,
+// 4-channel group) is one vpdpbusd: 4 rows x 2 groups here.
+// CHECK-LABEL: func.func @u8s8_tile_vnni
+// CHECK:       vector.transfer_read %arg0{{.*}} : tensor<8x16xi8>, vector<8x16xi8>
+// CHECK:       vector.transpose %{{.+}}, [1, 0] : vector<8x16xi8> to vector<16x8xi8>
+// CHECK:       vector.transfer_read %arg1{{.*}} : tensor<4x8xi8>, vector<4x8xi8>
+// CHECK-COUNT-8: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"({{.*}}) : (vector<16xi32>, vector<64xi8>, vector<64xi8>) -> vector<16xi32>
+// CHECK-NOT:   vector.contract
+// CHECK:       vector.transfer_write {{.*}} : vector<4x16xi32>, tensor<4x16xi32>
+#mapx = affine_map<(f, ow, c) -> (c, ow)>
+#mapw = affine_map<(f, ow, c) -> (f, c)>
+#mapo = affine_map<(f, ow, c) -> (f, ow)>
+module attributes {etch.target = {cpu = "cascadelake", features = "", triple = "x86_64-unknown-linux-gnu"}} {
+  func.func @u8s8_tile_vnni(%x: tensor<8x16xi8>, %w: tensor<4x8xi8>, %o: tensor<4x16xi32>) -> tensor<4x16xi32> {
+    %r = linalg.generic {indexing_maps = [#mapx, #mapw, #mapo], iterator_types = ["parallel", "parallel", "reduction"]}
+        ins(%x, %w : tensor<8x16xi8>, tensor<4x8xi8>) outs(%o : tensor<4x16xi32>) {
+    ^bb0(%a: i8, %b: i8, %acc: i32):
+      %ea = arith.extui %a : i8 to i32
+      %eb = arith.extsi %b : i8 to i32
+      %m = arith.muli %ea, %eb : i32
+      %s = arith.addi %acc, %m : i32
+      linalg.yield %s : i32
+    } -> tensor<4x16xi32>
+    return %r : tensor<4x16xi32>
+  }
+}
+
+// -----
+
+// The same tile without dot-product instructions (AVX2): one contraction on
+// the operands as stored, lowered to multiply-adds of the widened values.
+// CHECK-LABEL: func.func @u8s8_tile_avx2
+// CHECK-NOT:   llvm.call_intrinsic
+// CHECK:       arith.extui {{.*}} : vector<8x16xi8> to vector<8x16xi32>
+// CHECK:       vector.transfer_write {{.*}} : vector<4x16xi32>, tensor<4x16xi32>
+#mapx = affine_map<(f, ow, c) -> (c, ow)>
+#mapw = affine_map<(f, ow, c) -> (f, c)>
+#mapo = affine_map<(f, ow, c) -> (f, ow)>
+module attributes {etch.target = {cpu = "x86-64-v3", features = "", triple = "x86_64-unknown-linux-gnu"}} {
+  func.func @u8s8_tile_avx2(%x: tensor<8x16xi8>, %w: tensor<4x8xi8>, %o: tensor<4x16xi32>) -> tensor<4x16xi32> {
+    %r = linalg.generic {indexing_maps = [#mapx, #mapw, #mapo], iterator_types = ["parallel", "parallel", "reduction"]}
+        ins(%x, %w : tensor<8x16xi8>, tensor<4x8xi8>) outs(%o : tensor<4x16xi32>) {
+    ^bb0(%a: i8, %b: i8, %acc: i32):
+      %ea = arith.extui %a : i8 to i32
+      %eb = arith.extsi %b : i8 to i32
+      %m = arith.muli %ea, %eb : i32
+      %s = arith.addi %acc, %m : i32
+      linalg.yield %s : i32
+    } -> tensor<4x16xi32>
+    return %r : tensor<4x16xi32>
+  }
+}

@@ -411,6 +411,22 @@ def integer_models():
          helper.make_tensor("ys", F, [], [0.25]),
          helper.make_tensor("yz", U8, [], [10])])
 
+    # A uint8 x int8 convolution wide enough in channels for dot-product
+    # instructions (test/codegen/LLVMCPU/int8-dot.test).
+    cw = bytes(((i * 5) % 13 - 6) & 0xFF for i in range(16 * 16 * 3 * 3))
+    save("qlinear_conv_u8", [
+        helper.make_node("QLinearConv", ["x", "xs", "xz", "w", "ws", "wz",
+                                         "ys", "yz"], ["y"], name="qconv",
+                         pads=[1, 1, 1, 1]),
+    ], [vi("x", [1, 16, 8, 16], U8)], [vi("y", [1, 16, 8, 16], U8)],
+        [helper.make_tensor("xs", F, [], [0.02]),
+         helper.make_tensor("xz", U8, [], [120]),
+         helper.make_tensor("w", I8, [16, 16, 3, 3], cw, raw=True),
+         helper.make_tensor("ws", F, [], [0.01]),
+         helper.make_tensor("wz", I8, [], [0]),
+         helper.make_tensor("ys", F, [], [0.3]),
+         helper.make_tensor("yz", U8, [], [128])])
+
     # ONNX Runtime's QDQ format: DQ -> op -> Q groups (QdqFusion.cpp).
     w = [((i * 7) % 11) - 5 for i in range(3 * 2 * 3 * 3)]
     save("qdq_fusion", [
