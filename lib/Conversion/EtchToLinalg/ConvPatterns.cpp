@@ -70,10 +70,37 @@ Value createConvInit(OpBuilder &b, Location loc, RankedTensorType type,
       .getResult()[0];
 }
 
+/// The convolution generic `out += in * w` over `numLoops` loops, those
+/// from `firstReduction` on reductions; a uint8 `in` is zero-extended.
+Value buildConvGeneric(OpBuilder &b, Location loc, Value input, Value weight,
+                       Value init, int64_t numLoops, int64_t firstReduction,
+                       ArrayRef<AffineExpr> inExprs, ArrayRef<AffineExpr> wExprs,
+                       ArrayRef<AffineExpr> outExprs, bool unsignedInput) {
+  MLIRContext *ctx = b.getContext();
+  SmallVector<AffineMap> maps{AffineMap::get(numLoops, 0, inExprs, ctx),
+                              AffineMap::get(numLoops, 0, wExprs, ctx),
+                              AffineMap::get(numLoops, 0, outExprs, ctx)};
+  SmallVector<utils::IteratorType> iterators(numLoops,
+                                             utils::IteratorType::parallel);
+  for (int64_t i = firstReduction; i < numLoops; ++i) {
+    iterators[i] = utils::IteratorType::reduction;
+  }
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{init.getType()}, ValueRange{input, weight},
+             ValueRange{init}, maps, iterators,
+             [&](OpBuilder &nb, Location nloc, ValueRange args) {
+               linalg::YieldOp::create(
+                   nb, nloc, createMulAdd(nb, nloc, args[2], args[0], args[1],
+                                          unsignedInput));
+             })
+      .getResult(0);
+}
+
 /// Grouped N-d convolution as one generic on
 /// input [N, G, C/G, S...], weight [G, F/G, C/G, K...], out [N, G, F/G, O...];
 /// with `grouped` false, one group without its dimension: input [N, C, S...],
-/// weight [F, C, K...], out [N, F, O...].
+/// weight [F, C, K...] (or [F, K..., C] with `channelsLastWeight`),
+/// out [N, F, O...].
 Value buildGenericConv(OpBuilder &b, Location loc, Value input, Value weight,
                        Value init, ArrayRef<int64_t> strides,
                        ArrayRef<int64_t> dilations, bool unsignedInput,
@@ -83,7 +110,6 @@ Value buildGenericConv(OpBuilder &b, Location loc, Value input, Value weight,
   MLIRContext *ctx = b.getContext();
   // Loops: n, [g,] f, o_0..o_{s-1}, c, k_0..k_{s-1}.
   int64_t lead = grouped ? 3 : 2;
-  int64_t numLoops = lead + 1 + 2 * spatial;
   auto dim = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
   AffineExpr n = dim(0), f = dim(lead - 1), c = dim(lead + spatial);
   SmallVector<AffineExpr> inExprs{n, c}, wExprs{f, c}, outExprs{n, f};
@@ -104,23 +130,9 @@ Value buildGenericConv(OpBuilder &b, Location loc, Value input, Value weight,
     wExprs.erase(wExprs.begin() + (grouped ? 2 : 1));
     wExprs.push_back(c);
   }
-  SmallVector<AffineMap> maps{AffineMap::get(numLoops, 0, inExprs, ctx),
-                              AffineMap::get(numLoops, 0, wExprs, ctx),
-                              AffineMap::get(numLoops, 0, outExprs, ctx)};
-  SmallVector<utils::IteratorType> iterators(numLoops,
-                                             utils::IteratorType::parallel);
-  for (int64_t i = lead + spatial; i < numLoops; ++i) {
-    iterators[i] = utils::IteratorType::reduction;
-  }
-  return linalg::GenericOp::create(
-             b, loc, TypeRange{outType}, ValueRange{input, weight},
-             ValueRange{init}, maps, iterators,
-             [&](OpBuilder &nb, Location nloc, ValueRange args) {
-               linalg::YieldOp::create(
-                   nb, nloc, createMulAdd(nb, nloc, args[2], args[0], args[1],
-                                          unsignedInput));
-             })
-      .getResult(0);
+  return buildConvGeneric(b, loc, input, weight, init, lead + 1 + 2 * spatial,
+                          lead + spatial, inExprs, wExprs, outExprs,
+                          unsignedInput);
 }
 
 /// Depthwise N-d convolution (one filter per channel) as one generic on
@@ -129,11 +141,9 @@ Value buildGenericConv(OpBuilder &b, Location loc, Value input, Value weight,
 Value buildGenericDepthwise(OpBuilder &b, Location loc, Value input,
                             Value weight, Value init, ArrayRef<int64_t> strides,
                             ArrayRef<int64_t> dilations, bool unsignedInput) {
-  auto outType = cast<RankedTensorType>(init.getType());
-  int64_t spatial = outType.getRank() - 2;
+  int64_t spatial = cast<RankedTensorType>(init.getType()).getRank() - 2;
   MLIRContext *ctx = b.getContext();
   // Loops: n, c, o_0..o_{s-1}, k_0..k_{s-1}.
-  int64_t numLoops = 2 + 2 * spatial;
   auto dim = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
   SmallVector<AffineExpr> inExprs{dim(0), dim(1)}, wExprs{dim(1)},
       outExprs{dim(0), dim(1)};
@@ -143,23 +153,9 @@ Value buildGenericDepthwise(OpBuilder &b, Location loc, Value input,
     wExprs.push_back(k);
     outExprs.push_back(o);
   }
-  SmallVector<AffineMap> maps{AffineMap::get(numLoops, 0, inExprs, ctx),
-                              AffineMap::get(numLoops, 0, wExprs, ctx),
-                              AffineMap::get(numLoops, 0, outExprs, ctx)};
-  SmallVector<utils::IteratorType> iterators(numLoops,
-                                             utils::IteratorType::parallel);
-  for (int64_t i = 2 + spatial; i < numLoops; ++i) {
-    iterators[i] = utils::IteratorType::reduction;
-  }
-  return linalg::GenericOp::create(
-             b, loc, TypeRange{outType}, ValueRange{input, weight},
-             ValueRange{init}, maps, iterators,
-             [&](OpBuilder &nb, Location nloc, ValueRange args) {
-               linalg::YieldOp::create(
-                   nb, nloc, createMulAdd(nb, nloc, args[2], args[0], args[1],
-                                          unsignedInput));
-             })
-      .getResult(0);
+  return buildConvGeneric(b, loc, input, weight, init, 2 + 2 * spatial,
+                          2 + spatial, inExprs, wExprs, outExprs,
+                          unsignedInput);
 }
 
 /// The constant 8-bit weight [F, C, K...] of an integer convolution
