@@ -141,19 +141,33 @@ struct FmaPattern : OpRewritePattern<math::FmaOp> {
 struct CommonApproximateMathPass
     : public impl::CommonApproximateMathPassBase<CommonApproximateMathPass> {
   using Base::Base;
+
+  /// trunc/floor/ceil by hand, unless the target has rounding instructions
+  /// (LLVM then selects them; elsewhere it would call truncf/floorf/ceilf).
+  void addRoundingPatterns(RewritePatternSet &patterns) {
+    if (!nativeRounding) {
+      patterns.add<TruncPattern, FloorCeilPattern<math::FloorOp, true>,
+                   FloorCeilPattern<math::CeilOp, false>>(
+          patterns.getContext());
+    }
+  }
+
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     // Stage 1: algebraic expansions into the ops that have approximations
     // (tanh stays: its polynomial is better than the exp-based expansion).
     {
       RewritePatternSet patterns(ctx);
-      math::populateExpansionPatterns(
-          patterns, {"ctlz", "sinh", "cosh", "tan", "asinh", "acosh", "atanh",
-                     "exp2", "powf", "fpowi", "round", "roundeven", "rsqrt",
-                     "clampf"});
+      SmallVector<StringRef> expansions = {
+          "ctlz", "sinh",   "cosh",  "tan",   "asinh", "acosh",
+          "atanh", "exp2", "powf", "fpowi", "round", "rsqrt", "clampf"};
+      if (!nativeRounding) {
+        expansions.push_back("roundeven");
+      }
+      math::populateExpansionPatterns(patterns, expansions);
       populateMathAlgebraicSimplificationPatterns(patterns);
-      patterns.add<TruncPattern, FloorCeilPattern<math::FloorOp, true>,
-                   FloorCeilPattern<math::CeilOp, false>, RemFPattern>(ctx);
+      patterns.add<RemFPattern>(ctx);
+      addRoundingPatterns(patterns);
       if (failed(applyPatternsGreedily(getOperation(), std::move(patterns)))) {
         return signalPassFailure();
       }
@@ -173,9 +187,8 @@ struct CommonApproximateMathPass
     // and clean up trunc/floor the approximations may have introduced.
     {
       RewritePatternSet patterns(ctx);
-      patterns.add<FmaPattern, TruncPattern,
-                   FloorCeilPattern<math::FloorOp, true>,
-                   FloorCeilPattern<math::CeilOp, false>>(ctx);
+      patterns.add<FmaPattern>(ctx);
+      addRoundingPatterns(patterns);
       if (failed(applyPatternsGreedily(getOperation(), std::move(patterns)))) {
         return signalPassFailure();
       }

@@ -61,6 +61,10 @@ struct LowerToLLVMPipelineCLOptions
       *this, "threads",
       llvm::cl::desc("Above 1: outline foralls into etch_parallel_for_tid"),
       llvm::cl::init(1)};
+  Option<bool> nativeRounding{
+      *this, "native-rounding",
+      llvm::cl::desc("Keep roundeven/floor/ceil/trunc for LLVM to select"),
+      llvm::cl::init(false)};
 };
 } // namespace
 
@@ -93,7 +97,9 @@ void buildCommonLowerToLLVMPassPipeline(
   transferOptions.enableFullUnroll().setTargetRank(1);
   funcPm.addPass(createConvertVectorToSCFPass(transferOptions));
   funcPm.addPass(createCommonLowerVectorsPass());
-  funcPm.addPass(createCommonApproximateMathPass());
+  CommonApproximateMathPassOptions mathOptions;
+  mathOptions.nativeRounding = options.nativeRounding;
+  funcPm.addPass(createCommonApproximateMathPass(mathOptions));
   funcPm.addPass(createCanonicalizerPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
@@ -130,6 +136,7 @@ void registerEtchCommonPasses() {
         CommonLowerToLLVMOptions options;
         options.indexBitwidth = cl.indexBitwidth;
         options.threads = cl.threads;
+        options.nativeRounding = cl.nativeRounding;
         buildCommonLowerToLLVMPassPipeline(pm, options);
       });
 }

@@ -33,6 +33,12 @@ def CommonApproximateMathPass
     ... arith.shli / arith.bitcast ... // 2^k * p(x)
     ```
   }];
+  let options = [
+    Option<"nativeRounding", "native-rounding", "bool", "false",
+           "The target rounds f32/f64 to integral values in one instruction "
+           "(x86 SSE4.1 `roundps`/AVX-512 `vrndscaleps`, AArch64 `frint*`): "
+           "keep math.roundeven/floor/ceil/trunc for LLVM to select">
+  ];
   let dependentDialects = ["arith::ArithDialect", "math::MathDialect",
                            "vector::VectorDialect"];
 }

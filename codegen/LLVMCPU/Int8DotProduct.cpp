@@ -9,13 +9,17 @@
 // adds per instruction at 512 bits, where the generic lowering spends sign
 // extensions, a `vpmulld` and a `vpaddd` per 16. This file vectorizes such a
 // tile straight to those instructions:
-//   - L is read as [N][K] bytes (transposed in registers when it is stored
-//     [K][N], as NCHW activations are) and zero-padded to K % 4 == 0, so that
-//     each group of 4 k's of one lane is one i32 of the instruction's operand;
+//   - L is read as stored, zero-padded to K % 4 == 0 and to whole lane
+//     vectors (masked reads: a 7-wide row is one masked load, not 7 byte
+//     inserts), so that each group of 4 k's of one lane is one i32 of the
+//     instruction's operand; stored [K][N], as NCHW activations are, four
+//     rows are interleaved into one operand (bytes, then 16-bit pairs: unpack
+//     instructions);
 //   - each row m of R contributes its 4 bytes of a k group broadcast to all
 //     lanes (one i32 broadcast);
 //   - the accumulator rows are the instruction's accumulators, W lanes at a
-//     time (16 for zmm, 8 for ymm, 4 for xmm; the lane count is padded up).
+//     time (16 for zmm, 8 for ymm, 4 for xmm; the lane count is padded up and
+//     the padding lanes masked off the store).
 // `vpdpbusd` takes one unsigned and one signed operand: the tile must
 // zero-extend one side and sign-extend the other (uint8 activations times
 // int8 weights, what quantize_static writes); other tiles keep the generic
@@ -73,6 +77,30 @@ Value padTo(OpBuilder &b, Location loc, Value src, int64_t rows2,
   return vector::InsertStridedSliceOp::create(
       b, loc, src, zeros(b, loc, wide), ArrayRef<int64_t>{0, 0},
       ArrayRef<int64_t>{1, 1});
+}
+
+/// From `l` stored [K][N] (i8), the 4 rows k0..k0+3 at lanes n0..n0+W-1 as
+/// one vector<4W x i8> whose i32 lane n holds the bytes (k0..k0+3, n): two
+/// rounds of interleaving (bytes of rows 0/1 and 2/3, then 16-bit pairs),
+/// which LLVM selects as unpack instructions, instead of a generic
+/// transpose that it scalarizes into byte inserts and permutes.
+Value interleaveFourRows(OpBuilder &b, Location loc, Value l, int64_t k0,
+                         int64_t n0, int64_t W) {
+  Type i8 = b.getIntegerType(8), i16 = b.getIntegerType(16);
+  Value rows[4];
+  for (int64_t t = 0; t < 4; ++t) {
+    Value row = vector::ExtractOp::create(b, loc, l, ArrayRef<int64_t>{k0 + t});
+    rows[t] = vector::ExtractStridedSliceOp::create(
+        b, loc, row, ArrayRef<int64_t>{n0}, ArrayRef<int64_t>{W},
+        ArrayRef<int64_t>{1});
+  }
+  auto pairs = [&](Value a, Value c) -> Value {
+    Value bytes = vector::InterleaveOp::create(b, loc, a, c);
+    return vector::BitCastOp::create(b, loc, VectorType::get({W}, i16), bytes);
+  };
+  Value quads = vector::InterleaveOp::create(b, loc, pairs(rows[0], rows[1]),
+                                             pairs(rows[2], rows[3]));
+  return vector::BitCastOp::create(b, loc, VectorType::get({4 * W}, i8), quads);
 }
 
 } // namespace
@@ -160,16 +188,29 @@ FailureOr<Operation *> mlir::etch::llvmcpu::vectorizeInt8DotProduct(
   Value c0 = arith::ConstantIndexOp::create(rewriter, loc, 0);
   Value pad8 = arith::ConstantOp::create(rewriter, loc, rewriter.getI8IntegerAttr(0));
   Value pad32 = arith::ConstantOp::create(rewriter, loc, rewriter.getI32IntegerAttr(0));
+  // Reads `source` in its own layout (maps with unit dims dropped are 2-D
+  // here); dims listed in `padded` are read `padded` wide, the lanes past
+  // the tile masked to `padding` (one masked load per row, where a
+  // non-power-of-two row would be assembled byte by byte).
   auto read = [&](Value source, std::pair<unsigned, unsigned> dims, Type elem,
-                  Value padding) -> Value {
+                  Value padding,
+                  ArrayRef<std::pair<unsigned, int64_t>> padded = {}) -> Value {
     auto type = cast<RankedTensorType>(source.getType());
     SmallVector<Value> indices(type.getRank(), c0);
-    auto vecType =
-        VectorType::get({ranges[dims.first], ranges[dims.second]}, elem);
-    // The operand's own layout; maps with unit dims dropped are 2-D here.
-    return vector::TransferReadOp::create(rewriter, loc, vecType, source,
-                                          indices, padding,
-                                          ArrayRef<bool>{true, true});
+    unsigned dimOf[2] = {dims.first, dims.second};
+    int64_t sizes[2] = {ranges[dims.first], ranges[dims.second]};
+    bool inBounds[2] = {true, true};
+    for (int i = 0; i < 2; ++i) {
+      for (auto [d, size] : padded) {
+        if (d == dimOf[i] && size != sizes[i]) {
+          sizes[i] = size;
+          inBounds[i] = false;
+        }
+      }
+    }
+    return vector::TransferReadOp::create(
+        rewriter, loc, VectorType::get(sizes, elem), source, indices, padding,
+        ArrayRef<bool>(inBounds));
   };
   Value inputs[2] = {op.getDpsInputOperand(0)->get(),
                      op.getDpsInputOperand(1)->get()};
@@ -216,19 +257,16 @@ FailureOr<Operation *> mlir::etch::llvmcpu::vectorizeInt8DotProduct(
     return write;
   }
 
-  // L as [N][K], R as [M][K], acc as [M][N].
-  Value l = read(inputs[lIdx], lDims, i8, pad8);
-  if (lDims.first != nDim) {
-    l = vector::TransposeOp::create(rewriter, loc, l, ArrayRef<int64_t>{1, 0});
-  }
+  // L as [N][K] or [K][N] (as stored), R as [M][K], acc as [M][N].
+  Value l = read(inputs[lIdx], lDims, i8, pad8,
+                 {std::make_pair(nDim, NW), std::make_pair(kDim, K4)});
+  bool lStoredKN = lDims.first != nDim;
   Value r = read(inputs[rIdx], rDims, i8, pad8);
   if (rDims.first != mDim) {
     r = vector::TransposeOp::create(rewriter, loc, r, ArrayRef<int64_t>{1, 0});
   }
-  Value acc = read(init, *outDims, i32, pad32);
-  l = padTo(rewriter, loc, l, NW, K4);
+  Value acc = read(init, *outDims, i32, pad32, {std::make_pair(nDim, NW)});
   r = padTo(rewriter, loc, r, M, K4);
-  acc = padTo(rewriter, loc, acc, M, NW);
 
   auto bytes = VectorType::get({4 * W}, i8);
   auto lanes = VectorType::get({W}, i32);
@@ -237,10 +275,15 @@ FailureOr<Operation *> mlir::etch::llvmcpu::vectorizeInt8DotProduct(
   SmallVector<Value> lChunks;
   for (int64_t j = 0; j < NW / W; ++j) {
     for (int64_t c = 0; c < K4 / 4; ++c) {
-      Value slice = vector::ExtractStridedSliceOp::create(
-          rewriter, loc, l, ArrayRef<int64_t>{j * W, c * 4},
-          ArrayRef<int64_t>{W, 4}, ArrayRef<int64_t>{1, 1});
-      lChunks.push_back(vector::ShapeCastOp::create(rewriter, loc, bytes, slice));
+      if (!lStoredKN) {
+        Value slice = vector::ExtractStridedSliceOp::create(
+            rewriter, loc, l, ArrayRef<int64_t>{j * W, c * 4},
+            ArrayRef<int64_t>{W, 4}, ArrayRef<int64_t>{1, 1});
+        lChunks.push_back(
+            vector::ShapeCastOp::create(rewriter, loc, bytes, slice));
+        continue;
+      }
+      lChunks.push_back(interleaveFourRows(rewriter, loc, l, c * 4, j * W, W));
     }
   }
   Value result = zeros(rewriter, loc, VectorType::get({M, NW}, i32));
@@ -279,14 +322,10 @@ FailureOr<Operation *> mlir::etch::llvmcpu::vectorizeInt8DotProduct(
     result = vector::InsertOp::create(rewriter, loc, accRow, result,
                                       ArrayRef<int64_t>{m});
   }
-  if (NW != N) {
-    result = vector::ExtractStridedSliceOp::create(
-        rewriter, loc, result, ArrayRef<int64_t>{0, 0},
-        ArrayRef<int64_t>{M, N}, ArrayRef<int64_t>{1, 1});
-  }
+  // Padding lanes are masked off the store.
   SmallVector<Value> indices(2, c0);
   Operation *write = vector::TransferWriteOp::create(
-      rewriter, loc, result, init, indices, ArrayRef<bool>{true, true});
+      rewriter, loc, result, init, indices, ArrayRef<bool>{true, NW == N});
   rewriter.replaceOp(op, write->getResults());
   return write;
 }

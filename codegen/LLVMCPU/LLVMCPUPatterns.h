@@ -33,6 +33,12 @@ FailureOr<Operation *> vectorizeInt8DotProduct(RewriterBase &rewriter,
 /// batch, output-row and window extents into 2-D linalg.generics.
 void populateDecomposeUnitWindowPatterns(RewritePatternSet &patterns);
 
+/// maximumf/minimumf whose operands cannot be NaN and whose result only
+/// feeds float-to-int conversions (a requantization's clamp) -> maxnumf/
+/// minnumf with `nnan`: one vmaxps/vminps instead of a NaN-propagating
+/// sequence (FiniteClamp.cpp).
+void populateFiniteClampPatterns(RewritePatternSet &patterns);
+
 } // namespace mlir::etch::llvmcpu
 
 #endif // ETCH_CODEGEN_LLVMCPU_LLVMCPUPATTERNS_H

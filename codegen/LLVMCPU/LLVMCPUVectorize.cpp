@@ -453,6 +453,7 @@ struct LLVMCPUVectorizePass
     if (lowerContractions) {
       RewritePatternSet patterns(ctx);
       populateLLVMCPUVectorLoweringPatterns(patterns);
+      populateFiniteClampPatterns(patterns);
       patterns.add<FuseMulAddToFMA>(ctx);
       addCleanupPatterns(patterns, ctx);
       if (failed(applyPatternsGreedily(func, std::move(patterns)))) {

@@ -90,6 +90,7 @@ CPUTargetInfo mlir::etch::llvmcpu::resolveCPUTarget(llvm::StringRef triple,
     info.hasAVX512VNNI = query.has("avx512vnni");
     info.hasAVX512VL = query.has("avx512vl");
     info.hasAVXVNNI = query.has("avxvnni");
+    info.hasNativeRounding = query.has("sse4.1");
     break;
   case llvm::Triple::aarch64:
   case llvm::Triple::aarch64_be:
@@ -98,6 +99,8 @@ CPUTargetInfo mlir::etch::llvmcpu::resolveCPUTarget(llvm::StringRef triple,
     info.vectorISA = info.vectorWidthF32 == 4 ? "NEON" : "none";
     info.numVectorRegisters = 32;
     info.hasFMA = true;
+    // FRINTN/FRINTM/FRINTP/FRINTZ are base Armv8 FP (scalar and AdvSIMD).
+    info.hasNativeRounding = !query.sti || query.has("fp-armv8");
     break;
   case llvm::Triple::arm:
   case llvm::Triple::thumb:

@@ -99,7 +99,8 @@ FailureOr<std::string> initValue(KernelWriter &w, linalg::LinalgOp root,
     pdims.push_back(clAffineExpr(e, dims));
   }
   FailureOr<llvm::SmallVector<std::string>> yielded =
-      evaluateRegion(w, producer, {}, pdims, indent);
+      evaluateRegion(w, producer, llvm::DenseMap<Value, std::string>(), pdims,
+                     indent);
   if (failed(yielded)) {
     return failure();
   }

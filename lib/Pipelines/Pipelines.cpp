@@ -179,6 +179,11 @@ void addPhasePasses(OpPassManager &pm, Phase phase, Phase to,
   case Phase::LLVM: {
     CommonLowerToLLVMOptions lower;
     lower.threads = options.threads;
+    if (!opencl) {
+      lower.nativeRounding =
+          llvmcpu::resolveCPUTarget(target.triple, target.cpu, target.features)
+              .hasNativeRounding;
+    }
     buildCommonLowerToLLVMPassPipeline(pm, lower);
     break;
   }

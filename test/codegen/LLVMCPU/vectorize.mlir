@@ -168,13 +168,17 @@ func.func @matmul_transposed_b(%x: tensor<4x8xf32>, %y: tensor<6x8xf32>, %init: 
 
 // A uint8 x int8 -> int32 register tile (a quantized conv after
 // DecomposeUnitWindow: out[f, ow] += zext(x[c, ow]) * sext(w[f, c])) on a CPU
-// with AVX-512 VNNI: the activations are transposed to 4 channels per lane,
-// each row's 4 weight bytes are broadcast, and each (row, lane vector,
-// 4-channel group) is one vpdpbusd: 4 rows x 2 groups here.
+// with AVX-512 VNNI: the activations' channel rows are interleaved to 4
+// channels per lane (bytes of rows 0/1 and 2/3, then 16-bit pairs: unpack
+// instructions, not a scalarized transpose), each row's 4 weight bytes are
+// broadcast, and each (row, lane vector, 4-channel group) is one vpdpbusd:
+// 4 rows x 2 groups here.
 // CHECK-LABEL: func.func @u8s8_tile_vnni
 // CHECK:       vector.transfer_read %arg0{{.*}} : tensor<8x16xi8>, vector<8x16xi8>
-// CHECK:       vector.transpose %{{.+}}, [1, 0] : vector<8x16xi8> to vector<16x8xi8>
 // CHECK:       vector.transfer_read %arg1{{.*}} : tensor<4x8xi8>, vector<4x8xi8>
+// CHECK-NOT:   vector.transpose
+// CHECK-COUNT-2: vector.interleave %{{.+}}, %{{.+}} : vector<16xi8> -> vector<32xi8>
+// CHECK:       vector.interleave %{{.+}}, %{{.+}} : vector<16xi16> -> vector<32xi16>
 // CHECK-COUNT-8: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"({{.*}}) : (vector<16xi32>, vector<64xi8>, vector<64xi8>) -> vector<16xi32>
 // CHECK-NOT:   vector.contract
 // CHECK:       vector.transfer_write {{.*}} : vector<4x16xi32>, tensor<4x16xi32>
@@ -193,6 +197,35 @@ module attributes {etch.target = {cpu = "cascadelake", features = "", triple = "
       linalg.yield %s : i32
     } -> tensor<4x16xi32>
     return %r : tensor<4x16xi32>
+  }
+}
+
+// -----
+
+// The same tile with 7 lanes (a 7x7 feature map's row): the activation rows
+// and the accumulator are read 8 lanes wide with the 8th lane masked (one
+// masked load per row instead of assembling 7-byte rows byte by byte), and
+// the result is stored through the same mask.
+// CHECK-LABEL: func.func @u8s8_tile_vnni_7_lanes
+// CHECK:       vector.transfer_read %arg0{{.*}} {in_bounds = [true, false]} : tensor<8x7xi8>, vector<8x8xi8>
+// CHECK:       vector.transfer_read %arg2{{.*}} {in_bounds = [true, false]} : tensor<4x7xi32>, vector<4x8xi32>
+// CHECK-COUNT-8: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.256"
+// CHECK:       vector.transfer_write {{.*}} {in_bounds = [true, false]} : vector<4x8xi32>, tensor<4x7xi32>
+#mapx7 = affine_map<(f, ow, c) -> (c, ow)>
+#mapw7 = affine_map<(f, ow, c) -> (f, c)>
+#mapo7 = affine_map<(f, ow, c) -> (f, ow)>
+module attributes {etch.target = {cpu = "cascadelake", features = "", triple = "x86_64-unknown-linux-gnu"}} {
+  func.func @u8s8_tile_vnni_7_lanes(%x: tensor<8x7xi8>, %w: tensor<4x8xi8>, %o: tensor<4x7xi32>) -> tensor<4x7xi32> {
+    %r = linalg.generic {indexing_maps = [#mapx7, #mapw7, #mapo7], iterator_types = ["parallel", "parallel", "reduction"]}
+        ins(%x, %w : tensor<8x7xi8>, tensor<4x8xi8>) outs(%o : tensor<4x7xi32>) {
+    ^bb0(%a: i8, %b: i8, %acc: i32):
+      %ea = arith.extui %a : i8 to i32
+      %eb = arith.extsi %b : i8 to i32
+      %m = arith.muli %ea, %eb : i32
+      %s = arith.addi %acc, %m : i32
+      linalg.yield %s : i32
+    } -> tensor<4x7xi32>
+    return %r : tensor<4x7xi32>
   }
 }
 

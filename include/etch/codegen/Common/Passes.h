@@ -38,6 +38,9 @@ struct CommonLowerToLLVMOptions {
   /// Above 1: top-level scf.foralls are outlined and launched through
   /// etch_parallel_for_tid with this many threads at most.
   int64_t threads = 1;
+  /// The target has f32/f64 rounding instructions (CommonApproximateMath's
+  /// `native-rounding`).
+  bool nativeRounding = false;
 };
 
 /// Bufferized program -> LLVM dialect: linalg to loops, vector and math

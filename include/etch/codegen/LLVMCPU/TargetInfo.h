@@ -39,6 +39,9 @@ struct CPUTargetInfo {
   bool hasAVX512VNNI = false;
   bool hasAVX512VL = false;
   bool hasAVXVNNI = false;
+  /// f32/f64 roundeven/floor/ceil/trunc are instructions (x86 SSE4.1,
+  /// AArch64), so LLVM never turns them into libm calls.
+  bool hasNativeRounding = false;
   /// The widest vector ISA in words a user reads, e.g. "AVX-512",
   /// "SSE2", "NEON", "Helium (MVE)", "none".
   std::string vectorISA = "none";
