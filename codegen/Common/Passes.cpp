@@ -29,6 +29,7 @@
 #include "mlir/Dialect/UB/IR/UBOps.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Vector/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Vector/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
@@ -100,7 +101,9 @@ void buildCommonLowerToLLVMPassPipeline(
   CommonApproximateMathPassOptions mathOptions;
   mathOptions.nativeRounding = options.nativeRounding;
   funcPm.addPass(createCommonApproximateMathPass(mathOptions));
-  funcPm.addPass(createCanonicalizerPass());
+  const std::string keepInsertChains[] = {kInsertChainToFromElements.str()};
+  funcPm.addPass(
+      createCanonicalizerPass(GreedyRewriteConfig(), keepInsertChains));
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());

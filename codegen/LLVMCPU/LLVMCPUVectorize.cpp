@@ -10,6 +10,7 @@
 #include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/Dialect/UB/IR/UBOps.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/Interfaces/LoopLikeInterface.h"
@@ -91,11 +92,45 @@ struct FoldExtractOfExtractSlice : public OpRewritePattern<tensor::ExtractOp> {
   }
 };
 
+/// A read whose innermost vector dimension is a broadcast (the map's last
+/// result is 0: a depthwise convolution's weights, one per channel row,
+/// the same for every output column) -> the read with that dimension 1 wide,
+/// then a vector.broadcast. The permutation-map lowering would move the
+/// broadcast dimension first and transpose it back, which for bytes LLVM
+/// lowers one element at a time.
+struct ReadThenBroadcastLanes : public OpRewritePattern<vector::TransferReadOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(vector::TransferReadOp read,
+                                PatternRewriter &rewriter) const override {
+    VectorType vecType = read.getVectorType();
+    AffineMap map = read.getPermutationMap();
+    if (read.getMask() || vecType.getRank() < 2 || vecType.isScalable() ||
+        vecType.getShape().back() == 1 || map.getNumResults() == 0) {
+      return failure();
+    }
+    auto last = dyn_cast<AffineConstantExpr>(map.getResults().back());
+    if (!last || last.getValue() != 0) {
+      return failure();
+    }
+    SmallVector<int64_t> shape(vecType.getShape());
+    shape.back() = 1;
+    auto narrow = vector::TransferReadOp::create(
+        rewriter, read.getLoc(), VectorType::get(shape, vecType.getElementType()),
+        read.getBase(), read.getIndices(), read.getPermutationMapAttr(),
+        read.getPadding(), /*mask=*/Value(), read.getInBoundsAttr());
+    rewriter.replaceOpWithNewOp<vector::BroadcastOp>(read, vecType, narrow);
+    return success();
+  }
+};
+
 /// A vector read along a strided slice (stride 2 to 4 in the innermost,
 /// vectorized dimension: stride-2 convolutions, depthwise convolutions and
-/// pools) -> one contiguous read of the slice's source, (V - 1) * s + 1
-/// elements per row, and a shuffle that keeps every s-th lane. Left as it
-/// is, the strided read lowers to one scalar insert per lane.
+/// pools) -> one contiguous read of the slice's source, V * s elements per
+/// row, and a shuffle that keeps every s-th lane. Left as it is, the strided
+/// read lowers to one scalar insert per lane. The row is read V * s wide
+/// rather than the (V - 1) * s + 1 elements it needs, its last s - 1 lanes
+/// masked (they may lie past the source): an odd width such as 63 bytes
+/// would be assembled element by element by LLVM.
 struct ContiguousReadOfStridedSlice
     : public OpRewritePattern<vector::TransferReadOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -128,7 +163,7 @@ struct ContiguousReadOfStridedSlice
     }
     int64_t s = *innerStride;
     int64_t lanes = vecType.getShape().back();
-    int64_t wide = (lanes - 1) * s + 1;
+    int64_t wide = lanes * s;
     Location loc = read.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     SmallVector<OpFoldResult> offsets = slice.getMixedOffsets();
@@ -152,11 +187,19 @@ struct ContiguousReadOfStridedSlice
     SmallVector<int64_t> wideShape(vecType.getShape());
     wideShape.back() = wide;
     auto wideType = VectorType::get(wideShape, vecType.getElementType());
+    SmallVector<bool> inBounds(wideShape.size(), true);
+    inBounds.back() = false;
+    // The masked lanes are dropped by the shuffle: any padding value does
+    // (a poison one would not survive the masked load's lowering).
+    Value padding = read.getPadding();
+    if (padding.getDefiningOp<ub::PoisonOp>()) {
+      padding = arith::ConstantOp::create(
+          rewriter, loc, rewriter.getZeroAttr(vecType.getElementType()));
+    }
     AffineMap map = AffineMap::get(srcRank, 0, exprs, ctx);
     auto wideRead = vector::TransferReadOp::create(
         rewriter, loc, wideType, slice.getSource(), indices,
-        AffineMapAttr::get(map), read.getPadding(), /*mask=*/Value(),
-        rewriter.getBoolArrayAttr(SmallVector<bool>(wideShape.size(), true)));
+        AffineMapAttr::get(map), padding, /*mask=*/Value(), rewriter.getBoolArrayAttr(inBounds));
     SmallVector<int64_t> keep;
     for (int64_t i = 0; i < lanes; ++i) {
       keep.push_back(i * s);
@@ -172,7 +215,6 @@ struct ContiguousReadOfStridedSlice
       if (!pos.empty()) {
         row = vector::ExtractOp::create(rewriter, loc, row, pos);
       }
-      assert(cast<VectorType>(row.getType()) == rowType);
       Value picked = vector::ShuffleOp::create(rewriter, loc, row, row, keep);
       result = pos.empty() ? picked
                            : vector::InsertOp::create(rewriter, loc, picked,
@@ -407,7 +449,7 @@ struct LLVMCPUVectorizePass
     {
       RewritePatternSet patterns(ctx);
       tensor::populateFoldTensorSubsetOpPatterns(patterns);
-      patterns.add<ContiguousReadOfStridedSlice>(ctx);
+      patterns.add<ContiguousReadOfStridedSlice, ReadThenBroadcastLanes>(ctx);
       addCleanupPatterns(patterns, ctx);
       if (failed(applyPatternsGreedily(func, std::move(patterns)))) {
         return signalPassFailure();
