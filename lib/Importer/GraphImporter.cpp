@@ -38,6 +38,8 @@ const OpTable &importer::getOpTable() {
     registerSpectralOps(t);
     registerCompositeOps(t);
     registerModernOps(t);
+    registerNarrowTypeOps(t);
+    registerStatefulOps(t);
     registerAttentionOps(t);
     registerMicrosoftOps(t);
     registerTensorFoldOps(t); // keep last: fills only missing entries
@@ -550,7 +552,8 @@ static bool acceptsUnsigned(StringRef op) {
       "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Transpose", "Concat",
       "Slice", "Gather", "GatherElements", "Expand", "Tile", "Split", "Pad",
       "Trilu", "DepthToSpace", "SpaceToDepth", "BitShift", "BitwiseAnd",
-      "BitwiseOr", "BitwiseXor", "BitwiseNot", "CenterCropPad",
+      "BitwiseOr", "BitwiseXor", "BitwiseNot", "CenterCropPad", "CumProd",
+      "BitCast",
       // Signedness recorded by the importer.
       "Div", "Max", "Min", "Less", "LessOrEqual", "Greater", "GreaterOrEqual",
       "Cast", "CastLike", "Pow", "Clip", "Abs", "Mod", "QuantizeLinear",
