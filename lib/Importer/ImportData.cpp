@@ -298,6 +298,12 @@ LogicalResult importScan(GraphImporter &im, const onnx::NodeProto &) {
   if (rank < 1) {
     return im.error() << "expected an input of rank >= 1";
   }
+  Type elem = type.getElementType();
+  if (!elem.isIntOrFloat() || elem.isInteger(1)) {
+    return im.error() << "input of " << type
+                      << " is not supported; supported: integer and "
+                         "floating-point tensors";
+  }
   if (im.constantInput(1) || rank == 1) {
     int64_t axis = 0;
     if (im.constantInput(1)) {

@@ -214,6 +214,10 @@ LogicalResult importLinearAttention(GraphImporter &im,
   }
   int64_t batch = qs[0], len = qs[1], dk = qs[2] / qHeads,
           dv = vs[2] / kvHeads, group = qHeads / kvHeads;
+  if (len < 1) {
+    return im.error() << "expected at least one token (T >= 1), got query "
+                      << typeOf(*q);
+  }
   if (ks[0] != batch || vs[0] != batch || ks[1] != len || vs[1] != len ||
       ks[2] != kvHeads * dk) {
     return im.error() << "key " << typeOf(*k) << " and value " << typeOf(*v)

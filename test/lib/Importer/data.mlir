@@ -5,6 +5,7 @@
 // RUN: etch-import %S/Inputs/data_ops.onnx | FileCheck %s
 // RUN: etch-import %S/Inputs/cumsum_runtime_axis.onnx | FileCheck %s --check-prefix=CUMSUM
 // RUN: etch-import %S/Inputs/cumprod_26.onnx | FileCheck %s --check-prefix=CUMPROD
+// RUN: not etch-import %S/Inputs/cumprod_bool.onnx 2>&1 | FileCheck %s --check-prefix=CUMPROD-BOOL
 // RUN: etch-import %S/Inputs/onehot.onnx | FileCheck %s --check-prefix=ONEHOT
 // RUN: not etch-import %S/Inputs/mod_float_no_fmod.onnx 2>&1 | FileCheck %s --check-prefix=FMOD
 
@@ -54,6 +55,8 @@
 // CUMPROD: %[[P0:.+]] = etch.cumprod %arg1 {axis = 0 : i64} : tensor<2x3xf32>
 // CUMPROD: %[[Z:.+]] = etch.where %{{.+}}, %[[P0]], %[[P1]]
 // CUMPROD: return %[[Y]], %[[Z]]
+
+// CUMPROD-BOOL: node 'cumprod_bool' (CumProd): input of 'tensor<3xi1>' is not supported; supported: integer and floating-point tensors
 
 // ONEHOT-LABEL: func.func @main(
 // ONEHOT: %[[NEG:.+]] = etch.less %arg0, %{{.+}} : (tensor<3xi64>, tensor<i64>) -> tensor<3xi1>

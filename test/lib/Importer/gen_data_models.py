@@ -159,6 +159,11 @@ def scan_models():
         vi("rt_axis", [], I64)],
         [vi("y", [2, 3], TensorProto.INT32), vi("z", [2, 3])],
         [helper.make_tensor("axis", I64, [], [-1])], opset=26, ir_version=11)
+    # A bool input: a user error naming the node.
+    save("cumprod_bool", [
+        helper.make_node("CumProd", ["x", "axis"], ["y"], name="cumprod_bool"),
+    ], [vi("x", [3], TensorProto.BOOL)], [vi("y", [3], TensorProto.BOOL)],
+        [helper.make_tensor("axis", I64, [], [0])], opset=26, ir_version=11)
 
 
 if __name__ == "__main__":
