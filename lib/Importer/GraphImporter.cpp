@@ -393,7 +393,11 @@ void GraphImporter::inferCurrentNode() {
       std::optional<int64_t> elements =
           shapeBound(SmallVector<int64_t>(dims.begin(), dims.end()));
       if (elements && *elements <= 4096) {
-        *graph.add_initializer() = *c->second.tensor;
+        // Under the node's name for it: a Loop/Scan body input bound to an
+        // outer constant shares the tensor, which keeps the outer name.
+        onnx::TensorProto *init = graph.add_initializer();
+        *init = *c->second.tensor;
+        init->set_name(in);
         continue;
       }
     }
