@@ -38,6 +38,8 @@ const OpTable &importer::getOpTable() {
     registerSpectralOps(t);
     registerCompositeOps(t);
     registerModernOps(t);
+    registerNarrowTypeOps(t);
+    registerStatefulOps(t);
     registerAttentionOps(t);
     registerMicrosoftOps(t);
     registerTensorFoldOps(t); // keep last: fills only missing entries
@@ -391,7 +393,11 @@ void GraphImporter::inferCurrentNode() {
       std::optional<int64_t> elements =
           shapeBound(SmallVector<int64_t>(dims.begin(), dims.end()));
       if (elements && *elements <= 4096) {
-        *graph.add_initializer() = *c->second.tensor;
+        // Under the node's name for it: a Loop/Scan body input bound to an
+        // outer constant shares the tensor, which keeps the outer name.
+        onnx::TensorProto *init = graph.add_initializer();
+        *init = *c->second.tensor;
+        init->set_name(in);
         continue;
       }
     }
@@ -550,7 +556,8 @@ static bool acceptsUnsigned(StringRef op) {
       "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Transpose", "Concat",
       "Slice", "Gather", "GatherElements", "Expand", "Tile", "Split", "Pad",
       "Trilu", "DepthToSpace", "SpaceToDepth", "BitShift", "BitwiseAnd",
-      "BitwiseOr", "BitwiseXor", "BitwiseNot", "CenterCropPad",
+      "BitwiseOr", "BitwiseXor", "BitwiseNot", "CenterCropPad", "CumProd",
+      "BitCast",
       // Signedness recorded by the importer.
       "Div", "Max", "Min", "Less", "LessOrEqual", "Greater", "GreaterOrEqual",
       "Cast", "CastLike", "Pow", "Clip", "Abs", "Mod", "QuantizeLinear",

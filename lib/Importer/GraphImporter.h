@@ -41,6 +41,8 @@ void registerElementwiseOps(OpTable &table);
 void registerShapeOps(OpTable &table);
 void registerMathOps(OpTable &table); // ImportMath*.cpp
 void registerModernOps(OpTable &table); // ImportModern.cpp
+void registerNarrowTypeOps(OpTable &table); // ImportNarrowTypes.cpp
+void registerStatefulOps(OpTable &table);   // ImportStateful.cpp
 void registerAttentionOps(OpTable &table); // ImportAttention.cpp
 void registerMicrosoftOps(OpTable &table); // ImportMicrosoft.cpp
 /// Fallbacks for ops only supported when folded; registered last, adds only

@@ -277,9 +277,10 @@ LogicalResult importGatherND(GraphImporter &im, const onnx::NodeProto &) {
   return success();
 }
 
-/// CumSum. A run-time axis (rank > 1) selects among the scans along every
-/// axis: where(axis == a, cumsum_a, ...).
-LogicalResult importCumSum(GraphImporter &im, const onnx::NodeProto &) {
+/// CumSum and CumProd (26). A run-time axis (rank > 1) selects among the
+/// scans along every axis: where(axis == a, scan_a, ...).
+template <typename ScanOp>
+LogicalResult importScan(GraphImporter &im, const onnx::NodeProto &) {
   FailureOr<Value> x = im.input(0);
   if (failed(x)) {
     return failure();
@@ -288,7 +289,7 @@ LogicalResult importCumSum(GraphImporter &im, const onnx::NodeProto &) {
   int64_t rank = type.getRank();
   OpBuilder &b = im.getBuilder();
   auto scan = [&](int64_t axis) {
-    return im.create<CumSumOp>(
+    return im.create<ScanOp>(
         type, {*x},
         {im.namedAttr("axis", b.getI64IntegerAttr(axis)),
          im.namedAttr("exclusive", b.getBoolAttr(im.attrInt("exclusive", 0))),
@@ -296,6 +297,12 @@ LogicalResult importCumSum(GraphImporter &im, const onnx::NodeProto &) {
   };
   if (rank < 1) {
     return im.error() << "expected an input of rank >= 1";
+  }
+  Type elem = type.getElementType();
+  if (!elem.isIntOrFloat() || elem.isInteger(1)) {
+    return im.error() << "input of " << type
+                      << " is not supported; supported: integer and "
+                         "floating-point tensors";
   }
   if (im.constantInput(1) || rank == 1) {
     int64_t axis = 0;
@@ -501,7 +508,8 @@ LogicalResult importOneHot(GraphImporter &im, const onnx::NodeProto &) {
 
 void importer::registerDataOps(OpTable &table) {
   table["BitShift"] = importBitShift;
-  table["CumSum"] = importCumSum;
+  table["CumProd"] = importScan<CumProdOp>;
+  table["CumSum"] = importScan<CumSumOp>;
   table["DepthToSpace"] = importDepthToSpace;
   table["Expand"] = importExpand;
   table["GatherElements"] = importGatherElements;

@@ -7,8 +7,12 @@
 // packed here; both carry `etch.dtype` (the ONNX type's name) and
 // `etch.shape` (the logical shape) for the generated header and tables.
 //
-// Which ops take these types (and the float8 ones): Cast, CastLike,
+// Which ops take these types (and the float8 ones): Cast, CastLike, BitCast,
 // QuantizeLinear, DequantizeLinear and the ops that only move elements.
+//
+// BitCast (26) is imported here too: it reads a tensor's bits as another type
+// of the same ONNX width, which for the sub-byte types is a change of the
+// i8 they travel in.
 //
 //===----------------------------------------------------------------------===//
 #include "GraphImporter.h"
@@ -40,7 +44,83 @@ Value shiftBy(GraphImporter &im, Value x, int64_t amount, bool left) {
       {im.namedAttr("left", b.getBoolAttr(left))});
 }
 
+/// The width ONNX gives an element type: bool is a byte, the sub-byte types
+/// their 4 or 2 bits (not the i8 they compute in).
+unsigned onnxBitWidth(Type elem, int32_t onnxType) {
+  if (unsigned bits = narrowTypeBits(onnxType)) {
+    return bits;
+  }
+  return elem.isInteger(1) ? 8 : elem.getIntOrFloatBitWidth();
+}
+
+/// BitCast: int <-> int of one width is the value itself (integers are
+/// signless); bool is 0 or 1 in a byte; a float goes through arith.bitcast;
+/// a sub-byte code is masked to its bits and sign-extended for int4/int2.
+LogicalResult importBitCast(GraphImporter &im, const onnx::NodeProto &node) {
+  FailureOr<Value> x = im.input(0);
+  if (failed(x)) {
+    return failure();
+  }
+  auto inType = cast<RankedTensorType>(x->getType());
+  Type from = inType.getElementType();
+  int32_t onnxIn = im.onnxElementType(node.input(0));
+  const onnx::AttributeProto *toAttr = im.attr("to");
+  int32_t onnxOut = toAttr ? static_cast<int32_t>(toAttr->i()) : 0;
+  Type to = convertElementType(im.getContext(), onnxOut);
+  if (!toAttr || !to || !from.isIntOrFloat()) {
+    return im.error() << "bitcast from " << onnxTypeName(onnxIn) << " to "
+                      << (toAttr ? onnxTypeName(onnxOut) : "(no 'to')")
+                      << " is not supported; supported: the numeric types "
+                         "and bool (not complex or string)";
+  }
+  unsigned inBits = onnxBitWidth(from, onnxIn);
+  unsigned outBits = onnxBitWidth(to, onnxOut);
+  if (inBits != outBits) {
+    return im.error() << "bitcast from " << onnxTypeName(onnxIn) << " ("
+                      << inBits << " bits) to " << onnxTypeName(onnxOut)
+                      << " (" << outBits << " bits): the widths must match";
+  }
+  OpBuilder &b = im.getBuilder();
+  auto typed = [&](Type elem) {
+    return RankedTensorType::get(inType.getShape(), elem);
+  };
+  Value v = *x;
+  if (unsigned bits = narrowTypeBits(onnxIn)) {
+    // The code in the low bits; int4/int2 (sign-extended) are masked.
+    if (onnxIn == kOnnxInt4 || onnxIn == kOnnxInt2) {
+      v = createBinary<AndOp>(im, v,
+                              createScalarConstant(im, b.getI8Type(),
+                                                   (1 << bits) - 1));
+    }
+    if (onnxOut == kOnnxInt4 || onnxOut == kOnnxInt2) {
+      Value half = createScalarConstant(im, b.getI8Type(), 1 << (bits - 1));
+      v = createBinary<SubOp>(im, createBinary<XorOp>(im, v, half), half);
+    }
+  } else {
+    // Through the integer of the ONNX width: bool is the byte 0 or 1, and
+    // a byte becomes bool as x != 0 (bool's only valid bytes are 0 and 1).
+    Type bitsType = b.getIntegerType(inBits);
+    if (from.isInteger(1)) {
+      v = im.create<CastOp>(typed(bitsType), {v});
+    } else if (isa<FloatType>(from)) {
+      v = im.create<BitCastOp>(typed(bitsType), {v});
+    }
+    if (to.isInteger(1)) {
+      v = im.create<CastOp>(typed(to), {v});
+    } else if (isa<FloatType>(to)) {
+      v = im.create<BitCastOp>(typed(to), {v});
+    }
+  }
+  im.setOutput(0, v);
+  im.noteOutputType(0, onnxOut);
+  return success();
+}
+
 } // namespace
+
+void importer::registerNarrowTypeOps(OpTable &table) {
+  table["BitCast"] = importBitCast;
+}
 
 int64_t importer::packedBytes(int64_t numel, unsigned bits) {
   int64_t perByte = 8 / bits;
@@ -113,7 +193,8 @@ std::string importer::abiDTypeName(int32_t onnxType) {
 LogicalResult importer::checkNarrowTypeSupport(GraphImporter &im,
                                                const onnx::NodeProto &node) {
   static const llvm::StringSet<> ops = {
-      "Cast",      "CastLike",  "QuantizeLinear", "DequantizeLinear",
+      "Cast",      "CastLike",  "BitCast",        "QuantizeLinear",
+      "DequantizeLinear",
       "Identity",  "Reshape",   "Flatten",        "Squeeze",
       "Unsqueeze", "Transpose", "Concat",         "Slice",
       "Gather",    "Expand",    "Tile",           "Split",
@@ -133,7 +214,8 @@ LogicalResult importer::checkNarrowTypeSupport(GraphImporter &im,
     return im.error() << "tensors of type " << onnxTypeName(type) << " ('"
                       << name << "') are not supported by " << node.op_type()
                       << " (opset " << im.getOpset()
-                      << "); supported: Cast, CastLike, QuantizeLinear, "
+                      << "); supported: Cast, CastLike, BitCast, "
+                         "QuantizeLinear, "
                          "DequantizeLinear and data movement (Reshape, "
                          "Transpose, Concat, Slice, Gather, ...)";
   };

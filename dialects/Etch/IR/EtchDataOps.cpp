@@ -163,6 +163,10 @@ LogicalResult CumSumOp::verify() {
   return verifyAxis(*this, getAxis(), tensorType(getInput()).getRank());
 }
 
+LogicalResult CumProdOp::verify() {
+  return verifyAxis(*this, getAxis(), tensorType(getInput()).getRank());
+}
+
 LogicalResult TopKOp::verify() {
   RankedTensorType in = tensorType(getInput());
   if (failed(verifySameElementType(*this, {getInput(), getValues()}))) {

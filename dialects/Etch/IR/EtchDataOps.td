@@ -1,9 +1,9 @@
 //===- EtchDataOps.td - gathers, resize, scans, ConvTranspose -*- tablegen -*-===//
 //
 // Included from EtchOps.td: ONNX ops that move or combine data along computed
-// indices (Expand, GatherElements, GatherND, Resize, CumSum, TopK), Mod, and
-// ConvTranspose. Composite ONNX ops (Split, Tile, DepthToSpace, LRN, ...) are
-// decomposed by the importer into these and the core ops.
+// indices (Expand, GatherElements, GatherND, Resize, CumSum, CumProd, TopK),
+// Mod, and ConvTranspose. Composite ONNX ops (Split, Tile, DepthToSpace, LRN,
+// ...) are decomposed by the importer into these and the core ops.
 //
 //===----------------------------------------------------------------------===//
 
@@ -90,6 +90,16 @@ def Etch_GatherNDOp : Etch_Op<"gather_nd", [Pure]> {
 
 def Etch_CumSumOp : Etch_Op<"cumsum", [Pure, SameOperandsAndResultType]> {
   let summary = "ONNX CumSum along a normalized axis";
+  let arguments = (ins Etch_Tensor:$input, I64Attr:$axis,
+                       DefaultValuedAttr<BoolAttr, "false">:$exclusive,
+                       DefaultValuedAttr<BoolAttr, "false">:$reverse);
+  let results = (outs Etch_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($output)";
+  let hasVerifier = 1;
+}
+
+def Etch_CumProdOp : Etch_Op<"cumprod", [Pure, SameOperandsAndResultType]> {
+  let summary = "ONNX CumProd along a normalized axis";
   let arguments = (ins Etch_Tensor:$input, I64Attr:$axis,
                        DefaultValuedAttr<BoolAttr, "false">:$exclusive,
                        DefaultValuedAttr<BoolAttr, "false">:$reverse);

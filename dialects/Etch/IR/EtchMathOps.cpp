@@ -99,6 +99,29 @@ LogicalResult FixedPointMulOp::verify() {
   return verifyBroadcastShape(*this, getOperands());
 }
 
+LogicalResult BitCastOp::verify() {
+  if (!shapesMatch(tensorType(getInput()).getShape(), getType().getShape())) {
+    return emitOpError() << "result shape " << fmt(getType())
+                         << " differs from the input shape "
+                         << fmt(getInput().getType());
+  }
+  Type from = tensorType(getInput()).getElementType();
+  Type to = getType().getElementType();
+  for (Type t : {from, to}) {
+    if (!t.isIntOrFloat() || t.isUnsignedInteger() || t.isSignedInteger() ||
+        t.getIntOrFloatBitWidth() < 8) {
+      return emitOpError() << "element type " << t
+                           << " is not a float or signless integer of 8 bits "
+                              "or more";
+    }
+  }
+  if (from.getIntOrFloatBitWidth() != to.getIntOrFloatBitWidth()) {
+    return emitOpError() << "element types " << from << " and " << to
+                         << " differ in bit width";
+  }
+  return success();
+}
+
 LogicalResult CastOp::verify() {
   if (!shapesMatch(tensorType(getInput()).getShape(), getType().getShape())) {
     return emitOpError() << "result shape " << fmt(getType())

@@ -146,6 +146,20 @@ def Etch_CastOp : Etch_Op<"cast", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Etch_BitCastOp : Etch_Op<"bitcast", [Pure]> {
+  let summary = "ONNX BitCast: the same bits read as another element type";
+  let description = [{
+    Input and result have the same shape and element types of the same bit
+    width (signless integers or floats), so each element is `arith.bitcast`.
+    ONNX types narrower than a byte, and bool, are not bitcast here: the
+    importer turns the cases that are plain value conversions into casts.
+  }];
+  let arguments = (ins Etch_Tensor:$input);
+  let results = (outs Etch_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Reductions and index reductions
 //===----------------------------------------------------------------------===//

@@ -1,11 +1,11 @@
-//===- DataPatterns.cpp - gathers, CumSum, TopK, Mod, Einsum --------------===//
+//===- DataPatterns.cpp - gathers, CumSum/CumProd, TopK, Mod, Einsum ------===//
 //
 // All are linalg.generic ops over the result. Gathers read their index
 // operand through an indexing map (GatherElements) or tensor.extract
-// (GatherND) and the data through tensor.extract. CumSum is a reduction over
-// a second copy of the scanned axis that masks by position (O(n^2) along the
-// axis, no loop-carried state). TopK ranks every element against its axis
-// (ties: lower index first), then picks rank j for output j.
+// (GatherND) and the data through tensor.extract. CumSum and CumProd are a
+// reduction over a second copy of the scanned axis that masks by position
+// (O(n^2) along the axis, no loop-carried state). TopK ranks every element
+// against its axis (ties: lower index first), then picks rank j for output j.
 //
 //===----------------------------------------------------------------------===//
 #include "Utils.h"
@@ -308,10 +308,22 @@ Value addValues(OpBuilder &b, Location l, Value x, Value y) {
   return arith::AddIOp::create(b, l, x, y);
 }
 
-struct CumSumLowering : public OpConversionPattern<CumSumOp> {
-  using OpConversionPattern::OpConversionPattern;
+Value mulValues(OpBuilder &b, Location l, Value x, Value y) {
+  if (isa<FloatType>(x.getType())) {
+    return arith::MulFOp::create(b, l, x, y);
+  }
+  return arith::MulIOp::create(b, l, x, y);
+}
+
+/// CumSum and CumProd: a reduction over a second copy of the scanned axis
+/// that combines the positions before (or, reversed, after) each output
+/// position, and substitutes the identity for the others.
+template <typename OpTy, int Identity>
+struct ScanLowering : public OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  using OpAdaptor = typename OpTy::Adaptor;
   LogicalResult
-  matchAndRewrite(CumSumOp op, OpAdaptor adaptor,
+  matchAndRewrite(OpTy op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     auto type = cast<RankedTensorType>(op.getType());
     Type elem = type.getElementType();
@@ -321,7 +333,7 @@ struct CumSumLowering : public OpConversionPattern<CumSumOp> {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     int64_t rank = type.getRank(), axis = op.getAxis();
-    // Dims 0..rank-1: the result; dim `rank`: the summed position.
+    // Dims 0..rank-1: the result; dim `rank`: the combined position.
     SmallVector<utils::IteratorType> iterators = parallelIterators(rank);
     iterators.push_back(utils::IteratorType::reduction);
     AffineMap outMap = AffineMap::get(
@@ -334,15 +346,17 @@ struct CumSumLowering : public OpConversionPattern<CumSumOp> {
     auto generic = linalg::GenericOp::create(
         rewriter, loc, TypeRange{type}, ValueRange{adaptor.getInput()},
         ValueRange{createFilled(rewriter, loc, type,
-                                createScalar(rewriter, loc, elem, 0))},
+                                createScalar(rewriter, loc, elem, Identity))},
         {replacedMap(ctx, rank + 1, rank, axis, rank), outMap}, iterators,
         [&](OpBuilder &b, Location l, ValueRange args) {
           Value j = linalg::IndexOp::create(b, l, rank);
           Value i = linalg::IndexOp::create(b, l, axis);
           Value take = arith::CmpIOp::create(b, l, pred, j, i);
-          Value zero = createScalar(b, l, elem, 0);
-          Value x = arith::SelectOp::create(b, l, take, args[0], zero);
-          linalg::YieldOp::create(b, l, addValues(b, l, args[1], x));
+          Value identity = createScalar(b, l, elem, Identity);
+          Value x = arith::SelectOp::create(b, l, take, args[0], identity);
+          linalg::YieldOp::create(b, l,
+                                  Identity == 0 ? addValues(b, l, args[1], x)
+                                                : mulValues(b, l, args[1], x));
         });
     rewriter.replaceOp(op, generic.getResult(0));
     return success();
@@ -606,7 +620,8 @@ struct EinsumLowering : public OpConversionPattern<EinsumOp> {
 
 void mlir::etch::populateEtchDataToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<ExpandLowering, GatherElementsLowering, GatherNDLowering,
-               ScatterElementsLowering, ScatterNDLowering, CumSumLowering,
+               ScatterElementsLowering, ScatterNDLowering,
+               ScanLowering<CumSumOp, 0>, ScanLowering<CumProdOp, 1>,
                TopKLowering, ModLowering, BitShiftLowering, EinsumLowering>(
       patterns.getContext());
 }

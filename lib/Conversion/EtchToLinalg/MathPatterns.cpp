@@ -530,6 +530,24 @@ struct CastLowering : public OpConversionPattern<CastOp> {
   }
 };
 
+struct BitCastLowering : public OpConversionPattern<BitCastOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(BitCastOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Type to = op.getType().getElementType();
+    rewriter.replaceOp(
+        op, elementwise(rewriter, op.getLoc(), op.getType(),
+                        ValueRange{adaptor.getInput()},
+                        [&](OpBuilder &b, Location l,
+                            ValueRange args) -> Value {
+                          return arith::BitcastOp::create(b, l, to, args[0]);
+                        }));
+    return success();
+  }
+};
+
 } // namespace
 
 void mlir::etch::populateEtchMathToLinalgPatterns(RewritePatternSet &patterns) {
@@ -560,6 +578,7 @@ void mlir::etch::populateEtchMathToLinalgPatterns(RewritePatternSet &patterns) {
                MathBinaryLowering<LessOp>, MathBinaryLowering<LessOrEqualOp>,
                MathBinaryLowering<GreaterOp>,
                MathBinaryLowering<GreaterOrEqualOp>>(ctx);
-  patterns.add<WhereLowering, CastLowering, FixedPointMulLowering>(ctx);
+  patterns.add<WhereLowering, CastLowering, BitCastLowering,
+               FixedPointMulLowering>(ctx);
   populateEtchMathReductionToLinalgPatterns(patterns);
 }

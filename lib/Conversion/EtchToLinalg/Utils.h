@@ -89,11 +89,12 @@ void populateEtchReductionToLinalgPatterns(RewritePatternSet &patterns);
 void populateEtchShapeToLinalgPatterns(RewritePatternSet &patterns);
 /// TensorPatterns.cpp: Slice, Gather.
 void populateEtchTensorToLinalgPatterns(RewritePatternSet &patterns);
-/// Math*Patterns.cpp: elementwise math/logic/Where/Cast; the second is
+/// Math*Patterns.cpp: elementwise math/logic/Where/Cast/BitCast; the second is
 /// called by the first (ReduceMin/Prod, ArgMax/ArgMin).
 void populateEtchMathToLinalgPatterns(RewritePatternSet &patterns);
 void populateEtchMathReductionToLinalgPatterns(RewritePatternSet &patterns);
-/// DataPatterns.cpp: Expand, GatherElements, GatherND, CumSum, TopK, Mod.
+/// DataPatterns.cpp: Expand, GatherElements, GatherND, CumSum, CumProd, TopK,
+/// Mod.
 void populateEtchDataToLinalgPatterns(RewritePatternSet &patterns);
 void populateEtchResizeToLinalgPatterns(RewritePatternSet &patterns);
 void populateEtchGridSampleToLinalgPatterns(RewritePatternSet &patterns);

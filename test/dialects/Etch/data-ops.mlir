@@ -17,6 +17,8 @@ func.func @data_ops(%x: tensor<2x6xf32>, %i: tensor<2x2xi64>, %n: tensor<2x1xi32
   %2 = etch.gather_nd %x, %n {batch_dims = 1 : i64} : (tensor<2x6xf32>, tensor<2x1xi32>) -> tensor<2xf32>
   // CHECK: etch.cumsum %{{.+}} {axis = 0 : i64, reverse = true} : tensor<2x6xf32>
   %3 = etch.cumsum %x {axis = 0 : i64, reverse = true} : tensor<2x6xf32>
+  // CHECK: etch.cumprod %{{.+}} {axis = 1 : i64, exclusive = true} : tensor<2x6xf32>
+  %p = etch.cumprod %x {axis = 1 : i64, exclusive = true} : tensor<2x6xf32>
   // CHECK: etch.topk %{{.+}} {axis = 1 : i64, k = 3 : i64}
   %v, %vi = etch.topk %x {axis = 1 : i64, k = 3 : i64} : (tensor<2x6xf32>) -> (tensor<2x3xf32>, tensor<2x3xi64>)
   // CHECK: etch.mod %{{.+}}, %{{.+}} {fmod = true}

@@ -78,3 +78,27 @@ func.func @cast_bad_round_mode(%x: tensor<4xf32>) -> tensor<4xf8E8M0FNU> {
   %0 = etch.cast %x {round_mode = "zero"} : (tensor<4xf32>) -> tensor<4xf8E8M0FNU>
   return %0 : tensor<4xf8E8M0FNU>
 }
+
+// -----
+
+func.func @bitcast_width(%x: tensor<4xf32>) -> tensor<4xf16> {
+  // expected-error @+1 {{element types 'f32' and 'f16' differ in bit width}}
+  %0 = etch.bitcast %x : (tensor<4xf32>) -> tensor<4xf16>
+  return %0 : tensor<4xf16>
+}
+
+// -----
+
+func.func @bitcast_bool(%x: tensor<4xi1>) -> tensor<4xi1> {
+  // expected-error @+1 {{element type 'i1' is not a float or signless integer of 8 bits or more}}
+  %0 = etch.bitcast %x : (tensor<4xi1>) -> tensor<4xi1>
+  return %0 : tensor<4xi1>
+}
+
+// -----
+
+func.func @bitcast_shape(%x: tensor<4xf32>) -> tensor<3xi32> {
+  // expected-error @+1 {{differs from the input shape}}
+  %0 = etch.bitcast %x : (tensor<4xf32>) -> tensor<3xi32>
+  return %0 : tensor<3xi32>
+}

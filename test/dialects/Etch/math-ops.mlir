@@ -1,5 +1,5 @@
 // RUN: etch-opt %s | etch-opt | FileCheck %s
-// Round trip of the math, logic, Where/Cast and extra reduction ops.
+// Round trip of the math, logic, Where/Cast/BitCast and extra reduction ops.
 
 // CHECK-LABEL: func.func @unary
 func.func @unary(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
@@ -24,6 +24,8 @@ func.func @logic(%a: tensor<2x3xi64>, %b: tensor<3xi64>, %x: tensor<2x3xf32>) ->
   %2 = etch.xor %0, %1 : (tensor<2x3xi1>, tensor<2x3xi1>) -> tensor<2x3xi1>
   // CHECK: etch.cast %{{.*}} : (tensor<2x3xi1>) -> tensor<2x3xf32>
   %3 = etch.cast %2 : (tensor<2x3xi1>) -> tensor<2x3xf32>
+  // CHECK: etch.bitcast %{{.*}} : (tensor<2x3xf32>) -> tensor<2x3xi32>
+  %bits = etch.bitcast %3 : (tensor<2x3xf32>) -> tensor<2x3xi32>
   // CHECK: etch.where %{{.*}}, %{{.*}}, %{{.*}} : (tensor<2x3xi1>, tensor<2x3xf32>, tensor<f32>) -> tensor<2x3xf32>
   %c = etch.constant dense<0.0> : tensor<f32>
   %4 = etch.where %1, %3, %c : (tensor<2x3xi1>, tensor<2x3xf32>, tensor<f32>) -> tensor<2x3xf32>

@@ -7,6 +7,7 @@
 // RUN: etch-import %S/Inputs/if_input.onnx | FileCheck %s --check-prefix=RUNTIME
 // RUN: not etch-import %S/Inputs/if_mismatch.onnx 2>&1 | FileCheck %s --check-prefix=ERR
 // RUN: etch-import %S/Inputs/loop.onnx | FileCheck %s --check-prefix=LOOP
+// RUN: etch-import %S/Inputs/scan_const_state.onnx | FileCheck %s --check-prefix=SCANCONST
 
 // cond = (x.shape[0] == 1) folds to true: only the then branch remains.
 // CHECK-LABEL: func.func @main(
@@ -36,3 +37,15 @@
 // LOOP: %[[B:.+]] = etch.add %[[A]], %[[A]]
 // LOOP-NOT: etch.add
 // LOOP: return %[[B]]
+
+// A Scan state that starts as a constant, in a body ONNX could not infer as
+// a whole: the body's Add is inferred alone with that constant under the
+// body's name for it (state_in), four times.
+// SCANCONST-LABEL: func.func @main(
+// SCANCONST-SAME: -> (tensor<1x2x3xf32> {etch.name = "final"}, tensor<4x1x2x3xf32> {etch.name = "ys"})
+// SCANCONST: %[[Z:.+]] = etch.constant dense<0.000000e+00> : tensor<1x2x3xf32>
+// SCANCONST: %[[A0:.+]] = etch.add %[[Z]], %{{.+}} : (tensor<1x2x3xf32>, tensor<1x2x3xf32>) -> tensor<1x2x3xf32>
+// SCANCONST: %[[A1:.+]] = etch.add %[[A0]], %{{.+}}
+// SCANCONST: %[[A2:.+]] = etch.add %[[A1]], %{{.+}}
+// SCANCONST: %[[A3:.+]] = etch.add %[[A2]], %{{.+}}
+// SCANCONST: return %[[A3]], %{{.+}} : tensor<1x2x3xf32>, tensor<4x1x2x3xf32>

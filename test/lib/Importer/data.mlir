@@ -1,9 +1,11 @@
-// Split, Tile, Expand, TopK, GatherElements, GatherND, CumSum, Mod,
+// Split, Tile, Expand, TopK, GatherElements, GatherND, CumSum, CumProd, Mod,
 // DepthToSpace/SpaceToDepth and OneHot (ImportData.cpp). Split sizes, Tile
 // repeats, Expand's shape, TopK's k and OneHot's depth are run-time inputs
 // here: the declared result shapes decide them.
 // RUN: etch-import %S/Inputs/data_ops.onnx | FileCheck %s
 // RUN: etch-import %S/Inputs/cumsum_runtime_axis.onnx | FileCheck %s --check-prefix=CUMSUM
+// RUN: etch-import %S/Inputs/cumprod_26.onnx | FileCheck %s --check-prefix=CUMPROD
+// RUN: not etch-import %S/Inputs/cumprod_bool.onnx 2>&1 | FileCheck %s --check-prefix=CUMPROD-BOOL
 // RUN: etch-import %S/Inputs/onehot.onnx | FileCheck %s --check-prefix=ONEHOT
 // RUN: not etch-import %S/Inputs/mod_float_no_fmod.onnx 2>&1 | FileCheck %s --check-prefix=FMOD
 
@@ -43,6 +45,18 @@
 // CUMSUM: %[[C0:.+]] = etch.cumsum %arg0 {axis = 0 : i64} : tensor<2x3xf32>
 // CUMSUM: %[[Y:.+]] = etch.where %[[OR]], %[[C0]], %[[C1]]
 // CUMSUM: return %[[Y]]
+
+// CumProd-26: a constant negative axis normalized; a run-time axis as for
+// CumSum.
+// CUMPROD-LABEL: func.func @main(
+// CUMPROD: %[[Y:.+]] = etch.cumprod %arg0 {axis = 1 : i64, exclusive = true, reverse = true} : tensor<2x3xi32>
+// CUMPROD: %[[P1:.+]] = etch.cumprod %arg1 {axis = 1 : i64} : tensor<2x3xf32>
+// CUMPROD: %[[IS0:.+]] = etch.equal %arg2, %{{.+}} : (tensor<i64>, tensor<i64>) -> tensor<i1>
+// CUMPROD: %[[P0:.+]] = etch.cumprod %arg1 {axis = 0 : i64} : tensor<2x3xf32>
+// CUMPROD: %[[Z:.+]] = etch.where %{{.+}}, %[[P0]], %[[P1]]
+// CUMPROD: return %[[Y]], %[[Z]]
+
+// CUMPROD-BOOL: node 'cumprod_bool' (CumProd): input of 'tensor<3xi1>' is not supported; supported: integer and floating-point tensors
 
 // ONEHOT-LABEL: func.func @main(
 // ONEHOT: %[[NEG:.+]] = etch.less %arg0, %{{.+}} : (tensor<3xi64>, tensor<i64>) -> tensor<3xi1>

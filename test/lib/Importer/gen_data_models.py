@@ -48,6 +48,7 @@ def data_models():
     save("cumsum_runtime_axis", [
         helper.make_node("CumSum", ["x", "axis"], ["y"], name="cumsum_rt"),
     ], [vi("x", [2, 3]), vi("axis", [], TensorProto.INT32)], [vi("y", [2, 3])])
+    scan_models()
     save("onehot", [
         helper.make_node("OneHot", ["idx", "depth", "values"], ["y"],
                          name="onehot", axis=0),
@@ -145,6 +146,24 @@ def function_models():
     save("function_unsupported", [
         helper.make_node("Bernoulli", ["x"], ["y"], name="bernoulli"),
     ], [vi("x", [4])], [vi("y", [4])], opset=15)
+
+
+def scan_models():
+    # CumProd-26 on int32 with a constant negative axis, exclusive and
+    # reversed; and with a run-time axis.
+    save("cumprod_26", [
+        helper.make_node("CumProd", ["x", "axis"], ["y"], name="cumprod",
+                         exclusive=1, reverse=1),
+        helper.make_node("CumProd", ["f", "rt_axis"], ["z"], name="cumprod_rt"),
+    ], [vi("x", [2, 3], TensorProto.INT32), vi("f", [2, 3]),
+        vi("rt_axis", [], I64)],
+        [vi("y", [2, 3], TensorProto.INT32), vi("z", [2, 3])],
+        [helper.make_tensor("axis", I64, [], [-1])], opset=26, ir_version=11)
+    # A bool input: a user error naming the node.
+    save("cumprod_bool", [
+        helper.make_node("CumProd", ["x", "axis"], ["y"], name="cumprod_bool"),
+    ], [vi("x", [3], TensorProto.BOOL)], [vi("y", [3], TensorProto.BOOL)],
+        [helper.make_tensor("axis", I64, [], [0])], opset=26, ir_version=11)
 
 
 if __name__ == "__main__":

@@ -348,6 +348,32 @@ def control_models():
                          else_branch=else_g),
     ], [vi("x", [1, 4]), vi("c", [], TensorProto.BOOL)], [vi("y", [1, 4])])
 
+    scan_constant_state_models()
+
+
+def scan_constant_state_models():
+    # Scan whose state starts as a constant (ConstantOfShape, folded at
+    # import) and whose body reads an outer-scope constant (Unsqueeze's
+    # axes), which ONNX's inference of the whole model cannot: the body's
+    # Add is inferred alone, the state bound to the outer constant.
+    body = helper.make_graph(
+        [helper.make_node("Unsqueeze", ["x_t", "axes"], ["u"], name="unsq"),
+         helper.make_node("Add", ["state_in", "u"], ["state_out"],
+                          name="acc"),
+         helper.make_node("Identity", ["state_out"], ["y_t"], name="out")],
+        "body",
+        [helper.make_empty_tensor_value_info("state_in"),
+         helper.make_empty_tensor_value_info("x_t")],
+        [helper.make_empty_tensor_value_info("state_out"),
+         helper.make_empty_tensor_value_info("y_t")])
+    save("scan_const_state", [
+        helper.make_node("ConstantOfShape", ["shape"], ["zeros"],
+                         name="zeros"),
+        helper.make_node("Scan", ["zeros", "xs"], ["final", "ys"],
+                         name="scan_0", num_scan_inputs=1, body=body),
+    ], [vi("xs", [4, 2, 3])], [vi("final", None), vi("ys", None)],
+        [ints("shape", [1, 2, 3]), ints("axes", [0])], opset=16)
+
 
 def sequence_models():
     # split x [4, 3] into rows, take row 1, and concatenate the reversed

@@ -68,9 +68,34 @@ def main():
     ], [vi("x", [6]), vi("s", [])], [vi("d4", [6]), vi("c16", [6], TensorProto.FLOAT16)],
         [packed("z4", FLOAT4E2M1, [], [0])], opset=25, ir_version=11)
     # Arithmetic on int4 is not supported: a user error naming the node.
+    bitcast_models()
     save("add_int4", [
         helper.make_node("Add", ["x", "x"], ["y"], name="add_int4"),
     ], [vi("x", [4], INT4)], [vi("y", [4], INT4)], opset=21, ir_version=10)
+
+
+def bitcast_models():
+    # BitCast-26: float32 -> int32 (the bits), bool -> uint8 (0 or 1),
+    # float16 -> uint16, int4 -> uint4 (the 4-bit code).
+    save("bitcast_26", [
+        helper.make_node("BitCast", ["x"], ["xi"], name="f32_i32",
+                         to=TensorProto.INT32),
+        helper.make_node("BitCast", ["b"], ["bu"], name="bool_u8",
+                         to=TensorProto.UINT8),
+        helper.make_node("BitCast", ["h"], ["hu"], name="f16_u16",
+                         to=TensorProto.UINT16),
+        helper.make_node("BitCast", ["n"], ["nu"], name="i4_u4", to=UINT4),
+    ], [vi("x", [2, 3]), vi("b", [4], TensorProto.BOOL),
+        vi("h", [], TensorProto.FLOAT16), vi("n", [5], INT4)],
+        [vi("xi", [2, 3], TensorProto.INT32), vi("bu", [4], TensorProto.UINT8),
+         vi("hu", [], TensorProto.UINT16), vi("nu", [5], UINT4)],
+        opset=26, ir_version=11)
+    # Widths that differ: a user error naming the node.
+    save("bitcast_width", [
+        helper.make_node("BitCast", ["x"], ["y"], name="f32_f16",
+                         to=TensorProto.FLOAT16),
+    ], [vi("x", [3])], [vi("y", [3], TensorProto.FLOAT16)], opset=26,
+        ir_version=11)
 
 
 if __name__ == "__main__":

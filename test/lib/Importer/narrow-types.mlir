@@ -8,6 +8,8 @@
 // RUN: etch-import %S/Inputs/dequant_f16_scale.onnx | FileCheck %s --check-prefix=F16
 // RUN: etch-import %S/Inputs/chain_fp4.onnx | FileCheck %s --check-prefix=CHAIN
 // RUN: not etch-import %S/Inputs/add_int4.onnx 2>&1 | FileCheck %s --check-prefix=ERR
+// RUN: etch-import %S/Inputs/bitcast_26.onnx | FileCheck %s --check-prefix=BITCAST
+// RUN: not etch-import %S/Inputs/bitcast_width.onnx 2>&1 | FileCheck %s --check-prefix=BITCAST-ERR
 
 // A 5-element int4 input is 3 packed bytes: both nibbles of each byte
 // (shift, mask), interleaved, the padding sliced off, sign-extended.
@@ -79,4 +81,19 @@
 // CHAIN: %[[C8:.+]] = etch.cast %arg0 : (tensor<6xf32>) -> tensor<6xf8E5M2>
 // CHAIN: etch.cast %[[C8]] : (tensor<6xf8E5M2>) -> tensor<6xf16>
 
-// ERR: node 'add_int4' (Add): tensors of type INT4 ('x') are not supported by Add (opset 21); supported: Cast, CastLike, QuantizeLinear, DequantizeLinear
+// ERR: node 'add_int4' (Add): tensors of type INT4 ('x') are not supported by Add (opset 21); supported: Cast, CastLike, BitCast, QuantizeLinear, DequantizeLinear
+
+// BitCast: a float's bits through etch.bitcast; bool is the byte 0 or 1
+// (a cast); int4 -> uint4 masks the sign-extended i8 to its 4-bit code
+// (then packed for the uint4 output).
+// BITCAST-LABEL: func.func @main(
+// BITCAST-SAME: -> (tensor<2x3xi32> {etch.name = "xi"}, tensor<4xi8> {etch.name = "bu", etch.unsigned}, tensor<i16> {etch.name = "hu", etch.unsigned}, tensor<3xi8> {etch.dtype = "uint4", etch.name = "nu", etch.shape = array<i64: 5>, etch.unsigned})
+// BITCAST: %[[N:.+]] = etch.sub %{{.+}}, %{{.+}} : (tensor<5xi8>, tensor<i8>) -> tensor<5xi8>
+// BITCAST: %[[XI:.+]] = etch.bitcast %arg0 : (tensor<2x3xf32>) -> tensor<2x3xi32>
+// BITCAST: %[[BU:.+]] = etch.cast %arg1 : (tensor<4xi1>) -> tensor<4xi8>
+// BITCAST: %[[HU:.+]] = etch.bitcast %arg2 : (tensor<f16>) -> tensor<i16>
+// BITCAST: %[[MASK:.+]] = etch.constant dense<15> : tensor<i8>
+// BITCAST: etch.and %[[N]], %[[MASK]] : (tensor<5xi8>, tensor<i8>) -> tensor<5xi8>
+// BITCAST: return %[[XI]], %[[BU]], %[[HU]], %{{.+}} :
+
+// BITCAST-ERR: node 'f32_f16' (BitCast): bitcast from FLOAT (32 bits) to FLOAT16 (16 bits): the widths must match

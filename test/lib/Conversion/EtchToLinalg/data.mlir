@@ -62,6 +62,24 @@ func.func @cumsum(%x: tensor<2x5xi32>) -> tensor<2x5xi32> {
 
 // -----
 
+// CumProd: the same reduction from 1, multiplying the positions up to the
+// output's.
+// CHECK-LABEL: func.func @cumprod
+// CHECK: %[[ONE:.+]] = arith.constant 1.000000e+00 : f32
+// CHECK: linalg.fill ins(%[[ONE]] : f32)
+// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]}
+// CHECK: %[[J:.+]] = linalg.index 1 : index
+// CHECK: %[[I:.+]] = linalg.index 0 : index
+// CHECK: %[[TAKE:.+]] = arith.cmpi sle, %[[J]], %[[I]] : index
+// CHECK: %[[V:.+]] = arith.select %[[TAKE]], %{{.+}}, %{{.+}} : f32
+// CHECK: arith.mulf %{{.+}}, %[[V]] : f32
+func.func @cumprod(%x: tensor<5xf32>) -> tensor<5xf32> {
+  %0 = etch.cumprod %x {axis = 0 : i64} : tensor<5xf32>
+  return %0 : tensor<5xf32>
+}
+
+// -----
+
 // TopK: ranks (how many elements beat each one; ties by index), then output
 // j takes the element of rank j.
 // CHECK-LABEL: func.func @topk

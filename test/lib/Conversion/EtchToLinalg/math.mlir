@@ -53,6 +53,17 @@ func.func @casts(%x: tensor<4xf32>, %c: tensor<4xi1>) -> (tensor<4xi32>, tensor<
 
 // -----
 
+// BitCast: the same bits, element by element.
+// CHECK-LABEL: func.func @bitcast
+// CHECK: linalg.generic
+// CHECK: arith.bitcast %{{.+}} : f16 to i16
+func.func @bitcast(%x: tensor<4xf16>) -> tensor<4xi16> {
+  %0 = etch.bitcast %x : (tensor<4xf16>) -> tensor<4xi16>
+  return %0 : tensor<4xi16>
+}
+
+// -----
+
 // CHECK-LABEL: func.func @argmax_last
 // CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]}
 // CHECK:   arith.cmpf oge
