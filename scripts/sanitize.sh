@@ -11,15 +11,15 @@
 #                     see below)
 #   build-asan/       clang-22, -fsanitize=address,undefined (+ fuzzer-no-link):
 #                     the whole compiler, runtime, unit tests and fuzz targets
-#                     instrumented (ETCH_SANITIZE, ETCH_FUZZ); ~90 compiler
-#                     files at -O1, too slow for the 2-core CI by default
+#                     instrumented (ETCH_SANITIZE, ETCH_FUZZ) at -O1; its lit,
+#                     ctest and an e2e subset run in CI (ETCH_CI_ASAN=0 skips)
 #
 #   bash scripts/sanitize.sh ci          what scripts/test.sh runs: TSan and
 #                                        ASan+LSan runtime tests, fuzz-lite
 #                                        build, each fuzz target
-#                                        for $ETCH_FUZZ_SECONDS (default 90) s;
-#                                        with ETCH_CI_ASAN=1 also asan-build and
-#                                        asan-test
+#                                        for $ETCH_FUZZ_SECONDS (default 90) s,
+#                                        then asan-build and asan-test (unless
+#                                        ETCH_CI_ASAN=0)
 #   bash scripts/sanitize.sh tsan        build-tsan: build + ctest
 #   bash scripts/sanitize.sh rt-asan     build-rt-asan: build + ctest, leaks on
 #   bash scripts/sanitize.sh fuzz-lite   build/fuzz-lite: build the fuzz targets
@@ -186,11 +186,17 @@ asan_test() {
   ctest --test-dir "$ASAN_BUILD" --output-on-failure -j "$JOBS"
   log "ASan/UBSan e2e subset"
   # Models compiled by the instrumented etch-compile, linked and run with the
-  # host compiler (single-threaded objects link nothing from the runtime).
+  # host compiler (single-threaded objects link nothing from the runtime):
+  # bad input (malformed models, external data, errors), every single-op
+  # model, and the int8 paths (QDQ fusion, both requantization modes) on
+  # x86-64. Cross targets and OpenCL link runtimes this build instruments
+  # for the host; their compiler paths are the same.
   ETCH_BUILD_DIR="$ASAN_BUILD" ETCH_REQUIRE_COMPILER=1 "$ROOT/.venv/bin/python" -m pytest -q \
     -n "$JOBS" -p no:cacheprovider -m "not slow" \
     test/e2e/test_malformed.py test/e2e/test_external_data.py test/e2e/test_errors.py \
-    test/e2e/test_models.py::test_run_checks_its_arguments
+    test/e2e/test_models.py::test_run_checks_its_arguments \
+    test/e2e/test_single_ops.py test/e2e/test_requant.py test/e2e/test_quant.py \
+    -k "not aarch64 and not cortex and not opencl"
 }
 
 ci() {
@@ -200,7 +206,7 @@ ci() {
   for target in etch-fuzz-import etch-fuzz-compile; do
     fuzz "$target" "$FUZZ_SECONDS"
   done
-  if [[ "${ETCH_CI_ASAN:-0}" == 1 ]]; then
+  if [[ "${ETCH_CI_ASAN:-1}" == 1 ]]; then
     asan_build
     asan_test
   fi

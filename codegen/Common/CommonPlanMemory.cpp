@@ -319,12 +319,12 @@ void CommonPlanMemoryPass::runOnOperation() {
       Value tid =
           func::CallOp::create(local, loc, threadIndex, ValueRange{})
               .getResult(0);
-      Value shift = arith::AddIOp::create(
-          local, loc,
-          arith::ConstantIndexOp::create(local, loc, offset),
-          arith::MulIOp::create(
-              local, loc, tid,
-              arith::ConstantIndexOp::create(local, loc, p.threadStride)));
+      // One statement per op: the IR's order must not depend on the order
+      // the compiler evaluates call arguments in (GCC and clang differ).
+      Value stride = arith::ConstantIndexOp::create(local, loc, p.threadStride);
+      Value scaled = arith::MulIOp::create(local, loc, tid, stride);
+      Value base = arith::ConstantIndexOp::create(local, loc, offset);
+      Value shift = arith::AddIOp::create(local, loc, base, scaled);
       Value view = memref::ViewOp::create(local, loc, p.alloc.getType(),
                                           arena, shift, ValueRange{});
       p.alloc.getResult().replaceAllUsesWith(view);

@@ -144,10 +144,14 @@ LogicalResult importCausalConvWithState(GraphImporter &im,
   // as the reference's do for f16/bf16.
   Type f32 = im.getBuilder().getF32Type();
   SmallVector<int64_t> one = {1}, noPads = {0, 0};
+  // Casts in statement order (argument evaluation order differs between
+  // compilers, and the IR must not).
+  Value x32 = castTo(im, padded, f32);
+  Value w32 = castTo(im, *w, f32);
+  Value b32 = bias ? castTo(im, bias, f32) : Value();
   Value y = ConvOp::create(im.getBuilder(), im.getLoc(),
-                           RankedTensorType::get(xType.getShape(), f32),
-                           castTo(im, padded, f32), castTo(im, *w, f32),
-                           bias ? castTo(im, bias, f32) : Value(), one, noPads,
+                           RankedTensorType::get(xType.getShape(), f32), x32,
+                           w32, b32, one, noPads,
                            one, channels,
                            /*unsigned_input=*/false, ActivationKind::None,
                            APFloat(0.0f), APFloat(0.0f))
@@ -305,8 +309,10 @@ LogicalResult importLinearAttention(GraphImporter &im,
     }
     if (delta) {
       Value retrieved = matmul(kt, state, {batch, kvHeads, 1, dv});
-      vt = createBinary<MulOp>(im, at(beta4, t),
-                               createBinary<SubOp>(im, vt, retrieved));
+      // One op per statement: argument evaluation order differs between
+      // compilers, and the IR must not.
+      Value diff = createBinary<SubOp>(im, vt, retrieved);
+      vt = createBinary<MulOp>(im, at(beta4, t), diff);
     }
     Value outer = createBinary<MulOp>(
         im, reshapeTo(im, kt, {batch, kvHeads, dk, 1}), vt);
@@ -318,8 +324,8 @@ LogicalResult importLinearAttention(GraphImporter &im,
   }
   Value y = concatAlong(im, outputs, 2); // (B, H_q, T, d_v)
   y = createBinary<MulOp>(im, y, createScalarConstant(im, f32, scale));
-  y = reshapeTo(im, transposeBy(im, y, {0, 2, 1, 3}),
-                {batch, len, qHeads * dv});
+  y = transposeBy(im, y, {0, 2, 1, 3});
+  y = reshapeTo(im, y, {batch, len, qHeads * dv});
   im.setOutput(0, castTo(im, y, elem));
   if (node.output_size() > 1 && !node.output(1).empty()) {
     im.setOutput(1, castTo(im, state, stateElem));

@@ -10,9 +10,9 @@
 // f16, SiLU in f32; the present state is the last k - 1 = 2 positions.
 // CONV-LABEL: func.func @main(
 // CONV: %[[PAD:.+]] = etch.concat %arg3, %arg0 {axis = 2 : i64} : (tensor<1x2x2xf16>, tensor<1x2x4xf16>) -> tensor<1x2x6xf16>
-// CONV: %[[B:.+]] = etch.cast %arg2 : (tensor<2xf16>) -> tensor<2xf32>
-// CONV: %[[W:.+]] = etch.cast %arg1 : (tensor<2x1x3xf16>) -> tensor<2x1x3xf32>
 // CONV: %[[X:.+]] = etch.cast %[[PAD]] : (tensor<1x2x6xf16>) -> tensor<1x2x6xf32>
+// CONV: %[[W:.+]] = etch.cast %arg1 : (tensor<2x1x3xf16>) -> tensor<2x1x3xf32>
+// CONV: %[[B:.+]] = etch.cast %arg2 : (tensor<2xf16>) -> tensor<2xf32>
 // CONV: %[[C:.+]] = etch.conv %[[X]], %[[W]], %[[B]] {dilations = array<i64: 1>, group = 2 : i64, pads = array<i64: 0, 0>, strides = array<i64: 1>} : (tensor<1x2x6xf32>, tensor<2x1x3xf32>, tensor<2xf32>) -> tensor<1x2x4xf32>
 // CONV: %[[C16:.+]] = etch.cast %[[C]] : (tensor<1x2x4xf32>) -> tensor<1x2x4xf16>
 // CONV: %[[C32:.+]] = etch.cast %[[C16]] : (tensor<1x2x4xf16>) -> tensor<1x2x4xf32>
