@@ -112,6 +112,11 @@ struct ReadThenBroadcastLanes : public OpRewritePattern<vector::TransferReadOp> 
     if (!last || last.getValue() != 0) {
       return failure();
     }
+    // 32-bit elements transpose well (one broadcast load per row); bytes
+    // and halves do not.
+    if (vecType.getElementType().getIntOrFloatBitWidth() >= 32) {
+      return failure();
+    }
     SmallVector<int64_t> shape(vecType.getShape());
     shape.back() = 1;
     auto narrow = vector::TransferReadOp::create(
@@ -127,10 +132,10 @@ struct ReadThenBroadcastLanes : public OpRewritePattern<vector::TransferReadOp> 
 /// vectorized dimension: stride-2 convolutions, depthwise convolutions and
 /// pools) -> one contiguous read of the slice's source, V * s elements per
 /// row, and a shuffle that keeps every s-th lane. Left as it is, the strided
-/// read lowers to one scalar insert per lane. The row is read V * s wide
-/// rather than the (V - 1) * s + 1 elements it needs, its last s - 1 lanes
-/// masked (they may lie past the source): an odd width such as 63 bytes
-/// would be assembled element by element by LLVM.
+/// read lowers to one scalar insert per lane. Rows of 8- and 16-bit
+/// elements are read V * s wide rather than the (V - 1) * s + 1 elements
+/// they need, the last s - 1 lanes masked (they may lie past the source): an
+/// odd width such as 63 bytes would be assembled element by element.
 struct ContiguousReadOfStridedSlice
     : public OpRewritePattern<vector::TransferReadOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -163,7 +168,12 @@ struct ContiguousReadOfStridedSlice
     }
     int64_t s = *innerStride;
     int64_t lanes = vecType.getShape().back();
-    int64_t wide = lanes * s;
+    // Sub-32-bit rows are read V * s wide, the lanes past (V - 1) * s + 1
+    // masked: LLVM assembles an odd-width byte vector element by element.
+    // 32-bit rows it splits into whole registers plus a short tail, which is
+    // cheaper than the masked read.
+    bool narrow = vecType.getElementType().getIntOrFloatBitWidth() < 32;
+    int64_t wide = narrow ? lanes * s : (lanes - 1) * s + 1;
     Location loc = read.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     SmallVector<OpFoldResult> offsets = slice.getMixedOffsets();
@@ -188,7 +198,7 @@ struct ContiguousReadOfStridedSlice
     wideShape.back() = wide;
     auto wideType = VectorType::get(wideShape, vecType.getElementType());
     SmallVector<bool> inBounds(wideShape.size(), true);
-    inBounds.back() = false;
+    inBounds.back() = !narrow;
     // The masked lanes are dropped by the shuffle: any padding value does
     // (a poison one would not survive the masked load's lowering).
     Value padding = read.getPadding();

@@ -41,13 +41,11 @@ func.func @hoist_accumulator(%a: tensor<4x16xf32>, %b: tensor<16x8xf32>, %c: ten
 
 // A conv register tile with a 1x1 window slice, one output row and stride 2
 // becomes a matmul over a strided input row: filter (8x4) x input (4x16).
-// The stride-2 row is one contiguous read, 16 x 2 lanes wide with the lane
-// past the row masked (not 31 lanes, which LLVM assembles one by one), and
-// a lane shuffle per channel.
+// The stride-2 row is one contiguous read and a lane shuffle per channel.
 // CHECK-LABEL: func.func @conv_unit_window
-// CHECK:       %[[IN:.+]] = vector.transfer_read %arg0{{.*}} {in_bounds = [true, false]{{.*}} : tensor<1x4x1x31xf32>, vector<4x32xf32>
-// CHECK:       %[[ROW:.+]] = vector.extract %[[IN]][0] : vector<32xf32> from vector<4x32xf32>
-// CHECK:       vector.shuffle %[[ROW]], %[[ROW]] [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30] : vector<32xf32>, vector<32xf32>
+// CHECK:       %[[IN:.+]] = vector.transfer_read %arg0{{.*}} : tensor<1x4x1x31xf32>, vector<4x31xf32>
+// CHECK:       %[[ROW:.+]] = vector.extract %[[IN]][0] : vector<31xf32> from vector<4x31xf32>
+// CHECK:       vector.shuffle %[[ROW]], %[[ROW]] [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30] : vector<31xf32>, vector<31xf32>
 // CHECK-COUNT-32: vector.fma {{.*}} : vector<16xf32>
 // CHECK-NOT:   linalg.
 func.func @conv_unit_window(%in: tensor<1x4x1x31xf32>, %w: tensor<8x4x1x1xf32>, %out: tensor<1x8x1x16xf32>) -> tensor<1x8x1x16xf32> {
@@ -77,12 +75,10 @@ func.func @conv_unit_width(%in: tensor<1x8x32x1xf32>, %w: tensor<8x8x1x1xf32>, %
 // -----
 
 // Depthwise tile: out[c, w] += in[c, w] * broadcast(w[c]), one FMA per channel
-// row (unit-stride slices fold into the transfers); the weights are read one
-// per channel and broadcast along the lanes.
+// row (unit-stride slices fold into the transfers).
 // CHECK-LABEL: func.func @depthwise_unit_window
 // CHECK:       vector.transfer_read %arg0{{.*}} : tensor<1x4x1x16xf32>, vector<4x16xf32>
-// CHECK:       %[[W:.+]] = vector.transfer_read %arg1{{.*}} : tensor<4x1x1xf32>, vector<4x1xf32>
-// CHECK:       vector.broadcast %[[W]] : vector<4x1xf32> to vector<4x16xf32>
+// CHECK:       vector.transfer_read %arg1{{.*}} : tensor<4x1x1xf32>, vector<4x16xf32>
 // CHECK:       vector.fma {{.*}} : vector<4x16xf32>
 // CHECK-NOT:   linalg.
 func.func @depthwise_unit_window(%in: tensor<1x4x1x16xf32>, %w: tensor<4x1x1xf32>, %out: tensor<1x4x1x16xf32>) -> tensor<1x4x1x16xf32> {
@@ -96,8 +92,8 @@ func.func @depthwise_unit_window(%in: tensor<1x4x1x16xf32>, %w: tensor<4x1x1xf32
 // Max-pool tile: elementwise max with the strided input row (one contiguous
 // read, a lane shuffle per channel).
 // CHECK-LABEL: func.func @pool_unit_window
-// CHECK:       vector.transfer_read %arg0{{.*}} {in_bounds = [true, false]{{.*}} : tensor<1x8x1x15xf32>, vector<8x16xf32>
-// CHECK:       vector.shuffle {{.*}} [0, 2, 4, 6, 8, 10, 12, 14] : vector<16xf32>, vector<16xf32>
+// CHECK:       vector.transfer_read %arg0{{.*}} : tensor<1x8x1x15xf32>, vector<8x15xf32>
+// CHECK:       vector.shuffle {{.*}} [0, 2, 4, 6, 8, 10, 12, 14] : vector<15xf32>, vector<15xf32>
 // CHECK:       arith.maximumf {{.*}} : vector<8x8xf32>
 // CHECK-NOT:   linalg.
 func.func @pool_unit_window(%in: tensor<1x8x1x15xf32>, %out: tensor<1x8x1x8xf32>) -> tensor<1x8x1x8xf32> {
@@ -105,6 +101,22 @@ func.func @pool_unit_window(%in: tensor<1x8x1x15xf32>, %out: tensor<1x8x1x8xf32>
   %r = linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
      ins(%in, %win : tensor<1x8x1x15xf32>, tensor<1x1xf32>) outs(%out : tensor<1x8x1x8xf32>) -> tensor<1x8x1x8xf32>
   return %r : tensor<1x8x1x8xf32>
+}
+
+// -----
+
+// The same pool on uint8 rows: 8-bit rows are read 8 x 2 = 16 lanes wide, the
+// lane past the 15 needed masked (a 15-byte vector would be assembled byte by
+// byte); 32-bit rows above keep the exact width.
+// CHECK-LABEL: func.func @pool_unit_window_i8
+// CHECK:       vector.transfer_read %arg0{{.*}} {in_bounds = [true, false]{{.*}} : tensor<1x8x1x15xi8>, vector<8x16xi8>
+// CHECK:       vector.shuffle {{.*}} [0, 2, 4, 6, 8, 10, 12, 14] : vector<16xi8>, vector<16xi8>
+// CHECK:       arith.maxsi {{.*}} : vector<8x8xi8>
+func.func @pool_unit_window_i8(%in: tensor<1x8x1x15xi8>, %out: tensor<1x8x1x8xi8>) -> tensor<1x8x1x8xi8> {
+  %win = tensor.empty() : tensor<1x1xi8>
+  %r = linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
+     ins(%in, %win : tensor<1x8x1x15xi8>, tensor<1x1xi8>) outs(%out : tensor<1x8x1x8xi8>) -> tensor<1x8x1x8xi8>
+  return %r : tensor<1x8x1x8xi8>
 }
 
 // -----
