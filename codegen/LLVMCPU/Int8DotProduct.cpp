@@ -18,8 +18,8 @@
 //   - each row m of R contributes its 4 bytes of a k group broadcast to all
 //     lanes (one i32 broadcast);
 //   - the accumulator rows are the instruction's accumulators, W lanes at a
-//     time (16 for zmm, 8 for ymm, 4 for xmm; the lane count is padded up and
-//     the padding lanes masked off the store).
+//     time (16 for zmm, 8 for ymm, 4 for xmm; the lane count is padded up,
+//     the padding lanes dropped before the store).
 // `vpdpbusd` takes one unsigned and one signed operand: the tile must
 // zero-extend one side and sign-extend the other (uint8 activations times
 // int8 weights, what quantize_static writes); other tiles keep the generic
@@ -265,8 +265,13 @@ FailureOr<Operation *> mlir::etch::llvmcpu::vectorizeInt8DotProduct(
   if (rDims.first != mDim) {
     r = vector::TransposeOp::create(rewriter, loc, r, ArrayRef<int64_t>{1, 0});
   }
-  Value acc = read(init, *outDims, i32, pad32, {std::make_pair(nDim, NW)});
+  // The accumulator is read at its exact size and padded in registers: a
+  // read of the same shape as the write that initialized it folds away, so
+  // the fused tile never reaches memory (a wider, masked read would not
+  // fold, and the whole i32 result would get a buffer in the arena).
+  Value acc = read(init, *outDims, i32, pad32);
   r = padTo(rewriter, loc, r, M, K4);
+  acc = padTo(rewriter, loc, acc, M, NW);
 
   auto bytes = VectorType::get({4 * W}, i8);
   auto lanes = VectorType::get({W}, i32);
@@ -322,10 +327,15 @@ FailureOr<Operation *> mlir::etch::llvmcpu::vectorizeInt8DotProduct(
     result = vector::InsertOp::create(rewriter, loc, accRow, result,
                                       ArrayRef<int64_t>{m});
   }
-  // Padding lanes are masked off the store.
+  // The padding lanes are dropped before the store (same reason).
+  if (NW != N) {
+    result = vector::ExtractStridedSliceOp::create(
+        rewriter, loc, result, ArrayRef<int64_t>{0, 0},
+        ArrayRef<int64_t>{M, N}, ArrayRef<int64_t>{1, 1});
+  }
   SmallVector<Value> indices(2, c0);
   Operation *write = vector::TransferWriteOp::create(
-      rewriter, loc, result, init, indices, ArrayRef<bool>{true, NW == N});
+      rewriter, loc, result, init, indices, ArrayRef<bool>{true, true});
   rewriter.replaceOp(op, write->getResults());
   return write;
 }
