@@ -32,5 +32,5 @@ export ETCH_REQUIRE_VALGRIND=1
 echo "== reliability: scripts/sanitize.sh ci (TSan and ASan runtime, fuzz targets ${ETCH_FUZZ_SECONDS:-90} s each, ASan/UBSan compiler)"
 # TSan and ASan runtime tests and the fuzz targets (about 5 minutes on 2
 # cores), then the ASan/UBSan build of the whole compiler with its lit, ctest
-# and e2e subset (about 20 minutes from scratch; ETCH_CI_ASAN=0 skips it).
+# and e2e subset (about 12 minutes from scratch; ETCH_CI_ASAN=0 skips it).
 bash "$ROOT/scripts/sanitize.sh" ci
