@@ -101,7 +101,12 @@ void buildCommonLowerToLLVMPassPipeline(
   CommonApproximateMathPassOptions mathOptions;
   mathOptions.nativeRounding = options.nativeRounding;
   funcPm.addPass(createCommonApproximateMathPass(mathOptions));
-  const std::string keepInsertChains[] = {kInsertChainToFromElements.str()};
+  // vector.insert's canonicalization that folds a chain of inserts covering
+  // a vector into to_elements + from_elements stays off: LLVM builds an n-D
+  // from_elements one lane at a time (a broadcast with a stretched
+  // dimension, rows of a tile), where the inserts lower to whole-row moves.
+  const std::string keepInsertChains[] = {
+      "(anonymous namespace)::InsertChainFullyInitialized"};
   funcPm.addPass(
       createCanonicalizerPass(GreedyRewriteConfig(), keepInsertChains));
   pm.addPass(memref::createExpandStridedMetadataPass());

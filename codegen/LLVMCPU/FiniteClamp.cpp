@@ -131,10 +131,15 @@ std::optional<double> magnitudeBound(Value v, int depth = 0) {
                 [](double a, double b) { return std::max(a, b); });
   }
   if (auto fma = dyn_cast<vector::FMAOp>(def)) {
+    // The accumulator first: a loop-carried one ends the walk before the
+    // factors' constants are scanned.
+    std::optional<double> c = of(fma.getAcc());
+    if (!c) {
+      return std::nullopt;
+    }
     std::optional<double> p = both(fma.getLhs(), fma.getRhs(),
                                    [](double a, double b) { return a * b; });
-    std::optional<double> c = of(fma.getAcc());
-    return p && c ? finite(*p + *c) : std::nullopt;
+    return p ? finite(*p + *c) : std::nullopt;
   }
   if (isa<math::RoundEvenOp, math::RoundOp, math::FloorOp, math::CeilOp,
           math::TruncOp>(def)) {
@@ -188,11 +193,14 @@ struct ClampWithoutNaN : OpRewritePattern<FromOp> {
   using OpRewritePattern<FromOp>::OpRewritePattern;
   LogicalResult matchAndRewrite(FromOp op,
                                 PatternRewriter &rewriter) const override {
-    if (!magnitudeBound(op.getLhs()) || !magnitudeBound(op.getRhs())) {
-      return rewriter.notifyMatchFailure(op, "operands may be NaN");
-    }
+    // The use check first: it is cheap and rules out every float clamp
+    // (ReLU6 and the like), whose operand bounds would walk back into the
+    // weight constants.
     if (!zeroSignUnobserved(op.getResult())) {
       return rewriter.notifyMatchFailure(op, "sign of zero observed");
+    }
+    if (!magnitudeBound(op.getLhs()) || !magnitudeBound(op.getRhs())) {
+      return rewriter.notifyMatchFailure(op, "operands may be NaN");
     }
     auto flags = arith::FastMathFlagsAttr::get(
         op.getContext(), op.getFastmath() | arith::FastMathFlags::nnan);

@@ -188,25 +188,24 @@ FailureOr<Operation *> mlir::etch::llvmcpu::vectorizeInt8DotProduct(
   Value c0 = arith::ConstantIndexOp::create(rewriter, loc, 0);
   Value pad8 = arith::ConstantOp::create(rewriter, loc, rewriter.getI8IntegerAttr(0));
   Value pad32 = arith::ConstantOp::create(rewriter, loc, rewriter.getI32IntegerAttr(0));
+  // Each loop's extent padded: n to whole lane vectors, k to groups of 4.
+  auto paddedRange = [&](unsigned d) {
+    return d == nDim ? NW : d == kDim ? K4 : ranges[d];
+  };
   // Reads `source` in its own layout (maps with unit dims dropped are 2-D
-  // here); dims listed in `padded` are read `padded` wide, the lanes past
-  // the tile masked to `padding` (one masked load per row, where a
-  // non-power-of-two row would be assembled byte by byte).
+  // here), with `padded` at the padded extents, the lanes past the tile
+  // masked to `padding` (one masked load per row, where a non-power-of-two
+  // row would be assembled byte by byte).
   auto read = [&](Value source, std::pair<unsigned, unsigned> dims, Type elem,
-                  Value padding,
-                  ArrayRef<std::pair<unsigned, int64_t>> padded = {}) -> Value {
+                  Value padding, bool padded = false) -> Value {
     auto type = cast<RankedTensorType>(source.getType());
     SmallVector<Value> indices(type.getRank(), c0);
+    int64_t sizes[2];
+    bool inBounds[2];
     unsigned dimOf[2] = {dims.first, dims.second};
-    int64_t sizes[2] = {ranges[dims.first], ranges[dims.second]};
-    bool inBounds[2] = {true, true};
     for (int i = 0; i < 2; ++i) {
-      for (auto [d, size] : padded) {
-        if (d == dimOf[i] && size != sizes[i]) {
-          sizes[i] = size;
-          inBounds[i] = false;
-        }
-      }
+      sizes[i] = padded ? paddedRange(dimOf[i]) : ranges[dimOf[i]];
+      inBounds[i] = sizes[i] == ranges[dimOf[i]];
     }
     return vector::TransferReadOp::create(
         rewriter, loc, VectorType::get(sizes, elem), source, indices, padding,
@@ -258,8 +257,7 @@ FailureOr<Operation *> mlir::etch::llvmcpu::vectorizeInt8DotProduct(
   }
 
   // L as [N][K] or [K][N] (as stored), R as [M][K], acc as [M][N].
-  Value l = read(inputs[lIdx], lDims, i8, pad8,
-                 {std::make_pair(nDim, NW), std::make_pair(kDim, K4)});
+  Value l = read(inputs[lIdx], lDims, i8, pad8, /*padded=*/true);
   bool lStoredKN = lDims.first != nDim;
   Value r = read(inputs[rIdx], rDims, i8, pad8);
   if (rDims.first != mDim) {

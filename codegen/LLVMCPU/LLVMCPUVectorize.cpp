@@ -92,6 +92,12 @@ struct FoldExtractOfExtractSlice : public OpRewritePattern<tensor::ExtractOp> {
   }
 };
 
+/// Vectors of 8- or 16-bit elements: LLVM builds an odd-width or transposed
+/// one element at a time, where it moves 32-bit lanes in whole registers.
+bool hasSubWordElements(VectorType type) {
+  return type.getElementType().getIntOrFloatBitWidth() < 32;
+}
+
 /// A read whose innermost vector dimension is a broadcast (the map's last
 /// result is 0: a depthwise convolution's weights, one per channel row,
 /// the same for every output column) -> the read with that dimension 1 wide,
@@ -112,9 +118,8 @@ struct ReadThenBroadcastLanes : public OpRewritePattern<vector::TransferReadOp> 
     if (!last || last.getValue() != 0) {
       return failure();
     }
-    // 32-bit elements transpose well (one broadcast load per row); bytes
-    // and halves do not.
-    if (vecType.getElementType().getIntOrFloatBitWidth() >= 32) {
+    // 32-bit elements transpose well (one broadcast load per row).
+    if (!hasSubWordElements(vecType)) {
       return failure();
     }
     SmallVector<int64_t> shape(vecType.getShape());
@@ -169,11 +174,10 @@ struct ContiguousReadOfStridedSlice
     int64_t s = *innerStride;
     int64_t lanes = vecType.getShape().back();
     // Sub-32-bit rows are read V * s wide, the lanes past (V - 1) * s + 1
-    // masked: LLVM assembles an odd-width byte vector element by element.
-    // 32-bit rows it splits into whole registers plus a short tail, which is
-    // cheaper than the masked read.
-    bool narrow = vecType.getElementType().getIntOrFloatBitWidth() < 32;
-    int64_t wide = narrow ? lanes * s : (lanes - 1) * s + 1;
+    // masked. 32-bit rows LLVM splits into whole registers plus a short
+    // tail, which is cheaper than the masked read.
+    bool masked = hasSubWordElements(vecType);
+    int64_t wide = masked ? lanes * s : (lanes - 1) * s + 1;
     Location loc = read.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     SmallVector<OpFoldResult> offsets = slice.getMixedOffsets();
@@ -198,18 +202,19 @@ struct ContiguousReadOfStridedSlice
     wideShape.back() = wide;
     auto wideType = VectorType::get(wideShape, vecType.getElementType());
     SmallVector<bool> inBounds(wideShape.size(), true);
-    inBounds.back() = !narrow;
+    inBounds.back() = !masked;
     // The masked lanes are dropped by the shuffle: any padding value does
     // (a poison one would not survive the masked load's lowering).
     Value padding = read.getPadding();
-    if (padding.getDefiningOp<ub::PoisonOp>()) {
+    if (masked && padding.getDefiningOp<ub::PoisonOp>()) {
       padding = arith::ConstantOp::create(
           rewriter, loc, rewriter.getZeroAttr(vecType.getElementType()));
     }
     AffineMap map = AffineMap::get(srcRank, 0, exprs, ctx);
     auto wideRead = vector::TransferReadOp::create(
         rewriter, loc, wideType, slice.getSource(), indices,
-        AffineMapAttr::get(map), padding, /*mask=*/Value(), rewriter.getBoolArrayAttr(inBounds));
+        AffineMapAttr::get(map), padding, /*mask=*/Value(),
+        rewriter.getBoolArrayAttr(inBounds));
     SmallVector<int64_t> keep;
     for (int64_t i = 0; i < lanes; ++i) {
       keep.push_back(i * s);

@@ -30,8 +30,6 @@ namespace {
 
 constexpr double kNegInf = -std::numeric_limits<double>::infinity();
 
-RankedTensorType typeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
-
 /// [B, S, H * D] -> [B, H, S, D].
 Value splitHeads(GraphImporter &im, Value x, int64_t heads) {
   ArrayRef<int64_t> s = typeOf(x).getShape();

@@ -8,6 +8,12 @@
 
 namespace mlir::etch::importer {
 
+/// The ranked tensor type of an imported value (every value the importer
+/// builds is one).
+inline RankedTensorType typeOf(Value v) {
+  return cast<RankedTensorType>(v.getType());
+}
+
 /// A rank-0 etch.constant of `elementType` holding `value`.
 Value createScalarConstant(GraphImporter &im, Type elementType, double value);
 

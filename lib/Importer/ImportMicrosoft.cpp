@@ -22,8 +22,6 @@ using namespace mlir::etch::importer;
 
 namespace {
 
-RankedTensorType typeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
-
 Value scalar(GraphImporter &im, Value like, double v) {
   return createScalarConstant(im, typeOf(like).getElementType(), v);
 }

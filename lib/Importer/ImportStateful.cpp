@@ -29,8 +29,6 @@ using namespace mlir::etch::importer;
 
 namespace {
 
-RankedTensorType typeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
-
 Value castTo(GraphImporter &im, Value x, Type elem) {
   RankedTensorType t = typeOf(x);
   if (t.getElementType() == elem) {

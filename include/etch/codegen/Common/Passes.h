@@ -32,14 +32,6 @@ void buildCommonBufferizePassPipeline(OpPassManager &pm,
                                       const CommonBufferizeOptions &options);
 
 /// Options of the `llvm` phase.
-/// Debug name of vector.insert's canonicalization that folds a chain of
-/// inserts covering a vector into to_elements + from_elements. Codegen
-/// disables it: LLVM builds an n-D from_elements one lane at a time (a
-/// broadcast with a stretched dimension, rows of a tile), where the inserts
-/// lower to whole-row moves.
-inline constexpr llvm::StringLiteral kInsertChainToFromElements =
-    "(anonymous namespace)::InsertChainFullyInitialized";
-
 struct CommonLowerToLLVMOptions {
   /// 0: from the triple in the module's `etch.target` attribute.
   unsigned indexBitwidth = 0;
