@@ -73,6 +73,9 @@ void buildCommonBufferizePassPipeline(OpPassManager &pm,
                                       const CommonBufferizeOptions &options) {
   // Write results straight into the buffers that will hold them instead of
   // materializing tensor.empty as a separate allocation.
+  if (options.decomposePads) {
+    pm.addNestedPass<func::FuncOp>(createCommonDecomposePadsPass());
+  }
   pm.addPass(bufferization::createEmptyTensorEliminationPass());
   pm.addPass(bufferization::createEmptyTensorToAllocTensorPass());
   pm.addPass(createCommonBufferizePass());

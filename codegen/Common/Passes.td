@@ -77,6 +77,37 @@ def CommonBufferizePass : Pass<"etch-common-bufferize", "ModuleOp"> {
                            "memref::MemRefDialect"];
 }
 
+def CommonDecomposePadsPass
+    : Pass<"etch-common-decompose-pads", "func::FuncOp"> {
+  let summary = "Rewrite function-level tensor.pad into border fills and an "
+                "insert_slice of the source";
+  let description = [{
+    A constant-valued `tensor.pad` bufferizes to a fill of the whole padded
+    buffer and a copy of its source. This pass writes the padded tensor as
+    fills of its border strips (each element outside the interior exactly
+    once) plus a `tensor.insert_slice` of the source into the interior, built
+    before the source's producer, so that empty-tensor elimination makes the
+    strip fills and the producer write into the padded buffer in place: no
+    full-buffer fill and no copy.
+
+    Before:
+    ```mlir
+    %p = tensor.pad %x low[0, 1] high[0, 1] { tensor.yield %zero : f32 }
+        : tensor<2x4xf32> to tensor<2x6xf32>
+    ```
+    After:
+    ```mlir
+    %e = tensor.empty() : tensor<2x6xf32>
+    %l = linalg.fill ins(%zero : f32) outs(tensor.empty() : tensor<2x1xf32>)
+    %0 = tensor.insert_slice %l into %e[0, 0] [2, 1] [1, 1]
+    %h = linalg.fill ins(%zero : f32) outs(tensor.empty() : tensor<2x1xf32>)
+    %1 = tensor.insert_slice %h into %0[0, 5] [2, 1] [1, 1]
+    %p = tensor.insert_slice %x into %1[0, 1] [2, 4] [1, 1]
+    ```
+  }];
+  let dependentDialects = ["linalg::LinalgDialect", "tensor::TensorDialect"];
+}
+
 def CommonFlattenGlobalsPass
     : Pass<"etch-common-flatten-globals", "ModuleOp"> {
   let summary = "Make constant memref globals 1-D and 64-byte aligned";

@@ -173,6 +173,7 @@ void addPhasePasses(OpPassManager &pm, Phase phase, Phase to,
     CommonBufferizeOptions bufferize;
     bufferize.arenaAlignment = arenaAlignmentFor(target);
     bufferize.threads = options.threads;
+    bufferize.decomposePads = !opencl;
     buildCommonBufferizePassPipeline(pm, bufferize);
     break;
   }

@@ -64,11 +64,13 @@ func.func @conv_narrow(%in: tensor<1x256x9x9xf32>, %w: tensor<512x256x3x3xf32>, 
 // -----
 
 // Depthwise and pools: channels are rows, width vectorized; all reduction
-// loops are window loops tiled to 1.
+// loops are window loops tiled to 1. Widths are split into whole vectors with
+// a power-of-two tail (56 = 3 x 16 + 8), else into equal narrower rows (28 =
+// 2 x 14).
 // AVX512-LABEL: func.func @depthwise_pool
 // Upstream's depthwise loop order is (n, oh, ow, c, kh, kw).
-// AVX512: linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, etch.schedule = #etch.schedule<kind = depthwise, tile = {{\[}}[0, 1, 0, 64, 0, 0], [0, 0, 32, 8, 0, 0], [0, 0, 0, 0, 1, 1]], vector = [1, 1, 32, 8, 1, 1], parallel = [0, 1, 2, 3]>
-// AVX512: linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, etch.schedule = #etch.schedule<kind = pool, tile = {{\[}}[0, 64, 1, 0, 0, 0], [0, 8, 0, 0, 0, 0], [0, 0, 0, 0, 1, 1]], vector = [1, 8, 1, 28, 1, 1], parallel = [0, 1, 2, 3]>
+// AVX512: linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, etch.schedule = #etch.schedule<kind = depthwise, tile = {{\[}}[0, 1, 0, 64, 0, 0], [0, 0, 16, 8, 0, 0], [0, 0, 0, 0, 1, 1]], vector = [1, 1, 16, 8, 1, 1], parallel = [0, 1, 2, 3]>
+// AVX512: linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, etch.schedule = #etch.schedule<kind = pool, tile = {{\[}}[0, 64, 1, 0, 0, 0], [0, 16, 0, 14, 0, 0], [0, 0, 0, 0, 1, 1]], vector = [1, 16, 1, 14, 1, 1], parallel = [0, 1, 2, 3]>
 func.func @depthwise_pool(%in: tensor<1x144x58x58xf32>, %w: tensor<144x3x3xf32>, %init: tensor<1x144x56x56xf32>, %pinit: tensor<1x144x28x28xf32>) -> tensor<1x144x28x28xf32> {
   %d = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
      ins(%in, %w : tensor<1x144x58x58xf32>, tensor<144x3x3xf32>) outs(%init : tensor<1x144x56x56xf32>) -> tensor<1x144x56x56xf32>

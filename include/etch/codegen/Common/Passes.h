@@ -24,6 +24,10 @@ struct CommonBufferizeOptions {
   unsigned arenaAlignment = 64;
   /// Threads the code runs on: per-thread scratch gets this many copies.
   int64_t threads = 1;
+  /// Pads become border fills plus in-place writes of their source
+  /// (`etch-common-decompose-pads`). Off for OpenCL: each strip would be a
+  /// kernel launch.
+  bool decomposePads = true;
 };
 
 /// tensors -> memrefs, results -> out-params, constants -> globals, every
