@@ -43,7 +43,8 @@ std::pair<Value, Operation *> extendedSource(Value value) {
   }
   Operation *ext = &body.front();
   if (!isa<arith::ExtSIOp, arith::ExtUIOp>(ext) ||
-      ext->getOperand(0) != body.getArgument(0)) {
+      ext->getOperand(0) != body.getArgument(0) ||
+      body.getTerminator()->getOperand(0) != ext->getResult(0)) {
     return {};
   }
   return {generic.getDpsInputOperand(0)->get(), ext};
