@@ -239,16 +239,18 @@ def _m4_report(etch_compile, onnx_path, name, tmp_path):
     return json.loads(proc.stdout)
 
 
-@pytest.fixture
-def m4_int8_reports(request, etch_compile, tmp_path):
+@pytest.fixture(scope="module")
+def m4_int8_reports(request, etch_compile, tmp_path_factory):
     """Size reports of an MCU model in fp32 and quantized by ONNX Runtime's
-    quantize_static (after quant_pre_process), as bench/footprint.py makes it."""
+    quantize_static (after quant_pre_process), as bench/footprint.py makes
+    it; once per model for the tests below."""
     import subprocess
     import sys
 
     from test_quant import QUANT_ENV  # noqa: E402
 
     name = request.param
+    tmp_path = tmp_path_factory.mktemp(f"{name}_int8")
     src, dst = tmp_path / f"{name}.onnx", tmp_path / f"{name}_int8.onnx"
     onnx.save(dict(MCU_MODELS)[name], str(src))
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(QUANT_ENV), str(REPO / "python")]))
