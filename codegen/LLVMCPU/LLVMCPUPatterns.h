@@ -39,6 +39,12 @@ void populateDecomposeUnitWindowPatterns(RewritePatternSet &patterns);
 /// sequence (FiniteClamp.cpp).
 void populateFiniteClampPatterns(RewritePatternSet &patterns);
 
+/// A transfer_read of a whole tensor that a transfer_write wrote whole, in
+/// another arrangement of unit dimensions -> a vector.shape_cast of the
+/// written vector (ForwardWholeWrite.cpp), so an accumulator tile read back by
+/// its epilogue is not kept in memory.
+void populateForwardWholeWritePatterns(RewritePatternSet &patterns);
+
 } // namespace mlir::etch::llvmcpu
 
 #endif // ETCH_CODEGEN_LLVMCPU_LLVMCPUPATTERNS_H

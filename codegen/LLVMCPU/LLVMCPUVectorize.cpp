@@ -465,6 +465,7 @@ struct LLVMCPUVectorizePass
       RewritePatternSet patterns(ctx);
       tensor::populateFoldTensorSubsetOpPatterns(patterns);
       patterns.add<ContiguousReadOfStridedSlice, ReadThenBroadcastLanes>(ctx);
+      populateForwardWholeWritePatterns(patterns);
       addCleanupPatterns(patterns, ctx);
       if (failed(applyPatternsGreedily(func, std::move(patterns)))) {
         return signalPassFailure();
@@ -492,6 +493,7 @@ struct LLVMCPUVectorizePass
       vector::populateSinkVectorOpsPatterns(patterns);
       vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
       tensor::populateFoldTensorSubsetOpPatterns(patterns);
+      populateForwardWholeWritePatterns(patterns);
       addCleanupPatterns(patterns, ctx);
       if (failed(applyPatternsGreedily(func, std::move(patterns)))) {
         return signalPassFailure();
@@ -501,6 +503,7 @@ struct LLVMCPUVectorizePass
       RewritePatternSet patterns(ctx);
       vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
       vector::populateVectorReductionToContractPatterns(patterns);
+      populateForwardWholeWritePatterns(patterns);
       addCleanupPatterns(patterns, ctx);
       if (failed(applyPatternsGreedily(func, std::move(patterns)))) {
         return signalPassFailure();

@@ -15,6 +15,7 @@
 //   DQ(a) DQ(b) [DQ(c int32)] -> Gemm   -> Q   =>  com.microsoft.QGemm
 //   DQ(a) DQ(b)         -> Add | Mul    -> Q   =>  com.microsoft.QLinearAdd|Mul
 //   DQ(x)         -> GlobalAveragePool  -> Q   =>  com.microsoft.QLinearGlobalAveragePool
+//   DQ(x) -> AveragePool over the whole unpadded H x W -> Q   =>  the same
 //   DQ(x_i)                 -> Concat   -> Q   =>  com.microsoft.QLinearConcat
 //   DQ(x) -> MaxPool|Reshape|Flatten|Transpose|Squeeze|Unsqueeze -> Q
 //       with the same scale and zero point     =>  the op on the integers
@@ -73,6 +74,12 @@ public:
     for (const auto &out : graph.output()) {
       ++uses[out.name()];
       graphOutputs.insert(out.name());
+    }
+    for (const auto &info : graph.value_info()) {
+      types[info.name()] = &info.type();
+    }
+    for (const auto &info : graph.input()) {
+      types[info.name()] = &info.type();
     }
   }
 
@@ -221,6 +228,43 @@ private:
            dz->second->data_type() == qz->second->data_type();
   }
 
+  /// Whether AveragePool `n` averages each channel's whole N x C x H x W
+  /// input with no padding (Keras' GlobalAveragePooling2D exports this
+  /// way): then it is GlobalAveragePool.
+  bool isWholeWindowPool(const onnx::NodeProto &n) const {
+    auto it = types.find(n.input(0));
+    if (it == types.end() || !it->second->has_tensor_type() ||
+        !it->second->tensor_type().has_shape()) {
+      return false;
+    }
+    const auto &dims = it->second->tensor_type().shape().dim();
+    if (dims.size() != 4) {
+      return false;
+    }
+    SmallVector<int64_t> kernel;
+    for (const auto &a : n.attribute()) {
+      StringRef name = a.name();
+      if (name == "kernel_shape") {
+        kernel.assign(a.ints().begin(), a.ints().end());
+      } else if (name == "pads" || name == "dilations") {
+        int64_t neutral = name == "pads" ? 0 : 1;
+        if (!llvm::all_of(a.ints(), [&](int64_t v) { return v == neutral; })) {
+          return false;
+        }
+      } else if (name == "auto_pad") {
+        if (a.s() != "NOTSET" && a.s() != "VALID") {
+          return false;
+        }
+      } else if (name != "strides" && name != "ceil_mode" &&
+                 name != "count_include_pad") {
+        return false;
+      }
+    }
+    return kernel.size() == 2 && dims[2].has_dim_value() &&
+           dims[3].has_dim_value() && kernel[0] == dims[2].dim_value() &&
+           kernel[1] == dims[3].dim_value();
+  }
+
   static int64_t attrInt(const onnx::NodeProto &n, StringRef name,
                          int64_t dflt) {
     for (const auto &a : n.attribute()) {
@@ -293,6 +337,7 @@ private:
   MLIRContext &ctx;
   onnx::GraphProto &graph;
   llvm::StringMap<const onnx::TensorProto *> constants;
+  llvm::StringMap<const onnx::TypeProto *> types;
   llvm::StringMap<int> producer;
   llvm::StringMap<int> uses;
   llvm::StringSet<> graphOutputs;
@@ -349,7 +394,9 @@ bool QdqFuser::fuse(int index) {
       "MaxPool", "Reshape", "Flatten", "Transpose", "Squeeze", "Unsqueeze"};
   static const llvm::StringSet<> fusable = {
       "Conv", "MatMul", "Gemm", "Add", "Mul", "GlobalAveragePool", "Concat"};
-  if (!passthrough.contains(op) && !fusable.contains(op)) {
+  bool globalPool = op == "GlobalAveragePool" ||
+                    (op == "AveragePool" && isWholeWindowPool(n));
+  if (!passthrough.contains(op) && !fusable.contains(op) && !globalPool) {
     return false;
   }
   const onnx::NodeProto *skipped = nullptr;
@@ -440,11 +487,12 @@ bool QdqFuser::fuse(int index) {
     addQuantized(fused, *a);
     addQuantized(fused, *b);
     addQOutput();
-  } else if (op == "GlobalAveragePool") {
+  } else if (globalPool) {
     const onnx::NodeProto *x = dq(n.input(0));
     if (!x || !perTensor(x->input(1))) {
       return false;
     }
+    fused.clear_attribute(); // AveragePool's window attributes
     fused.set_op_type("QLinearGlobalAveragePool");
     fused.set_domain(kMicrosoft);
     addQuantized(fused, *x);

@@ -18,11 +18,20 @@ import sys
 import numpy as np
 
 
-def quantize(src: str, dst: str, fmt: str, samples: int = 8, seed: int = 0) -> None:
+def quantize(src: str, dst: str, fmt: str, samples: int = 8, seed: int = 0, preprocess: bool = False) -> None:
     import onnx
     from onnxruntime.quantization import (CalibrationDataReader, QuantFormat, QuantType,
                                           quantize_static)
 
+    if preprocess:
+        # ONNX Runtime's recommended pre-processing (shape inference, then its
+        # graph optimizer, which folds BatchNormalization into Conv), so
+        # every conv gets quantized with its batch norm as a deployed model
+        # would be.
+        from onnxruntime.quantization.shape_inference import quant_pre_process
+
+        quant_pre_process(src, dst)
+        src = dst
     model = onnx.load(src)
     inits = {i.name for i in model.graph.initializer}
     inputs = [(vi.name, [d.dim_value for d in vi.type.tensor_type.shape.dim])
@@ -47,8 +56,9 @@ def main(argv=None) -> int:
     p.add_argument("dst")
     p.add_argument("--format", default="QDQ", choices=["QDQ", "QOperator"])
     p.add_argument("--samples", type=int, default=8)
+    p.add_argument("--preprocess", action="store_true", help="run ONNX Runtime's quant_pre_process first")
     args = p.parse_args(argv)
-    quantize(args.src, args.dst, args.format, args.samples)
+    quantize(args.src, args.dst, args.format, args.samples, preprocess=args.preprocess)
     return 0
 
 

@@ -205,3 +205,29 @@ def qdq_elementwise() -> onnx.ModelProto:
               helper.make_tensor_value_info("b", TensorProto.UINT8, [1, 4, 8, 8]),
               helper.make_tensor_value_info("c", TensorProto.UINT8, [1, 4, 1, 8])]
     return g.model("qdq_elementwise", inputs, [helper.make_tensor_value_info(cat, TensorProto.UINT8, [1, 12, 8, 8])])
+
+
+def qdq_window_pool() -> onnx.ModelProto:
+    """uint8 input through DQ -> AveragePool -> Q twice: a window covering
+    the whole unpadded 5x7 input (what Keras exports for a global average
+    pool; ONNX Runtime and etch both run it as QLinearGlobalAveragePool's
+    arithmetic) and a 2x2 window (left in float between the Q/DQ)."""
+    g = _Graph(13)
+    U8 = np.uint8
+
+    def dq(x, s, z, tag):
+        return g.node("DequantizeLinear", [x, g.init(f"{tag}_s", np.array(s, np.float32)),
+                                           g.init(f"{tag}_z", np.array(z, U8))], f"{tag}_dq")
+
+    def q(x, s, z, name):
+        return g.node("QuantizeLinear", [x, g.init(f"{name}_s", np.array(s, np.float32)),
+                                         g.init(f"{name}_z", np.array(z, U8))], name)
+
+    whole = q(g.node("AveragePool", [dq("x", 0.037, 117, "a")], "pool_whole", kernel_shape=[5, 7]),
+              0.011, 121, "y")
+    small = q(g.node("AveragePool", [dq("x", 0.037, 117, "b")], "pool_2x2", kernel_shape=[2, 2]),
+              0.02, 110, "z")
+    inputs = [helper.make_tensor_value_info("x", TensorProto.UINT8, [1, 16, 5, 7])]
+    return g.model("qdq_window_pool", inputs,
+                   [helper.make_tensor_value_info(whole, TensorProto.UINT8, [1, 16, 1, 1]),
+                    helper.make_tensor_value_info(small, TensorProto.UINT8, [1, 16, 4, 6])])

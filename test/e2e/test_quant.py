@@ -144,3 +144,24 @@ def test_qdq_elementwise_groups(etch_compile, tmp_path):
     diff = np.abs(outs[0].reshape(ref.shape).astype(np.int32) - ref.astype(np.int32))
     print(f"qdq_elementwise: {np.mean(diff == 0):.4%} identical, max |diff| {diff.max()}")
     assert diff.max() <= 1 and np.mean(diff == 0) >= 0.999
+
+
+@pytest.mark.parametrize("target", [runner.HOST, runner.CORTEX_M4], ids=["host", "cortex-m4"])
+def test_qdq_window_pool(target, etch_compile, tmp_path):
+    """An AveragePool whose window is the whole unpadded input, between DQ
+    and Q, runs as QLinearGlobalAveragePool (int32 sums of the uint8 input,
+    no float copy of it) and equals ONNX Runtime (float requantization on
+    the host; fixedpoint, within one LSB, on Cortex-M); a smaller window
+    stays a float pool between the Q/DQ."""
+    if not target.available():
+        pytest.skip(f"{target.id}: toolchain or QEMU missing")
+    model = quant_models.qdq_window_pool()
+    result = runner.run_case("qdq_window_pool", model, tmp_path, etch_compile, target, rtol=10.0)
+    feeds = {t.name: reference.read_tensor(str(tmp_path / t.file), t) for t in result.manifest.inputs}
+    refs = _ort_int8(model, feeds)
+    for got, ref in zip(result.outputs, refs):
+        diff = np.abs(got.reshape(ref.shape).astype(np.int32) - ref.astype(np.int32))
+        print(f"qdq_window_pool {target.id}: {np.mean(diff == 0):.4%} identical, max |diff| {diff.max()}")
+        assert diff.max() <= 1
+        if target is runner.HOST:
+            assert np.mean(diff == 0) >= 0.999

@@ -10,6 +10,7 @@
 #include "etch/dialects/Etch/IR/EtchOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 using namespace mlir;
@@ -20,11 +21,48 @@ namespace {
 
 enum class ReduceKind { Sum, Max };
 
+/// The narrow integer tensor that `value` is an elementwise sign or zero
+/// extension of (a linalg.generic that only extends), and the extension;
+/// null otherwise. A sum of int8 values in int32 (a quantized
+/// average pool) then extends each element as it adds it, so the int32 copy
+/// of the input is never stored: tile-and-fuse would otherwise fuse the
+/// extension into its producer and keep a full-size int32 tensor (4x the
+/// int8 one) between the two.
+std::pair<Value, Operation *> extendedSource(Value value) {
+  auto generic = value.getDefiningOp<linalg::GenericOp>();
+  if (!generic || generic.getNumDpsInputs() != 1 ||
+      generic->getNumResults() != 1 ||
+      generic.getNumParallelLoops() != generic.getNumLoops() ||
+      !llvm::all_of(generic.getIndexingMapsArray(),
+                    [](AffineMap m) { return m.isIdentity(); })) {
+    return {};
+  }
+  Block &body = generic.getRegion().front();
+  if (body.getOperations().size() != 2) {
+    return {};
+  }
+  Operation *ext = &body.front();
+  if (!isa<arith::ExtSIOp, arith::ExtUIOp>(ext) ||
+      ext->getOperand(0) != body.getArgument(0) ||
+      body.getTerminator()->getOperand(0) != ext->getResult(0)) {
+    return {};
+  }
+  return {generic.getDpsInputOperand(0)->get(), ext};
+}
+
 /// Reduces `input` over `axes` into a tensor of the kept dims.
 Value buildReduce(OpBuilder &b, Location loc, Value input,
                   ArrayRef<int64_t> axes, ReduceKind kind) {
   auto inType = cast<RankedTensorType>(input.getType());
   Type elementType = inType.getElementType();
+  Operation *extension = nullptr;
+  if (kind == ReduceKind::Sum) {
+    auto [source, ext] = extendedSource(input);
+    if (source) {
+      input = source;
+      extension = ext;
+    }
+  }
   MLIRContext *ctx = b.getContext();
   int64_t rank = inType.getRank();
   SmallVector<int64_t> keptShape;
@@ -59,11 +97,15 @@ Value buildReduce(OpBuilder &b, Location loc, Value input,
                              : arith::MaxSIOp::create(nb, l, args[1], args[0])
                                    .getResult();
                } else {
+                 Value x = args[0];
+                 if (extension) {
+                   IRMapping map;
+                   map.map(extension->getOperand(0), x);
+                   x = nb.clone(*extension, map)->getResult(0);
+                 }
                  v = isFloat
-                         ? arith::AddFOp::create(nb, l, args[1], args[0])
-                               .getResult()
-                         : arith::AddIOp::create(nb, l, args[1], args[0])
-                               .getResult();
+                         ? arith::AddFOp::create(nb, l, args[1], x).getResult()
+                         : arith::AddIOp::create(nb, l, args[1], x).getResult();
                }
                linalg::YieldOp::create(nb, l, v);
              })

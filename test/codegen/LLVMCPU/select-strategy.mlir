@@ -126,3 +126,30 @@ func.func @module_target(%a: tensor<16x16xf32>, %b: tensor<16x16xf32>, %c: tenso
   return %r : tensor<16x16xf32>
 }
 }
+
+// -----
+
+// Without vector registers (Cortex-M7), an int8 conv's column tile divides
+// the output width (5: 1 column, not 2 + a remainder), so no remainder tile
+// repeats the fixed-point requantization; fp32 keeps 2 columns. NEON
+// vectorizes the 5 columns either way.
+// M7-LABEL: func.func @conv_int8_ragged_width
+// M7: linalg.conv_2d_nchw_fchw {{.*}}etch.schedule = #etch.schedule<kind = conv, tile = {{\[}}[0, 0, 1, 0, 0, 0, 0], [0, 4, 0, 1, 0, 0, 0]], vector = [1, 4, 1, 1, 8, 1, 1]
+// M7-LABEL: func.func @conv_f32_ragged_width
+// M7: linalg.conv_2d_nchw_fchw {{.*}}etch.schedule = #etch.schedule<kind = conv, tile = {{\[}}[0, 0, 1, 0, 0, 0, 0], [0, 4, 0, 2, 0, 0, 0]], vector = [1, 4, 1, 2, 8, 1, 1]
+// NEON-LABEL: func.func @conv_int8_ragged_width
+// NEON: etch.schedule = #etch.schedule<kind = conv, tile = {{\[}}[0, 0, 1, 0, 0, 0, 0], [0, 8, 0, 0, 0, 0, 0]], vector = [1, 8, 1, 5, 8, 1, 1]
+func.func @conv_int8_ragged_width(%x: tensor<1x8x7x5xi8>, %w: tensor<16x8x1x1xi8>) -> tensor<1x16x7x5xi32> {
+  %zero = arith.constant 0 : i32
+  %e = tensor.empty() : tensor<1x16x7x5xi32>
+  %f = linalg.fill ins(%zero : i32) outs(%e : tensor<1x16x7x5xi32>) -> tensor<1x16x7x5xi32>
+  %c = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x8x7x5xi8>, tensor<16x8x1x1xi8>) outs(%f : tensor<1x16x7x5xi32>) -> tensor<1x16x7x5xi32>
+  return %c : tensor<1x16x7x5xi32>
+}
+func.func @conv_f32_ragged_width(%x: tensor<1x8x7x5xf32>, %w: tensor<16x8x1x1xf32>) -> tensor<1x16x7x5xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x16x7x5xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x16x7x5xf32>) -> tensor<1x16x7x5xf32>
+  %c = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x8x7x5xf32>, tensor<16x8x1x1xf32>) outs(%f : tensor<1x16x7x5xf32>) -> tensor<1x16x7x5xf32>
+  return %c : tensor<1x16x7x5xf32>
+}

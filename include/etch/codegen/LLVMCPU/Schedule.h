@@ -50,6 +50,9 @@ struct LoopNestInfo {
   /// other sign-extended): the form of x86's `vpdpbusd`, which reduces 4
   /// bytes per lane, so its K tile is longer.
   bool isMixedInt8 = false;
+  /// 8-bit integer operands, an i32 result: a quantized conv or matmul
+  /// (followed by a requantization), with either extension.
+  bool isInt8 = false;
 };
 
 /// Loop roles: which loop is the register-tile row (M, output channel),

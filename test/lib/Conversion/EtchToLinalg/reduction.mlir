@@ -59,3 +59,21 @@ func.func @softmax(%x: tensor<2x5xf32>) -> tensor<2x5xf32> {
   %0 = etch.softmax %x {axis = 1 : i64} : tensor<2x5xf32>
   return %0 : tensor<2x5xf32>
 }
+
+// -----
+
+// An int32 sum of int8 values (a quantized global average pool): the
+// reduction extends each element as it adds it, so no int32 copy of the
+// input is left for tiling to store next to it (the extension's own generic
+// is dead).
+// CHECK-LABEL: func.func @reduce_sum_of_extension
+// CHECK-SAME: %[[X:.+]]: tensor<1x8x5x7xi8>
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction", "reduction"]} ins(%[[X]] : tensor<1x8x5x7xi8>) outs(%{{.+}} : tensor<1x8xi32>)
+// CHECK: ^bb0(%[[IN:.+]]: i8, %[[ACC:.+]]: i32):
+// CHECK:   %[[E:.+]] = arith.extsi %[[IN]] : i8 to i32
+// CHECK:   arith.addi %[[ACC]], %[[E]] : i32
+func.func @reduce_sum_of_extension(%x: tensor<1x8x5x7xi8>) -> tensor<1x8x1x1xi32> {
+  %w = etch.cast %x : (tensor<1x8x5x7xi8>) -> tensor<1x8x5x7xi32>
+  %0 = etch.reduce_sum %w {axes = array<i64: 2, 3>, keepdims = true} : (tensor<1x8x5x7xi32>) -> tensor<1x8x1x1xi32>
+  return %0 : tensor<1x8x1x1xi32>
+}
