@@ -164,6 +164,7 @@ mlir::etch::llvmcpu::getLoopNestInfo(linalg::LinalgOp op, PipelineKind kind) {
               inner.getOperand(0).getType().isInteger(8);
     }
     info.isMixedInt8 = zext && sext;
+    info.isSignedInt8 = sext && !zext;
   }
   switch (kind) {
   case PipelineKind::Matmul: {
@@ -313,6 +314,12 @@ mlir::etch::llvmcpu::computeDefaultSchedule(const LoopNestInfo &info,
         // vpdpbusd reduces 4 k's per lane: 32 k's are 8 instructions per
         // accumulator between reads and writes of the tile.
         s.reduction[i] = largestDivisorTile(range, 32);
+      } else if (info.isSignedInt8 && target.hasDotProd) {
+        // sdot: 4 k's per lane; 16 k's keep the tile's 16 accumulators
+        // (8 rows x 2 vectors of 4 lanes), its 4-byte weight groups (one
+        // 16-byte row per output channel, for the indexed form) and the
+        // interleaved activations within the 32 NEON registers.
+        s.reduction[i] = largestDivisorTile(range, 16);
       } else {
         s.reduction[i] = largestDivisorTile(range, 8);
       }

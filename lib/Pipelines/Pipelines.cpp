@@ -135,9 +135,17 @@ void addPhasePasses(OpPassManager &pm, Phase phase, Phase to,
   case Phase::Graph:
     buildGraphPassPipeline(pm, GraphOptions());
     break;
-  case Phase::Linalg:
-    buildLinalgPassPipeline(pm, LinalgOptions());
+  case Phase::Linalg: {
+    LinalgOptions linalg;
+    // sdot/udot targets take int8 conv weights channels-last, as x86's
+    // vpdpbusd path does for its uint8 activations.
+    linalg.packInt8Weights =
+        !opencl && llvmcpu::resolveCPUTarget(target.triple, target.cpu,
+                                             target.features)
+                       .hasDotProd;
+    buildLinalgPassPipeline(pm, linalg);
     break;
+  }
   case Phase::Schedule:
     // The tiling pipeline selects the strategy itself; only a compilation
     // that stops here runs the selection alone.

@@ -50,6 +50,9 @@ struct LoopNestInfo {
   /// other sign-extended): the form of x86's `vpdpbusd`, which reduces 4
   /// bytes per lane, so its K tile is longer.
   bool isMixedInt8 = false;
+  /// An int8 x int8 -> int32 contraction with both operands sign-extended:
+  /// the form of AArch64's `sdot` (4 bytes per lane as well).
+  bool isSignedInt8 = false;
 };
 
 /// Loop roles: which loop is the register-tile row (M, output channel),
