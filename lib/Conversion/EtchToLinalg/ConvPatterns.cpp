@@ -238,9 +238,11 @@ struct ConvOpLowering : public OpConversionPattern<ConvOp> {
     Value result;
     // A uint8 input (zero-extended) has no named op: the generic form.
     bool unsignedInput = op.getUnsignedInput();
-    // Signed int8 on sdot targets: channels-last weights as for uint8 ones.
+    // Signed int8 on sdot targets: channels-last weights as for uint8 ones,
+    // where there are enough input channels for dot products (8: what
+    // Int8DotProduct takes; a first layer's 3 keep the named op).
     Value packed;
-    if (group == 1 && !unsignedInput && packInt8Weights &&
+    if (group == 1 && !unsignedInput && packInt8Weights && cIn >= 8 &&
         inElement.isInteger(8) && elementType.isInteger(32)) {
       packed = packChannelsLast(rewriter, loc, weight);
     }
