@@ -26,7 +26,10 @@
 // (Armv8.2 dotprod) have the same structure at 128 bits (4 i32 lanes, each
 // += 4 byte products) with both operands signed or both unsigned: there a
 // uint8 activation enters sign-flipped (x - 128, at import) and the tile
-// sign-extends both sides. Other tiles keep the generic path. Zero padding
+// sign-extends both sides; with i8mm, `usdot` multiplies unsigned by signed
+// bytes as vpdpbusd does, and the activation stays uint8 (LLVM selects the
+// by-element forms, `sdot v.4s, v.16b, v.4b[i]` and `usdot`/`sudot`, from
+// the broadcast operand). Other tiles keep the generic path. Zero padding
 // is exact either way (0 * anything = 0).
 //
 //===----------------------------------------------------------------------===//
@@ -190,8 +193,9 @@ FailureOr<Operation *> mlir::etch::llvmcpu::vectorizeInt8DotProduct(
   // one of them padding, and a transpose per group); otherwise one
   // vector.contract on the operands as stored, for the outer-product
   // lowering.
-  bool useDot = target.kind != Int8DotKind::None &&
-                sameSign == target.sameSignedness() && K >= 8 &&
+  bool useDot = (sameSign ? target.sameSignedness()
+                         : target.mixedSignedness()) &&
+                K >= 8 &&
                 M * (K4 / 4) * (NW / W) <= 2048;
   if (sameSign && !useDot) {
     return failure();
@@ -290,8 +294,9 @@ FailureOr<Operation *> mlir::etch::llvmcpu::vectorizeInt8DotProduct(
   auto lanes = VectorType::get({W}, i32);
   std::string intrinsic =
       target.kind == Int8DotKind::AArch64Dot
-          ? std::string(isUnsigned[0] ? "llvm.aarch64.neon.udot.v4i32.v16i8"
-                                      : "llvm.aarch64.neon.sdot.v4i32.v16i8")
+          ? std::string(!sameSign      ? "llvm.aarch64.neon.usdot.v4i32.v16i8"
+                        : isUnsigned[0] ? "llvm.aarch64.neon.udot.v4i32.v16i8"
+                                        : "llvm.aarch64.neon.sdot.v4i32.v16i8")
           : "llvm.x86.avx512.vpdpbusd." + std::to_string(32 * W);
   // The lane operand's 4-byte groups, one vector per (lane chunk, k group).
   SmallVector<Value> lChunks;
@@ -330,8 +335,9 @@ FailureOr<Operation *> mlir::etch::llvmcpu::vectorizeInt8DotProduct(
           ArrayRef<int64_t>{1});
       for (int64_t c = 0; c < K4 / 4; ++c) {
         Value lv = lChunks[j * (K4 / 4) + c], rv = groups[c];
-        // vpdpbusd(acc, unsigned bytes, signed bytes); sdot/udot(acc, a, b)
-        // with the broadcast operand last (the indexed form's).
+        // vpdpbusd/usdot(acc, unsigned bytes, signed bytes) (usdot's
+        // indexed form broadcasts the signed one, the weights); sdot/udot
+        // (acc, a, b) with the broadcast operand last.
         Value u = isUnsigned[lIdx] ? lv : rv, s = isUnsigned[lIdx] ? rv : lv;
         if (sameSign) {
           u = lv;
@@ -419,6 +425,7 @@ mlir::etch::llvmcpu::getInt8DotTarget(const CPUTargetInfo &target) {
     dot.kind = Int8DotKind::AArch64Dot;
     dot.maxLanes = 4;
     dot.minLanes = 4;
+    dot.hasUSDot = target.hasI8MM;
   }
   return dot;
 }

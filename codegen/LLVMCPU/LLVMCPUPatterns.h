@@ -19,7 +19,8 @@ enum class Int8DotKind {
   /// x86 `vpdpbusd` (AVX-512 VNNI / AVX-VNNI): unsigned x signed bytes.
   X86VPDPBUSD,
   /// AArch64 `sdot` (signed x signed) and `udot` (unsigned x unsigned),
-  /// Armv8.2 dotprod, 128-bit registers.
+  /// Armv8.2 dotprod, 128-bit registers; with i8mm also `usdot` (unsigned
+  /// x signed).
   AArch64Dot,
 };
 
@@ -30,19 +31,26 @@ struct Int8DotTarget {
   Int8DotKind kind = Int8DotKind::None;
   int64_t maxLanes = 0;
   int64_t minLanes = 0;
-  /// Whether the instruction multiplies bytes of the same signedness
-  /// (sdot/udot) rather than unsigned by signed (vpdpbusd).
+  /// AArch64 with i8mm: `usdot` multiplies unsigned by signed bytes.
+  bool hasUSDot = false;
+  /// Whether there are instructions for bytes of the same signedness
+  /// (sdot/udot).
   bool sameSignedness() const { return kind == Int8DotKind::AArch64Dot; }
+  /// Whether there is one for unsigned x signed bytes (vpdpbusd, usdot).
+  bool mixedSignedness() const {
+    return kind == Int8DotKind::X86VPDPBUSD || hasUSDot;
+  }
 };
 Int8DotTarget getInt8DotTarget(const CPUTargetInfo &target);
 
 /// Vectorizes a 2-D i8 x i8 -> i32 contraction register tile straight to the
-/// target's dot-product instruction (Int8DotProduct.cpp): `vpdpbusd` for one
-/// zero-extended and one sign-extended operand (a uint8 activation times
-/// int8 weights), `sdot`/`udot` for two operands extended alike (a
-/// sign-flipped activation times int8 weights). A mixed tile on a target
-/// without vpdpbusd becomes one vector.contract; any other failure leaves
-/// `op` for the generic vectorizer. Returns the tile's transfer_write.
+/// target's dot-product instruction (Int8DotProduct.cpp): `vpdpbusd` or
+/// `usdot` for one zero-extended and one sign-extended operand (a uint8
+/// activation times int8 weights), `sdot`/`udot` for two operands extended
+/// alike (a sign-flipped activation times int8 weights). A mixed tile on a
+/// target without vpdpbusd/usdot becomes one vector.contract; any other
+/// failure leaves `op` for the generic vectorizer. Returns the tile's
+/// transfer_write.
 FailureOr<Operation *> vectorizeInt8DotProduct(RewriterBase &rewriter,
                                                linalg::GenericOp op,
                                                const Int8DotTarget &target);

@@ -345,7 +345,10 @@ FailureOr<OwningOpRef<ModuleOp>> loadInput(MLIRContext &ctx,
   if (!isOpenCLTarget(options)) {
     llvmcpu::CPUTargetInfo cpu = llvmcpu::resolveCPUTarget(
         options.target.triple, options.target.cpu, options.target.features);
-    importOptions.unsignedActivations = cpu.hasAVX512VNNI || cpu.hasAVXVNNI;
+    // Targets with an unsigned x signed byte dot product (x86 vpdpbusd,
+    // AArch64 i8mm usdot) keep uint8 activations unflipped.
+    importOptions.unsignedActivations = cpu.hasAVX512VNNI || cpu.hasAVXVNNI ||
+                                        (cpu.hasDotProd && cpu.hasI8MM);
   }
   for (const std::string &spec : options.inputShapes) {
     if (llvm::Error err = addInputShapeSpec(importOptions, spec)) {

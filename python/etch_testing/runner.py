@@ -114,6 +114,10 @@ AARCH64_LINUX = Target("aarch64-linux-gnu", ["aarch64-linux-gnu-gcc"],
 AARCH64_DOTPROD = Target("aarch64-linux-gnu", ["aarch64-linux-gnu-gcc"],
                          ["qemu-aarch64", "-cpu", "max", "-L", "/usr/aarch64-linux-gnu"],
                          compile_flags=["--mcpu=cortex-a76"], name="aarch64-a76")
+# A CPU with i8mm as well (usdot: uint8 activations stay unsigned).
+AARCH64_I8MM = Target("aarch64-linux-gnu", ["aarch64-linux-gnu-gcc"],
+                      ["qemu-aarch64", "-cpu", "max", "-L", "/usr/aarch64-linux-gnu"],
+                      compile_flags=["--mcpu=neoverse-n2"], name="aarch64-n2")
 # A CPU without dotprod (the generic widening int8 lowering).
 AARCH64_NODOT = Target("aarch64-linux-gnu", ["aarch64-linux-gnu-gcc"],
                        ["qemu-aarch64", "-cpu", "cortex-a53", "-L", "/usr/aarch64-linux-gnu"],

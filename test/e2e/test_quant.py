@@ -95,7 +95,8 @@ ORT_CASES = [("conv_net", False), ("mlp", False), ("mobilenet_v2", True), ("resn
 # The generic x86-64 CPU (integer SIMD without dot products) and this
 # machine's (with VNNI: the vpdpbusd kernels of codegen/LLVMCPU/
 # Int8DotProduct.cpp) run different int8 code; so do AArch64 CPUs with
-# dotprod (cortex-a76: sdot kernels) and without (cortex-a53: widening
+# dotprod (cortex-a76: sdot kernels), with i8mm too (neoverse-n2: usdot on
+# unflipped uint8 activations) and without (cortex-a53: widening
 # multiply-adds), under qemu-aarch64 (the small models only: emulated).
 def _aarch64(target):
     return pytest.param((target, []), id=target.id, marks=pytest.mark.skipif(
@@ -105,7 +106,7 @@ def _aarch64(target):
 CPUS = [pytest.param((runner.HOST, []), id="generic"),
         pytest.param((runner.HOST, ["--mcpu=native"]), id="native",
                      marks=pytest.mark.skipif(not runner.host_has_vnni(), reason="no VNNI on this machine")),
-        _aarch64(runner.AARCH64_DOTPROD), _aarch64(runner.AARCH64_NODOT)]
+        _aarch64(runner.AARCH64_DOTPROD), _aarch64(runner.AARCH64_I8MM), _aarch64(runner.AARCH64_NODOT)]
 
 
 @pytest.mark.parametrize("cpu", CPUS)

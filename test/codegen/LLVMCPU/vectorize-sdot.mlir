@@ -57,6 +57,57 @@ module attributes {etch.target = {cpu = "neoverse-n1", features = "", triple = "
 
 // -----
 
+// A uint8 x int8 tile on a CPU with i8mm (neoverse-n2): usdot, the unsigned
+// lanes first and the signed weights broadcast.
+// CHECK-LABEL: func.func @u8s8_tile_usdot
+// CHECK-COUNT-32: llvm.call_intrinsic "llvm.aarch64.neon.usdot.v4i32.v16i8"
+// CHECK-NOT:   llvm.call_intrinsic
+// CHECK-NOT:   vector.contract
+#mapx = affine_map<(f, ow, c) -> (c, ow)>
+#mapw = affine_map<(f, ow, c) -> (f, c)>
+#mapo = affine_map<(f, ow, c) -> (f, ow)>
+module attributes {etch.target = {cpu = "neoverse-n2", features = "", triple = "aarch64-linux-gnu"}} {
+  func.func @u8s8_tile_usdot(%x: tensor<8x16xi8>, %w: tensor<4x8xi8>, %o: tensor<4x16xi32>) -> tensor<4x16xi32> {
+    %r = linalg.generic {indexing_maps = [#mapx, #mapw, #mapo], iterator_types = ["parallel", "parallel", "reduction"]}
+        ins(%x, %w : tensor<8x16xi8>, tensor<4x8xi8>) outs(%o : tensor<4x16xi32>) {
+    ^bb0(%a: i8, %b: i8, %acc: i32):
+      %ea = arith.extui %a : i8 to i32
+      %eb = arith.extsi %b : i8 to i32
+      %m = arith.muli %ea, %eb : i32
+      %s = arith.addi %acc, %m : i32
+      linalg.yield %s : i32
+    } -> tensor<4x16xi32>
+    return %r : tensor<4x16xi32>
+  }
+}
+
+// -----
+
+// A uint8 x int8 tile on a CPU with dotprod but not i8mm (cortex-a76; not
+// what the importer makes there) has no dot product: one contraction.
+// CHECK-LABEL: func.func @u8s8_tile_a76
+// CHECK-NOT:   llvm.call_intrinsic
+// CHECK:       vector.transfer_write {{.*}} : vector<4x16xi32>, tensor<4x16xi32>
+#mapx = affine_map<(f, ow, c) -> (c, ow)>
+#mapw = affine_map<(f, ow, c) -> (f, c)>
+#mapo = affine_map<(f, ow, c) -> (f, ow)>
+module attributes {etch.target = {cpu = "cortex-a76", features = "", triple = "aarch64-linux-gnu"}} {
+  func.func @u8s8_tile_a76(%x: tensor<8x16xi8>, %w: tensor<4x8xi8>, %o: tensor<4x16xi32>) -> tensor<4x16xi32> {
+    %r = linalg.generic {indexing_maps = [#mapx, #mapw, #mapo], iterator_types = ["parallel", "parallel", "reduction"]}
+        ins(%x, %w : tensor<8x16xi8>, tensor<4x8xi8>) outs(%o : tensor<4x16xi32>) {
+    ^bb0(%a: i8, %b: i8, %acc: i32):
+      %ea = arith.extui %a : i8 to i32
+      %eb = arith.extsi %b : i8 to i32
+      %m = arith.muli %ea, %eb : i32
+      %s = arith.addi %acc, %m : i32
+      linalg.yield %s : i32
+    } -> tensor<4x16xi32>
+    return %r : tensor<4x16xi32>
+  }
+}
+
+// -----
+
 // A named int8 matmul tile (QLinearMatMul / QGemm: out[m, n] += A[m, k] *
 // B[k, n]) is generalized and takes the same path: B's rows are the
 // interleaved lane operand, A's 4-byte groups the broadcast one: 8 rows x
