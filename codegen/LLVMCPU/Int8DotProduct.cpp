@@ -368,7 +368,7 @@ FailureOr<Operation *> mlir::etch::llvmcpu::vectorizeInt8DotProduct(
   return write;
 }
 
-Operation *mlir::etch::llvmcpu::vectorizeSameSignInt8Tile(
+Operation *mlir::etch::llvmcpu::vectorizeAArch64Int8Tile(
     RewriterBase &rewriter, Operation *op, const Int8DotTarget &target) {
   auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
   auto elementOf = [](Value v) { return getElementTypeOrSelf(v.getType()); };
@@ -384,7 +384,8 @@ Operation *mlir::etch::llvmcpu::vectorizeSameSignInt8Tile(
   rewriter.setInsertionPoint(op);
   auto generic = dyn_cast<linalg::GenericOp>(op);
   if (!generic) {
-    FailureOr<linalg::GenericOp> g = linalg::generalizeNamedOp(rewriter, linalgOp);
+    FailureOr<linalg::GenericOp> g =
+        linalg::generalizeNamedOp(rewriter, linalgOp);
     if (failed(g)) {
       return op;
     }
@@ -397,7 +398,8 @@ Operation *mlir::etch::llvmcpu::vectorizeSameSignInt8Tile(
   FailureOr<linalg::DropUnitDimsResult> dropped =
       linalg::dropUnitDims(rewriter, generic, control);
   if (succeeded(dropped)) {
-    auto reduced = dyn_cast<linalg::GenericOp>(dropped->resultOp.getOperation());
+    auto reduced =
+        dyn_cast<linalg::GenericOp>(dropped->resultOp.getOperation());
     rewriter.replaceOp(generic, dropped->replacements);
     if (!reduced) {
       return dropped->resultOp.getOperation();

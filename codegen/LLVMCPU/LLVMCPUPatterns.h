@@ -55,12 +55,13 @@ FailureOr<Operation *> vectorizeInt8DotProduct(RewriterBase &rewriter,
                                                linalg::GenericOp op,
                                                const Int8DotTarget &target);
 
-/// For sdot/udot targets: an i8 x i8 -> i32 linalg tile `op` (named or
-/// generic) as a generic without unit dims, vectorized to dot products by
-/// vectorizeInt8DotProduct. Returns null when it was, else the op to
-/// vectorize otherwise (`op` itself, or its generic form).
-Operation *vectorizeSameSignInt8Tile(RewriterBase &rewriter, Operation *op,
-                                     const Int8DotTarget &target);
+/// For AArch64 dot-product targets: an i8 x i8 -> i32 linalg tile `op`
+/// (named or generic; the named ops sign-extend both operands) as a generic
+/// without unit dims, vectorized to dot products by vectorizeInt8DotProduct.
+/// Returns null when it was, else the op to vectorize otherwise (`op`
+/// itself, or its generic form).
+Operation *vectorizeAArch64Int8Tile(RewriterBase &rewriter, Operation *op,
+                                    const Int8DotTarget &target);
 
 /// Rewrites NCHW conv / grouped conv / depthwise / pool tiles with unit
 /// batch, output-row and window extents into 2-D linalg.generics.

@@ -375,11 +375,12 @@ struct LLVMCPUVectorizePass
       // drop them first so that reads and writes of an accumulator have the
       // same vector shape and can be hoisted as a pair.
       Operation *target = op;
-      // i8 x i8 -> i32 tiles on sdot/udot targets (operands extended alike,
-      // which the named ops also express): as a generic without unit dims,
-      // to dot products; what the dot path does not take goes on as below.
+      // i8 x i8 -> i32 tiles on AArch64 sdot/udot targets (the named ops
+      // included: they extend both operands alike): as a generic without
+      // unit dims, to dot products; what the dot path does not take goes on
+      // as below.
       if (int8Dot.sameSignedness()) {
-        target = vectorizeSameSignInt8Tile(rewriter, op, int8Dot);
+        target = vectorizeAArch64Int8Tile(rewriter, op, int8Dot);
         if (!target) {
           continue;
         }

@@ -139,12 +139,15 @@ TEST(ScheduleHeuristics, AArch64DotProductTiles) {
   EXPECT_TRUE(a76.hasDotProd);
   EXPECT_FALSE(a76.hasI8MM);
   EXPECT_FALSE(a53.hasDotProd);
-  EXPECT_TRUE(resolveCPUTarget("aarch64-linux-gnu", "neoverse-n1", "").hasDotProd);
-  EXPECT_TRUE(resolveCPUTarget("aarch64-linux-gnu", "apple-m1", "").hasDotProd);
-  EXPECT_TRUE(resolveCPUTarget("aarch64-linux-gnu", "neoverse-n2", "").hasI8MM);
-  EXPECT_FALSE(resolveCPUTarget("aarch64-linux-gnu", "cortex-a72", "").hasDotProd);
-  EXPECT_FALSE(
-      resolveCPUTarget("x86_64-unknown-linux-gnu", "cascadelake", "").hasDotProd);
+  auto arm = [](const char *cpu) {
+    return resolveCPUTarget("aarch64-linux-gnu", cpu, "");
+  };
+  EXPECT_TRUE(arm("neoverse-n1").hasDotProd);
+  EXPECT_TRUE(arm("apple-m1").hasDotProd);
+  EXPECT_TRUE(arm("neoverse-n2").hasI8MM);
+  EXPECT_FALSE(arm("cortex-a72").hasDotProd);
+  EXPECT_FALSE(resolveCPUTarget("x86_64-unknown-linux-gnu", "cascadelake", "")
+                   .hasDotProd);
 
   LoopNestInfo conv = convNest(64, 28, 28, 64);
   conv.isSignedInt8 = true;
