@@ -22,8 +22,15 @@
 //     the padding lanes dropped before the store).
 // `vpdpbusd` takes one unsigned and one signed operand: the tile must
 // zero-extend one side and sign-extend the other (uint8 activations times
-// int8 weights, what quantize_static writes); other tiles keep the generic
-// path. Zero padding is exact either way (0 * anything = 0).
+// int8 weights, what quantize_static writes). AArch64's `sdot`/`udot`
+// (Armv8.2 dotprod) have the same structure at 128 bits (4 i32 lanes, each
+// += 4 byte products) with both operands signed or both unsigned: there a
+// uint8 activation enters sign-flipped (x - 128, at import) and the tile
+// sign-extends both sides; with i8mm, `usdot` multiplies unsigned by signed
+// bytes as vpdpbusd does, and the activation stays uint8 (LLVM selects the
+// by-element forms, `sdot v.4s, v.16b, v.4b[i]` and `usdot`/`sudot`, from
+// the broadcast operand). Other tiles keep the generic path. Zero padding
+// is exact either way (0 * anything = 0).
 //
 //===----------------------------------------------------------------------===//
 #include "LLVMCPUPatterns.h"
@@ -32,6 +39,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
@@ -128,7 +136,13 @@ FailureOr<Operation *> mlir::etch::llvmcpu::vectorizeInt8DotProduct(
     return failure();
   }
   auto x = extendedByte(mul.getLhs()), y = extendedByte(mul.getRhs());
-  if (!x || !y || x->second == y->second || x->first == y->first) {
+  if (!x || !y || x->first == y->first) {
+    return failure();
+  }
+  // Operands extended alike: only for sdot/udot, and only as dot products
+  // (otherwise the generic lowering, as before).
+  bool sameSign = x->second == y->second;
+  if (sameSign && !target.sameSignedness()) {
     return failure();
   }
   // Unsigned flags per input operand (0, 1).
@@ -169,7 +183,7 @@ FailureOr<Operation *> mlir::etch::llvmcpu::vectorizeInt8DotProduct(
   }
   int64_t M = ranges[mDim], N = ranges[nDim], K = ranges[kDim];
   // Lane width: the widest the target has that the lanes fill.
-  int64_t W = std::max<int64_t>(target.x86Lanes, 4);
+  int64_t W = std::max<int64_t>(target.maxLanes, 4);
   while (W > 4 && W / 2 >= N && W / 2 >= target.minLanes) {
     W /= 2;
   }
@@ -179,8 +193,13 @@ FailureOr<Operation *> mlir::etch::llvmcpu::vectorizeInt8DotProduct(
   // one of them padding, and a transpose per group); otherwise one
   // vector.contract on the operands as stored, for the outer-product
   // lowering.
-  bool useDot = target.x86Lanes > 0 && K >= 8 &&
+  bool useDot = (sameSign ? target.sameSignedness()
+                         : target.mixedSignedness()) &&
+                K >= 8 &&
                 M * (K4 / 4) * (NW / W) <= 2048;
+  if (sameSign && !useDot) {
+    return failure();
+  }
 
   Location loc = op.getLoc();
   rewriter.setInsertionPoint(op);
@@ -273,7 +292,12 @@ FailureOr<Operation *> mlir::etch::llvmcpu::vectorizeInt8DotProduct(
 
   auto bytes = VectorType::get({4 * W}, i8);
   auto lanes = VectorType::get({W}, i32);
-  std::string intrinsic = "llvm.x86.avx512.vpdpbusd." + std::to_string(32 * W);
+  std::string intrinsic =
+      target.kind == Int8DotKind::AArch64Dot
+          ? std::string(!sameSign      ? "llvm.aarch64.neon.usdot.v4i32.v16i8"
+                        : isUnsigned[0] ? "llvm.aarch64.neon.udot.v4i32.v16i8"
+                                        : "llvm.aarch64.neon.sdot.v4i32.v16i8")
+          : "llvm.x86.avx512.vpdpbusd." + std::to_string(32 * W);
   // The lane operand's 4-byte groups, one vector per (lane chunk, k group).
   SmallVector<Value> lChunks;
   for (int64_t j = 0; j < NW / W; ++j) {
@@ -311,8 +335,14 @@ FailureOr<Operation *> mlir::etch::llvmcpu::vectorizeInt8DotProduct(
           ArrayRef<int64_t>{1});
       for (int64_t c = 0; c < K4 / 4; ++c) {
         Value lv = lChunks[j * (K4 / 4) + c], rv = groups[c];
-        // vpdpbusd(acc, unsigned bytes, signed bytes).
+        // vpdpbusd/usdot(acc, unsigned bytes, signed bytes) (usdot's
+        // indexed form broadcasts the signed one, the weights); sdot/udot
+        // (acc, a, b) with the broadcast operand last.
         Value u = isUnsigned[lIdx] ? lv : rv, s = isUnsigned[lIdx] ? rv : lv;
+        if (sameSign) {
+          u = lv;
+          s = rv;
+        }
         a = LLVM::CallIntrinsicOp::create(
                 rewriter, loc, lanes, rewriter.getStringAttr(intrinsic),
                 ValueRange{a, u, s})
@@ -338,15 +368,66 @@ FailureOr<Operation *> mlir::etch::llvmcpu::vectorizeInt8DotProduct(
   return write;
 }
 
+Operation *mlir::etch::llvmcpu::vectorizeAArch64Int8Tile(
+    RewriterBase &rewriter, Operation *op, const Int8DotTarget &target) {
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  auto elementOf = [](Value v) { return getElementTypeOrSelf(v.getType()); };
+  if (!target.sameSignedness() || !linalgOp ||
+      linalgOp.getNumDpsInputs() != 2 || linalgOp.getNumDpsInits() != 1 ||
+      linalgOp.getNumReductionLoops() != 1 ||
+      !linalgOp.hasPureTensorSemantics() ||
+      !elementOf(linalgOp.getDpsInputOperand(0)->get()).isInteger(8) ||
+      !elementOf(linalgOp.getDpsInputOperand(1)->get()).isInteger(8) ||
+      !elementOf(linalgOp.getDpsInitOperand(0)->get()).isInteger(32)) {
+    return op;
+  }
+  rewriter.setInsertionPoint(op);
+  auto generic = dyn_cast<linalg::GenericOp>(op);
+  if (!generic) {
+    FailureOr<linalg::GenericOp> g =
+        linalg::generalizeNamedOp(rewriter, linalgOp);
+    if (failed(g)) {
+      return op;
+    }
+    generic = *g;
+  }
+  linalg::ControlDropUnitDims control;
+  control.rankReductionStrategy =
+      linalg::ControlDropUnitDims::RankReductionStrategy::ExtractInsertSlice;
+  rewriter.setInsertionPoint(generic);
+  FailureOr<linalg::DropUnitDimsResult> dropped =
+      linalg::dropUnitDims(rewriter, generic, control);
+  if (succeeded(dropped)) {
+    auto reduced =
+        dyn_cast<linalg::GenericOp>(dropped->resultOp.getOperation());
+    rewriter.replaceOp(generic, dropped->replacements);
+    if (!reduced) {
+      return dropped->resultOp.getOperation();
+    }
+    generic = reduced;
+  }
+  if (succeeded(vectorizeInt8DotProduct(rewriter, generic, target))) {
+    return nullptr;
+  }
+  return generic;
+}
+
 Int8DotTarget
 mlir::etch::llvmcpu::getInt8DotTarget(const CPUTargetInfo &target) {
   Int8DotTarget dot;
   if (target.hasAVX512VNNI) {
-    dot.x86Lanes = 16;
+    dot.kind = Int8DotKind::X86VPDPBUSD;
+    dot.maxLanes = 16;
     dot.minLanes = target.hasAVX512VL || target.hasAVXVNNI ? 4 : 16;
   } else if (target.hasAVXVNNI) {
-    dot.x86Lanes = 8;
+    dot.kind = Int8DotKind::X86VPDPBUSD;
+    dot.maxLanes = 8;
     dot.minLanes = 4;
+  } else if (target.hasDotProd) {
+    dot.kind = Int8DotKind::AArch64Dot;
+    dot.maxLanes = 4;
+    dot.minLanes = 4;
+    dot.hasUSDot = target.hasI8MM;
   }
   return dot;
 }

@@ -375,6 +375,16 @@ struct LLVMCPUVectorizePass
       // drop them first so that reads and writes of an accumulator have the
       // same vector shape and can be hoisted as a pair.
       Operation *target = op;
+      // i8 x i8 -> i32 tiles on AArch64 sdot/udot targets (the named ops
+      // included: they extend both operands alike): as a generic without
+      // unit dims, to dot products; what the dot path does not take goes on
+      // as below.
+      if (int8Dot.sameSignedness()) {
+        target = vectorizeAArch64Int8Tile(rewriter, op, int8Dot);
+        if (!target) {
+          continue;
+        }
+      }
       // Contractions are vectorized straight to vector.contract with the
       // op's own maps: generics are specialized back to named contractions.
       // Not with a zero-extended operand (a uint8 activation times int8
@@ -385,7 +395,7 @@ struct LLVMCPUVectorizePass
           return isa<arith::ExtUIOp>(o);
         });
       };
-      if (auto generic = dyn_cast<linalg::GenericOp>(op);
+      if (auto generic = dyn_cast<linalg::GenericOp>(target);
           generic && linalg::isaContractionOpInterface(generic) &&
           !hasZeroExtension(generic)) {
         // Specialized on a copy: upstream (LLVM 22) turns a generic that

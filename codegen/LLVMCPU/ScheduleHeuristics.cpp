@@ -167,6 +167,7 @@ mlir::etch::llvmcpu::getLoopNestInfo(linalg::LinalgOp op, PipelineKind kind) {
     info.isInt8 = llvm::all_of(op.getDpsInputOperands(), [](OpOperand *in) {
       return getElementTypeOrSelf(in->get().getType()).isInteger(8);
     });
+    info.isSignedInt8 = sext && !zext;
   }
   switch (kind) {
   case PipelineKind::Matmul: {
@@ -349,6 +350,13 @@ mlir::etch::llvmcpu::computeDefaultSchedule(const LoopNestInfo &info,
         // vpdpbusd reduces 4 k's per lane: 32 k's are 8 instructions per
         // accumulator between reads and writes of the tile.
         s.reduction[i] = largestDivisorTile(range, 32);
+      } else if ((info.isSignedInt8 && target.hasDotProd) ||
+                 (info.isMixedInt8 && target.hasDotProd && target.hasI8MM)) {
+        // sdot/usdot: 4 k's per lane; 16 k's keep the tile's 16 accumulators
+        // (8 rows x 2 vectors of 4 lanes), its 4-byte weight groups (one
+        // 16-byte row per output channel, for the indexed form) and the
+        // interleaved activations within the 32 NEON registers.
+        s.reduction[i] = largestDivisorTile(range, 16);
       } else {
         s.reduction[i] = largestDivisorTile(range, 8);
       }

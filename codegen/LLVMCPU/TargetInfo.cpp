@@ -101,6 +101,10 @@ CPUTargetInfo mlir::etch::llvmcpu::resolveCPUTarget(llvm::StringRef triple,
     info.hasFMA = true;
     // FRINTN/FRINTM/FRINTP/FRINTZ are base Armv8 FP (scalar and AdvSIMD).
     info.hasNativeRounding = !query.sti || query.has("fp-armv8");
+    // From the cpu's LLVM features: cortex-a55/a76, neoverse-n1, apple-m1
+    // have dotprod; cortex-a53/a72 do not.
+    info.hasDotProd = info.vectorWidthF32 == 4 && query.has("dotprod");
+    info.hasI8MM = info.vectorWidthF32 == 4 && query.has("i8mm");
     break;
   case llvm::Triple::arm:
   case llvm::Triple::thumb:

@@ -135,9 +135,17 @@ void addPhasePasses(OpPassManager &pm, Phase phase, Phase to,
   case Phase::Graph:
     buildGraphPassPipeline(pm, GraphOptions());
     break;
-  case Phase::Linalg:
-    buildLinalgPassPipeline(pm, LinalgOptions());
+  case Phase::Linalg: {
+    LinalgOptions linalg;
+    // sdot/udot targets take int8 conv weights channels-last, as x86's
+    // vpdpbusd path does for its uint8 activations.
+    linalg.packInt8Weights =
+        !opencl && llvmcpu::resolveCPUTarget(target.triple, target.cpu,
+                                             target.features)
+                       .hasDotProd;
+    buildLinalgPassPipeline(pm, linalg);
     break;
+  }
   case Phase::Schedule:
     // The tiling pipeline selects the strategy itself; only a compilation
     // that stops here runs the selection alone.
@@ -338,7 +346,10 @@ FailureOr<OwningOpRef<ModuleOp>> loadInput(MLIRContext &ctx,
   if (!isOpenCLTarget(options)) {
     llvmcpu::CPUTargetInfo cpu = llvmcpu::resolveCPUTarget(
         options.target.triple, options.target.cpu, options.target.features);
-    importOptions.unsignedActivations = cpu.hasAVX512VNNI || cpu.hasAVXVNNI;
+    // Targets with an unsigned x signed byte dot product (x86 vpdpbusd,
+    // AArch64 i8mm usdot) keep uint8 activations unflipped.
+    importOptions.unsignedActivations = cpu.hasAVX512VNNI || cpu.hasAVXVNNI ||
+                                        (cpu.hasDotProd && cpu.hasI8MM);
   }
   for (const std::string &spec : options.inputShapes) {
     if (llvm::Error err = addInputShapeSpec(importOptions, spec)) {

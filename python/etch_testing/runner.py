@@ -109,6 +109,19 @@ def host_has_vnni() -> bool:
 HOST = Target("x86_64-linux-gnu", ["cc"])
 AARCH64_LINUX = Target("aarch64-linux-gnu", ["aarch64-linux-gnu-gcc"],
                        ["qemu-aarch64", "-L", "/usr/aarch64-linux-gnu"], name="aarch64")
+# A CPU with Armv8.2 dotprod (int8 sdot/udot kernels): code compiled for
+# cortex-a76 runs on QEMU's "max" CPU, which has every feature it emulates.
+AARCH64_DOTPROD = Target("aarch64-linux-gnu", ["aarch64-linux-gnu-gcc"],
+                         ["qemu-aarch64", "-cpu", "max", "-L", "/usr/aarch64-linux-gnu"],
+                         compile_flags=["--mcpu=cortex-a76"], name="aarch64-a76")
+# A CPU with i8mm as well (usdot: uint8 activations stay unsigned).
+AARCH64_I8MM = Target("aarch64-linux-gnu", ["aarch64-linux-gnu-gcc"],
+                      ["qemu-aarch64", "-cpu", "max", "-L", "/usr/aarch64-linux-gnu"],
+                      compile_flags=["--mcpu=neoverse-n2"], name="aarch64-n2")
+# A CPU without dotprod (the generic widening int8 lowering).
+AARCH64_NODOT = Target("aarch64-linux-gnu", ["aarch64-linux-gnu-gcc"],
+                       ["qemu-aarch64", "-cpu", "cortex-a53", "-L", "/usr/aarch64-linux-gnu"],
+                       compile_flags=["--mcpu=cortex-a53"], name="aarch64-a53")
 CORTEX_M4 = cortex_m_target("thumbv7em-none-eabihf", "cortex-m4", "mps2-an386",
                             ["-mfpu=fpv4-sp-d16", "-mfloat-abi=hard"], "cortex-m4")
 CORTEX_M55 = cortex_m_target("thumbv8.1m.main-none-eabihf", "cortex-m55", "mps3-an547",

@@ -78,12 +78,13 @@ def _arena_size(header: Path, name: str) -> int:
     raise AssertionError(f"no arena size in {header}")
 
 
-def _compile_run(name, model, case_dir, etch_compile, flags=()):
+def _compile_run(name, model, case_dir, etch_compile, flags=(), target=runner.HOST):
     manifest = reference.write_case(model, str(case_dir), name)
-    proc = runner.compile_model(etch_compile, case_dir / manifest.model, name, case_dir, extra_flags=flags)
+    proc = runner.compile_model(etch_compile, case_dir / manifest.model, name, case_dir, target=target,
+                                extra_flags=flags)
     assert proc.returncode == 0, runner.describe(proc)
-    exe = runner.build_harness(name, case_dir, manifest)
-    outs = runner.run_harness(exe, case_dir, manifest)
+    exe = runner.build_harness(name, case_dir, manifest, target)
+    outs = runner.run_harness(exe, case_dir, manifest, target)
     feeds = {t.name: reference.read_tensor(str(case_dir / t.file), t) for t in manifest.inputs}
     return outs, feeds, _arena_size(case_dir / f"{name}.h", name)
 
@@ -93,10 +94,19 @@ ORT_CASES = [("conv_net", False), ("mlp", False), ("mobilenet_v2", True), ("resn
 
 # The generic x86-64 CPU (integer SIMD without dot products) and this
 # machine's (with VNNI: the vpdpbusd kernels of codegen/LLVMCPU/
-# Int8DotProduct.cpp) run different int8 code.
-CPUS = [pytest.param([], id="generic"),
-        pytest.param(["--mcpu=native"], id="native",
-                     marks=pytest.mark.skipif(not runner.host_has_vnni(), reason="no VNNI on this machine"))]
+# Int8DotProduct.cpp) run different int8 code; so do AArch64 CPUs with
+# dotprod (cortex-a76: sdot kernels), with i8mm too (neoverse-n2: usdot on
+# unflipped uint8 activations) and without (cortex-a53: widening
+# multiply-adds), under qemu-aarch64 (the small models only: emulated).
+def _aarch64(target):
+    return pytest.param((target, []), id=target.id, marks=pytest.mark.skipif(
+        not target.available(), reason="aarch64 toolchain or qemu-aarch64 missing"))
+
+
+CPUS = [pytest.param((runner.HOST, []), id="generic"),
+        pytest.param((runner.HOST, ["--mcpu=native"]), id="native",
+                     marks=pytest.mark.skipif(not runner.host_has_vnni(), reason="no VNNI on this machine")),
+        _aarch64(runner.AARCH64_DOTPROD), _aarch64(runner.AARCH64_I8MM), _aarch64(runner.AARCH64_NODOT)]
 
 
 @pytest.mark.parametrize("cpu", CPUS)
@@ -106,6 +116,9 @@ CPUS = [pytest.param([], id="generic"),
 def test_ort_quantized(arch, fmt, cpu, etch_compile, model_cache, tmp_path):
     """int8 outputs: >= 99.9% identical to ONNX Runtime's, all within 1 LSB,
     same argmax; the int8 arena is a fraction of the fp32 model's."""
+    target, flags = cpu
+    if target is not runner.HOST and arch not in ("conv_net", "mlp"):
+        pytest.skip("whole networks are not run under qemu-aarch64 (too slow emulated)")
     model_cache.mkdir(parents=True, exist_ok=True)
     src = model_cache / f"quant_{arch}_fp32.onnx"
     if not src.is_file():
@@ -120,7 +133,7 @@ def test_ort_quantized(arch, fmt, cpu, etch_compile, model_cache, tmp_path):
         _ort_quantize(src, dst, fmt)
     model = quant_models.int_output(onnx.load(str(dst)))
     name = f"q_{arch}_{fmt.lower()}"
-    outs, feeds, arena = _compile_run(name, model, tmp_path / "int8", etch_compile, cpu)
+    outs, feeds, arena = _compile_run(name, model, tmp_path / "int8", etch_compile, flags, target)
     (ref,) = _ort_int8(model, feeds)
     got = outs[0].reshape(ref.shape).astype(np.int32)
     diff = np.abs(got - ref.astype(np.int32))
@@ -130,7 +143,8 @@ def test_ort_quantized(arch, fmt, cpu, etch_compile, model_cache, tmp_path):
     assert same >= 0.999, f"{name}: only {same:.3%} identical"
     assert (got.reshape(got.shape[0], -1).argmax(1) == ref.reshape(ref.shape[0], -1).argmax(1)).all()
     if fmt == "QDQ":
-        _, _, arena32 = _compile_run(f"f_{arch}", onnx.load(str(src)), tmp_path / "fp32", etch_compile)
+        _, _, arena32 = _compile_run(f"f_{arch}", onnx.load(str(src)), tmp_path / "fp32", etch_compile,
+                                     flags, target)
         print(f"{name}: fp32 arena {arena32} B, int8/fp32 {arena / arena32:.2f}")
         assert arena <= 0.5 * arena32, f"int8 arena {arena} B vs fp32 {arena32} B"
 

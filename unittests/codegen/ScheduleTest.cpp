@@ -130,6 +130,38 @@ TEST(ScheduleHeuristics, ParallelAndReductionLoopsUseTheirOwnLevels) {
   }
 }
 
+TEST(ScheduleHeuristics, AArch64DotProductTiles) {
+  // cortex-a76 (dotprod) vs cortex-a53: the int8 conv's register tile is
+  // 8 output channels x 2 vectors of 4 i32 lanes on both; with sdot (4 k's
+  // per lane) the K tile is 16, without it 8.
+  CPUTargetInfo a76 = resolveCPUTarget("aarch64-linux-gnu", "cortex-a76", "");
+  CPUTargetInfo a53 = resolveCPUTarget("aarch64-linux-gnu", "cortex-a53", "");
+  EXPECT_TRUE(a76.hasDotProd);
+  EXPECT_FALSE(a76.hasI8MM);
+  EXPECT_FALSE(a53.hasDotProd);
+  auto arm = [](const char *cpu) {
+    return resolveCPUTarget("aarch64-linux-gnu", cpu, "");
+  };
+  EXPECT_TRUE(arm("neoverse-n1").hasDotProd);
+  EXPECT_TRUE(arm("apple-m1").hasDotProd);
+  EXPECT_TRUE(arm("neoverse-n2").hasI8MM);
+  EXPECT_FALSE(arm("cortex-a72").hasDotProd);
+  EXPECT_FALSE(resolveCPUTarget("x86_64-unknown-linux-gnu", "cascadelake", "")
+                   .hasDotProd);
+
+  LoopNestInfo conv = convNest(64, 28, 28, 64);
+  conv.isSignedInt8 = true;
+  ScheduleSizes dot = computeDefaultSchedule(conv, a76);
+  ScheduleSizes noDot = computeDefaultSchedule(conv, a53);
+  EXPECT_EQ(dot.registerTiles[1], 8);
+  EXPECT_EQ(dot.registerTiles[3], 8);
+  EXPECT_EQ(dot.reduction[4], 16);
+  EXPECT_EQ(noDot.reduction[4], 8);
+  // A float conv on the same CPU is not affected.
+  conv.isSignedInt8 = false;
+  EXPECT_EQ(computeDefaultSchedule(conv, a76).reduction[4], 8);
+}
+
 class ScheduleAttrTest : public ::testing::Test {
 protected:
   ScheduleAttrTest() { ctx.loadDialect<EtchDialect>(); }

@@ -29,6 +29,8 @@ namespace mlir::etch {
 struct LinalgOptions {
   /// Run etch-verify-linalg-contract at the end.
   bool verifyContract = true;
+  /// etch-convert-etch-to-linalg's pack-int8-weights (targets with sdot).
+  bool packInt8Weights = false;
 };
 
 /// etch-convert-etch-to-linalg, canonicalize, etch-verify-linalg-contract.
@@ -36,7 +38,9 @@ struct LinalgOptions {
 void buildLinalgPassPipeline(OpPassManager &pm, const LinalgOptions &options);
 
 /// All etch → Linalg patterns (one populate function per op group).
-void populateEtchToLinalgPatterns(RewritePatternSet &patterns);
+/// `packInt8Weights`: see etch-convert-etch-to-linalg's option.
+void populateEtchToLinalgPatterns(RewritePatternSet &patterns,
+                                  bool packInt8Weights = false);
 
 /// Registers the conversion passes and `etch-linalg-pipeline`.
 void registerEtchConversionPasses();

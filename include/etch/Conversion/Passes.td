@@ -45,6 +45,13 @@ def ConvertEtchToLinalgPass : Pass<"etch-convert-etch-to-linalg"> {
     "::mlir::math::MathDialect",
     "::mlir::tensor::TensorDialect",
   ];
+  let options = [
+    Option<"packInt8Weights", "pack-int8-weights", "bool", /*default=*/"false",
+           "Lower int8 x int8 convolutions with a constant weight as a "
+           "generic on the weight repacked [F, KH, KW, C] at compile time "
+           "(the input channels one dot-product lane reduces contiguous): "
+           "for targets with AArch64 sdot/udot">,
+  ];
 }
 
 def VerifyLinalgContractPass : Pass<"etch-verify-linalg-contract",

@@ -198,7 +198,11 @@ Value packChannelsLast(OpBuilder &b, Location loc, Value weight) {
 }
 
 struct ConvOpLowering : public OpConversionPattern<ConvOp> {
-  using OpConversionPattern::OpConversionPattern;
+  ConvOpLowering(MLIRContext *ctx, bool packInt8Weights)
+      : OpConversionPattern(ctx), packInt8Weights(packInt8Weights) {}
+  /// Signed int8 convolutions with a constant weight as a generic on the
+  /// weight packed channels-last (targets with sdot/udot).
+  bool packInt8Weights;
 
   LogicalResult
   matchAndRewrite(ConvOp op, OpAdaptor adaptor,
@@ -234,7 +238,15 @@ struct ConvOpLowering : public OpConversionPattern<ConvOp> {
     Value result;
     // A uint8 input (zero-extended) has no named op: the generic form.
     bool unsignedInput = op.getUnsignedInput();
-    if (spatial == 2 && group == 1 && !unsignedInput) {
+    // Signed int8 on sdot targets: channels-last weights as for uint8 ones,
+    // where there are enough input channels for dot products (8: what
+    // Int8DotProduct takes; a first layer's 3 keep the named op).
+    Value packed;
+    if (group == 1 && !unsignedInput && packInt8Weights && cIn >= 8 &&
+        inElement.isInteger(8) && elementType.isInteger(32)) {
+      packed = packChannelsLast(rewriter, loc, weight);
+    }
+    if (spatial == 2 && group == 1 && !unsignedInput && !packed) {
       Value init = createConvInit(rewriter, loc, outType, bias, {1});
       result = linalg::Conv2DNchwFchwOp::create(
                    rewriter, loc, TypeRange{outType},
@@ -253,9 +265,11 @@ struct ConvOpLowering : public OpConversionPattern<ConvOp> {
                                RankedTensorType::get(wShape, wElement));
       result = buildGenericDepthwise(rewriter, loc, input, filter, init,
                                      strides, dilations, unsignedInput);
-    } else if (group == 1 && unsignedInput) {
+    } else if (group == 1 && (unsignedInput || packed)) {
       Value init = createConvInit(rewriter, loc, outType, bias, {1});
-      Value packed = packChannelsLast(rewriter, loc, weight);
+      if (!packed) {
+        packed = packChannelsLast(rewriter, loc, weight);
+      }
       result = buildGenericConv(rewriter, loc, input, packed ? packed : weight,
                                 init, strides, dilations, unsignedInput,
                                 /*grouped=*/false, /*channelsLastWeight=*/!!packed);
@@ -315,6 +329,7 @@ struct ConvOpLowering : public OpConversionPattern<ConvOp> {
 
 } // namespace
 
-void mlir::etch::populateEtchConvToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<ConvOpLowering>(patterns.getContext());
+void mlir::etch::populateEtchConvToLinalgPatterns(RewritePatternSet &patterns,
+                                                  bool packInt8Weights) {
+  patterns.add<ConvOpLowering>(patterns.getContext(), packInt8Weights);
 }

@@ -14,7 +14,9 @@ namespace mlir::etch::detail {
 
 void mlir::etch::buildLinalgPassPipeline(OpPassManager &pm,
                                          const LinalgOptions &options) {
-  pm.addPass(createConvertEtchToLinalgPass());
+  ConvertEtchToLinalgPassOptions convert;
+  convert.packInt8Weights = options.packInt8Weights;
+  pm.addPass(createConvertEtchToLinalgPass(convert));
   pm.addPass(createCanonicalizerPass());
   if (options.verifyContract) {
     pm.addPass(createVerifyLinalgContractPass());

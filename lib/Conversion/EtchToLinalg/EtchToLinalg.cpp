@@ -18,8 +18,9 @@ namespace mlir::etch {
 using namespace mlir;
 using namespace mlir::etch;
 
-void mlir::etch::populateEtchToLinalgPatterns(RewritePatternSet &patterns) {
-  populateEtchConvToLinalgPatterns(patterns);
+void mlir::etch::populateEtchToLinalgPatterns(RewritePatternSet &patterns,
+                                              bool packInt8Weights) {
+  populateEtchConvToLinalgPatterns(patterns, packInt8Weights);
   populateEtchMatmulToLinalgPatterns(patterns);
   populateEtchElementwiseToLinalgPatterns(patterns);
   populateEtchPoolingToLinalgPatterns(patterns);
@@ -37,6 +38,7 @@ namespace {
 
 struct ConvertEtchToLinalgPass
     : public etch::impl::ConvertEtchToLinalgPassBase<ConvertEtchToLinalgPass> {
+  using ConvertEtchToLinalgPassBase::ConvertEtchToLinalgPassBase;
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     ConversionTarget target(*ctx);
@@ -70,7 +72,7 @@ struct ConvertEtchToLinalgPass
       return signalPassFailure();
     }
     RewritePatternSet patterns(ctx);
-    populateEtchToLinalgPatterns(patterns);
+    populateEtchToLinalgPatterns(patterns, packInt8Weights);
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns)))) {
       signalPassFailure();

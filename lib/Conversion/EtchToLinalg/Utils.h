@@ -81,7 +81,8 @@ Value buildNarrowCast(OpBuilder &b, Location loc, Value x, Type to,
 } // namespace mlir::etch::to_linalg
 
 namespace mlir::etch {
-void populateEtchConvToLinalgPatterns(RewritePatternSet &patterns);
+void populateEtchConvToLinalgPatterns(RewritePatternSet &patterns,
+                                      bool packInt8Weights);
 void populateEtchMatmulToLinalgPatterns(RewritePatternSet &patterns);
 void populateEtchElementwiseToLinalgPatterns(RewritePatternSet &patterns);
 void populateEtchPoolingToLinalgPatterns(RewritePatternSet &patterns);

@@ -53,6 +53,9 @@ struct LoopNestInfo {
   /// 8-bit integer operands, an i32 result: a quantized conv or matmul
   /// (followed by a requantization), with either extension.
   bool isInt8 = false;
+  /// An int8 x int8 -> int32 contraction with both operands sign-extended:
+  /// the form of AArch64's `sdot` (4 bytes per lane as well).
+  bool isSignedInt8 = false;
 };
 
 /// Loop roles: which loop is the register-tile row (M, output channel),

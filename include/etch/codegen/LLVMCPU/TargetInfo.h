@@ -39,6 +39,10 @@ struct CPUTargetInfo {
   bool hasAVX512VNNI = false;
   bool hasAVX512VL = false;
   bool hasAVXVNNI = false;
+  /// AArch64 int8 dot products: `sdot`/`udot` (Armv8.2 dotprod: 4 i32 lanes
+  /// each += 4 byte products) and `usdot`/`smmla` (i8mm).
+  bool hasDotProd = false;
+  bool hasI8MM = false;
   /// f32/f64 roundeven/floor/ceil/trunc are instructions (x86 SSE4.1,
   /// AArch64), so LLVM never turns them into libm calls.
   bool hasNativeRounding = false;
