@@ -22,6 +22,8 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Interfaces/DestinationStyleOpInterface.h"
+#include "mlir/Interfaces/LoopLikeInterface.h"
 #include "mlir/IR/Builders.h"
 
 #define DEBUG_TYPE "etch-common-decompose-pads"
@@ -70,11 +72,64 @@ Value fillBorder(OpBuilder &b, Location loc, Value dest, Value value,
   return dest;
 }
 
+/// Whether `source` reaches the pad alone: it and every value it is computed
+/// in place on (destination operands of DPS ops, loop inits, insert_slice
+/// destinations), back to a tensor.empty, have one use each. Only then may
+/// empty-tensor elimination move the source's producer into the padded
+/// buffer: on shared chains (a feature map that is padded and also resized
+/// and concatenated, as in PP-OCRv4's FPN) the upstream elimination has
+/// produced wrong code, so such pads keep their fill-and-copy form. A
+/// function argument is copied either way.
+bool hasPrivateChain(Value source) {
+  Value v = source;
+  for (int depth = 0; depth < 64; ++depth) {
+    if (isa<BlockArgument>(v)) {
+      return v == source;
+    }
+    if (!v.hasOneUse()) {
+      return false;
+    }
+    Operation *def = v.getDefiningOp();
+    if (isa<tensor::EmptyOp>(def)) {
+      return true;
+    }
+    auto result = cast<OpResult>(v);
+    if (auto insert = dyn_cast<tensor::InsertSliceOp>(def)) {
+      v = insert.getDest();
+    } else if (auto dps = dyn_cast<DestinationStyleOpInterface>(def)) {
+      v = dps.getTiedOpOperand(result)->get();
+    } else if (auto loop = dyn_cast<LoopLikeOpInterface>(def)) {
+      OpOperand *init = loop.getTiedLoopInit(result);
+      if (!init) {
+        return false;
+      }
+      v = init->get();
+    } else {
+      return false;
+    }
+  }
+  return false;
+}
+
 struct CommonDecomposePadsPass
     : public impl::CommonDecomposePadsPassBase<CommonDecomposePadsPass> {
   using Base::Base;
   void runOnOperation() override {
     func::FuncOp func = getOperation();
+    // One tensor.empty per use: CSE merges equal empties, which would make
+    // every chain that starts from one look shared.
+    SmallVector<tensor::EmptyOp> empties;
+    func.walk([&](tensor::EmptyOp e) { empties.push_back(e); });
+    for (tensor::EmptyOp e : empties) {
+      SmallVector<OpOperand *> uses;
+      for (OpOperand &use : e->getUses()) {
+        uses.push_back(&use);
+      }
+      for (OpOperand *use : llvm::drop_begin(uses)) {
+        OpBuilder b(use->getOwner());
+        use->set(b.clone(*e)->getResult(0));
+      }
+    }
     SmallVector<tensor::PadOp> pads;
     for (Operation &op : func.getBody().getOps()) {
       if (auto pad = dyn_cast<tensor::PadOp>(op)) {
@@ -87,6 +142,9 @@ struct CommonDecomposePadsPass
       auto sourceType = pad.getSourceType();
       if (!value || !type.hasStaticShape() || !sourceType.hasStaticShape() ||
           pad.getNofold()) {
+        continue;
+      }
+      if (!hasPrivateChain(pad.getSource())) {
         continue;
       }
       SmallVector<int64_t> low(pad.getStaticLow());

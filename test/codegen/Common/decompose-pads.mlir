@@ -60,12 +60,15 @@ func.func @main(%x: tensor<3xf32>, %v: tensor<f32>) -> tensor<5xf32> {
 
 // -----
 
-// A pad whose body is not a constant, or marked nofold, stays.
+// A pad whose body is not a constant, or marked nofold, stays; so does one
+// whose source is also used elsewhere (its producer must not move into the
+// padded buffer).
 // CHECK-LABEL: func.func @main
 // CHECK: tensor.pad
 // CHECK: tensor.pad
+// CHECK: tensor.pad
 // BUF-LABEL: func.func @main
-func.func @main(%x: tensor<3xf32>) -> (tensor<5xf32>, tensor<4xf32>) {
+func.func @main(%x: tensor<3xf32>) -> (tensor<5xf32>, tensor<3xf32>) {
   %zero = arith.constant 0.0 : f32
   %p = tensor.pad %x low[1] high[1] {
   ^bb0(%i: index):
@@ -77,5 +80,15 @@ func.func @main(%x: tensor<3xf32>) -> (tensor<5xf32>, tensor<4xf32>) {
   ^bb0(%i: index):
     tensor.yield %zero : f32
   } : tensor<3xf32> to tensor<4xf32>
-  return %p, %q : tensor<5xf32>, tensor<4xf32>
+  %e = tensor.empty() : tensor<3xf32>
+  %y = linalg.exp ins(%x : tensor<3xf32>) outs(%e : tensor<3xf32>) -> tensor<3xf32>
+  %r = tensor.pad %y low[1] high[1] {
+  ^bb0(%i: index):
+    tensor.yield %zero : f32
+  } : tensor<3xf32> to tensor<5xf32>
+  %e5 = tensor.empty() : tensor<5xf32>
+  %s = linalg.exp ins(%r : tensor<5xf32>) outs(%e5 : tensor<5xf32>) -> tensor<5xf32>
+  %t = tensor.empty() : tensor<3xf32>
+  %u = linalg.exp ins(%y : tensor<3xf32>) outs(%t : tensor<3xf32>) -> tensor<3xf32>
+  return %s, %u : tensor<5xf32>, tensor<3xf32>
 }
