@@ -24,6 +24,7 @@
 #include "llvm/Support/Path.h"
 
 #include <deque>
+#include <map>
 
 using namespace mlir;
 using namespace mlir::etch;
@@ -134,7 +135,8 @@ llvm::Error mlir::etch::addInputValueSpec(OnnxImportOptions &opts,
 SmallVector<StringRef> mlir::etch::getSupportedOnnxOps() {
   SmallVector<StringRef> names;
   for (const auto &entry : getOpTable()) {
-    if (!entry.getKey().starts_with("com.microsoft.")) {
+    // Other domains' keys are "<domain>.<op>" (opTableKey).
+    if (!entry.getKey().contains('.')) {
       names.push_back(entry.getKey());
     }
   }
@@ -142,17 +144,23 @@ SmallVector<StringRef> mlir::etch::getSupportedOnnxOps() {
   return names;
 }
 
-/// The com.microsoft ops etch imports.
-static SmallVector<StringRef> getMicrosoftOps() {
-  SmallVector<StringRef> names;
+/// The ops etch imports of each domain other than the default one, as
+/// "com.microsoft's BiasAdd, ...; ai.onnx.ml's Binarizer, ...".
+static std::string describeOtherDomainOps() {
+  std::map<std::string, SmallVector<StringRef>> byDomain;
   for (const auto &entry : getOpTable()) {
     StringRef key = entry.getKey();
-    if (key.consume_front("com.microsoft.")) {
-      names.push_back(key);
+    size_t dot = key.rfind('.');
+    if (dot != StringRef::npos) {
+      byDomain[key.take_front(dot).str()].push_back(key.drop_front(dot + 1));
     }
   }
-  llvm::sort(names);
-  return names;
+  std::string text;
+  for (auto &[domain, ops] : byDomain) {
+    llvm::sort(ops);
+    text += (text.empty() ? "" : "; ") + domain + "'s " + llvm::join(ops, ", ");
+  }
+  return text;
 }
 
 /// Formats a TensorShapeProto as `?x3x224x224` (symbolic dims by name).
@@ -453,8 +461,8 @@ static LogicalResult checkSupported(MLIRContext &ctx,
                             << node.op_type() << "' of domain '"
                             << node.domain()
                             << "' is not supported; supported: the default "
-                               "ONNX domain and com.microsoft's "
-                            << llvm::join(getMicrosoftOps(), ", ");
+                               "ONNX domain, "
+                            << describeOtherDomainOps();
     }
     if (!table.count(opTableKey(node))) {
       return emitError(loc)
