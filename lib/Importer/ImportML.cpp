@@ -245,22 +245,23 @@ LogicalResult importLabelEncoder(GraphImporter &im, const onnx::NodeProto &) {
   } else {
     dflt = static_cast<double>(im.attrInt("default_int64", -1));
   }
-  // A later duplicate key wins (as in ONNX's reference).
+  // The first of duplicate keys wins, as in ONNX Runtime (ONNX's reference
+  // implementation takes the last; the spec does not say).
   SmallVector<size_t> order;
   if (keys->isFloat) {
-    std::map<double, size_t> last;
+    std::map<double, size_t> first;
     for (auto [i, k] : llvm::enumerate(keys->floats)) {
-      last[k] = i;
+      first.try_emplace(k, i);
     }
-    for (auto [k, i] : last) {
+    for (auto [k, i] : first) {
       order.push_back(i);
     }
   } else {
-    std::map<int64_t, size_t> last;
+    std::map<int64_t, size_t> first;
     for (auto [i, k] : llvm::enumerate(keys->ints)) {
-      last[k] = i;
+      first.try_emplace(k, i);
     }
-    for (auto [k, i] : last) {
+    for (auto [k, i] : first) {
       order.push_back(i);
     }
   }

@@ -7,8 +7,8 @@
 // per length g the importer lists every window (d, start) that fits in C and
 // gathers its g tokens ([B, W] each), compares them with the pool's n-grams
 // of length g ([B, W, P] matches), sums over the windows and scatters the
-// counts to their output columns with a constant one-hot matmul. TF/IDF/
-// TFIDF weighting follows. Counting follows ONNX's reference implementation
+// counts to their output columns with a constant matmul that also applies
+// the n-grams' weights (TFIDF: count * weight; IDF: weight where count > 0). Counting follows ONNX's reference implementation
 // (a pool n-gram listed twice counts under its last index).
 //
 //===----------------------------------------------------------------------===//
@@ -27,7 +27,7 @@ namespace {
 
 /// The pool n-grams of one length: their tokens and output column.
 struct GramPool {
-  std::map<std::vector<int64_t>, int64_t> column; // last listing wins
+  std::map<std::vector<int64_t>, int64_t> column; // n-gram -> id; last wins
 };
 
 LogicalResult importTfIdfVectorizer(GraphImporter &im,
@@ -87,10 +87,22 @@ LogicalResult importTfIdfVectorizer(GraphImporter &im,
                           << " entries; the pool lists more n-grams";
       }
       pools[g].column[std::vector<int64_t>(pool.begin() + at,
-                                           pool.begin() + at + g)] =
-          indexes[id];
+                                           pool.begin() + at + g)] = id;
     }
   }
+
+  // `weights` are per pool n-gram (the i-th weighs the i-th n-gram, as the
+  // spec and ONNX Runtime have it): applied before the scatter to columns.
+  SmallVector<double> weights;
+  if (const onnx::AttributeProto *a = im.attr("weights");
+      a && a->floats_size() > 0) {
+    if (a->floats_size() != static_cast<int>(indexes.size())) {
+      return im.error() << "'weights' has " << a->floats_size()
+                        << " entries; ngram_indexes has " << indexes.size();
+    }
+    weights.assign(a->floats().begin(), a->floats().end());
+  }
+  bool weighted = mode != "TF" && !weights.empty();
 
   Builder &b = im.getBuilder();
   Type f32 = b.getF32Type();
@@ -145,10 +157,17 @@ LogicalResult importTfIdfVectorizer(GraphImporter &im,
         RankedTensorType::get({batch, numGrams}, f32), {hits},
         {im.namedAttr("axes", b.getDenseI64ArrayAttr({1})),
          im.namedAttr("keepdims", b.getBoolAttr(false))});
+    if (mode == "IDF" && weighted) {
+      Value seen = im.create<GreaterOp>(
+          typeOf(perGram).clone(b.getI1Type()),
+          {perGram, createScalarConstant(im, f32, 0)});
+      perGram = im.create<CastOp>(perGram.getType(), {seen});
+    }
     SmallVector<double> scatter(numGrams * width, 0.0);
     int64_t row = 0;
     for (const auto &entry : grams.column) {
-      scatter[row++ * width + entry.second] = 1.0;
+      scatter[row++ * width + indexes[entry.second]] =
+          weighted ? weights[entry.second] : 1.0;
     }
     Value columns = im.create<MatMulOp>(
         outType, {perGram, constantOf(im, {numGrams, width}, f32, scatter)});
@@ -159,27 +178,12 @@ LogicalResult importTfIdfVectorizer(GraphImporter &im,
                       SmallVector<double>(batch * width, 0.0));
   }
 
-  const onnx::AttributeProto *weightsAttr = im.attr("weights");
-  SmallVector<double> weights;
-  if (weightsAttr && weightsAttr->floats_size() > 0) {
-    if (weightsAttr->floats_size() < width) {
-      return im.error() << "'weights' has " << weightsAttr->floats_size()
-                        << " entries; the output has " << width
-                        << " columns";
-    }
-    weights.assign(weightsAttr->floats().begin(),
-                   weightsAttr->floats().begin() + width);
-  }
   Value y = freq;
-  if (mode == "IDF") {
+  if (mode == "IDF" && !weighted) {
     Value present = im.create<GreaterOp>(outType.clone(b.getI1Type()),
                                          {freq, createScalarConstant(im, f32, 0)});
-    Value on = weights.empty() ? createScalarConstant(im, f32, 1)
-                               : constantOf(im, {width}, f32, weights);
-    y = im.create<WhereOp>(outType,
-                           {present, on, createScalarConstant(im, f32, 0)});
-  } else if (mode == "TFIDF" && !weights.empty()) {
-    y = createBinary<MulOp>(im, freq, constantOf(im, {width}, f32, weights));
+    y = im.create<WhereOp>(outType, {present, createScalarConstant(im, f32, 1),
+                                     createScalarConstant(im, f32, 0)});
   }
   if (xType.getRank() == 1) {
     y = reshapeTo(im, y, {width});

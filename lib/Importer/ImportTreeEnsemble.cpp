@@ -10,7 +10,8 @@
 // against the node's set, padded with NaN; NaN inputs go the true way where
 // nodes_missing_value_tracks_true says so) and selects the true or false
 // successor. After the walk every tree sits on a leaf; its weight goes to its
-// target, summed, averaged, or reduced with min/max over the trees, then
+// target, summed, averaged, or reduced with min/max over the trees (0 where
+// no tree reaches a target), then
 // post_transform (NONE, SOFTMAX, LOGISTIC) applies.
 //
 //===----------------------------------------------------------------------===//
@@ -352,6 +353,17 @@ LogicalResult importTreeEnsemble(GraphImporter &im, const onnx::NodeProto &) {
     if (aggregate == 0) {
       y = createBinary<DivOp>(im, y, createScalarConstant(im, elem, numTrees));
     }
+  }
+  if (aggregate == 2 || aggregate == 3) {
+    // A target no tree reaches is 0, as in ONNX Runtime (ONNX's reference
+    // leaves the min/max identity there; the spec does not say).
+    auto outI32 = outType.clone(b.getI32Type());
+    Value reached = im.create<ReduceMaxOp>(
+        outI32, {im.create<CastOp>(spread.clone(b.getI32Type()), {onTarget})},
+        reduceAttrs);
+    y = im.create<WhereOp>(outType, {im.create<CastOp>(outType.clone(i1),
+                                                       {reached}),
+                                     y, createScalarConstant(im, elem, 0)});
   }
   if (post == 1) {
     y = im.create<SoftmaxOp>(outType, {y}, {axis(1)});
