@@ -260,14 +260,6 @@ static LogicalResult expandNonTensorInputs(onnx::GraphProto &graph,
                                  << "', which is not a graph input";
     }
   }
-  // Optional outputs are their element (an absent one is an error when the
-  // outputs are collected).
-  for (onnx::ValueInfoProto &out : *graph.mutable_output()) {
-    if (out.type().has_optional_type()) {
-      onnx::TypeProto elem = out.type().optional_type().elem_type();
-      *out.mutable_type() = std::move(elem);
-    }
-  }
   if (!prologue.empty()) {
     google::protobuf::RepeatedPtrField<onnx::NodeProto> nodes;
     for (onnx::NodeProto &n : prologue) {
@@ -621,6 +613,15 @@ mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
   if (!inferShapes(model, inferError)) {
     return emitError(modelLoc) << "ONNX shape inference failed on '" << path
                                << "': " << inferError;
+  }
+  // Optional outputs are their element (an absent one is an error when the
+  // outputs are collected); unwrapped after inference, which would see an
+  // If or Optional node's optional result clash with the element type.
+  for (onnx::ValueInfoProto &out : *graph.mutable_output()) {
+    if (out.type().has_optional_type()) {
+      onnx::TypeProto elem = out.type().optional_type().elem_type();
+      *out.mutable_type() = std::move(elem);
+    }
   }
   // After inference: the fused nodes write the Q nodes' (typed) outputs.
   fuseQdqGroups(ctx, graph);
