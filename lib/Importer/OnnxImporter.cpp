@@ -609,19 +609,24 @@ mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
       failed(pinInputValues(graph, opts, modelLoc))) {
     return failure();
   }
+  // Optional outputs are their element (an absent one is an error when the
+  // outputs are collected). Inference sees them untyped: the node writing
+  // one may give an optional (If, Optional) or its element (Identity of an
+  // optional input, which is its element by now).
+  SmallVector<std::pair<int, onnx::TypeProto>> optionalOutputs;
+  for (auto [i, out] : llvm::enumerate(*graph.mutable_output())) {
+    if (out.type().has_optional_type()) {
+      optionalOutputs.emplace_back(i, out.type().optional_type().elem_type());
+      out.clear_type();
+    }
+  }
   std::string inferError;
   if (!inferShapes(model, inferError)) {
     return emitError(modelLoc) << "ONNX shape inference failed on '" << path
                                << "': " << inferError;
   }
-  // Optional outputs are their element (an absent one is an error when the
-  // outputs are collected); unwrapped after inference, which would see an
-  // If or Optional node's optional result clash with the element type.
-  for (onnx::ValueInfoProto &out : *graph.mutable_output()) {
-    if (out.type().has_optional_type()) {
-      onnx::TypeProto elem = out.type().optional_type().elem_type();
-      *out.mutable_type() = std::move(elem);
-    }
+  for (auto &[index, elem] : optionalOutputs) {
+    *graph.mutable_output(index)->mutable_type() = std::move(elem);
   }
   // After inference: the fused nodes write the Q nodes' (typed) outputs.
   fuseQdqGroups(ctx, graph);
