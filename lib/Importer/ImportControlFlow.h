@@ -24,11 +24,9 @@ struct ScanRun {
   SmallVector<GraphImporter::Bound> states;
   SmallVector<SmallVector<Value>> outs;
 };
-FailureOr<ScanRun> runScanBody(GraphImporter &im,
-                               const onnx::GraphProto &body,
+FailureOr<ScanRun> runScanBody(GraphImporter &im, const onnx::GraphProto &body,
                                SmallVector<GraphImporter::Bound> states,
-                               ArrayRef<Value> scanIn,
-                               ArrayRef<int64_t> inAxes,
+                               ArrayRef<Value> scanIn, ArrayRef<int64_t> inAxes,
                                ArrayRef<int64_t> inDirs, int64_t steps,
                                int64_t numScanOut);
 

@@ -94,12 +94,12 @@ LogicalResult importBinarizer(GraphImporter &im, const onnx::NodeProto &) {
   RankedTensorType type = typeOf(*x);
   Type elem = type.getElementType();
   double threshold = im.attrFloat("threshold", 0.0f);
-  Value above = im.create<GreaterOp>(
-      type.clone(im.getBuilder().getI1Type()),
-      {*x, createScalarConstant(im, elem, threshold)});
-  im.setOutput(0, im.create<WhereOp>(type, {above,
-                                            createScalarConstant(im, elem, 1),
-                                            createScalarConstant(im, elem, 0)}));
+  Value above =
+      im.create<GreaterOp>(type.clone(im.getBuilder().getI1Type()),
+                           {*x, createScalarConstant(im, elem, threshold)});
+  im.setOutput(
+      0, im.create<WhereOp>(type, {above, createScalarConstant(im, elem, 1),
+                                   createScalarConstant(im, elem, 0)}));
   return success();
 }
 
@@ -112,8 +112,7 @@ LogicalResult importArrayFeatureExtractor(GraphImporter &im,
     return failure();
   }
   RankedTensorType xType = typeOf(*x);
-  if (xType.getRank() == 0 ||
-      !typeOf(*y).getElementType().isInteger(64)) {
+  if (xType.getRank() == 0 || !typeOf(*y).getElementType().isInteger(64)) {
     return im.error() << "expected a tensor of rank >= 1 and int64 indices, "
                          "got "
                       << x->getType() << " and " << y->getType();
@@ -151,8 +150,8 @@ FailureOr<Numbers> readNumbers(GraphImporter &im, StringRef prefix) {
     return im.error() << "'" << strings
                       << "': string keys and values are not supported "
                          "(etch tensors are numeric); supported: "
-                      << prefix << "floats, " << prefix << "int64s, "
-                      << prefix << "tensor of a numeric type";
+                      << prefix << "floats, " << prefix << "int64s, " << prefix
+                      << "tensor of a numeric type";
   }
   Numbers n;
   if (const onnx::AttributeProto *a = im.attr((prefix + "floats").str())) {
@@ -194,9 +193,8 @@ FailureOr<Numbers> readNumbers(GraphImporter &im, StringRef prefix) {
     }
     return n;
   }
-  return im.error() << "expected one of the attributes " << prefix
-                    << "floats, " << prefix << "int64s, " << prefix
-                    << "tensor";
+  return im.error() << "expected one of the attributes " << prefix << "floats, "
+                    << prefix << "int64s, " << prefix << "tensor";
 }
 
 LogicalResult importLabelEncoder(GraphImporter &im, const onnx::NodeProto &) {
@@ -219,9 +217,8 @@ LogicalResult importLabelEncoder(GraphImporter &im, const onnx::NodeProto &) {
   RankedTensorType xType = typeOf(*x);
   Type xElem = xType.getElementType();
   if (isa<FloatType>(xElem) != keys->isFloat) {
-    return im.error() << "the keys (" << keys->elem
-                      << ") and the input (" << xElem
-                      << ") must both be floats or both integers";
+    return im.error() << "the keys (" << keys->elem << ") and the input ("
+                      << xElem << ") must both be floats or both integers";
   }
   if (keys->size() != values->size()) {
     return im.error() << "expected as many values as keys, got "
@@ -270,12 +267,12 @@ LogicalResult importLabelEncoder(GraphImporter &im, const onnx::NodeProto &) {
   RankedTensorType yType = xType.clone(yElem);
   Value dfltValue = createScalarConstant(im, yElem, dflt);
   if (count == 0) {
-    im.setOutput(0, im.create<WhereOp>(
-                        yType, {constantOf(im, xType.getShape(),
-                                           im.getBuilder().getI1Type(),
-                                           SmallVector<int64_t>(
-                                               xType.getNumElements(), 0)),
-                                dfltValue, dfltValue}));
+    im.setOutput(
+        0, im.create<WhereOp>(
+               yType,
+               {constantOf(im, xType.getShape(), im.getBuilder().getI1Type(),
+                           SmallVector<int64_t>(xType.getNumElements(), 0)),
+                dfltValue, dfltValue}));
     return success();
   }
   SmallVector<double> keyF, valF;
@@ -302,24 +299,25 @@ LogicalResult importLabelEncoder(GraphImporter &im, const onnx::NodeProto &) {
   column.push_back(1);
   SmallVector<int64_t> matchShape(xType.getShape());
   matchShape.push_back(count);
-  Value eq = im.create<EqualOp>(RankedTensorType::get(matchShape, b.getI1Type()),
-                                {reshapeTo(im, *x, column), keyConst});
-  Value eqI = im.create<CastOp>(RankedTensorType::get(matchShape, b.getI32Type()),
-                                {eq});
-  Value index = im.create<ArgMaxOp>(
-      xType.clone(b.getI64Type()), {eqI},
-      {im.namedAttr("axis", b.getI64IntegerAttr(rank)),
-       im.namedAttr("keepdims", b.getBoolAttr(false))});
+  Value eq =
+      im.create<EqualOp>(RankedTensorType::get(matchShape, b.getI1Type()),
+                         {reshapeTo(im, *x, column), keyConst});
+  Value eqI = im.create<CastOp>(
+      RankedTensorType::get(matchShape, b.getI32Type()), {eq});
+  Value index =
+      im.create<ArgMaxOp>(xType.clone(b.getI64Type()), {eqI},
+                          {im.namedAttr("axis", b.getI64IntegerAttr(rank)),
+                           im.namedAttr("keepdims", b.getBoolAttr(false))});
   Value found = im.create<ReduceMaxOp>(
       xType.clone(b.getI32Type()), {eqI},
       {im.namedAttr("axes", b.getDenseI64ArrayAttr({rank})),
        im.namedAttr("keepdims", b.getBoolAttr(false))});
   Value gathered = im.create<GatherOp>(
       yType, {valConst, index}, {im.namedAttr("axis", b.getI64IntegerAttr(0))});
-  im.setOutput(0, im.create<WhereOp>(
-                      yType, {im.create<CastOp>(xType.clone(b.getI1Type()),
-                                                {found}),
-                              gathered, dfltValue}));
+  im.setOutput(
+      0, im.create<WhereOp>(
+             yType, {im.create<CastOp>(xType.clone(b.getI1Type()), {found}),
+                     gathered, dfltValue}));
   return success();
 }
 

@@ -37,8 +37,8 @@ LogicalResult importer::importScan8(GraphImporter &im,
     return im.error() << "body inputs/outputs do not match " << numStates
                       << " states and " << numScanIn << " scan inputs";
   }
-  SmallVector<int64_t> dirs = im.attrInts("directions")
-                                  .value_or(SmallVector<int64_t>(numScanIn, 0));
+  SmallVector<int64_t> dirs =
+      im.attrInts("directions").value_or(SmallVector<int64_t>(numScanIn, 0));
   dirs.resize(numScanIn, 0);
   SmallVector<Value> states, scans;
   for (int64_t k = 0; k < numStates + numScanIn; ++k) {
@@ -69,8 +69,7 @@ LogicalResult importer::importScan8(GraphImporter &im,
   }
   SmallVector<int64_t> lengths(batch, seq);
   if (im.hasInput(0)) {
-    FailureOr<SmallVector<int64_t>> lens =
-        im.constantInts(0, "sequence_lens");
+    FailureOr<SmallVector<int64_t>> lens = im.constantInts(0, "sequence_lens");
     if (failed(lens)) {
       return failure();
     }

@@ -8,8 +8,9 @@
 // gathers its g tokens ([B, W] each), compares them with the pool's n-grams
 // of length g ([B, W, P] matches), sums over the windows and scatters the
 // counts to their output columns with a constant matmul that also applies
-// the n-grams' weights (TFIDF: count * weight; IDF: weight where count > 0). Counting follows ONNX's reference implementation
-// (a pool n-gram listed twice counts under its last index).
+// the n-grams' weights (TFIDF: count * weight; IDF: weight where count > 0).
+// Counting follows ONNX's reference implementation (a pool n-gram listed
+// twice counts under its last index).
 //
 //===----------------------------------------------------------------------===//
 #include "ImportML.h"
@@ -55,9 +56,12 @@ LogicalResult importTfIdfVectorizer(GraphImporter &im,
   int64_t minGram = im.attrInt("min_gram_length", 0);
   int64_t maxGram = im.attrInt("max_gram_length", 0);
   int64_t maxSkip = im.attrInt("max_skip_count", 0);
-  SmallVector<int64_t> counts = im.attrInts("ngram_counts").value_or(SmallVector<int64_t>());
-  SmallVector<int64_t> indexes = im.attrInts("ngram_indexes").value_or(SmallVector<int64_t>());
-  SmallVector<int64_t> pool = im.attrInts("pool_int64s").value_or(SmallVector<int64_t>());
+  SmallVector<int64_t> counts =
+      im.attrInts("ngram_counts").value_or(SmallVector<int64_t>());
+  SmallVector<int64_t> indexes =
+      im.attrInts("ngram_indexes").value_or(SmallVector<int64_t>());
+  SmallVector<int64_t> pool =
+      im.attrInts("pool_int64s").value_or(SmallVector<int64_t>());
   if (minGram < 1 || maxGram < minGram || maxSkip < 0 || indexes.empty() ||
       llvm::any_of(indexes, [](int64_t i) { return i < 0; })) {
     return im.error() << "expected 1 <= min_gram_length <= max_gram_length, "
@@ -110,8 +114,8 @@ LogicalResult importTfIdfVectorizer(GraphImporter &im,
   int64_t length = xType.getShape().back();
   Value x = reshapeTo(im, *xIn, {batch, length});
   if (xElem.isInteger(32)) {
-    x = im.create<CastOp>(RankedTensorType::get({batch, length}, b.getI64Type()),
-                          {x});
+    x = im.create<CastOp>(
+        RankedTensorType::get({batch, length}, b.getI64Type()), {x});
   }
   auto outType = RankedTensorType::get({batch, width}, f32);
   Value freq;
@@ -131,7 +135,8 @@ LogicalResult importTfIdfVectorizer(GraphImporter &im,
     if (windows == 0) {
       continue;
     }
-    if (failed(im.checkDerivedShape({batch, windows, numGrams}, b.getI1Type()))) {
+    if (failed(
+            im.checkDerivedShape({batch, windows, numGrams}, b.getI1Type()))) {
       return failure();
     }
     auto matchType =
@@ -147,9 +152,8 @@ LogicalResult importTfIdfVectorizer(GraphImporter &im,
           RankedTensorType::get({batch, windows}, b.getI64Type()), {x, idx},
           {im.namedAttr("axis", b.getI64IntegerAttr(1))});
       Value eq = im.create<EqualOp>(
-          matchType,
-          {reshapeTo(im, picked, {batch, windows, 1}),
-           constantOf(im, {numGrams}, b.getI64Type(), tokens)});
+          matchType, {reshapeTo(im, picked, {batch, windows, 1}),
+                      constantOf(im, {numGrams}, b.getI64Type(), tokens)});
       all = all ? im.create<AndOp>(matchType, {all, eq}) : eq;
     }
     Value hits = im.create<CastOp>(matchType.clone(f32), {all});
@@ -158,9 +162,9 @@ LogicalResult importTfIdfVectorizer(GraphImporter &im,
         {im.namedAttr("axes", b.getDenseI64ArrayAttr({1})),
          im.namedAttr("keepdims", b.getBoolAttr(false))});
     if (mode == "IDF" && weighted) {
-      Value seen = im.create<GreaterOp>(
-          typeOf(perGram).clone(b.getI1Type()),
-          {perGram, createScalarConstant(im, f32, 0)});
+      Value seen =
+          im.create<GreaterOp>(typeOf(perGram).clone(b.getI1Type()),
+                               {perGram, createScalarConstant(im, f32, 0)});
       perGram = im.create<CastOp>(perGram.getType(), {seen});
     }
     SmallVector<double> scatter(numGrams * width, 0.0);
@@ -180,8 +184,8 @@ LogicalResult importTfIdfVectorizer(GraphImporter &im,
 
   Value y = freq;
   if (mode == "IDF" && !weighted) {
-    Value present = im.create<GreaterOp>(outType.clone(b.getI1Type()),
-                                         {freq, createScalarConstant(im, f32, 0)});
+    Value present = im.create<GreaterOp>(
+        outType.clone(b.getI1Type()), {freq, createScalarConstant(im, f32, 0)});
     y = im.create<WhereOp>(outType, {present, createScalarConstant(im, f32, 1),
                                      createScalarConstant(im, f32, 0)});
   }

@@ -27,8 +27,7 @@ struct OptimizerOperands {
 };
 
 FailureOr<OptimizerOperands> readOperands(GraphImporter &im, unsigned kinds,
-                                          unsigned outKinds,
-                                          StringRef inNames,
+                                          unsigned outKinds, StringRef inNames,
                                           StringRef outNames) {
   const onnx::NodeProto &node = im.getNode();
   int total = node.input_size() - 2;
@@ -39,8 +38,8 @@ FailureOr<OptimizerOperands> readOperands(GraphImporter &im, unsigned kinds,
   }
   unsigned n = total / kinds;
   if (node.output_size() != static_cast<int>(n * outKinds)) {
-    return im.error() << "expected " << n * outKinds << " outputs ("
-                      << outNames << " for " << n << " tensors), got "
+    return im.error() << "expected " << n * outKinds << " outputs (" << outNames
+                      << " for " << n << " tensors), got "
                       << node.output_size();
   }
   OptimizerOperands ops;
@@ -64,10 +63,8 @@ FailureOr<OptimizerOperands> readOperands(GraphImporter &im, unsigned kinds,
       if (failed(v)) {
         return failure();
       }
-      RankedTensorType first =
-          k == 0 ? typeOf(*v) : typeOf(ops.groups[0][i]);
-      if (!isa<FloatType>(typeOf(*v).getElementType()) ||
-          typeOf(*v) != first) {
+      RankedTensorType first = k == 0 ? typeOf(*v) : typeOf(ops.groups[0][i]);
+      if (!isa<FloatType>(typeOf(*v).getElementType()) || typeOf(*v) != first) {
         return im.error() << "tensor " << i << " of every group must have "
                           << "one float type, got " << first << " and "
                           << v->getType();
@@ -129,11 +126,13 @@ LogicalResult importAdagrad(GraphImporter &im, const onnx::NodeProto &) {
         createBinary<MulOp>(im, t, scalar(im, elem, decay)));
     Value rate = createBinary<DivOp>(im, r, denom);
     Value gReg = regularized(im, x, g, norm);
-    Value hNew = createBinary<AddOp>(im, h, createBinary<MulOp>(im, gReg, gReg));
-    Value hAdaptive = createBinary<AddOp>(
-        im, im.create<SqrtOp>(hNew.getType(), {hNew}), scalar(im, elem, epsilon));
-    Value step = createBinary<DivOp>(im, createBinary<MulOp>(im, rate, gReg),
-                                     hAdaptive);
+    Value hNew =
+        createBinary<AddOp>(im, h, createBinary<MulOp>(im, gReg, gReg));
+    Value hAdaptive =
+        createBinary<AddOp>(im, im.create<SqrtOp>(hNew.getType(), {hNew}),
+                            scalar(im, elem, epsilon));
+    Value step =
+        createBinary<DivOp>(im, createBinary<MulOp>(im, rate, gReg), hAdaptive);
     im.setOutput(i, createBinary<SubOp>(im, x, step));
     im.setOutput(n + i, hNew);
   }
@@ -174,17 +173,17 @@ LogicalResult importMomentum(GraphImporter &im, const onnx::NodeProto &) {
                            {positiveStep(im, ops->t), scalar(im, elem, *beta),
                             scalar(im, elem, 1)});
     Value gReg = regularized(im, x, g, *norm);
-    Value vNew =
-        createBinary<AddOp>(im, createBinary<MulOp>(im, scalar(im, elem, *alpha), v),
-                            createBinary<MulOp>(im, betaAdjusted, gReg));
+    Value vNew = createBinary<AddOp>(
+        im, createBinary<MulOp>(im, scalar(im, elem, *alpha), v),
+        createBinary<MulOp>(im, betaAdjusted, gReg));
     Value direction =
         mode == "standard"
             ? vNew
             : createBinary<AddOp>(
                   im, gReg,
                   createBinary<MulOp>(im, scalar(im, elem, *alpha), vNew));
-    im.setOutput(i, createBinary<SubOp>(im, x,
-                                        createBinary<MulOp>(im, r, direction)));
+    im.setOutput(
+        i, createBinary<SubOp>(im, x, createBinary<MulOp>(im, r, direction)));
     im.setOutput(n + i, vNew);
   }
   return success();
@@ -216,8 +215,9 @@ LogicalResult importAdam(GraphImporter &im, const onnx::NodeProto &) {
         im, createBinary<MulOp>(im, scalar(im, elem, beta), h),
         createBinary<MulOp>(im, scalar(im, elem, 1 - beta),
                             createBinary<MulOp>(im, gReg, gReg)));
-    Value hSqrt = createBinary<AddOp>(
-        im, im.create<SqrtOp>(hNew.getType(), {hNew}), scalar(im, elem, epsilon));
+    Value hSqrt =
+        createBinary<AddOp>(im, im.create<SqrtOp>(hNew.getType(), {hNew}),
+                            scalar(im, elem, epsilon));
     // Bias correction from the second update on:
     // r * sqrt(1 - beta^T) / (1 - alpha^T).
     Value one = scalar(im, elem, 1);
@@ -227,12 +227,14 @@ LogicalResult importAdam(GraphImporter &im, const onnx::NodeProto &) {
         im,
         createBinary<MulOp>(
             im, r,
-            im.create<SqrtOp>(scalarType, {createBinary<SubOp>(im, one, betaPow)})),
+            im.create<SqrtOp>(scalarType,
+                              {createBinary<SubOp>(im, one, betaPow)})),
         createBinary<SubOp>(im, one, alphaPow));
-    Value rate = im.create<WhereOp>(
-        scalarType, {positiveStep(im, ops->t), corrected, r});
+    Value rate = im.create<WhereOp>(scalarType,
+                                    {positiveStep(im, ops->t), corrected, r});
     Value xNew = createBinary<SubOp>(
-        im, x, createBinary<MulOp>(im, rate, createBinary<DivOp>(im, vNew, hSqrt)));
+        im, x,
+        createBinary<MulOp>(im, rate, createBinary<DivOp>(im, vNew, hSqrt)));
     if (normPost != 0) {
       xNew = createBinary<MulOp>(im, scalar(im, elem, 1 - normPost), xNew);
     }

@@ -43,8 +43,8 @@ FailureOr<SmallVector<int64_t>> requiredInts(GraphImporter &im, StringRef name,
                                              size_t size) {
   std::optional<SmallVector<int64_t>> v = im.attrInts(name);
   if (!v || v->size() != size) {
-    return im.error() << "expected the attribute '" << name << "' with "
-                      << size << " entries";
+    return im.error() << "expected the attribute '" << name << "' with " << size
+                      << " entries";
   }
   return *v;
 }
@@ -86,8 +86,8 @@ FailureOr<Trees> readTrees(GraphImporter &im, int64_t numFeatures,
   t.tracksTrue = im.attrInts("nodes_missing_value_tracks_true")
                      .value_or(SmallVector<int64_t>(m, 0));
   if (t.tracksTrue.size() != m) {
-    return im.error() << "expected 'nodes_missing_value_tracks_true' with "
-                      << m << " entries";
+    return im.error() << "expected 'nodes_missing_value_tracks_true' with " << m
+                      << " entries";
   }
   auto successor = [&](int64_t id, bool leaf) -> int64_t {
     if (leaf) {
@@ -98,9 +98,8 @@ FailureOr<Trees> readTrees(GraphImporter &im, int64_t numFeatures,
   for (size_t i = 0; i < m; ++i) {
     int64_t tn = successor((*trueIds)[i], (*trueLeaf)[i]);
     int64_t fn = successor((*falseIds)[i], (*falseLeaf)[i]);
-    if (tn < 0 || fn < 0 || (*feature)[i] < 0 ||
-        (*feature)[i] >= numFeatures || t.modes[i] < LEQ ||
-        t.modes[i] > MEMBER) {
+    if (tn < 0 || fn < 0 || (*feature)[i] < 0 || (*feature)[i] >= numFeatures ||
+        t.modes[i] < LEQ || t.modes[i] > MEMBER) {
       return im.error() << "node " << i << " has a successor, feature id or "
                         << "mode out of range (" << numFeatures
                         << " features, modes 0..6)";
@@ -264,7 +263,8 @@ LogicalResult importTreeEnsemble(GraphImporter &im, const onnx::NodeProto &) {
   Value trueT = constantOf(im, {size}, i64, trueNext);
   Value falseT = constantOf(im, {size}, i64, falseNext);
   Value splitT = constantOf(im, {size}, elem, splits);
-  Value ltT = constantOf(im, {size}, i1, lt), eqT = constantOf(im, {size}, i1, eq);
+  Value ltT = constantOf(im, {size}, i1, lt),
+        eqT = constantOf(im, {size}, i1, eq);
   Value gtT = constantOf(im, {size}, i1, gt);
   Value nanT = constantOf(im, {size}, i1, nan);
   int64_t setSize = 0;
@@ -306,14 +306,15 @@ LogicalResult importTreeEnsemble(GraphImporter &im, const onnx::NodeProto &) {
     if (memberT) {
       auto setType = RankedTensorType::get({n, numTrees, setSize}, elem);
       Value set = gather(memberT, idx, setType);
-      Value hit = im.create<EqualOp>(
-          setType.clone(i1), {reshapeTo(im, x, {n, numTrees, 1}), set});
+      Value hit = im.create<EqualOp>(setType.clone(i1),
+                                     {reshapeTo(im, x, {n, numTrees, 1}), set});
       Value any = im.create<ReduceMaxOp>(
           valueType.clone(b.getI32Type()),
           {im.create<CastOp>(setType.clone(b.getI32Type()), {hit})},
           {im.namedAttr("axes", b.getDenseI64ArrayAttr({2})),
            im.namedAttr("keepdims", b.getBoolAttr(false))});
-      cond = im.create<OrOp>(condType, {cond, im.create<CastOp>(condType, {any})});
+      cond =
+          im.create<OrOp>(condType, {cond, im.create<CastOp>(condType, {any})});
     }
     idx = im.create<WhereOp>(stateType, {cond, gather(trueT, idx, stateType),
                                          gather(falseT, idx, stateType)});
@@ -326,7 +327,8 @@ LogicalResult importTreeEnsemble(GraphImporter &im, const onnx::NodeProto &) {
   targets.append(t.targets);
   Value w = gather(constantOf(im, {size}, elem, weights), idx, valueType);
   Value target = gather(constantOf(im, {size}, i64, targets), idx, stateType);
-  SmallVector<int64_t> iota = llvm::to_vector(llvm::seq<int64_t>(0, numTargets));
+  SmallVector<int64_t> iota =
+      llvm::to_vector(llvm::seq<int64_t>(0, numTargets));
   auto spread = RankedTensorType::get({n, numTrees, numTargets}, elem);
   Value onTarget = im.create<EqualOp>(
       spread.clone(i1), {reshapeTo(im, target, {n, numTrees, 1}),
@@ -336,9 +338,9 @@ LogicalResult importTreeEnsemble(GraphImporter &im, const onnx::NodeProto &) {
     const llvm::fltSemantics &sem = cast<FloatType>(elem).getFloatSemantics();
     fill = llvm::APFloat::getLargest(sem, aggregate == 3).convertToDouble();
   }
-  Value spreadW = im.create<WhereOp>(
-      spread, {onTarget, reshapeTo(im, w, {n, numTrees, 1}),
-               createScalarConstant(im, elem, fill)});
+  Value spreadW =
+      im.create<WhereOp>(spread, {onTarget, reshapeTo(im, w, {n, numTrees, 1}),
+                                  createScalarConstant(im, elem, fill)});
   auto outType = RankedTensorType::get({n, numTargets}, elem);
   SmallVector<NamedAttribute> reduceAttrs = {
       im.namedAttr("axes", b.getDenseI64ArrayAttr({1})),
@@ -361,9 +363,9 @@ LogicalResult importTreeEnsemble(GraphImporter &im, const onnx::NodeProto &) {
     Value reached = im.create<ReduceMaxOp>(
         outI32, {im.create<CastOp>(spread.clone(b.getI32Type()), {onTarget})},
         reduceAttrs);
-    y = im.create<WhereOp>(outType, {im.create<CastOp>(outType.clone(i1),
-                                                       {reached}),
-                                     y, createScalarConstant(im, elem, 0)});
+    y = im.create<WhereOp>(outType,
+                           {im.create<CastOp>(outType.clone(i1), {reached}), y,
+                            createScalarConstant(im, elem, 0)});
   }
   if (post == 1) {
     y = im.create<SoftmaxOp>(outType, {y}, {axis(1)});
