@@ -42,6 +42,10 @@ const OpTable &importer::getOpTable() {
     registerStatefulOps(t);
     registerAttentionOps(t);
     registerMicrosoftOps(t);
+    registerTrainingOps(t);
+    registerMLOps(t);
+    registerTreeEnsembleOps(t);
+    registerTfIdfOps(t);
     registerTensorFoldOps(t); // keep last: fills only missing entries
     return t;
   }();
@@ -49,10 +53,10 @@ const OpTable &importer::getOpTable() {
 }
 
 std::string importer::opTableKey(const onnx::NodeProto &node) {
-  if (node.domain() == "com.microsoft") {
-    return "com.microsoft." + node.op_type();
+  if (node.domain().empty() || node.domain() == "ai.onnx") {
+    return node.op_type();
   }
-  return node.op_type();
+  return node.domain() + "." + node.op_type();
 }
 
 void GraphImporter::addConstant(StringRef name,

@@ -45,6 +45,10 @@ void registerNarrowTypeOps(OpTable &table); // ImportNarrowTypes.cpp
 void registerStatefulOps(OpTable &table);   // ImportStateful.cpp
 void registerAttentionOps(OpTable &table); // ImportAttention.cpp
 void registerMicrosoftOps(OpTable &table); // ImportMicrosoft.cpp
+void registerTrainingOps(OpTable &table);  // ImportTraining.cpp
+void registerMLOps(OpTable &table);         // ImportML.cpp
+void registerTreeEnsembleOps(OpTable &table); // ImportTreeEnsemble.cpp
+void registerTfIdfOps(OpTable &table);     // ImportTfIdf.cpp
 /// Fallbacks for ops only supported when folded; registered last, adds only
 /// missing entries.
 void registerTensorFoldOps(OpTable &table);
@@ -114,7 +118,8 @@ bool fuseQdqGroups(MLIRContext &ctx, onnx::GraphProto &graph);
 const OpTable &getOpTable();
 
 /// The key of `node`'s importer in the table: its op type, prefixed with
-/// "com.microsoft." for that domain's ops.
+/// "<domain>." for the ops of other domains than the default one
+/// ("com.microsoft.Gelu", "ai.onnx.ml.Binarizer").
 std::string opTableKey(const onnx::NodeProto &node);
 
 //===----------------------------------------------------------------------===//

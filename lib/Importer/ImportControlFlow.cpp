@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "GraphImporter.h"
+#include "ImportControlFlow.h"
 #include "ImportMath.h"
 
 #include <limits>
@@ -177,8 +178,10 @@ GraphImporter::Bound scalarConstant(GraphImporter &im, StringRef name,
   return bound;
 }
 
+} // namespace
+
 /// The body's value infos, and every outer value it reads marked used.
-void prepareBody(GraphImporter &im, const onnx::GraphProto &body) {
+void importer::prepareBody(GraphImporter &im, const onnx::GraphProto &body) {
   for (const onnx::ValueInfoProto &info : body.value_info()) {
     im.addValueInfo(info);
   }
@@ -186,8 +189,8 @@ void prepareBody(GraphImporter &im, const onnx::GraphProto &body) {
 }
 
 /// Stacks per-iteration tensors along a new axis 0 (Loop/Scan outputs).
-FailureOr<Value> stack(GraphImporter &im, ArrayRef<Value> parts,
-                       StringRef what) {
+FailureOr<Value> importer::stack(GraphImporter &im, ArrayRef<Value> parts,
+                                 StringRef what) {
   if (parts.empty()) {
     return im.error() << what << " has no iterations: its shape is unknown";
   }
@@ -212,7 +215,7 @@ FailureOr<Value> stack(GraphImporter &im, ArrayRef<Value> parts,
       {im.namedAttr("axis", im.getBuilder().getI64IntegerAttr(0))});
 }
 
-constexpr int64_t kMaxUnrolledIterations = 4096;
+namespace {
 
 /// Loop, unrolled: each iteration imports the body with its inputs bound to
 /// the iteration number, the condition and the loop-carried values. A
@@ -467,13 +470,67 @@ LogicalResult importSequenceMap(GraphImporter &im,
   return success();
 }
 
+} // namespace
+
+FailureOr<ScanRun> importer::runScanBody(
+    GraphImporter &im, const onnx::GraphProto &body,
+    SmallVector<GraphImporter::Bound> states, ArrayRef<Value> scanIn,
+    ArrayRef<int64_t> inAxes, ArrayRef<int64_t> inDirs, int64_t steps,
+    int64_t numScanOut) {
+  if (steps > kMaxUnrolledIterations) {
+    return im.error() << "runs " << steps << " steps; at most "
+                      << kMaxUnrolledIterations << " are unrolled";
+  }
+  const onnx::NodeProto &node = im.getNode();
+  Location loc = im.getLoc();
+  int64_t numStates = states.size(), numScanIn = scanIn.size();
+  SmallVector<SmallVector<Value>> outs(numScanOut);
+  for (int64_t t = 0; t < steps; ++t) {
+    im.forgetInferredTypes();
+    for (int64_t k = 0; k < numStates; ++k) {
+      im.bind(body.input(k).name(), states[k]);
+    }
+    for (int64_t j = 0; j < numScanIn; ++j) {
+      auto type = cast<RankedTensorType>(scanIn[j].getType());
+      int64_t at = inDirs[j] ? steps - 1 - t : t;
+      SmallVector<int64_t> shape(type.getShape());
+      shape.erase(shape.begin() + inAxes[j]);
+      GraphImporter::Bound element;
+      element.value =
+          reshapeTo(im, slice(im, scanIn[j], inAxes[j], at, 1), shape);
+      im.bind(body.input(numStates + j).name(), element);
+    }
+    if (failed(im.importSubgraph(body))) {
+      return failure();
+    }
+    for (int64_t k = 0; k < numStates; ++k) {
+      FailureOr<GraphImporter::Bound> bound =
+          im.capture(body.output(k).name(), loc);
+      if (failed(bound)) {
+        return failure();
+      }
+      states[k] = *bound;
+    }
+    for (int64_t j = 0; j < numScanOut; ++j) {
+      FailureOr<Value> v = im.lookup(body.output(numStates + j).name(), loc);
+      if (failed(v)) {
+        return failure();
+      }
+      outs[j].push_back(*v);
+    }
+  }
+  im.beginNode(node, loc);
+  return ScanRun{std::move(states), std::move(outs)};
+}
+
+namespace {
+
 /// Scan (opset 9+), unrolled over the scan inputs' static length: per step
 /// the body sees the states and one slice of every scan input; its scan
 /// outputs are stacked along their axes.
 LogicalResult importScan(GraphImporter &im, const onnx::NodeProto &node) {
   if (im.getOpset() < 9) {
-    return im.error() << "Scan-8 (batched, with sequence_lens) is not "
-                         "supported; supported: Scan-9 and later";
+    return importScan8(im, node);
   }
   const onnx::AttributeProto *bodyAttr = im.attr("body");
   if (!bodyAttr || !bodyAttr->has_g()) {
@@ -529,47 +586,15 @@ LogicalResult importScan(GraphImporter &im, const onnx::NodeProto &node) {
     steps = len;
     scanIn.push_back(*v);
   }
-  if (steps > kMaxUnrolledIterations) {
-    return im.error() << "runs " << steps << " steps; at most "
-                      << kMaxUnrolledIterations << " are unrolled";
-  }
   OpBuilder &b = im.getBuilder();
   prepareBody(im, body);
-  SmallVector<SmallVector<Value>> outs(numScanOut);
-  for (int64_t t = 0; t < steps; ++t) {
-    im.forgetInferredTypes();
-    for (int64_t k = 0; k < numStates; ++k) {
-      im.bind(body.input(k).name(), states[k]);
-    }
-    for (int64_t j = 0; j < numScanIn; ++j) {
-      auto type = cast<RankedTensorType>(scanIn[j].getType());
-      int64_t at = inDirs[j] ? steps - 1 - t : t;
-      SmallVector<int64_t> shape(type.getShape());
-      shape.erase(shape.begin() + inAxes[j]);
-      GraphImporter::Bound element;
-      element.value =
-          reshapeTo(im, slice(im, scanIn[j], inAxes[j], at, 1), shape);
-      im.bind(body.input(numStates + j).name(), element);
-    }
-    if (failed(im.importSubgraph(body))) {
-      return failure();
-    }
-    for (int64_t k = 0; k < numStates; ++k) {
-      FailureOr<GraphImporter::Bound> bound =
-          im.capture(body.output(k).name(), loc);
-      if (failed(bound)) {
-        return failure();
-      }
-      states[k] = *bound;
-    }
-    for (int64_t j = 0; j < numScanOut; ++j) {
-      FailureOr<Value> v = im.lookup(body.output(numStates + j).name(), loc);
-      if (failed(v)) {
-        return failure();
-      }
-      outs[j].push_back(*v);
-    }
+  FailureOr<ScanRun> run =
+      runScanBody(im, body, states, scanIn, inAxes, inDirs, steps, numScanOut);
+  if (failed(run)) {
+    return failure();
   }
+  states = std::move(run->states);
+  SmallVector<SmallVector<Value>> &outs = run->outs;
   im.beginNode(node, loc);
   for (int64_t k = 0; k < numStates; ++k) {
     if (k < node.output_size() && !node.output(k).empty()) {

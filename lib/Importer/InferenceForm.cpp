@@ -251,11 +251,15 @@ void InferenceForm::rewriteGraph(onnx::GraphProto &graph, Scope &scope) {
     if (candidate && rewrite(node, scope, opset)) {
       rewritten.push_back({&node, std::move(original)});
     } else if (node.domain() == "com.microsoft" ||
+               node.domain() == "ai.onnx.ml" ||
+               node.domain() == "ai.onnx.preview.training" ||
                (defaultDomain &&
                 (node.op_type() == "Shape" || node.op_type() == "Size") &&
                 node.input_size() > 0 && untyped.count(node.input(0)))) {
       // com.microsoft ops have no schemas in libonnx (and a missing opset
-      // import would stop inference): their importers type them. libonnx
+      // import would stop inference): their importers type them. So do the
+      // ai.onnx.ml and training importers: libonnx 1.12 knows neither
+      // ai.onnx.ml 4/5 (LabelEncoder tensors, TreeEnsemble) nor newer. libonnx
       // 1.12's Shape/Size data propagation dereferences the input's type,
       // so a Shape of a hidden node's result is hidden too.
       rewritten.push_back({&node, node});
@@ -291,11 +295,21 @@ InferenceForm::InferenceForm(onnx::ModelProto &model) {
   }
   Scope scope;
   rewriteGraph(*model.mutable_graph(), scope);
+  // Hidden nodes are in the default domain, which inference then requires.
+  if (opset == 0 && !rewritten.empty()) {
+    onnx::OperatorSetIdProto *imp = model.add_opset_import();
+    imp->set_domain("");
+    imp->set_version(kLibOnnxMaxOpset);
+    addedDefaultImport = &model;
+  }
 }
 
 InferenceForm::~InferenceForm() {
   if (clamped) {
     clamped->set_version(opset);
+  }
+  if (addedDefaultImport) {
+    addedDefaultImport->mutable_opset_import()->RemoveLast();
   }
   // Inference adds value infos but leaves nodes where they were.
   for (Rewritten &r : llvm::reverse(rewritten)) {

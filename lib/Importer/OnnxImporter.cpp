@@ -24,6 +24,7 @@
 #include "llvm/Support/Path.h"
 
 #include <deque>
+#include <map>
 
 using namespace mlir;
 using namespace mlir::etch;
@@ -134,7 +135,8 @@ llvm::Error mlir::etch::addInputValueSpec(OnnxImportOptions &opts,
 SmallVector<StringRef> mlir::etch::getSupportedOnnxOps() {
   SmallVector<StringRef> names;
   for (const auto &entry : getOpTable()) {
-    if (!entry.getKey().starts_with("com.microsoft.")) {
+    // Other domains' keys are "<domain>.<op>" (opTableKey).
+    if (!entry.getKey().contains('.')) {
       names.push_back(entry.getKey());
     }
   }
@@ -142,17 +144,23 @@ SmallVector<StringRef> mlir::etch::getSupportedOnnxOps() {
   return names;
 }
 
-/// The com.microsoft ops etch imports.
-static SmallVector<StringRef> getMicrosoftOps() {
-  SmallVector<StringRef> names;
+/// The ops etch imports of each domain other than the default one, as
+/// "com.microsoft's BiasAdd, ...; ai.onnx.ml's Binarizer, ...".
+static std::string describeOtherDomainOps() {
+  std::map<std::string, SmallVector<StringRef>> byDomain;
   for (const auto &entry : getOpTable()) {
     StringRef key = entry.getKey();
-    if (key.consume_front("com.microsoft.")) {
-      names.push_back(key);
+    size_t dot = key.rfind('.');
+    if (dot != StringRef::npos) {
+      byDomain[key.take_front(dot).str()].push_back(key.drop_front(dot + 1));
     }
   }
-  llvm::sort(names);
-  return names;
+  std::string text;
+  for (auto &[domain, ops] : byDomain) {
+    llvm::sort(ops);
+    text += (text.empty() ? "" : "; ") + domain + "'s " + llvm::join(ops, ", ");
+  }
+  return text;
 }
 
 /// Formats a TensorShapeProto as `?x3x224x224` (symbolic dims by name).
@@ -250,14 +258,6 @@ static LogicalResult expandNonTensorInputs(onnx::GraphProto &graph,
         })) {
       return emitError(modelLoc) << "--input-shape names '" << entry.getKey()
                                  << "', which is not a graph input";
-    }
-  }
-  // Optional outputs are their element (an absent one is an error when the
-  // outputs are collected).
-  for (onnx::ValueInfoProto &out : *graph.mutable_output()) {
-    if (out.type().has_optional_type()) {
-      onnx::TypeProto elem = out.type().optional_type().elem_type();
-      *out.mutable_type() = std::move(elem);
     }
   }
   if (!prologue.empty()) {
@@ -453,8 +453,8 @@ static LogicalResult checkSupported(MLIRContext &ctx,
                             << node.op_type() << "' of domain '"
                             << node.domain()
                             << "' is not supported; supported: the default "
-                               "ONNX domain and com.microsoft's "
-                            << llvm::join(getMicrosoftOps(), ", ");
+                               "ONNX domain, "
+                            << describeOtherDomainOps();
     }
     if (!table.count(opTableKey(node))) {
       return emitError(loc)
@@ -609,10 +609,24 @@ mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
       failed(pinInputValues(graph, opts, modelLoc))) {
     return failure();
   }
+  // Optional outputs are their element (an absent one is an error when the
+  // outputs are collected). Inference sees them untyped: the node writing
+  // one may give an optional (If, Optional) or its element (Identity of an
+  // optional input, which is its element by now).
+  SmallVector<std::pair<int, onnx::TypeProto>> optionalOutputs;
+  for (auto [i, out] : llvm::enumerate(*graph.mutable_output())) {
+    if (out.type().has_optional_type()) {
+      optionalOutputs.emplace_back(i, out.type().optional_type().elem_type());
+      out.clear_type();
+    }
+  }
   std::string inferError;
   if (!inferShapes(model, inferError)) {
     return emitError(modelLoc) << "ONNX shape inference failed on '" << path
                                << "': " << inferError;
+  }
+  for (auto &[index, elem] : optionalOutputs) {
+    *graph.mutable_output(index)->mutable_type() = std::move(elem);
   }
   // After inference: the fused nodes write the Q nodes' (typed) outputs.
   fuseQdqGroups(ctx, graph);

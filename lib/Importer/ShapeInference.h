@@ -47,6 +47,9 @@ private:
   std::set<std::string> untyped;
   int64_t opset = 0;
   onnx::OperatorSetIdProto *clamped = nullptr;
+  /// Set when the model imports no default-domain opset (every node is of
+  /// ai.onnx.ml, say) and hidden nodes need one for the time of inference.
+  onnx::ModelProto *addedDefaultImport = nullptr;
   std::vector<Rewritten> rewritten;
 };
 

@@ -14,7 +14,7 @@
 
 // UNKNOWN-OP: loc("nms_0"): node 'nms_0': unsupported op 'NonMaxSuppression' (opset {{[0-9]+}}); supported ops: {{(.*, )?}}Add, {{.*}}, Conv, {{.*}}, Gather, {{.*}}, MaxPool, {{.*}}, Slice, {{.*}}, Unsqueeze{{(, .*)?$}}
 // MISSING: loc("relu_orphan"): node 'relu_orphan' (Relu): input 'nowhere' is not produced by any node, initializer or graph input
-// DOMAIN: loc("fused_0"): node 'fused_0': op 'FusedThing' of domain 'com.example' is not supported; supported: the default ONNX domain and com.microsoft's {{.*}}FusedMatMul{{.*}}
+// DOMAIN: loc("fused_0"): node 'fused_0': op 'FusedThing' of domain 'com.example' is not supported; supported: the default ONNX domain, ai.onnx.ml's ArrayFeatureExtractor, Binarizer, LabelEncoder, TreeEnsemble; ai.onnx.preview.training's Adagrad, Adam, Momentum; com.microsoft's {{.*}}FusedMatMul{{.*}}
 // OPSET: opset_too_new.onnx:0:0: error: ONNX model '{{.*}}opset_too_new.onnx' uses opset 29; supported opsets: 1 to 28
 // TRUNCATED: truncated.onnx:0:0: error: failed to parse ONNX model '{{.*}}truncated.onnx'
 // NOFILE: error: cannot open ONNX model '{{.*}}does_not_exist.onnx': No such file or directory
