@@ -38,6 +38,7 @@ const OpTable &importer::getOpTable() {
     registerSpectralOps(t);
     registerCompositeOps(t);
     registerModernOps(t);
+    registerDeformConvOps(t);
     registerNarrowTypeOps(t);
     registerStatefulOps(t);
     registerAttentionOps(t);

@@ -41,6 +41,7 @@ void registerElementwiseOps(OpTable &table);
 void registerShapeOps(OpTable &table);
 void registerMathOps(OpTable &table); // ImportMath*.cpp
 void registerModernOps(OpTable &table); // ImportModern.cpp
+void registerDeformConvOps(OpTable &table); // ImportDeformConv.cpp
 void registerNarrowTypeOps(OpTable &table); // ImportNarrowTypes.cpp
 void registerStatefulOps(OpTable &table);   // ImportStateful.cpp
 void registerAttentionOps(OpTable &table); // ImportAttention.cpp
