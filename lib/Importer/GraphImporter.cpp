@@ -43,6 +43,7 @@ const OpTable &importer::getOpTable() {
     registerStatefulOps(t);
     registerAttentionOps(t);
     registerMicrosoftOps(t);
+    registerGroupQueryAttentionOps(t);
     registerTensorFoldOps(t); // keep last: fills only missing entries
     return t;
   }();

@@ -46,6 +46,7 @@ void registerNarrowTypeOps(OpTable &table); // ImportNarrowTypes.cpp
 void registerStatefulOps(OpTable &table);   // ImportStateful.cpp
 void registerAttentionOps(OpTable &table); // ImportAttention.cpp
 void registerMicrosoftOps(OpTable &table); // ImportMicrosoft.cpp
+void registerGroupQueryAttentionOps(OpTable &table);
 /// Fallbacks for ops only supported when folded; registered last, adds only
 /// missing entries.
 void registerTensorFoldOps(OpTable &table);
