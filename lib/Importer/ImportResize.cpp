@@ -240,14 +240,15 @@ LogicalResult importResize(GraphImporter &im, const onnx::NodeProto &node) {
                            : im.attrString("coordinate_transformation_mode",
                                            "half_pixel");
   static const char *const kModes[] = {
-      "half_pixel",         "pytorch_half_pixel",   "align_corners",
-      "asymmetric",         "tf_half_pixel_for_nn", "tf_crop_and_resize"};
+      "half_pixel",           "half_pixel_symmetric", "pytorch_half_pixel",
+      "align_corners",        "asymmetric",           "tf_half_pixel_for_nn",
+      "tf_crop_and_resize"};
   if (!llvm::is_contained(kModes, ctm)) {
     return im.unsupportedAttr("coordinate_transformation_mode",
                               "'" + ctm + "'",
-                              "half_pixel, pytorch_half_pixel, align_corners, "
-                              "asymmetric, tf_half_pixel_for_nn, "
-                              "tf_crop_and_resize");
+                              "half_pixel, half_pixel_symmetric, "
+                              "pytorch_half_pixel, align_corners, asymmetric, "
+                              "tf_half_pixel_for_nn, tf_crop_and_resize");
   }
   std::string nearestMode =
       legacy ? "floor" : im.attrString("nearest_mode", "round_prefer_floor");

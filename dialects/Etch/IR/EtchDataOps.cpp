@@ -279,9 +279,9 @@ LogicalResult ResizeOp::verify() {
     return emitOpError() << "mode '" << getMode()
                          << "' needs a floating-point input";
   }
-  if (!llvm::is_contained({"half_pixel", "pytorch_half_pixel", "align_corners",
-                           "asymmetric", "tf_half_pixel_for_nn",
-                           "tf_crop_and_resize"},
+  if (!llvm::is_contained({"half_pixel", "half_pixel_symmetric",
+                           "pytorch_half_pixel", "align_corners", "asymmetric",
+                           "tf_half_pixel_for_nn", "tf_crop_and_resize"},
                           getCoordinateTransformationMode())) {
     return emitOpError() << "coordinate_transformation_mode '"
                          << getCoordinateTransformationMode()

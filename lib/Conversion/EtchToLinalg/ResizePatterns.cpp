@@ -77,6 +77,14 @@ public:
       Value v = sub(div(add(x, cf(0.5)), s), cf(0.5));
       return mode == "half_pixel" ? v : select(outIsOne, cf(-0.5), v);
     }
+    if (mode == "half_pixel_symmetric") {
+      // half_pixel shifted so that the sampled span stays centred when the
+      // output size was rounded down from in * scale.
+      int64_t out = cast<RankedTensorType>(op.getType()).getDimSize(d);
+      Value adjustment = div(cf(out), outF);
+      Value offset = mul(cf(in / 2.0), sub(cf(1.0), adjustment));
+      return add(offset, sub(div(add(x, cf(0.5)), s), cf(0.5)));
+    }
     if (mode == "align_corners") {
       return select(outIsOne, cf(0.0), div(mul(x, inM1), sub(outF, cf(1.0))));
     }

@@ -142,6 +142,25 @@ func.func @resize_linear(%x: tensor<1x1x2x4xf32>) -> tensor<1x1x4x8xf32> {
 
 // -----
 
+// half_pixel_symmetric: half_pixel plus an offset in/2 * (1 - out / (in *
+// scale)) that centres the span when the output size 3 was rounded down from
+// 5 * 0.7 = 3.5.
+// CHECK-LABEL: func.func @resize_half_pixel_symmetric
+// CHECK: %[[SCALE:.+]] = arith.constant 0.699999988 : f32
+// CHECK: %[[OUTF:.+]] = arith.mulf %{{.+}}, %[[SCALE]] : f32
+// CHECK: %[[ADJ:.+]] = arith.divf %{{.+}}, %[[OUTF]] : f32
+// CHECK: %[[ONEMINUS:.+]] = arith.subf %{{.+}}, %[[ADJ]] : f32
+// CHECK: %[[OFF:.+]] = arith.mulf %{{.+}}, %[[ONEMINUS]] : f32
+// CHECK: %[[HP:.+]] = arith.subf
+// CHECK: arith.addf %[[OFF]], %[[HP]] : f32
+// CHECK: linalg.yield
+func.func @resize_half_pixel_symmetric(%x: tensor<1x1x1x5xf32>) -> tensor<1x1x1x3xf32> {
+  %0 = etch.resize %x {coordinate_transformation_mode = "half_pixel_symmetric", mode = "linear", static_scales = array<f32: 1.0, 1.0, 1.0, 0.7>} : (tensor<1x1x1x5xf32>) -> tensor<1x1x1x3xf32>
+  return %0 : tensor<1x1x1x3xf32>
+}
+
+// -----
+
 // Nearest with run-time scales and crop: the scale and the roi are read from
 // their operands, out-of-range coordinates take the extrapolation value.
 // CHECK-LABEL: func.func @resize_crop_nearest
