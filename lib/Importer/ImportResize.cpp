@@ -373,8 +373,9 @@ LogicalResult importResize(GraphImporter &im, const onnx::NodeProto &node) {
 
 } // namespace
 
-/// GridSample (opset 16, and 20 with its mode names; 2-D, NCHW). The
-/// result is (N, C, H_out, W_out) of the grid (N, H_out, W_out, 2).
+/// GridSample (opset 16, and 20 with its mode names and 3-D inputs; NCHW /
+/// NCDHW). The result is (N, C, [D_out,] H_out, W_out) of the grid (N,
+/// [D_out,] H_out, W_out, 2 or 3).
 static LogicalResult importGridSample(GraphImporter &im,
                                       const onnx::NodeProto &) {
   FailureOr<Value> x = im.input(0), grid = im.input(1);
@@ -398,21 +399,26 @@ static LogicalResult importGridSample(GraphImporter &im,
                               "zeros, border, reflection");
   }
   auto xType = cast<RankedTensorType>(x->getType());
-  if (xType.getRank() != 4 || !isa<FloatType>(xType.getElementType())) {
-    return im.error() << "expected a 4-D floating-point input (N, C, H, W), "
-                         "got "
+  int64_t rank = xType.getRank();
+  if ((rank != 4 && rank != 5) || !isa<FloatType>(xType.getElementType())) {
+    return im.error() << "expected a 4-D (N, C, H, W) or 5-D (N, C, D, H, W) "
+                         "floating-point input, got "
                       << xType;
   }
-  auto gridType = cast<RankedTensorType>(grid->getType());
-  if (gridType.getRank() != 4 || gridType.getDimSize(3) != 2 ||
-      gridType.getDimSize(0) != xType.getDimSize(0)) {
-    return im.error() << "expected a grid (N, H_out, W_out, 2) for the input "
-                      << xType << ", got " << gridType;
+  if (rank == 5 && mode == "bicubic") {
+    return im.unsupportedAttr("mode", "'cubic'",
+                              "linear, nearest for a 5-D input");
   }
-  auto outType = RankedTensorType::get(
-      {xType.getDimSize(0), xType.getDimSize(1), gridType.getDimSize(1),
-       gridType.getDimSize(2)},
-      xType.getElementType());
+  auto gridType = cast<RankedTensorType>(grid->getType());
+  if (gridType.getRank() != rank || gridType.getDimSize(rank - 1) != rank - 2 ||
+      gridType.getDimSize(0) != xType.getDimSize(0)) {
+    return im.error() << "expected a grid (N, [D_out,] H_out, W_out, "
+                      << rank - 2 << ") for the input " << xType << ", got "
+                      << gridType;
+  }
+  SmallVector<int64_t> outShape = {xType.getDimSize(0), xType.getDimSize(1)};
+  llvm::append_range(outShape, gridType.getShape().slice(1, rank - 2));
+  auto outType = RankedTensorType::get(outShape, xType.getElementType());
   OpBuilder &b = im.getBuilder();
   im.setOutput(0, im.create<GridSampleOp>(
                       outType, {*x, *grid},

@@ -1,5 +1,6 @@
-"""AffineGrid (20) and DeformConv (19) beyond the ONNX node tests' small
-cases, compiled by etch-compile and compared with ONNX Runtime."""
+"""AffineGrid (20), DeformConv (19) and volumetric GridSample (20) beyond the
+ONNX node tests' small cases, compiled by etch-compile and compared with
+ONNX Runtime."""
 
 import numpy as np
 import pytest
@@ -19,6 +20,16 @@ def _cases():
     ], [("x", [2, 3, 5, 7]), ("theta2", [2, 2, 3]), ("theta3", [1, 3, 4])], ["g2", "s", "g3"],
         {"size2": np.array([2, 3, 4, 6], np.int64), "size3": np.array([1, 2, 3, 4, 5], np.int64)},
         check=False)
+    # Volumetric GridSample (opset 20): trilinear and nearest with every
+    # padding mode, the grid reaching outside the volume.
+    yield "grid_sample_volumetric", make_model("grid_sample_volumetric", 20, [
+        node("GridSample", ["v", "g"], ["lz"], "gs_linear_zeros", mode="linear"),
+        node("GridSample", ["v", "g"], ["lb"], "gs_linear_border", mode="linear",
+             padding_mode="border", align_corners=1),
+        node("GridSample", ["v", "g"], ["nr"], "gs_nearest_reflect", mode="nearest",
+             padding_mode="reflection"),
+    ], [("v", [2, 3, 4, 5, 6]), ("g", [2, 3, 2, 4, 3])], ["lz", "lb", "nr"],
+        input_dist={"g": ["uniform", -1.3, 1.3]}, check=False)
     # DeformConv: conv groups and offset groups, stride, dilation, uneven
     # pads, mask and bias; offsets large enough to sample outside the image.
     yield "deform_conv_groups", make_model("deform_conv_groups", 19, [

@@ -292,3 +292,19 @@ func.func @grid_sample_bilinear(%x: tensor<1x2x5x6xf32>, %g: tensor<1x4x3x2xf32>
   %0 = etch.grid_sample %x, %g {align_corners = true, mode = "bilinear", padding_mode = "border"} : (tensor<1x2x5x6xf32>, tensor<1x4x3x2xf32>) -> tensor<1x2x4x3xf32>
   return %0 : tensor<1x2x4x3xf32>
 }
+
+// -----
+
+// Volumetric GridSample: (x, y, z) from the grid's last dim, 8 trilinear taps
+// of the 5-D input.
+// CHECK-LABEL: func.func @grid_sample_volumetric
+// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3, d4)>]
+// CHECK-COUNT-3: tensor.extract %{{.+}} : tensor<1x2x3x4x3xf32>
+// CHECK: math.floor
+// CHECK-COUNT-8: tensor.extract %{{.+}} : tensor<1x1x3x5x6xf32>
+// CHECK-NOT: tensor.extract
+// CHECK: linalg.yield
+func.func @grid_sample_volumetric(%x: tensor<1x1x3x5x6xf32>, %g: tensor<1x2x3x4x3xf32>) -> tensor<1x1x2x3x4xf32> {
+  %0 = etch.grid_sample %x, %g {align_corners = false, mode = "bilinear", padding_mode = "zeros"} : (tensor<1x1x3x5x6xf32>, tensor<1x2x3x4x3xf32>) -> tensor<1x1x2x3x4xf32>
+  return %0 : tensor<1x1x2x3x4xf32>
+}
