@@ -259,13 +259,11 @@ LogicalResult importResize(GraphImporter &im, const onnx::NodeProto &node) {
                               "round_prefer_floor, round_prefer_ceil, floor, "
                               "ceil");
   }
-  if (im.attrInt("antialias", 0) != 0 && mode != "nearest" &&
+  // Antialiasing changes only downscaled linear/cubic dimensions.
+  bool antialias =
+      im.attrInt("antialias", 0) != 0 && mode != "nearest" &&
       llvm::any_of(llvm::zip(inType.getShape(), outType->getShape()),
-                   [](auto p) { return std::get<1>(p) < std::get<0>(p); })) {
-    return im.error() << "antialias=1 when downscaling is not supported "
-                         "(opset "
-                      << opset << "); supported: antialias=0, or upscaling";
-  }
+                   [](auto p) { return std::get<1>(p) < std::get<0>(p); });
   if (mode != "nearest" && !isa<FloatType>(inType.getElementType())) {
     return im.error() << "mode '" << mode << "' needs a floating-point input";
   }
@@ -363,6 +361,15 @@ LogicalResult importResize(GraphImporter &im, const onnx::NodeProto &node) {
       roiOperand = *v;
       operands.push_back(roiOperand);
     }
+  }
+  if (antialias) {
+    if (scalesOperand) {
+      return im.error() << "antialias=1 when downscaling needs constant "
+                           "'scales' or 'sizes' (opset "
+                        << opset << "): its filter width depends on them"
+                        << im.constantHint(im.getNode().input(scalesInput));
+    }
+    attrs.push_back(im.namedAttr("antialias", b.getBoolAttr(true)));
   }
   attrs.push_back(im.namedAttr(
       "operandSegmentSizes",

@@ -1,6 +1,6 @@
-"""AffineGrid (20), DeformConv (19) and volumetric GridSample (20) beyond the
-ONNX node tests' small cases, compiled by etch-compile and compared with
-ONNX Runtime."""
+"""AffineGrid (20), DeformConv (19), volumetric GridSample (20) and Resize
+antialias (18) beyond the ONNX node tests' small cases, compiled by
+etch-compile and compared with ONNX Runtime."""
 
 import numpy as np
 import pytest
@@ -30,6 +30,14 @@ def _cases():
              padding_mode="reflection"),
     ], [("v", [2, 3, 4, 5, 6]), ("g", [2, 3, 2, 4, 3])], ["lz", "lb", "nr"],
         input_dist={"g": ["uniform", -1.3, 1.3]}, check=False)
+    # Resize-18 antialias when downscaling (non-integer factors, linear and
+    # cubic), as ONNX Runtime's CPU kernel does it.
+    yield "resize_antialias", make_model("resize_antialias", 18, [
+        node("Resize", ["x", "", "", "sizes"], ["lin"], "aa_linear", mode="linear", antialias=1),
+        node("Resize", ["x", "", "scales"], ["cub"], "aa_cubic", mode="cubic", antialias=1),
+    ], [("x", [1, 2, 11, 13])], ["lin", "cub"],
+        {"sizes": np.array([1, 2, 4, 6], np.int64),
+         "scales": np.array([1.0, 1.0, 0.6, 0.35], np.float32)}, check=False)
     # DeformConv: conv groups and offset groups, stride, dilation, uneven
     # pads, mask and bias; offsets large enough to sample outside the image.
     yield "deform_conv_groups", make_model("deform_conv_groups", 19, [

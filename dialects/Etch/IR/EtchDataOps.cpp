@@ -325,6 +325,10 @@ LogicalResult ResizeOp::verify() {
       llvm::any_of(*getStaticScales(), [](float s) { return !(s > 0.0f); })) {
     return emitOpError() << "scales must be positive";
   }
+  if (getAntialias() && (getMode() == "nearest" || !getStaticScales())) {
+    return emitOpError() << "antialias needs mode linear or cubic and "
+                            "static_scales";
+  }
   bool crop = getCoordinateTransformationMode() == "tf_crop_and_resize";
   if (getRoi() && getStaticRoi()) {
     return emitOpError() << "has both a roi operand and static_roi";

@@ -222,3 +222,11 @@ func.func @conv_transpose_overflow(%x: tensor<1x1x3x3xf32>, %w: tensor<1x1x3x3xf
   %0 = etch.conv_transpose %x, %w {dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 4611686018427387904, 2>} : (tensor<1x1x3x3xf32>, tensor<1x1x3x3xf32>) -> tensor<1x1x9x9xf32>
   return %0 : tensor<1x1x9x9xf32>
 }
+
+// -----
+
+func.func @resize_antialias_nearest(%x: tensor<1x1x2x8xf32>) -> tensor<1x1x2x4xf32> {
+  // expected-error @+1 {{antialias needs mode linear or cubic and static_scales}}
+  %0 = etch.resize %x {antialias = true, coordinate_transformation_mode = "half_pixel", mode = "nearest", static_scales = array<f32: 1.0, 1.0, 1.0, 0.5>} : (tensor<1x1x2x8xf32>) -> tensor<1x1x2x4xf32>
+  return %0 : tensor<1x1x2x4xf32>
+}

@@ -34,7 +34,7 @@ def main():
     save("gelu_20", [
         helper.make_node("Gelu", ["x"], ["y"], name="gelu20", approximate="tanh"),
     ], [vi("x", [4])], [vi("y", None)], opset=20)
-    # Resize-18 with antialias when downscaling: a clear error.
+    # Resize-18 with antialias when downscaling: etch.resize's antialias.
     save("resize_antialias_18", [
         helper.make_node("Resize", ["x", "", "scales"], ["y"], name="resize18", mode="linear",
                          antialias=1),

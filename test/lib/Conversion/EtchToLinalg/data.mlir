@@ -308,3 +308,20 @@ func.func @grid_sample_volumetric(%x: tensor<1x1x3x5x6xf32>, %g: tensor<1x2x3x4x
   %0 = etch.grid_sample %x, %g {align_corners = false, mode = "bilinear", padding_mode = "zeros"} : (tensor<1x1x3x5x6xf32>, tensor<1x2x3x4x3xf32>) -> tensor<1x1x2x3x4xf32>
   return %0 : tensor<1x1x2x3x4xf32>
 }
+
+// -----
+
+// Antialiased linear downscale by 0.5 along W: the triangle filter widened
+// to 4 taps (2 - 2 * (floor(-1 / 0.5) + 1)), |pos - x| * 0.5 distances,
+// weights divided by their sum; H (scale 1, same size) reads its own index.
+// CHECK-LABEL: func.func @resize_antialias
+// CHECK: linalg.generic
+// CHECK-COUNT-4: arith.maximumf %{{.+}}, %{{.+}} : f32
+// CHECK-COUNT-4: arith.divf
+// CHECK-COUNT-4: tensor.extract %{{.+}} : tensor<1x1x2x8xf32>
+// CHECK-NOT: tensor.extract
+// CHECK: linalg.yield
+func.func @resize_antialias(%x: tensor<1x1x2x8xf32>) -> tensor<1x1x2x4xf32> {
+  %0 = etch.resize %x {antialias = true, coordinate_transformation_mode = "half_pixel", mode = "linear", static_scales = array<f32: 1.0, 1.0, 1.0, 0.5>} : (tensor<1x1x2x8xf32>) -> tensor<1x1x2x4xf32>
+  return %0 : tensor<1x1x2x4xf32>
+}
