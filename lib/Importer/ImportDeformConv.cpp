@@ -222,9 +222,10 @@ LogicalResult importDeformConv(GraphImporter &im, const onnx::NodeProto &) {
   Value off = reshapeTo(im, *offset, {n, og, kk, 2, oh, ow});
   auto coord = [&](int64_t which, ArrayRef<double> base,
                    ArrayRef<int64_t> baseShape, int64_t extent) {
-    Value o = reshapeTo(im, slice(im, off, 3, which, 1), {n, og, kk, oh, ow, 1});
-    Value scaled =
-        createBinary<MulOp>(im, o, createScalarConstant(im, elem, 2.0 / extent));
+    Value o =
+        reshapeTo(im, slice(im, off, 3, which, 1), {n, og, kk, oh, ow, 1});
+    Value scaled = createBinary<MulOp>(
+        im, o, createScalarConstant(im, elem, 2.0 / extent));
     return createBinary<AddOp>(im, scaled,
                                floatConstant(im, elem, baseShape, base));
   };

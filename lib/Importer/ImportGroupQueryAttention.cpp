@@ -53,7 +53,8 @@ Value compare(GraphImporter &im, Value a, Value b) {
 Value where(GraphImporter &im, Value cond, Value a, Value b) {
   SmallVector<int64_t> shape =
       broadcastShape(typeOf(cond).getShape(),
-                     broadcastShape(typeOf(a).getShape(), typeOf(b).getShape()));
+                     broadcastShape(typeOf(a).getShape(),
+                                    typeOf(b).getShape()));
   return im.create<WhereOp>(
       RankedTensorType::get(shape, typeOf(a).getElementType()), {cond, a, b});
 }
@@ -294,13 +295,14 @@ LogicalResult importGroupQueryAttention(GraphImporter &im,
   if (scale == 0.0) {
     scale = 1.0 / std::sqrt(static_cast<double>(head));
   }
-  scores = createBinary<MulOp>(im, scores, createScalarConstant(im, elem, scale));
+  scores =
+      createBinary<MulOp>(im, scores, createScalarConstant(im, elem, scale));
   float softcap = im.attrFloat("softcap", 0.0f);
   if (softcap > 0) {
     Value c = createScalarConstant(im, elem, softcap);
-    scores = createBinary<MulOp>(
-        im, im.create<TanhOp>(scores.getType(), createBinary<DivOp>(im, scores, c)),
-        c);
+    Value t = im.create<TanhOp>(scores.getType(),
+                                createBinary<DivOp>(im, scores, c));
+    scores = createBinary<MulOp>(im, t, c);
   }
   scores = reshapeTo(im, scores, {batch, kvHeads, group, seq, len});
   // Key j is visible to query i when j <= p + i and j <= seqlens_k.
@@ -317,9 +319,9 @@ LogicalResult importGroupQueryAttention(GraphImporter &im,
       compare<LessOp>(im, jj, createBinary<AddOp>(im, last, one)),
       im.getBuilder().getI1Type());
   auto ft = cast<FloatType>(elem);
-  Value lowest = createScalarConstant(
-      im, elem,
-      llvm::APFloat::getLargest(ft.getFloatSemantics(), true).convertToDouble());
+  double lowestValue =
+      llvm::APFloat::getLargest(ft.getFloatSemantics(), true).convertToDouble();
+  Value lowest = createScalarConstant(im, elem, lowestValue);
   Value logits = where(im, visible, scores, lowest);
   Value probs = im.create<SoftmaxOp>(
       logits.getType(), logits,

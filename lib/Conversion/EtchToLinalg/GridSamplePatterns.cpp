@@ -145,7 +145,8 @@ struct GridSampleLowering : public OpConversionPattern<GridSampleOp> {
           Value result;
           if (mode == "nearest") {
             for (int64_t i = 0; i < spatial; ++i) {
-              coord[i] = math::RoundEvenOp::create(b, l, pad(coord[i], sizes[i]));
+              coord[i] =
+                  math::RoundEvenOp::create(b, l, pad(coord[i], sizes[i]));
             }
             result = tapAt(coord);
           } else if (mode == "bilinear") {
