@@ -19,6 +19,9 @@
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
 #include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
 #include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVM.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -168,6 +171,65 @@ static void legalizeBoolVectorMemory(ModuleOp module) {
   });
 }
 
+/// bf16 has no arithmetic in most targets' registers and LLVM rounds f32 to
+/// bf16 through compiler-rt's `__truncsfbf2`: do the arithmetic in f32 and
+/// the conversions as integer code, so the object needs no helper library.
+static LogicalResult expandBFloat16(ModuleOp module) {
+  MLIRContext *ctx = module.getContext();
+  Type bf16 = BFloat16Type::get(ctx);
+  bool any = false;
+  module.walk([&](Operation *op) {
+    auto isBf16 = [&](Type t) { return getElementTypeOrSelf(t) == bf16; };
+    any = llvm::any_of(op->getOperandTypes(), isBf16) ||
+          llvm::any_of(op->getResultTypes(), isBf16);
+    return any ? WalkResult::interrupt() : WalkResult::advance();
+  });
+  if (!any) {
+    return success();
+  }
+  TypeConverter converter;
+  arith::populateEmulateUnsupportedFloatsConversions(converter, {bf16},
+                                                     Float32Type::get(ctx));
+  RewritePatternSet emulate(ctx);
+  arith::populateEmulateUnsupportedFloatsPatterns(emulate, converter);
+  ConversionTarget target(*ctx);
+  arith::populateEmulateUnsupportedFloatsLegality(target, converter);
+  if (failed(applyPartialConversion(module, target, std::move(emulate)))) {
+    return failure();
+  }
+  RewritePatternSet expand(ctx);
+  arith::populateExpandBFloat16Patterns(expand);
+  if (failed(applyPatternsGreedily(module, std::move(expand)))) {
+    return failure();
+  }
+  // What is left of bf16 only moves data (loads, stores, selects, shuffles,
+  // constants, globals): make it i16, which every target moves as is. Kept as
+  // bf16, LLVM may legalize a bf16 vector shuffle through f32 and round back
+  // with `__truncsfbf2`.
+  Type i16 = IntegerType::get(ctx, 16);
+  AttrTypeReplacer replacer;
+  replacer.addReplacement([&](BFloat16Type) -> Type { return i16; });
+  replacer.addReplacement(
+      [&](DenseElementsAttr attr) -> std::optional<Attribute> {
+        if (attr.getElementType() != bf16) {
+          return std::nullopt;
+        }
+        return attr.bitcast(i16);
+      });
+  replacer.addReplacement(
+      [&](DenseResourceElementsAttr attr) -> std::optional<Attribute> {
+        if (attr.getElementType() != bf16) {
+          return std::nullopt;
+        }
+        auto type = cast<ShapedType>(replacer.replace(attr.getType()));
+        return DenseResourceElementsAttr::get(type, attr.getRawHandle());
+      });
+  replacer.recursivelyReplaceElementsIn(module, /*replaceAttrs=*/true,
+                                        /*replaceLocs=*/false,
+                                        /*replaceTypes=*/true);
+  return success();
+}
+
 void CommonLowerToLLVMPass::runOnOperation() {
   ModuleOp module = getOperation();
   MLIRContext *ctx = &getContext();
@@ -183,6 +245,9 @@ void CommonLowerToLLVMPass::runOnOperation() {
     return signalPassFailure();
   }
   flattenEmptyArguments(module);
+  if (failed(expandBFloat16(module))) {
+    return signalPassFailure();
+  }
 
   // Canonicalizations since etch-common-lower-vectors may have folded ops
   // back into forms with no LLVM lowering (n-D vector.from_elements, n-D

@@ -207,6 +207,12 @@ def CommonLowerToLLVMPass : Pass<"etch-common-lower-to-llvm", "ModuleOp"> {
     vector transfers to be lowered already (see
     `etch-common-lower-to-llvm-pipeline`).
 
+    bf16 arithmetic is done in f32 (each op's operands extended, its result
+    rounded back, as LLVM's own promotion does), and every f32 -> bf16
+    truncation and bf16 -> f32 extension becomes integer shifts and adds
+    (round to nearest even, NaN kept NaN): left to LLVM, the truncation is a
+    call to compiler-rt's `__truncsfbf2`, which the object may not need.
+
     Before:
     ```mlir
     func.func @main(%a: memref<4xf32>, %b: memref<4xf32>) {

@@ -38,6 +38,7 @@ const OpTable &importer::getOpTable() {
     registerSpectralOps(t);
     registerCompositeOps(t);
     registerModernOps(t);
+    registerDeformConvOps(t);
     registerNarrowTypeOps(t);
     registerStatefulOps(t);
     registerAttentionOps(t);
@@ -46,6 +47,7 @@ const OpTable &importer::getOpTable() {
     registerMLOps(t);
     registerTreeEnsembleOps(t);
     registerTfIdfOps(t);
+    registerGroupQueryAttentionOps(t);
     registerTensorFoldOps(t); // keep last: fills only missing entries
     return t;
   }();

@@ -41,6 +41,7 @@ void registerElementwiseOps(OpTable &table);
 void registerShapeOps(OpTable &table);
 void registerMathOps(OpTable &table); // ImportMath*.cpp
 void registerModernOps(OpTable &table); // ImportModern.cpp
+void registerDeformConvOps(OpTable &table); // ImportDeformConv.cpp
 void registerNarrowTypeOps(OpTable &table); // ImportNarrowTypes.cpp
 void registerStatefulOps(OpTable &table);   // ImportStateful.cpp
 void registerAttentionOps(OpTable &table); // ImportAttention.cpp
@@ -49,6 +50,7 @@ void registerTrainingOps(OpTable &table);  // ImportTraining.cpp
 void registerMLOps(OpTable &table);         // ImportML.cpp
 void registerTreeEnsembleOps(OpTable &table); // ImportTreeEnsemble.cpp
 void registerTfIdfOps(OpTable &table);     // ImportTfIdf.cpp
+void registerGroupQueryAttentionOps(OpTable &table);
 /// Fallbacks for ops only supported when folded; registered last, adds only
 /// missing entries.
 void registerTensorFoldOps(OpTable &table);

@@ -240,14 +240,15 @@ LogicalResult importResize(GraphImporter &im, const onnx::NodeProto &node) {
                            : im.attrString("coordinate_transformation_mode",
                                            "half_pixel");
   static const char *const kModes[] = {
-      "half_pixel",         "pytorch_half_pixel",   "align_corners",
-      "asymmetric",         "tf_half_pixel_for_nn", "tf_crop_and_resize"};
+      "half_pixel",           "half_pixel_symmetric", "pytorch_half_pixel",
+      "align_corners",        "asymmetric",           "tf_half_pixel_for_nn",
+      "tf_crop_and_resize"};
   if (!llvm::is_contained(kModes, ctm)) {
     return im.unsupportedAttr("coordinate_transformation_mode",
                               "'" + ctm + "'",
-                              "half_pixel, pytorch_half_pixel, align_corners, "
-                              "asymmetric, tf_half_pixel_for_nn, "
-                              "tf_crop_and_resize");
+                              "half_pixel, half_pixel_symmetric, "
+                              "pytorch_half_pixel, align_corners, asymmetric, "
+                              "tf_half_pixel_for_nn, tf_crop_and_resize");
   }
   std::string nearestMode =
       legacy ? "floor" : im.attrString("nearest_mode", "round_prefer_floor");
@@ -258,13 +259,11 @@ LogicalResult importResize(GraphImporter &im, const onnx::NodeProto &node) {
                               "round_prefer_floor, round_prefer_ceil, floor, "
                               "ceil");
   }
-  if (im.attrInt("antialias", 0) != 0 && mode != "nearest" &&
+  // Antialiasing changes only downscaled linear/cubic dimensions.
+  bool antialias =
+      im.attrInt("antialias", 0) != 0 && mode != "nearest" &&
       llvm::any_of(llvm::zip(inType.getShape(), outType->getShape()),
-                   [](auto p) { return std::get<1>(p) < std::get<0>(p); })) {
-    return im.error() << "antialias=1 when downscaling is not supported "
-                         "(opset "
-                      << opset << "); supported: antialias=0, or upscaling";
-  }
+                   [](auto p) { return std::get<1>(p) < std::get<0>(p); });
   if (mode != "nearest" && !isa<FloatType>(inType.getElementType())) {
     return im.error() << "mode '" << mode << "' needs a floating-point input";
   }
@@ -363,6 +362,15 @@ LogicalResult importResize(GraphImporter &im, const onnx::NodeProto &node) {
       operands.push_back(roiOperand);
     }
   }
+  if (antialias) {
+    if (scalesOperand) {
+      return im.error() << "antialias=1 when downscaling needs constant "
+                           "'scales' or 'sizes' (opset "
+                        << opset << "): its filter width depends on them"
+                        << im.constantHint(im.getNode().input(scalesInput));
+    }
+    attrs.push_back(im.namedAttr("antialias", b.getBoolAttr(true)));
+  }
   attrs.push_back(im.namedAttr(
       "operandSegmentSizes",
       b.getDenseI32ArrayAttr({1, scalesOperand ? 1 : 0, roiOperand ? 1 : 0})));
@@ -372,8 +380,9 @@ LogicalResult importResize(GraphImporter &im, const onnx::NodeProto &node) {
 
 } // namespace
 
-/// GridSample (opset 16, and 20 with its mode names; 2-D, NCHW). The
-/// result is (N, C, H_out, W_out) of the grid (N, H_out, W_out, 2).
+/// GridSample (opset 16, and 20 with its mode names and 3-D inputs; NCHW /
+/// NCDHW). The result is (N, C, [D_out,] H_out, W_out) of the grid (N,
+/// [D_out,] H_out, W_out, 2 or 3).
 static LogicalResult importGridSample(GraphImporter &im,
                                       const onnx::NodeProto &) {
   FailureOr<Value> x = im.input(0), grid = im.input(1);
@@ -397,21 +406,26 @@ static LogicalResult importGridSample(GraphImporter &im,
                               "zeros, border, reflection");
   }
   auto xType = cast<RankedTensorType>(x->getType());
-  if (xType.getRank() != 4 || !isa<FloatType>(xType.getElementType())) {
-    return im.error() << "expected a 4-D floating-point input (N, C, H, W), "
-                         "got "
+  int64_t rank = xType.getRank();
+  if ((rank != 4 && rank != 5) || !isa<FloatType>(xType.getElementType())) {
+    return im.error() << "expected a 4-D (N, C, H, W) or 5-D (N, C, D, H, W) "
+                         "floating-point input, got "
                       << xType;
   }
-  auto gridType = cast<RankedTensorType>(grid->getType());
-  if (gridType.getRank() != 4 || gridType.getDimSize(3) != 2 ||
-      gridType.getDimSize(0) != xType.getDimSize(0)) {
-    return im.error() << "expected a grid (N, H_out, W_out, 2) for the input "
-                      << xType << ", got " << gridType;
+  if (rank == 5 && mode == "bicubic") {
+    return im.unsupportedAttr("mode", "'cubic'",
+                              "linear, nearest for a 5-D input");
   }
-  auto outType = RankedTensorType::get(
-      {xType.getDimSize(0), xType.getDimSize(1), gridType.getDimSize(1),
-       gridType.getDimSize(2)},
-      xType.getElementType());
+  auto gridType = cast<RankedTensorType>(grid->getType());
+  if (gridType.getRank() != rank || gridType.getDimSize(rank - 1) != rank - 2 ||
+      gridType.getDimSize(0) != xType.getDimSize(0)) {
+    return im.error() << "expected a grid (N, [D_out,] H_out, W_out, "
+                      << rank - 2 << ") for the input " << xType << ", got "
+                      << gridType;
+  }
+  SmallVector<int64_t> outShape = {xType.getDimSize(0), xType.getDimSize(1)};
+  llvm::append_range(outShape, gridType.getShape().slice(1, rank - 2));
+  auto outType = RankedTensorType::get(outShape, xType.getElementType());
   OpBuilder &b = im.getBuilder();
   im.setOutput(0, im.create<GridSampleOp>(
                       outType, {*x, *grid},

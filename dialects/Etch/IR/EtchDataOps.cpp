@@ -221,15 +221,23 @@ LogicalResult GridSampleOp::verify() {
     return emitOpError() << "input, grid and result must share one float "
                             "element type";
   }
-  if (in.getRank() != 4 || grid.getRank() != 4 || out.getRank() != 4 ||
-      grid.getDimSize(3) != 2 || grid.getDimSize(0) != in.getDimSize(0) ||
-      !shapesMatch(out.getShape(),
-                   {in.getDimSize(0), in.getDimSize(1), grid.getDimSize(1),
-                    grid.getDimSize(2)})) {
+  int64_t rank = in.getRank();
+  SmallVector<int64_t> expected = {in.getDimSize(0), in.getDimSize(1)};
+  if (rank == grid.getRank()) {
+    llvm::append_range(expected, grid.getShape().slice(1, rank - 2));
+  }
+  if ((rank != 4 && rank != 5) || grid.getRank() != rank ||
+      out.getRank() != rank || grid.getDimSize(rank - 1) != rank - 2 ||
+      grid.getDimSize(0) != in.getDimSize(0) ||
+      !shapesMatch(out.getShape(), expected)) {
     return emitOpError() << "expects input [N, C, H, W], grid [N, Ho, Wo, 2] "
-                            "and result [N, C, Ho, Wo], got "
+                            "and result [N, C, Ho, Wo] (or [N, C, D, H, W], "
+                            "[N, Do, Ho, Wo, 3], [N, C, Do, Ho, Wo]), got "
                          << fmt(in.getShape()) << ", " << fmt(grid.getShape())
                          << ", " << fmt(out.getShape());
+  }
+  if (rank == 5 && getMode() == "bicubic") {
+    return emitOpError() << "mode 'bicubic' needs a 4-D input";
   }
   if (!llvm::is_contained({"bilinear", "nearest", "bicubic"}, getMode())) {
     return emitOpError() << "mode '" << getMode()
@@ -279,9 +287,9 @@ LogicalResult ResizeOp::verify() {
     return emitOpError() << "mode '" << getMode()
                          << "' needs a floating-point input";
   }
-  if (!llvm::is_contained({"half_pixel", "pytorch_half_pixel", "align_corners",
-                           "asymmetric", "tf_half_pixel_for_nn",
-                           "tf_crop_and_resize"},
+  if (!llvm::is_contained({"half_pixel", "half_pixel_symmetric",
+                           "pytorch_half_pixel", "align_corners", "asymmetric",
+                           "tf_half_pixel_for_nn", "tf_crop_and_resize"},
                           getCoordinateTransformationMode())) {
     return emitOpError() << "coordinate_transformation_mode '"
                          << getCoordinateTransformationMode()
@@ -316,6 +324,10 @@ LogicalResult ResizeOp::verify() {
   if (getStaticScales() &&
       llvm::any_of(*getStaticScales(), [](float s) { return !(s > 0.0f); })) {
     return emitOpError() << "scales must be positive";
+  }
+  if (getAntialias() && (getMode() == "nearest" || !getStaticScales())) {
+    return emitOpError() << "antialias needs mode linear or cubic and "
+                            "static_scales";
   }
   bool crop = getCoordinateTransformationMode() == "tf_crop_and_resize";
   if (getRoi() && getStaticRoi()) {

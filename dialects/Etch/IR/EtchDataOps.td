@@ -181,7 +181,11 @@ def Etch_ResizeOp : Etch_Op<"resize", [Pure, AttrSizedOperandSegments]> {
     Scales come from `static_scales`, or at run time from the `scales`
     operand (1-D f32, one per dimension); `tf_crop_and_resize` takes its
     region from `static_roi` or the `roi` operand (starts then ends,
-    normalized) and writes `extrapolation_value` outside the input.
+    normalized) and writes `extrapolation_value` outside the input. With
+    `antialias` (linear/cubic, static scales), a dimension downscaled by s
+    samples with the filter stretched by 1/s (2 - 2 * (floor(-support / s) +
+    1) taps, support 1 linear, 2 cubic), its weights normalized, as ONNX's
+    reference.
   }];
   let arguments = (ins Etch_Tensor:$input,
                        Optional<Etch_Tensor>:$scales,
@@ -191,6 +195,7 @@ def Etch_ResizeOp : Etch_Op<"resize", [Pure, AttrSizedOperandSegments]> {
                        DefaultValuedAttr<StrAttr, "\"round_prefer_floor\"">:$nearest_mode,
                        DefaultValuedAttr<F32Attr, "-0.75f">:$cubic_coeff_a,
                        DefaultValuedAttr<BoolAttr, "false">:$exclude_outside,
+                       DefaultValuedAttr<BoolAttr, "false">:$antialias,
                        DefaultValuedAttr<F32Attr, "0.0f">:$extrapolation_value,
                        OptionalAttr<DenseF32ArrayAttr>:$static_scales,
                        OptionalAttr<DenseF32ArrayAttr>:$static_roi);

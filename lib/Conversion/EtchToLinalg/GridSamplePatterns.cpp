@@ -1,9 +1,10 @@
 //===- GridSamplePatterns.cpp - etch.grid_sample to linalg.generic -------===//
 //
-// One generic over the output [N, C, Ho, Wo]: each element reads its grid
-// location, maps it to input pixel coordinates (align_corners), applies the
-// padding mode to the coordinate (border: clamp; reflection: reflect, then
-// clamp) and gathers 1 (nearest), 4 (bilinear) or 16 (bicubic) taps with
+// One generic over the output [N, C, (Do,) Ho, Wo]: each element reads its
+// grid location, maps it to input pixel coordinates (align_corners), applies
+// the padding mode to the coordinate (border: clamp; reflection: reflect, then
+// clamp) and gathers 1 (nearest), 4 or 8 (bilinear, 2-D or 3-D) or 16
+// (bicubic, 2-D) taps with
 // tensor.extract; taps outside the input read 0 (the zeros mode; border and
 // reflection never leave it). PyTorch's grid_sample is the reference.
 //
@@ -56,24 +57,31 @@ struct GridSampleLowering : public OpConversionPattern<GridSampleOp> {
     auto type = cast<RankedTensorType>(op.getType());
     auto inType = cast<RankedTensorType>(op.getInput().getType());
     Value input = adaptor.getInput(), grid = adaptor.getGrid();
-    int64_t height = inType.getDimSize(2), width = inType.getDimSize(3);
+    int64_t rank = type.getRank(), spatial = rank - 2;
+    // Input sizes in dim order ([D,] H, W); grid component k - 1 - i is
+    // dimension i's coordinate (x is the innermost).
+    SmallVector<int64_t> sizes(inType.getShape().drop_front(2));
+    int64_t height = sizes[spatial - 2], width = sizes[spatial - 1];
     StringRef mode = op.getMode(), padding = op.getPaddingMode();
     bool align = op.getAlignCorners();
     Type elem = type.getElementType();
     auto generic = linalg::GenericOp::create(
         rewriter, op.getLoc(), TypeRange{type}, ValueRange{},
         ValueRange{createEmpty(rewriter, op.getLoc(), type)},
-        {rewriter.getMultiDimIdentityMap(4)}, parallelIterators(4),
+        {rewriter.getMultiDimIdentityMap(rank)}, parallelIterators(rank),
         [&](OpBuilder &b, Location l, ValueRange) {
           Fp f{b, l, elem};
           Value n = linalg::IndexOp::create(b, l, 0);
           Value ch = linalg::IndexOp::create(b, l, 1);
-          Value h = linalg::IndexOp::create(b, l, 2);
-          Value w = linalg::IndexOp::create(b, l, 3);
+          SmallVector<Value> outPos;
+          for (int64_t i = 2; i < rank; ++i) {
+            outPos.push_back(linalg::IndexOp::create(b, l, i));
+          }
           auto gridAt = [&](int64_t k) {
-            return tensor::ExtractOp::create(
-                b, l, grid,
-                ValueRange{n, h, w, arith::ConstantIndexOp::create(b, l, k)});
+            SmallVector<Value> at = {n};
+            llvm::append_range(at, outPos);
+            at.push_back(arith::ConstantIndexOp::create(b, l, k));
+            return tensor::ExtractOp::create(b, l, grid, at);
           };
           // Normalized [-1, 1] to pixel coordinates.
           auto unnormalize = [&](Value g, int64_t size) {
@@ -109,45 +117,71 @@ struct GridSampleLowering : public OpConversionPattern<GridSampleOp> {
             }
             return x;
           };
-          // input[n, c, y, x] for integer-valued float y, x; 0 outside.
-          auto tap = [&](Value y, Value x) {
-            Value inside = arith::AndIOp::create(
-                b, l,
-                arith::AndIOp::create(
-                    b, l, f.cmp(arith::CmpFPredicate::OGE, x, f.c(0)),
-                    f.cmp(arith::CmpFPredicate::OLE, x, f.c(width - 1))),
-                arith::AndIOp::create(
-                    b, l, f.cmp(arith::CmpFPredicate::OGE, y, f.c(0)),
-                    f.cmp(arith::CmpFPredicate::OLE, y, f.c(height - 1))));
-            auto index = [&](Value v, int64_t size) {
-              Value i = arith::FPToSIOp::create(b, l, b.getI64Type(),
-                                                f.clamp(v, 0, size - 1));
-              return arith::IndexCastOp::create(b, l, b.getIndexType(), i);
-            };
-            Value v = tensor::ExtractOp::create(
-                b, l, input,
-                ValueRange{n, ch, index(y, height), index(x, width)});
+          // input[n, c, (z,) y, x] for integer-valued float coordinates (in
+          // dim order); 0 outside.
+          auto tapAt = [&](ArrayRef<Value> at) {
+            Value inside;
+            SmallVector<Value> idx = {n, ch};
+            for (int64_t i = 0; i < spatial; ++i) {
+              Value in = arith::AndIOp::create(
+                  b, l, f.cmp(arith::CmpFPredicate::OGE, at[i], f.c(0)),
+                  f.cmp(arith::CmpFPredicate::OLE, at[i],
+                        f.c(sizes[i] - 1)));
+              inside = inside ? arith::AndIOp::create(b, l, inside, in) : in;
+              Value v = arith::FPToSIOp::create(
+                  b, l, b.getI64Type(), f.clamp(at[i], 0, sizes[i] - 1));
+              idx.push_back(
+                  arith::IndexCastOp::create(b, l, b.getIndexType(), v));
+            }
+            Value v = tensor::ExtractOp::create(b, l, input, idx);
             return f.select(inside, v, f.c(0));
           };
-          Value x = unnormalize(gridAt(0), width);
-          Value y = unnormalize(gridAt(1), height);
+          auto tap = [&](Value y, Value x) { return tapAt({y, x}); };
+          SmallVector<Value> coord(spatial);
+          for (int64_t i = 0; i < spatial; ++i) {
+            coord[i] = unnormalize(gridAt(spatial - 1 - i), sizes[i]);
+          }
+          Value x = coord[spatial - 1], y = coord[spatial - 2];
           Value result;
           if (mode == "nearest") {
-            x = math::RoundEvenOp::create(b, l, pad(x, width));
-            y = math::RoundEvenOp::create(b, l, pad(y, height));
-            result = tap(y, x);
+            for (int64_t i = 0; i < spatial; ++i) {
+              coord[i] =
+                  math::RoundEvenOp::create(b, l, pad(coord[i], sizes[i]));
+            }
+            result = tapAt(coord);
           } else if (mode == "bilinear") {
-            x = pad(x, width);
-            y = pad(y, height);
-            Value x0 = f.floor(x), y0 = f.floor(y);
-            Value x1 = f.add(x0, f.c(1)), y1 = f.add(y0, f.c(1));
-            Value wx1 = f.sub(x, x0), wy1 = f.sub(y, y0);
-            Value wx0 = f.sub(f.c(1), wx1), wy0 = f.sub(f.c(1), wy1);
-            result = f.add(
-                f.add(f.mul(f.mul(wy0, wx0), tap(y0, x0)),
-                      f.mul(f.mul(wy0, wx1), tap(y0, x1))),
-                f.add(f.mul(f.mul(wy1, wx0), tap(y1, x0)),
-                      f.mul(f.mul(wy1, wx1), tap(y1, x1))));
+            // 2^k corners, weights multiplied in dim order, summed as a
+            // balanced tree.
+            SmallVector<Value> lo(spatial), hi(spatial), wLo(spatial),
+                wHi(spatial);
+            for (int64_t i = 0; i < spatial; ++i) {
+              Value c = pad(coord[i], sizes[i]);
+              lo[i] = f.floor(c);
+              hi[i] = f.add(lo[i], f.c(1));
+              wHi[i] = f.sub(c, lo[i]);
+              wLo[i] = f.sub(f.c(1), wHi[i]);
+            }
+            SmallVector<Value> terms;
+            for (int64_t corner = 0; corner < (int64_t(1) << spatial);
+                 ++corner) {
+              SmallVector<Value> at(spatial);
+              Value weight;
+              for (int64_t i = 0; i < spatial; ++i) {
+                bool high = (corner >> (spatial - 1 - i)) & 1;
+                at[i] = high ? hi[i] : lo[i];
+                Value wi = high ? wHi[i] : wLo[i];
+                weight = weight ? f.mul(weight, wi) : wi;
+              }
+              terms.push_back(f.mul(weight, tapAt(at)));
+            }
+            while (terms.size() > 1) {
+              SmallVector<Value> next;
+              for (size_t i = 0; i < terms.size(); i += 2) {
+                next.push_back(f.add(terms[i], terms[i + 1]));
+              }
+              terms = std::move(next);
+            }
+            result = terms.front();
           } else {
             // Bicubic (A = -0.75) over the 4x4 neighbourhood; each tap's
             // coordinate gets the padding mode.

@@ -17,6 +17,8 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/DialectConversion.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::etch;
 using namespace mlir::etch::to_linalg;
@@ -77,6 +79,14 @@ public:
       Value v = sub(div(add(x, cf(0.5)), s), cf(0.5));
       return mode == "half_pixel" ? v : select(outIsOne, cf(-0.5), v);
     }
+    if (mode == "half_pixel_symmetric") {
+      // half_pixel shifted so that the sampled span stays centred when the
+      // output size was rounded down from in * scale.
+      int64_t out = cast<RankedTensorType>(op.getType()).getDimSize(d);
+      Value adjustment = div(cf(out), outF);
+      Value offset = mul(cf(in / 2.0), sub(cf(1.0), adjustment));
+      return add(offset, sub(div(add(x, cf(0.5)), s), cf(0.5)));
+    }
     if (mode == "align_corners") {
       return select(outIsOne, cf(0.0), div(mul(x, inM1), sub(outF, cf(1.0))));
     }
@@ -128,6 +138,10 @@ public:
       t.indices.push_back(clampedIndex(r, 0, in));
       return t;
     }
+    std::optional<ArrayRef<float>> staticScales = op.getStaticScales();
+    if (op.getAntialias() && staticScales && (*staticScales)[d] < 1.0f) {
+      return antialiasTaps(x, (*staticScales)[d], in);
+    }
     Value fl = math::FloorOp::create(b, l, x);
     Value r = sub(x, fl);
     if (mode == "linear") {
@@ -166,6 +180,48 @@ public:
           w = div(w, sum);
         }
       }
+    }
+    return t;
+  }
+
+  /// ONNX's antialiasing filter for a dimension downscaled by `scale`: the
+  /// linear (triangle) or cubic kernel stretched by 1/scale over n taps
+  /// around x, weights normalized; taps outside the input read its edge.
+  Taps antialiasTaps(Value x, double scale, int64_t in) {
+    bool linear = op.getMode() == "linear";
+    double support = linear ? 1.0 : 2.0;
+    int64_t start = static_cast<int64_t>(std::floor(-support / scale)) + 1;
+    int64_t n = 2 - 2 * start;
+    // ratio in (0, 1]: an integral x takes the pixel on its left, as the
+    // reference does.
+    Value fl = math::FloorOp::create(b, l, x);
+    Value isInt = cmp(arith::CmpFPredicate::OEQ, x, fl);
+    Value base = select(isInt, sub(x, cf(1.0)), fl);
+    double a = op.getCubicCoeffA().convertToDouble();
+    Taps t;
+    Value sum = cf(0.0);
+    for (int64_t i = 0; i < n; ++i) {
+      Value pos = add(base, cf(start + i));
+      Value s = math::AbsFOp::create(b, l, mul(sub(pos, x), cf(scale)));
+      Value w;
+      if (linear) {
+        w = arith::MaximumFOp::create(b, l, sub(cf(1.0), s), cf(0.0));
+      } else {
+        Value s2 = mul(s, s), s3 = mul(s2, s);
+        Value nearW = add(sub(mul(cf(a + 2), s3), mul(cf(a + 3), s2)), cf(1.0));
+        Value farW = sub(add(sub(mul(cf(a), s3), mul(cf(5 * a), s2)),
+                             mul(cf(8 * a), s)),
+                         cf(4 * a));
+        w = select(cmp(arith::CmpFPredicate::OLE, s, cf(1.0)), nearW,
+                   select(cmp(arith::CmpFPredicate::OLT, s, cf(2.0)), farW,
+                          cf(0.0)));
+      }
+      t.indices.push_back(clampedIndex(pos, 0, in));
+      t.weights.push_back(w);
+      sum = add(sum, w);
+    }
+    for (Value &w : t.weights) {
+      w = div(w, sum);
     }
     return t;
   }

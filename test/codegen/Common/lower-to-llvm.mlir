@@ -94,3 +94,38 @@ func.func @bool_vectors(%a: memref<16xi1>, %b: memref<16xi1>) {
   vector.store %n, %b[%c0] : memref<16xi1>, vector<16xi1>
   return
 }
+
+// -----
+
+// bf16: arithmetic in f32, f32 -> bf16 rounding as integer code (round to
+// nearest even: add 0x7fff plus the kept low bit; NaN becomes 0x7fc0), and
+// what is left of bf16 (loads, stores, selects) moves as i16. No call to
+// compiler-rt's __truncsfbf2 can come out of this.
+// CHECK-LABEL: llvm.func @main
+// CHECK-DAG: llvm.mlir.constant(32767 : i32)
+// CHECK-DAG: llvm.mlir.constant(16 : i32)
+// CHECK-DAG: llvm.mlir.constant(32704 : i16)
+// CHECK: llvm.load %{{.+}} : !llvm.ptr -> i16
+// CHECK: llvm.zext %{{.+}} : i16 to i32
+// CHECK: llvm.shl
+// CHECK: llvm.fadd %{{.+}}, %{{.+}} : f32
+// CHECK: llvm.fcmp "une"
+// CHECK: llvm.lshr
+// CHECK: llvm.trunc %{{.+}} : i32 to i16
+// CHECK: llvm.select %{{.+}}, %{{.+}}, %{{.+}} : i1, i16
+// CHECK: llvm.store %{{.+}}, %{{.+}} : i16, !llvm.ptr
+// CHECK-NOT: bf16
+// CHECK: llvm.return
+func.func @main(%x: memref<4xbf16>, %y: memref<4xbf16>, %c: memref<4xi1>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  scf.for %i = %c0 to %c4 step %c1 {
+    %v = memref.load %x[%i] : memref<4xbf16>
+    %s = arith.addf %v, %v : bf16
+    %k = memref.load %c[%i] : memref<4xi1>
+    %r = arith.select %k, %s, %v : bf16
+    memref.store %r, %y[%i] : memref<4xbf16>
+  }
+  return
+}

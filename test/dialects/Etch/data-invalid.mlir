@@ -201,8 +201,32 @@ func.func @grid_sample_bad_shape(%x: tensor<1x2x5x6xf32>, %g: tensor<1x4x3x2xf32
 
 // -----
 
+func.func @grid_sample_volumetric_bicubic(%x: tensor<1x1x3x5x6xf32>, %g: tensor<1x2x3x4x3xf32>) -> tensor<1x1x2x3x4xf32> {
+  // expected-error @+1 {{mode 'bicubic' needs a 4-D input}}
+  %0 = etch.grid_sample %x, %g {align_corners = false, mode = "bicubic", padding_mode = "zeros"} : (tensor<1x1x3x5x6xf32>, tensor<1x2x3x4x3xf32>) -> tensor<1x1x2x3x4xf32>
+  return %0 : tensor<1x1x2x3x4xf32>
+}
+
+// -----
+
+func.func @grid_sample_volumetric_bad_grid(%x: tensor<1x1x3x5x6xf32>, %g: tensor<1x2x3x4x2xf32>) -> tensor<1x1x2x3x4xf32> {
+  // expected-error @+1 {{[N, C, D, H, W], [N, Do, Ho, Wo, 3], [N, C, Do, Ho, Wo]}}
+  %0 = etch.grid_sample %x, %g {align_corners = false, mode = "nearest", padding_mode = "zeros"} : (tensor<1x1x3x5x6xf32>, tensor<1x2x3x4x2xf32>) -> tensor<1x1x2x3x4xf32>
+  return %0 : tensor<1x1x2x3x4xf32>
+}
+
+// -----
+
 func.func @conv_transpose_overflow(%x: tensor<1x1x3x3xf32>, %w: tensor<1x1x3x3xf32>) -> tensor<1x1x9x9xf32> {
   // expected-error @+1 {{spatial dim 0: window arithmetic overflows int64}}
   %0 = etch.conv_transpose %x, %w {dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 4611686018427387904, 2>} : (tensor<1x1x3x3xf32>, tensor<1x1x3x3xf32>) -> tensor<1x1x9x9xf32>
   return %0 : tensor<1x1x9x9xf32>
+}
+
+// -----
+
+func.func @resize_antialias_nearest(%x: tensor<1x1x2x8xf32>) -> tensor<1x1x2x4xf32> {
+  // expected-error @+1 {{antialias needs mode linear or cubic and static_scales}}
+  %0 = etch.resize %x {antialias = true, coordinate_transformation_mode = "half_pixel", mode = "nearest", static_scales = array<f32: 1.0, 1.0, 1.0, 0.5>} : (tensor<1x1x2x8xf32>) -> tensor<1x1x2x4xf32>
+  return %0 : tensor<1x1x2x4xf32>
 }

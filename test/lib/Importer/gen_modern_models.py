@@ -34,16 +34,16 @@ def main():
     save("gelu_20", [
         helper.make_node("Gelu", ["x"], ["y"], name="gelu20", approximate="tanh"),
     ], [vi("x", [4])], [vi("y", None)], opset=20)
-    # Resize-18 with antialias when downscaling: a clear error.
+    # Resize-18 with antialias when downscaling: etch.resize's antialias.
     save("resize_antialias_18", [
         helper.make_node("Resize", ["x", "", "scales"], ["y"], name="resize18", mode="linear",
                          antialias=1),
     ], [vi("x", [1, 1, 4, 4])], [vi("y", None)],
        [helper.make_tensor("scales", TensorProto.FLOAT, [4], [1, 1, 0.5, 0.5])], opset=18)
     # An op of a newer opset etch does not import.
-    save("affine_grid_20", [
-        helper.make_node("AffineGrid", ["theta", "size"], ["y"], name="affinegrid20"),
-    ], [vi("theta", [1, 2, 3])], [vi("y", None)], [ints("size", [1, 1, 4, 4])], opset=20)
+    save("image_decoder_20", [
+        helper.make_node("ImageDecoder", ["encoded"], ["y"], name="imagedecoder20"),
+    ], [vi("encoded", [16], TensorProto.UINT8)], [vi("y", None)], opset=20)
     # Col2Im-18: a grouped ConvTranspose with a one-hot kernel.
     save("col2im_18", [
         helper.make_node("Col2Im", ["x", "shape", "block"], ["y"], name="col2im18"),

@@ -6,8 +6,8 @@
 // RUN: etch-import %S/Inputs/split_18.onnx | FileCheck %s --check-prefix=SPLIT
 // RUN: etch-import %S/Inputs/pad_19.onnx | FileCheck %s --check-prefix=WRAP
 // RUN: etch-import %S/Inputs/gelu_20.onnx | FileCheck %s --check-prefix=GELU
-// RUN: not etch-import %S/Inputs/resize_antialias_18.onnx 2>&1 | FileCheck %s --check-prefix=ANTIALIAS
-// RUN: not etch-import %S/Inputs/affine_grid_20.onnx 2>&1 | FileCheck %s --check-prefix=NEWOP
+// RUN: etch-import %S/Inputs/resize_antialias_18.onnx | FileCheck %s --check-prefix=ANTIALIAS
+// RUN: not etch-import %S/Inputs/image_decoder_20.onnx 2>&1 | FileCheck %s --check-prefix=NEWOP
 // RUN: etch-import %S/Inputs/col2im_18.onnx | FileCheck %s --check-prefix=COL2IM
 // RUN: not etch-import %S/Inputs/dim_minus_one.onnx 2>&1 | FileCheck %s --check-prefix=DYNAMIC
 // RUN: etch-import %S/Inputs/dim_minus_one.onnx --input-shape x=5x3 | FileCheck %s --check-prefix=PINNED
@@ -37,8 +37,8 @@
 // GELU: etch.tanh
 // GELU: -> tensor<4xf32>
 
-// ANTIALIAS: node 'resize18' (Resize): antialias=1 when downscaling is not supported (opset 18); supported: antialias=0, or upscaling
-// NEWOP: node 'affinegrid20': unsupported op 'AffineGrid' (opset 20); supported ops:
+// ANTIALIAS: etch.resize %{{.+}} {antialias = true, coordinate_transformation_mode = "half_pixel", mode = "linear", static_scales = array<f32: 1.000000e+00, 1.000000e+00, 5.000000e-01, 5.000000e-01>} : (tensor<1x1x4x4xf32>) -> tensor<1x1x2x2xf32>
+// NEWOP: node 'imagedecoder20': unsupported op 'ImageDecoder' (opset 20); supported ops:
 // COL2IM-LABEL: func.func @main(
 // COL2IM: etch.reshape {{.*}} : (tensor<1x4x9xf32>) -> tensor<1x4x3x3xf32>
 // COL2IM: etch.conv_transpose {{.*}} {dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x4x3x3xf32>, tensor<4x1x2x2xf32>) -> tensor<1x1x4x4xf32>

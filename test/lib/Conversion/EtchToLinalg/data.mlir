@@ -142,6 +142,25 @@ func.func @resize_linear(%x: tensor<1x1x2x4xf32>) -> tensor<1x1x4x8xf32> {
 
 // -----
 
+// half_pixel_symmetric: half_pixel plus an offset in/2 * (1 - out / (in *
+// scale)) that centres the span when the output size 3 was rounded down from
+// 5 * 0.7 = 3.5.
+// CHECK-LABEL: func.func @resize_half_pixel_symmetric
+// CHECK: %[[SCALE:.+]] = arith.constant 0.699999988 : f32
+// CHECK: %[[OUTF:.+]] = arith.mulf %{{.+}}, %[[SCALE]] : f32
+// CHECK: %[[ADJ:.+]] = arith.divf %{{.+}}, %[[OUTF]] : f32
+// CHECK: %[[ONEMINUS:.+]] = arith.subf %{{.+}}, %[[ADJ]] : f32
+// CHECK: %[[OFF:.+]] = arith.mulf %{{.+}}, %[[ONEMINUS]] : f32
+// CHECK: %[[HP:.+]] = arith.subf
+// CHECK: arith.addf %[[OFF]], %[[HP]] : f32
+// CHECK: linalg.yield
+func.func @resize_half_pixel_symmetric(%x: tensor<1x1x1x5xf32>) -> tensor<1x1x1x3xf32> {
+  %0 = etch.resize %x {coordinate_transformation_mode = "half_pixel_symmetric", mode = "linear", static_scales = array<f32: 1.0, 1.0, 1.0, 0.7>} : (tensor<1x1x1x5xf32>) -> tensor<1x1x1x3xf32>
+  return %0 : tensor<1x1x1x3xf32>
+}
+
+// -----
+
 // Nearest with run-time scales and crop: the scale and the roi are read from
 // their operands, out-of-range coordinates take the extrapolation value.
 // CHECK-LABEL: func.func @resize_crop_nearest
@@ -272,4 +291,37 @@ func.func @bit_shift_right(%x: tensor<3xi8>, %y: tensor<3xi8>) -> tensor<3xi8> {
 func.func @grid_sample_bilinear(%x: tensor<1x2x5x6xf32>, %g: tensor<1x4x3x2xf32>) -> tensor<1x2x4x3xf32> {
   %0 = etch.grid_sample %x, %g {align_corners = true, mode = "bilinear", padding_mode = "border"} : (tensor<1x2x5x6xf32>, tensor<1x4x3x2xf32>) -> tensor<1x2x4x3xf32>
   return %0 : tensor<1x2x4x3xf32>
+}
+
+// -----
+
+// Volumetric GridSample: (x, y, z) from the grid's last dim, 8 trilinear taps
+// of the 5-D input.
+// CHECK-LABEL: func.func @grid_sample_volumetric
+// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3, d4)>]
+// CHECK-COUNT-3: tensor.extract %{{.+}} : tensor<1x2x3x4x3xf32>
+// CHECK: math.floor
+// CHECK-COUNT-8: tensor.extract %{{.+}} : tensor<1x1x3x5x6xf32>
+// CHECK-NOT: tensor.extract
+// CHECK: linalg.yield
+func.func @grid_sample_volumetric(%x: tensor<1x1x3x5x6xf32>, %g: tensor<1x2x3x4x3xf32>) -> tensor<1x1x2x3x4xf32> {
+  %0 = etch.grid_sample %x, %g {align_corners = false, mode = "bilinear", padding_mode = "zeros"} : (tensor<1x1x3x5x6xf32>, tensor<1x2x3x4x3xf32>) -> tensor<1x1x2x3x4xf32>
+  return %0 : tensor<1x1x2x3x4xf32>
+}
+
+// -----
+
+// Antialiased linear downscale by 0.5 along W: the triangle filter widened
+// to 4 taps (2 - 2 * (floor(-1 / 0.5) + 1)), |pos - x| * 0.5 distances,
+// weights divided by their sum; H (scale 1, same size) reads its own index.
+// CHECK-LABEL: func.func @resize_antialias
+// CHECK: linalg.generic
+// CHECK-COUNT-4: arith.maximumf %{{.+}}, %{{.+}} : f32
+// CHECK-COUNT-4: arith.divf
+// CHECK-COUNT-4: tensor.extract %{{.+}} : tensor<1x1x2x8xf32>
+// CHECK-NOT: tensor.extract
+// CHECK: linalg.yield
+func.func @resize_antialias(%x: tensor<1x1x2x8xf32>) -> tensor<1x1x2x4xf32> {
+  %0 = etch.resize %x {antialias = true, coordinate_transformation_mode = "half_pixel", mode = "linear", static_scales = array<f32: 1.0, 1.0, 1.0, 0.5>} : (tensor<1x1x2x8xf32>) -> tensor<1x1x2x4xf32>
+  return %0 : tensor<1x1x2x4xf32>
 }
