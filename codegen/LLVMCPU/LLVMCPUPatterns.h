@@ -38,6 +38,10 @@ void populateDecomposeUnitWindowPatterns(RewritePatternSet &patterns);
 /// minnumf with `nnan`: one vmaxps/vminps instead of a NaN-propagating
 /// sequence (FiniteClamp.cpp).
 void populateFiniteClampPatterns(RewritePatternSet &patterns);
+/// Fuses elementwise chains that dequantize constant weights (int4 codes
+/// unpacked, widened, offset and scaled) into the contraction they feed
+/// (FuseWeightDequant.cpp).
+void populateFuseWeightDequantPatterns(RewritePatternSet &patterns);
 
 } // namespace mlir::etch::llvmcpu
 

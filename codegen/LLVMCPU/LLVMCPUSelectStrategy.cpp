@@ -3,6 +3,9 @@
 #include "etch/codegen/LLVMCPU/Schedule.h"
 #include "etch/codegen/LLVMCPU/TuningDb.h"
 
+#include "LLVMCPUPatterns.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
 #include "llvm/ADT/SmallPtrSet.h"
 
 #define DEBUG_TYPE "etch-llvmcpu-select-strategy"
@@ -26,6 +29,13 @@ struct LLVMCPUSelectStrategyPass
     CPUTargetInfo target =
         getCPUTarget(module, targetTriple, targetCPU, targetFeatures);
     MLIRContext *ctx = &getContext();
+
+    // Weight dequantization joins its contraction before roots are chosen.
+    RewritePatternSet fusion(ctx);
+    populateFuseWeightDequantPatterns(fusion);
+    if (failed(applyPatternsGreedily(module, std::move(fusion)))) {
+      return signalPassFailure();
+    }
 
     // User/tuner-given schedules are verified and kept.
     bool failedVerify = false;

@@ -42,6 +42,7 @@ const OpTable &importer::getOpTable() {
     registerStatefulOps(t);
     registerAttentionOps(t);
     registerMicrosoftOps(t);
+    registerInt4Ops(t);
     registerTensorFoldOps(t); // keep last: fills only missing entries
     return t;
   }();
@@ -563,7 +564,7 @@ static bool acceptsUnsigned(StringRef op) {
       "Cast", "CastLike", "Pow", "Clip", "Abs", "Mod", "QuantizeLinear",
       "DequantizeLinear", "DynamicQuantizeLinear", "MatMulInteger",
       "ConvInteger", "QLinearMatMul", "QLinearConv", "QLinearAdd", "QLinearMul",
-      "QLinearConcat", "QLinearGlobalAveragePool", "QGemm"};
+      "QLinearConcat", "QLinearGlobalAveragePool", "QGemm", "MatMulNBits"};
   return ops.contains(op);
 }
 

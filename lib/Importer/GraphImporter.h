@@ -45,6 +45,7 @@ void registerNarrowTypeOps(OpTable &table); // ImportNarrowTypes.cpp
 void registerStatefulOps(OpTable &table);   // ImportStateful.cpp
 void registerAttentionOps(OpTable &table); // ImportAttention.cpp
 void registerMicrosoftOps(OpTable &table); // ImportMicrosoft.cpp
+void registerInt4Ops(OpTable &table);      // ImportInt4.cpp
 /// Fallbacks for ops only supported when folded; registered last, adds only
 /// missing entries.
 void registerTensorFoldOps(OpTable &table);
@@ -109,6 +110,11 @@ bool expandFunctionOps(onnx::ModelProto &model, int64_t opset);
 /// into QOperator nodes, as ONNX Runtime's QDQ transformers do; whether it
 /// changed the graph. Runs after shape inference. (QdqFusion.cpp)
 bool fuseQdqGroups(MLIRContext &ctx, onnx::GraphProto &graph);
+/// Rewrites blocked int4/uint4 DequantizeLinear of an initializer feeding
+/// MatMul/Gemm as B into com.microsoft MatMulNBits, whose weights stay
+/// packed; whether it changed the graph. (Int4MatMulRewrite.cpp)
+bool rewriteInt4MatMuls(MLIRContext &ctx, onnx::GraphProto &graph,
+                        StringRef modelDir);
 
 /// The full dispatch table (built once).
 const OpTable &getOpTable();

@@ -614,11 +614,12 @@ mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
     return emitError(modelLoc) << "ONNX shape inference failed on '" << path
                                << "': " << inferError;
   }
+  SmallString<256> modelDir(path);
+  llvm::sys::path::remove_filename(modelDir);
+  rewriteInt4MatMuls(ctx, graph, modelDir.empty() ? StringRef(".") : modelDir.str());
   // After inference: the fused nodes write the Q nodes' (typed) outputs.
   fuseQdqGroups(ctx, graph);
 
-  SmallString<256> modelDir(path);
-  llvm::sys::path::remove_filename(modelDir);
   GraphImporter im(ctx, modelDir.empty() ? StringRef(".") : modelDir.str(),
                    opset);
   im.setMaxTensorBytes(static_cast<int64_t>(
