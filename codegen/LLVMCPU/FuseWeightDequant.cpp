@@ -107,9 +107,10 @@ struct FuseDequantProducer : public OpRewritePattern<linalg::GenericOp> {
       }
       for (auto [orig, replacement] : fused->replacements) {
         rewriter.replaceUsesWithIf(orig, replacement, [&](OpOperand &use) {
-          return use.getOwner() != fused->fusedOp;
+          return use.getOwner() != consumer.getOperation();
         });
       }
+      rewriter.eraseOp(consumer);
       if (producer->use_empty()) {
         rewriter.eraseOp(producer);
       }
