@@ -71,7 +71,7 @@ module {
 // CHECK-DAG: %[[PACKED:.+]] = arith.constant dense<{{.+}}> : tensor<2x2x1x2xi8>
 // CHECK-NOT: linalg.generic
 // CHECK: %[[FILL:.+]] = linalg.fill
-// CHECK: linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%{{.+}}, %[[PACKED]], {{.+}}) outs(%[[FILL]] : tensor<1x2xf32>) attrs = {etch.schedule = #etch.schedule<kind = matmul
+// CHECK: linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%{{.+}}, %[[PACKED]], {{.+}}) outs(%[[FILL]] : tensor<1x2xf32>) attrs = {etch.schedule = #etch.schedule<
 // CHECK: arith.shrui
 // CHECK: arith.andi
 // CHECK: arith.uitofp
