@@ -90,39 +90,47 @@ bool shouldFuse(OpOperand *operand) {
   return widens && contractionSink(producer);
 }
 
-/// Fuses one dequantizing producer into its consumer generic.
-struct FuseDequantProducer : public OpRewritePattern<linalg::GenericOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(linalg::GenericOp consumer,
-                                PatternRewriter &rewriter) const override {
-    for (OpOperand &operand : consumer->getOpOperands()) {
-      if (!shouldFuse(&operand) || !linalg::areElementwiseOpsFusable(&operand)) {
-        continue;
-      }
-      Operation *producer = operand.get().getDefiningOp();
-      FailureOr<linalg::ElementwiseOpFusionResult> fused =
-          linalg::fuseElementwiseOps(rewriter, &operand);
-      if (failed(fused)) {
-        continue;
-      }
-      for (auto [orig, replacement] : fused->replacements) {
-        rewriter.replaceUsesWithIf(orig, replacement, [&](OpOperand &use) {
-          return use.getOwner() != consumer.getOperation();
-        });
-      }
-      rewriter.eraseOp(consumer);
-      if (producer->use_empty()) {
-        rewriter.eraseOp(producer);
-      }
-      return success();
+/// Fuses one dequantizing producer into `consumer`; the fused op, or null.
+Operation *fuseOne(RewriterBase &rewriter, linalg::GenericOp consumer) {
+  for (OpOperand &operand : consumer->getOpOperands()) {
+    if (!shouldFuse(&operand) || !linalg::areElementwiseOpsFusable(&operand)) {
+      continue;
     }
-    return rewriter.notifyMatchFailure(consumer, "no dequantizing producer");
+    Operation *producer = operand.get().getDefiningOp();
+    rewriter.setInsertionPoint(consumer);
+    FailureOr<linalg::ElementwiseOpFusionResult> fused =
+        linalg::fuseElementwiseOps(rewriter, &operand);
+    if (failed(fused)) {
+      continue;
+    }
+    for (auto [orig, replacement] : fused->replacements) {
+      rewriter.replaceUsesWithIf(orig, replacement, [&](OpOperand &use) {
+        return use.getOwner() != consumer.getOperation();
+      });
+    }
+    rewriter.eraseOp(consumer);
+    if (producer->use_empty()) {
+      rewriter.eraseOp(producer);
+    }
+    return fused->fusedOp;
   }
-};
+  return nullptr;
+}
 
 } // namespace
 
-void mlir::etch::llvmcpu::populateFuseWeightDequantPatterns(
-    RewritePatternSet &patterns) {
-  patterns.add<FuseDequantProducer>(patterns.getContext());
+void mlir::etch::llvmcpu::fuseWeightDequant(Operation *root) {
+  // Not a greedy pattern driver: that would also erase unrelated dead ops.
+  IRRewriter rewriter(root->getContext());
+  SmallVector<linalg::GenericOp> contractions;
+  root->walk([&](linalg::GenericOp op) {
+    if (op.getNumReductionLoops() != 0) {
+      contractions.push_back(op);
+    }
+  });
+  for (linalg::GenericOp op : contractions) {
+    while (Operation *fused = fuseOne(rewriter, op)) {
+      op = cast<linalg::GenericOp>(fused);
+    }
+  }
 }

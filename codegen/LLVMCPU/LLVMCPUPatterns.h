@@ -41,7 +41,7 @@ void populateFiniteClampPatterns(RewritePatternSet &patterns);
 /// Fuses elementwise chains that dequantize constant weights (int4 codes
 /// unpacked, widened, offset and scaled) into the contraction they feed
 /// (FuseWeightDequant.cpp).
-void populateFuseWeightDequantPatterns(RewritePatternSet &patterns);
+void fuseWeightDequant(Operation *root);
 
 } // namespace mlir::etch::llvmcpu
 

@@ -4,7 +4,6 @@
 #include "etch/codegen/LLVMCPU/TuningDb.h"
 
 #include "LLVMCPUPatterns.h"
-#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 #include "llvm/ADT/SmallPtrSet.h"
 
@@ -31,11 +30,7 @@ struct LLVMCPUSelectStrategyPass
     MLIRContext *ctx = &getContext();
 
     // Weight dequantization joins its contraction before roots are chosen.
-    RewritePatternSet fusion(ctx);
-    populateFuseWeightDequantPatterns(fusion);
-    if (failed(applyPatternsGreedily(module, std::move(fusion)))) {
-      return signalPassFailure();
-    }
+    fuseWeightDequant(module);
 
     // User/tuner-given schedules are verified and kept.
     bool failedVerify = false;

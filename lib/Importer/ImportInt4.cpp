@@ -9,15 +9,16 @@
 //     feeds MatMul (or Gemm) as B: rewritten into MatMulNBits before import
 //     (rewriteInt4MatMuls), its codes repacked along K at compile time
 //     (int4 codes c become the uint4 c + 8 with the zero point + 8).
-// The etch form: the packed bytes transposed to [n_blocks, h, N]
-// (h = block_size / 2; a constant transpose folds at compile time, so the
-// object holds N * K / 2 bytes), unpacked by an elementwise chain
-//   W[b, p, j, n] = (((P[b, p, n] >> 4j) & 15) - Z[b, n]) * S[b, n]
-// whose result feeds an einsum A[m, b, p, j] * W[b, p, j, n] -> [m, n]:
-// one reduction over (b, p, j), with the unpacking a producer that
-// tile-and-fuse pulls into the matmul's tiles (no fp32 copy of the weights,
-// no unpacked buffer). N is innermost so that the vector lanes run along N
-// over contiguous packed bytes.
+// The etch form: the packed bytes regrouped to [N / t, n_blocks, h, 1, t]
+// (h = block_size / 2, t = 16 columns, one vector of lanes; a constant
+// reshape/transpose folds at compile time, so the object holds N * K / 2
+// bytes and a group's whole K is contiguous), unpacked by an elementwise
+// chain
+//   W[g, b, p, j, c] = (((P[g, b, p, c] >> 4j) & 15) - Z[g, b, c]) * S[g, b, c]
+// feeding an einsum A[m, b, p, j] * W[g, b, p, j, c] -> [m, g, c]: one
+// reduction over (b, p, j). FuseWeightDequant.cpp then fuses the chain into
+// the einsum's generic, so the codes are unpacked in registers next to the
+// FMAs (no fp32 copy of the weights, no unpacked buffer).
 //
 // Blocked DequantizeLinear/QuantizeLinear elsewhere (computed inputs, other
 // consumers) use blockedParam: the scale and zero point repeated along the
@@ -91,7 +92,7 @@ FailureOr<Value> zeroPoints(GraphImporter &im, int64_t n, int64_t nBlocks) {
                       << " are not supported; supported: uint8 (packed "
                          "uint4) and float";
   }
-  return f32Constant(im, {nBlocks, 1, 1, n}, zp);
+  return f32Constant(im, {nBlocks, n}, zp);
 }
 
 /// MatMulNBits (com.microsoft): Y = A x dequant(B)^T (+ bias), 4 bits.
@@ -137,47 +138,59 @@ LogicalResult importMatMulNBits(GraphImporter &im, const onnx::NodeProto &) {
   }
   OpBuilder &b = im.getBuilder();
   Type i8 = b.getI8Type();
-  // [N, nb, h] -> [nb, h, 1, N]; the codes of both nibbles along j.
-  Value p = reshapeTo(im, *packed, {n, nBlocks, h});
-  p = reshapeTo(im, transposeBy(im, p, {1, 2, 0}), {nBlocks, h, 1, n});
-  auto shiftType = RankedTensorType::get({1, 1, 2, 1}, i8);
+  // Columns in groups of t (one vector of lanes): the packed bytes of a
+  // group's whole K are contiguous, [N/t, nb, h, 1, t].
+  int64_t t = 1;
+  for (int64_t c : {16, 8, 4, 2}) {
+    if (n % c == 0) {
+      t = c;
+      break;
+    }
+  }
+  int64_t g = n / t;
+  Value p = reshapeTo(im, *packed, {g, t, nBlocks, h});
+  p = reshapeTo(im, transposeBy(im, p, {0, 2, 3, 1}), {g, nBlocks, h, 1, t});
+  auto shiftType = RankedTensorType::get({1, 1, 1, 2, 1}, i8);
   Value shifts = im.create<ConstantOp>(
       shiftType, {},
       {im.namedAttr("value", DenseElementsAttr::get(
                                  shiftType, ArrayRef<int8_t>{0, 4}))});
-  auto wShape = SmallVector<int64_t>{nBlocks, h, 2, n};
+  auto wShape = SmallVector<int64_t>{g, nBlocks, h, 2, t};
   Value codes = im.create<BitShiftOp>(
       RankedTensorType::get(wShape, i8), {p, shifts},
       {im.namedAttr("left", b.getBoolAttr(false))});
   codes = createBinary<AndOp>(im, codes, createScalarConstant(im, i8, 15));
-  Value s = reshapeTo(im, transposeBy(im, reshapeTo(im, *scales, {n, nBlocks}),
-                                      {1, 0}),
-                      {nBlocks, 1, 1, n});
-  Value w = createBinary<SubOp>(im, quant::toF32(im, codes, true), *zp);
+  // Scales and zero points [nb, N] -> [N/t, nb, 1, 1, t].
+  auto grouped = [&](Value v) {
+    v = reshapeTo(im, v, {nBlocks, g, t});
+    return reshapeTo(im, transposeBy(im, v, {1, 0, 2}), {g, nBlocks, 1, 1, t});
+  };
+  Value s = grouped(
+      transposeBy(im, reshapeTo(im, *scales, {n, nBlocks}), {1, 0}));
+  Value zpg = typeOf(*zp).getRank() == 0 ? *zp : grouped(*zp);
+  Value w = createBinary<SubOp>(im, quant::toF32(im, codes, true), zpg);
   w = createBinary<MulOp>(im, w, s);
 
   // A as [M, nb, h, 2], zero-padded to whole blocks.
   int64_t m = aType.getNumElements() / k;
   Value a2 = reshapeTo(im, *a, {m, k});
   if (int64_t pad = nBlocks * bs - k; pad > 0) {
+    auto padType = RankedTensorType::get({m, pad}, b.getF32Type());
     Value zeros = im.create<ConstantOp>(
-        RankedTensorType::get({m, pad}, b.getF32Type()), {},
-        {im.namedAttr("value", DenseElementsAttr::get(
-                                   RankedTensorType::get({m, pad},
-                                                         b.getF32Type()),
-                                   0.0f))});
+        padType, {},
+        {im.namedAttr("value", DenseElementsAttr::get(padType, 0.0f))});
     a2 = im.create<ConcatOp>(
         RankedTensorType::get({m, nBlocks * bs}, b.getF32Type()),
         {a2, zeros}, {im.namedAttr("axis", b.getI64IntegerAttr(1))});
   }
   a2 = reshapeTo(im, a2, {m, nBlocks, h, 2});
-  // Labels m=0, b=1, p=2, j=3, n=4.
+  // Labels m=0, group=1, lane=2, block=3, pair=4, nibble=5.
   Value y = im.create<EinsumOp>(
-      RankedTensorType::get({m, n}, b.getF32Type()), {a2, w},
+      RankedTensorType::get({m, g, t}, b.getF32Type()), {a2, w},
       {im.namedAttr("input_labels",
-                    b.getArrayAttr({b.getDenseI64ArrayAttr({0, 1, 2, 3}),
-                                    b.getDenseI64ArrayAttr({1, 2, 3, 4})})),
-       im.namedAttr("output_labels", b.getDenseI64ArrayAttr({0, 4}))});
+                    b.getArrayAttr({b.getDenseI64ArrayAttr({0, 3, 4, 5}),
+                                    b.getDenseI64ArrayAttr({1, 3, 4, 5, 2})})),
+       im.namedAttr("output_labels", b.getDenseI64ArrayAttr({0, 1, 2}))});
   SmallVector<int64_t> outShape(aType.getShape());
   outShape.back() = n;
   y = reshapeTo(im, y, outShape);
