@@ -1,4 +1,4 @@
-//===- FuseWeightDequant.cpp - unpack constant weights inside contractions -===//
+//===- FuseWeightDequant.cpp - unpack weights inside contractions ---------===//
 //
 // A weight stored narrower than it computes (int4 codes packed two per
 // byte, ImportInt4.cpp) reaches linalg as a chain of elementwise generics on
@@ -93,7 +93,8 @@ bool shouldFuse(OpOperand *operand) {
 /// Fuses one dequantizing producer into `consumer`; the fused op, or null.
 Operation *fuseOne(RewriterBase &rewriter, linalg::GenericOp consumer) {
   for (OpOperand &operand : consumer->getOpOperands()) {
-    if (!shouldFuse(&operand) || !linalg::areElementwiseOpsFusable(&operand)) {
+    if (!shouldFuse(&operand) ||
+        !linalg::areElementwiseOpsFusable(&operand)) {
       continue;
     }
     Operation *producer = operand.get().getDefiningOp();

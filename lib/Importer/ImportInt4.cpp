@@ -1,4 +1,4 @@
-//===- ImportInt4.cpp - int4 weights: MatMulNBits, blocked DequantizeLinear -===//
+//===- ImportInt4.cpp - MatMulNBits, blocked int4 DequantizeLinear --------===//
 //
 // 4-bit weights stay packed two per byte in the object and are unpacked
 // inside the matmul's tiles. Both ONNX forms end in one etch form:

@@ -1,4 +1,4 @@
-//===- Int4MatMulRewrite.cpp - blocked int4 DequantizeLinear -> MatMulNBits ===//
+//===- Int4MatMulRewrite.cpp - int4 DequantizeLinear -> MatMulNBits -------===//
 //
 // Opset 21's DequantizeLinear with block_size of an int4/uint4 initializer
 // W that feeds MatMul (or Gemm with transA = 0, alpha = beta = 1 and a 1-D

@@ -616,7 +616,8 @@ mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
   }
   SmallString<256> modelDir(path);
   llvm::sys::path::remove_filename(modelDir);
-  rewriteInt4MatMuls(ctx, graph, modelDir.empty() ? StringRef(".") : modelDir.str());
+  rewriteInt4MatMuls(ctx, graph,
+                     modelDir.empty() ? StringRef(".") : modelDir.str());
   // After inference: the fused nodes write the Q nodes' (typed) outputs.
   fuseQdqGroups(ctx, graph);
 
