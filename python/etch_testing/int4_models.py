@@ -64,12 +64,17 @@ def block_quantize(w: np.ndarray, bs: int, signed: bool, zero_point: bool, rng):
     return codes, scales, zps, deq
 
 
-def dq_matmul(m: int, k: int, n: int, bs: int, signed: bool, zero_point: bool, seed: int = 0):
+def dq_matmul(m: int, k: int, n: int, bs: int, signed: bool, zero_point: bool, seed: int = 0,
+              gemm: bool = False):
     """Y = X @ DequantizeLinear(W int4/uint4 [K, N], block_size=bs, axis=0)
-    + bias, opset 21. Returns the model and the float64 dequantized W."""
+    + bias, opset 21; with `gemm`, Gemm(X, DequantizeLinear(W [N, K],
+    axis=1), bias, transB=1). Returns the model and the float64 dequantized W."""
     rng = np.random.default_rng(seed)
     w = rng.standard_normal((k, n)) * 0.1
     codes, scales, zps, deq = block_quantize(w, bs, signed, zero_point, rng)
+    if gemm:
+        codes, scales = codes.T.copy(), scales.T.copy()
+        zps = None if zps is None else zps.T.copy()
     bias = (rng.standard_normal(n) * 0.1).astype(np.float32)
     inits = [int4_tensor("W", codes, signed), numpy_helper.from_array(scales, "W_scale"),
              numpy_helper.from_array(bias, "bias")]
@@ -77,9 +82,13 @@ def dq_matmul(m: int, k: int, n: int, bs: int, signed: bool, zero_point: bool, s
     if zps is not None:
         inits.append(int4_tensor("W_zp", zps, signed))
         dq_inputs.append("W_zp")
-    nodes = [helper.make_node("DequantizeLinear", dq_inputs, ["Wf"], name="dq", axis=0, block_size=bs),
-             helper.make_node("MatMul", ["X", "Wf"], ["XW"], name="mm"),
-             helper.make_node("Add", ["XW", "bias"], ["Y"], name="add")]
+    if gemm:
+        nodes = [helper.make_node("DequantizeLinear", dq_inputs, ["Wf"], name="dq", axis=1, block_size=bs),
+                 helper.make_node("Gemm", ["X", "Wf", "bias"], ["Y"], name="gemm", transB=1)]
+    else:
+        nodes = [helper.make_node("DequantizeLinear", dq_inputs, ["Wf"], name="dq", axis=0, block_size=bs),
+                 helper.make_node("MatMul", ["X", "Wf"], ["XW"], name="mm"),
+                 helper.make_node("Add", ["XW", "bias"], ["Y"], name="add")]
     graph = helper.make_graph(nodes, "int4_dq_matmul",
                               [helper.make_tensor_value_info("X", TensorProto.FLOAT, [m, k])],
                               [helper.make_tensor_value_info("Y", TensorProto.FLOAT, [m, n])], inits)
@@ -189,6 +198,9 @@ def evaluate_f64(model: onnx.ModelProto, feeds: dict) -> list:
                 if not np.isscalar(zp):
                     zp = np.repeat(zp, bs, axis).take(np.arange(x.shape[axis]), axis)
             out = (x - zp) * scale
+        elif op == "Gemm":
+            b = ins[1].T if attrs.get("transB", 0) else ins[1]
+            out = ins[0] @ b + (ins[2] if len(ins) > 2 and ins[2] is not None else 0)
         elif op == "MatMul":
             out = ins[0] @ ins[1]
         elif op == "Add":

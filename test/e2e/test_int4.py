@@ -46,7 +46,8 @@ def _weights(model: onnx.ModelProto):
             out.append((attrs["K"], attrs["N"], attrs["block_size"]))
         elif node.op_type == "DequantizeLinear" and attrs.get("block_size"):
             w = next(t for t in model.graph.initializer if t.name == node.input[0])
-            out.append((w.dims[0], w.dims[1], attrs["block_size"]))
+            k_axis = attrs.get("axis", 1) % 2
+            out.append((w.dims[k_axis], w.dims[1 - k_axis], attrs["block_size"]))
     return out
 
 
@@ -82,6 +83,13 @@ def test_dq_blocked_matmul(signed, zero_point, bs, target, etch_compile, tmp_pat
     a multiple of 128 pads the last block."""
     model, _, _ = int4_models.dq_matmul(4, 320, 96, bs, signed, zero_point)
     _run(f"dq_{'i' if signed else 'u'}4_{bs}", model, tmp_path, etch_compile, target)
+
+
+@pytest.mark.parametrize("target", TARGETS, ids=[t.id for t in TARGETS])
+def test_dq_blocked_gemm(target, etch_compile, tmp_path):
+    """Gemm(X, DequantizeLinear(W int4 [N, K], axis=1), bias, transB=1)."""
+    model, _, _ = int4_models.dq_matmul(3, 96, 40, 32, True, True, gemm=True)
+    _run("dq_gemm", model, tmp_path, etch_compile, target)
 
 
 def _ort_quantize_int4(src: Path, dst: Path, bs: int, symmetric: bool, fmt: str) -> None:
