@@ -103,9 +103,10 @@ if [[ "$("$VENV123/bin/python" -c 'import onnx; print(onnx.__version__)' 2>/dev/
 fi
 
 # ONNX Runtime's quantizer (the models test_quant.py quantizes with quantize_static)
-# needs a newer onnx than .venv's Debian 1.12 (and ml_dtypes): installed apart, into
+# and its 4-bit MatMulNBitsQuantizer (test_int4.py) need a newer onnx than .venv's
+# Debian 1.12 (and ml_dtypes, onnx_ir): installed apart, into
 # build/quant-env, and put on PYTHONPATH only for that step.
-if ! PYTHONPATH="$BUILD/quant-env" "$VENV/bin/python" -c "import onnxruntime.quantization" 2>/dev/null; then
+if ! PYTHONPATH="$BUILD/quant-env" "$VENV/bin/python" -c "import onnxruntime.quantization, onnxruntime.quantization.matmul_nbits_quantizer" 2>/dev/null; then
   log "venv: onnx for ONNX Runtime's quantizer into $BUILD/quant-env"
   PYTHON="$VENV/bin/python" QUANT_ENV="$BUILD/quant-env" bash "$ROOT/scripts/setup_quant_env.sh"
 fi

@@ -7,4 +7,4 @@ set -eu
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-.venv/bin/python}
 "$PY" -m pip install --quiet --disable-pip-version-check --target "${QUANT_ENV:-build/quant-env}" --no-deps \
-  'onnx==1.23.2' 'ml_dtypes>=0.5,<0.6' 'typing_extensions>=4.7'
+  'onnx==1.23.2' 'ml_dtypes>=0.5,<0.6' 'typing_extensions>=4.7' 'onnx-ir>=0.1,<0.3'

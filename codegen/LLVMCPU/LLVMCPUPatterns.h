@@ -72,6 +72,10 @@ void populateDecomposeUnitWindowPatterns(RewritePatternSet &patterns);
 /// minnumf with `nnan`: one vmaxps/vminps instead of a NaN-propagating
 /// sequence (FiniteClamp.cpp).
 void populateFiniteClampPatterns(RewritePatternSet &patterns);
+/// Fuses elementwise chains that dequantize constant weights (int4 codes
+/// unpacked, widened, offset and scaled) into the contraction they feed
+/// (FuseWeightDequant.cpp).
+void fuseWeightDequant(Operation *root);
 
 /// A transfer_read of a whole tensor that a transfer_write wrote whole, in
 /// another arrangement of unit dimensions -> a vector.shape_cast of the

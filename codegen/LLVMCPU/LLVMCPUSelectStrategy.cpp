@@ -3,6 +3,8 @@
 #include "etch/codegen/LLVMCPU/Schedule.h"
 #include "etch/codegen/LLVMCPU/TuningDb.h"
 
+#include "LLVMCPUPatterns.h"
+
 #include "llvm/ADT/SmallPtrSet.h"
 
 #define DEBUG_TYPE "etch-llvmcpu-select-strategy"
@@ -26,6 +28,9 @@ struct LLVMCPUSelectStrategyPass
     CPUTargetInfo target =
         getCPUTarget(module, targetTriple, targetCPU, targetFeatures);
     MLIRContext *ctx = &getContext();
+
+    // Weight dequantization joins its contraction before roots are chosen.
+    fuseWeightDequant(module);
 
     // User/tuner-given schedules are verified and kept.
     bool failedVerify = false;

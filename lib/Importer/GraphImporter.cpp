@@ -48,6 +48,7 @@ const OpTable &importer::getOpTable() {
     registerTreeEnsembleOps(t);
     registerTfIdfOps(t);
     registerGroupQueryAttentionOps(t);
+    registerInt4Ops(t);
     registerTensorFoldOps(t); // keep last: fills only missing entries
     return t;
   }();
@@ -569,7 +570,7 @@ static bool acceptsUnsigned(StringRef op) {
       "Cast", "CastLike", "Pow", "Clip", "Abs", "Mod", "QuantizeLinear",
       "DequantizeLinear", "DynamicQuantizeLinear", "MatMulInteger",
       "ConvInteger", "QLinearMatMul", "QLinearConv", "QLinearAdd", "QLinearMul",
-      "QLinearConcat", "QLinearGlobalAveragePool", "QGemm"};
+      "QLinearConcat", "QLinearGlobalAveragePool", "QGemm", "MatMulNBits"};
   return ops.contains(op);
 }
 

@@ -51,6 +51,7 @@ void registerMLOps(OpTable &table);         // ImportML.cpp
 void registerTreeEnsembleOps(OpTable &table); // ImportTreeEnsemble.cpp
 void registerTfIdfOps(OpTable &table);     // ImportTfIdf.cpp
 void registerGroupQueryAttentionOps(OpTable &table);
+void registerInt4Ops(OpTable &table);      // ImportInt4.cpp
 /// Fallbacks for ops only supported when folded; registered last, adds only
 /// missing entries.
 void registerTensorFoldOps(OpTable &table);
@@ -115,6 +116,11 @@ bool expandFunctionOps(onnx::ModelProto &model, int64_t opset);
 /// into QOperator nodes, as ONNX Runtime's QDQ transformers do; whether it
 /// changed the graph. Runs after shape inference. (QdqFusion.cpp)
 bool fuseQdqGroups(MLIRContext &ctx, onnx::GraphProto &graph);
+/// Rewrites blocked int4/uint4 DequantizeLinear of an initializer feeding
+/// MatMul/Gemm as B into com.microsoft MatMulNBits, whose weights stay
+/// packed; whether it changed the graph. (Int4MatMulRewrite.cpp)
+bool rewriteInt4MatMuls(MLIRContext &ctx, onnx::GraphProto &graph,
+                        StringRef modelDir);
 
 /// The full dispatch table (built once).
 const OpTable &getOpTable();

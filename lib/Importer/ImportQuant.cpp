@@ -6,8 +6,9 @@
 //   DequantizeLinear:     y = (float(x) - float(zero_point)) * scale
 //   QuantizeLinear:       y = saturate(round_half_even(x / scale) + zero_point)
 //   DynamicQuantizeLinear: uint8 with scale and zero point from x's range.
-// Scales and zero points are per tensor (scalars) or per axis (1-D, along
-// `axis`); uint8 tensors are signless i8 with unsigned casts.
+// Scales and zero points are per tensor (scalars), per axis (1-D, along
+// `axis`) or blocked (opset 21 block_size, ImportInt4.cpp); uint8 tensors
+// are signless i8 with unsigned casts.
 //
 //===----------------------------------------------------------------------===//
 #include "ImportQuant.h"
@@ -65,11 +66,20 @@ FailureOr<Value> quant::alongDim(GraphImporter &im, Value param, int64_t rank,
 namespace {
 
 /// A scale or zero point shaped for broadcasting against a tensor of
-/// `shape`: scalars stay, a 1-D tensor runs along `axisAttr`.
+/// `shape`: scalars stay, a 1-D tensor runs along `axisAttr`; with opset
+/// 21's block_size, one value per block along `axisAttr`, repeated.
 FailureOr<Value> perAxis(GraphImporter &im, Value param, ArrayRef<int64_t> shape,
                          int64_t axisAttr, StringRef what) {
   auto type = cast<RankedTensorType>(param.getType());
   int64_t rank = shape.size();
+  if (int64_t blockSize = im.attrInt("block_size", 0);
+      blockSize != 0 && im.getOpset() >= 21) {
+    FailureOr<int64_t> axis = normalizeAxis(im, axisAttr, rank, "axis");
+    if (failed(axis)) {
+      return failure();
+    }
+    return blockedParam(im, param, shape, *axis, blockSize, what);
+  }
   if (type.getNumElements() == 1 && type.getRank() <= 1) {
     return alongDim(im, param, rank, 0, 1, what);
   }
@@ -199,18 +209,6 @@ FailureOr<SmallVector<double>> quant::fixedPointScales(GraphImporter &im,
 
 namespace {
 
-/// Opset 21's blocked quantization (block_size > 0) is not imported.
-LogicalResult rejectBlocked(GraphImporter &im) {
-  int64_t blockSize = im.attrInt("block_size", 0);
-  if (blockSize == 0 || im.getOpset() < 21) {
-    return success();
-  }
-  return im.error() << "blocked quantization (block_size " << blockSize
-                    << ", opset " << im.getOpset()
-                    << ") is not supported; supported: block_size 0 "
-                       "(per-tensor or per-axis scales)";
-}
-
 /// The result type of (De)QuantizeLinear: the input's shape with element
 /// type `onnxType` (output_dtype, opset 21+), else `dflt`.
 FailureOr<RankedTensorType> quantResultType(GraphImporter &im, Value x,
@@ -230,7 +228,7 @@ FailureOr<RankedTensorType> quantResultType(GraphImporter &im, Value x,
 LogicalResult importDequantizeLinear(GraphImporter &im,
                                      const onnx::NodeProto &node) {
   FailureOr<Value> x = im.input(0), scale = im.input(1);
-  if (failed(x) || failed(scale) || failed(rejectBlocked(im))) {
+  if (failed(x) || failed(scale)) {
     return failure();
   }
   FailureOr<RankedTensorType> outType = quantResultType(
@@ -270,7 +268,7 @@ LogicalResult importDequantizeLinear(GraphImporter &im,
 LogicalResult importQuantizeLinear(GraphImporter &im,
                                    const onnx::NodeProto &node) {
   FailureOr<Value> x = im.input(0), scale = im.input(1);
-  if (failed(x) || failed(scale) || failed(rejectBlocked(im))) {
+  if (failed(x) || failed(scale)) {
     return failure();
   }
   // The zero point's type, else output_dtype, else uint8.

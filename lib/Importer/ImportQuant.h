@@ -39,6 +39,13 @@ Value toI32(GraphImporter &im, Value v, bool isUnsigned);
 FailureOr<Value> alongDim(GraphImporter &im, Value param, int64_t rank,
                           int64_t dim, int64_t size, StringRef what);
 
+/// A blocked (opset 21 block_size) scale or zero point, shaped like the
+/// input of `shape` with dimension `axis` = ceil(shape[axis] / blockSize),
+/// repeated along `axis` to `shape`. (ImportInt4.cpp)
+FailureOr<Value> blockedParam(GraphImporter &im, Value param,
+                              ArrayRef<int64_t> shape, int64_t axis,
+                              int64_t blockSize, StringRef what);
+
 /// round_half_even(t) + zp (null: none) clamped to the range of `outElem`
 /// (of `bits` when non-zero: int4/int2 in an i8) and cast to it.
 Value saturateCast(GraphImporter &im, Value t, Value zp, Type outElem,

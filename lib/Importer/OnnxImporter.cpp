@@ -628,11 +628,13 @@ mlir::etch::importOnnxModel(MLIRContext &ctx, StringRef path,
   for (auto &[index, elem] : optionalOutputs) {
     *graph.mutable_output(index)->mutable_type() = std::move(elem);
   }
+  SmallString<256> modelDir(path);
+  llvm::sys::path::remove_filename(modelDir);
+  rewriteInt4MatMuls(ctx, graph,
+                     modelDir.empty() ? StringRef(".") : modelDir.str());
   // After inference: the fused nodes write the Q nodes' (typed) outputs.
   fuseQdqGroups(ctx, graph);
 
-  SmallString<256> modelDir(path);
-  llvm::sys::path::remove_filename(modelDir);
   GraphImporter im(ctx, modelDir.empty() ? StringRef(".") : modelDir.str(),
                    opset);
   im.setMaxTensorBytes(static_cast<int64_t>(

@@ -50,6 +50,23 @@ def quantize(src: str, dst: str, fmt: str, samples: int = 8, seed: int = 0, prep
                     weight_type=QuantType.QInt8, activation_type=QuantType.QUInt8)
 
 
+def quantize_int4(src: str, dst: str, block_size: int, symmetric: bool, fmt: str = "QOperator") -> None:
+    """ONNX Runtime's MatMulNBitsQuantizer (MatMul4BitsQuantizer before 1.20), 4 bits: MatMulNBits (QOperator) or
+    blocked int4 DequantizeLinear + MatMul (QDQ) for every MatMul with a
+    constant B."""
+    import onnx
+    from onnxruntime.quantization import QuantFormat
+    try:
+        from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer as Quantizer
+    except ImportError:  # before ONNX Runtime 1.20
+        from onnxruntime.quantization.matmul_4bits_quantizer import MatMul4BitsQuantizer as Quantizer
+
+    q = Quantizer(onnx.load(src), block_size=block_size, is_symmetric=symmetric,
+                             quant_format=getattr(QuantFormat, fmt))
+    q.process()
+    q.model.save_model_to_file(dst, False)
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("src")
@@ -57,8 +74,14 @@ def main(argv=None) -> int:
     p.add_argument("--format", default="QDQ", choices=["QDQ", "QOperator"])
     p.add_argument("--samples", type=int, default=8)
     p.add_argument("--preprocess", action="store_true", help="run ONNX Runtime's quant_pre_process first")
+    p.add_argument("--int4-block-size", type=int, default=0,
+                   help="MatMul4BitsQuantizer with this block size instead of quantize_static")
+    p.add_argument("--int4-symmetric", action="store_true")
     args = p.parse_args(argv)
-    quantize(args.src, args.dst, args.format, args.samples, preprocess=args.preprocess)
+    if args.int4_block_size:
+        quantize_int4(args.src, args.dst, args.int4_block_size, args.int4_symmetric, args.format)
+    else:
+        quantize(args.src, args.dst, args.format, args.samples, preprocess=args.preprocess)
     return 0
 
 
