@@ -37,20 +37,6 @@ Value floatConstant(GraphImporter &im, Type elem, ArrayRef<int64_t> shape,
       type, {}, {im.namedAttr("value", DenseElementsAttr::get(type, attrs))});
 }
 
-Value concat(GraphImporter &im, ArrayRef<Value> parts, int64_t axis) {
-  if (parts.size() == 1) {
-    return parts.front();
-  }
-  SmallVector<int64_t> shape(typeOf(parts.front()).getShape());
-  shape[axis] = 0;
-  for (Value p : parts) {
-    shape[axis] += typeOf(p).getDimSize(axis);
-  }
-  return im.create<ConcatOp>(
-      RankedTensorType::get(shape, typeOf(parts.front()).getElementType()),
-      parts, {im.namedAttr("axis", im.getBuilder().getI64IntegerAttr(axis))});
-}
-
 Value matmul(GraphImporter &im, Value a, Value b) {
   ArrayRef<int64_t> as = typeOf(a).getShape(), bs = typeOf(b).getShape();
   SmallVector<int64_t> shape =
@@ -234,7 +220,7 @@ LogicalResult importDeformConv(GraphImporter &im, const onnx::NodeProto &) {
   // One GridSample for every (batch, offset group): x viewed as
   // (N*og, C/og, H, W) against the grids (N*og, kk*oH, oW, 2).
   int64_t cg = c / og;
-  Value grid = reshapeTo(im, concat(im, {gx, gy}, 5), {n * og, kk * oh, ow, 2});
+  Value grid = reshapeTo(im, concatAlong(im, {gx, gy}, 5), {n * og, kk * oh, ow, 2});
   OpBuilder &b = im.getBuilder();
   Value sampled = im.create<GridSampleOp>(
       RankedTensorType::get({n * og, cg, kk * oh, ow}, elem),

@@ -106,6 +106,21 @@ Value importer::transposeBy(GraphImporter &im, Value x,
       {im.namedAttr("perm", im.getBuilder().getDenseI64ArrayAttr(perm))});
 }
 
+Value importer::concatAlong(GraphImporter &im, ArrayRef<Value> parts,
+                           int64_t axis) {
+  if (parts.size() == 1) {
+    return parts.front();
+  }
+  SmallVector<int64_t> shape(typeOf(parts.front()).getShape());
+  shape[axis] = 0;
+  for (Value p : parts) {
+    shape[axis] += typeOf(p).getDimSize(axis);
+  }
+  return im.create<ConcatOp>(
+      RankedTensorType::get(shape, typeOf(parts.front()).getElementType()),
+      parts, {im.namedAttr("axis", im.getBuilder().getI64IntegerAttr(axis))});
+}
+
 template <typename OpTy>
 Value importer::createReduceOrIdentity(GraphImporter &im,
                                        RankedTensorType type, Value x,

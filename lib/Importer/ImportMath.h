@@ -43,6 +43,9 @@ Value reshapeTo(GraphImporter &im, Value x, ArrayRef<int64_t> shape);
 /// x with its dims permuted: result dim i is x's dim perm[i].
 Value transposeBy(GraphImporter &im, Value x, ArrayRef<int64_t> perm);
 
+/// `parts` concatenated along `axis` (the one part itself when alone).
+Value concatAlong(GraphImporter &im, ArrayRef<Value> parts, int64_t axis);
+
 /// A reduction (ReduceSum/Prod/Max/Min/MeanOp) of `x` over `axes` with
 /// result type `type`; over an empty axis (a 0-sized reduced dimension and a
 /// non-empty result) the reduction's identity as a constant instead: 0, 1,

@@ -45,20 +45,6 @@ Value zeros(GraphImporter &im, ArrayRef<int64_t> shape, Type elem) {
                     DenseElementsAttr::get(type, FloatAttr::get(elem, 0.0)))});
 }
 
-Value concatAlong(GraphImporter &im, ArrayRef<Value> parts, int64_t axis) {
-  if (parts.size() == 1) {
-    return parts.front();
-  }
-  SmallVector<int64_t> shape(typeOf(parts.front()).getShape());
-  shape[axis] = 0;
-  for (Value p : parts) {
-    shape[axis] += typeOf(p).getDimSize(axis);
-  }
-  return im.create<ConcatOp>(
-      RankedTensorType::get(shape, typeOf(parts.front()).getElementType()),
-      parts, {im.namedAttr("axis", im.getBuilder().getI64IntegerAttr(axis))});
-}
-
 /// Errors unless every given value is a statically shaped float tensor of
 /// `rank` with element type `elem`.
 LogicalResult checkOperands(GraphImporter &im,
