@@ -181,7 +181,11 @@ void addPhasePasses(OpPassManager &pm, Phase phase, Phase to,
     CommonBufferizeOptions bufferize;
     bufferize.arenaAlignment = arenaAlignmentFor(target);
     bufferize.threads = options.threads;
-    bufferize.decomposePads = !opencl;
+    // Border-only fills save a memset and a copy per padded layer but cost
+    // code: on bare-metal targets (microcontrollers) code size comes first
+    // (+30-40% kernel code on the MCU models), so they keep fill + copy.
+    bufferize.decomposePads =
+        !opencl && llvm::Triple(target.triple).getOS() != llvm::Triple::UnknownOS;
     buildCommonBufferizePassPipeline(pm, bufferize);
     break;
   }

@@ -25,8 +25,8 @@ struct CommonBufferizeOptions {
   /// Threads the code runs on: per-thread scratch gets this many copies.
   int64_t threads = 1;
   /// Pads become border fills plus in-place writes of their source
-  /// (`etch-common-decompose-pads`). Off for OpenCL: each strip would be a
-  /// kernel launch.
+  /// (`etch-common-decompose-pads`). Off for OpenCL (each strip would be a
+  /// kernel launch) and bare-metal targets (code size).
   bool decomposePads = true;
 };
 
