@@ -307,8 +307,14 @@ static LogicalResult importConcat(GraphImporter &im,
   }
   SmallVector<int64_t> shape(type.getShape());
   shape[*axis] = 0;
-  for (Value v : inputs) {
-    shape[*axis] += cast<RankedTensorType>(v.getType()).getDimSize(*axis);
+  for (auto [i, v] : llvm::enumerate(inputs)) {
+    auto vType = cast<RankedTensorType>(v.getType());
+    if (vType.getRank() != type.getRank()) {
+      return im.error() << "input " << i << " has rank " << vType.getRank()
+                        << " and input 0 rank " << type.getRank()
+                        << "; all inputs must have the same rank";
+    }
+    shape[*axis] += vType.getDimSize(*axis);
   }
   im.setOutput(0, im.create<ConcatOp>(
                       RankedTensorType::get(shape, type.getElementType()),
