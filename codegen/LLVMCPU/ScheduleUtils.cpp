@@ -122,10 +122,28 @@ ScheduleAttr mlir::etch::llvmcpu::distributeOverThreads(linalg::LinalgOp op,
   SmallVector<int64_t> extents = op.getStaticLoopRanges();
   SmallVector<int64_t> level0 = schedule.getTileSizes(0);
   SmallVector<int64_t> level1 = schedule.getTileSizes(1);
-  // Level-0 loop order: the interchange, else the loop order.
+  // Level-0 loop order: the interchange, else the order of the output's
+  // dims (the tiling anchors on the fused consumer chain, whose loops are the
+  // output's; a depthwise NCHW conv's loops are (n, oh, ow, c) but it is
+  // tiled channel block by channel block), then the other loops. The threads
+  // take the outermost suitable loop, so each one walks whole contiguous
+  // blocks as one thread would: splitting an inner loop instead (rows of all
+  // channels) makes every thread stride over all channel planes at once.
   SmallVector<int64_t> order(schedule.getInterchange());
   if (order.empty()) {
-    order = llvm::to_vector(llvm::seq<int64_t>(0, numLoops));
+    if (op.getNumDpsInits() == 1) {
+      AffineMap outMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+      for (AffineExpr e : outMap.getResults()) {
+        if (auto dim = dyn_cast<AffineDimExpr>(e)) {
+          order.push_back(dim.getPosition());
+        }
+      }
+    }
+    for (int64_t d = 0, e = numLoops; d < e; ++d) {
+      if (!llvm::is_contained(order, d)) {
+        order.push_back(d);
+      }
+    }
   }
   // Only whole tiles run in parallel (a remainder tile runs after them, on
   // one thread), so candidates are judged by their whole tiles.

@@ -3,9 +3,13 @@
  * Strong definitions override the weak serial ones in parallel_serial.c.
  *
  * One process-wide pool of (threads - 1) workers, started on first use; the
- * calling thread works too. Work is handed out in chunks from an atomic
- * counter, so uneven ranges balance. No malloc: worker handles live in a
- * static array.
+ * calling thread works too. Each participating thread owns one contiguous
+ * block of the range (thread t the t-th of equal blocks) and runs it front to
+ * back in chunks; a thread done with its block takes chunks from the others'
+ * (work stealing), so uneven ranges still balance. Owning the same block in
+ * every layer keeps a thread on the part of the feature maps it wrote in the
+ * layer before (its own core's caches) instead of a random one. No malloc:
+ * worker handles live in a static array.
  *
  * Between jobs, workers spin on the job generation for a while before they
  * sleep on a condition variable, and the caller spins on the count of
@@ -49,12 +53,19 @@ static struct {
   etch_range_tid_fn_t fn;
   void *ctx;
   int64_t n, chunk;
-  atomic_int_fast64_t next; /* first index not yet handed out */
-  atomic_int threads;       /* 0: not resolved yet */
+  atomic_int threads; /* 0: not resolved yet */
 } pool = {.call_lock = PTHREAD_MUTEX_INITIALIZER,
           .lock = PTHREAD_MUTEX_INITIALIZER,
           .work_cv = PTHREAD_COND_INITIALIZER,
           .done_cv = PTHREAD_COND_INITIALIZER};
+
+/* Thread t's block of the current job: [next, end), `next` advanced by its
+ * owner and by thieves alike (each index is handed out once). One cache line
+ * each. */
+static struct {
+  _Alignas(64) atomic_int_fast64_t next;
+  int64_t end;
+} blocks[ETCH_MAX_THREADS];
 
 /* Set on workers, and on the caller while it runs chunks: a nested call runs
  * serially instead of deadlocking on call_lock. */
@@ -101,15 +112,24 @@ struct worker_arg {
 };
 static struct worker_arg worker_args[ETCH_MAX_THREADS - 1];
 
-static void run_chunks(int32_t tid) {
-  const int64_t n = pool.n, chunk = pool.chunk;
+/* Runs chunks of block `b` until it is used up. */
+static void drain_block(int b, int32_t tid) {
+  const int64_t chunk = pool.chunk, last = blocks[b].end;
   for (;;) {
-    int64_t begin = atomic_fetch_add(&pool.next, chunk);
-    if (begin >= n) {
+    int64_t begin = atomic_fetch_add(&blocks[b].next, chunk);
+    if (begin >= last) {
       return;
     }
-    int64_t end = n - begin < chunk ? n : begin + chunk;
+    int64_t end = last - begin < chunk ? last : begin + chunk;
     pool.fn(pool.ctx, begin, end, tid);
+  }
+}
+
+/* Its own block first, then what is left of the others'. */
+static void run_chunks(int32_t tid) {
+  const int active = pool.active;
+  for (int i = 0; i < active; ++i) {
+    drain_block((tid + i) % active, tid);
   }
 }
 
@@ -264,7 +284,11 @@ void etch_parallel_for_tid(int64_t n, etch_range_tid_fn_t fn, void *ctx,
   pool.n = n;
   pool.chunk = chunk < 1 ? 1 : chunk;
   pool.active = helpers + 1;
-  atomic_store_explicit(&pool.next, 0, memory_order_relaxed);
+  for (int t = 0; t < pool.active; ++t) {
+    atomic_store_explicit(&blocks[t].next, n * t / pool.active,
+                          memory_order_relaxed);
+    blocks[t].end = n * (t + 1) / pool.active;
+  }
   atomic_store_explicit(&pool.pending, workers, memory_order_relaxed);
   pthread_mutex_lock(&pool.lock);
   atomic_fetch_add_explicit(&pool.generation, 1, memory_order_release);

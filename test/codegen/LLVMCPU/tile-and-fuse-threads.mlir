@@ -52,3 +52,20 @@ func.func @matmul_fresh(%a: tensor<64x64xf32>, %b: tensor<64x64xf32>) -> tensor<
   %c = linalg.matmul ins(%a, %b : tensor<64x64xf32>, tensor<64x64xf32>) outs(%f : tensor<64x64xf32>) -> tensor<64x64xf32>
   return %c : tensor<64x64xf32>
 }
+
+// -----
+
+// A depthwise NCHW conv's loops are (n, oh, ow, c, kh, kw) but it is tiled in
+// its output's order, channel block by channel block: the threads share the
+// channel blocks (the outermost level-0 loop), not the rows of all channels,
+// which would make both threads stride over every channel plane at once.
+// SELECT-LABEL: func.func @depthwise_threads
+// SELECT: linalg.depthwise_conv_2d_nchw_chw {{.*}}etch.schedule = #etch.schedule<kind = depthwise, {{.*}}parallel = [3]>
+func.func @depthwise_threads(%in: tensor<1x256x16x16xf32>, %w: tensor<256x3x3xf32>) -> tensor<1x256x14x14xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x256x14x14xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x256x14x14xf32>) -> tensor<1x256x14x14xf32>
+  %c = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+     ins(%in, %w : tensor<1x256x16x16xf32>, tensor<256x3x3xf32>) outs(%f : tensor<1x256x14x14xf32>) -> tensor<1x256x14x14xf32>
+  return %c : tensor<1x256x14x14xf32>
+}
