@@ -92,6 +92,14 @@ TEST(ScheduleHeuristics, SmallAndOddShapes) {
   EXPECT_EQ(s.reduction[2], 4);
   s = computeDefaultSchedule(matmulNest(64, 64, 27), makeTarget(16, 32));
   EXPECT_EQ(s.reduction[2], 8) << "no divisor: peeled remainder";
+
+  // A width that leaves a ragged tail on 2 vectors (49 = 32 + 17) takes one
+  // whole vector per row with a clean tail (3 x 16 + 1); a clean one (1000 =
+  // 31 x 32 + 8) keeps two vectors.
+  s = computeDefaultSchedule(matmulNest(1280, 49, 320), makeTarget(16, 32));
+  EXPECT_EQ(s.registerTiles[1], 16);
+  s = computeDefaultSchedule(matmulNest(64, 1000, 512), makeTarget(16, 32));
+  EXPECT_EQ(s.registerTiles[1], 32);
 }
 
 TEST(ScheduleHeuristics, ConvVectorizesOutputWidth) {
