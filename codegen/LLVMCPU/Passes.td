@@ -146,4 +146,32 @@ def LLVMCPUVectorizePass : Pass<"etch-llvmcpu-vectorize", "func::FuncOp"> {
                            "::mlir::LLVM::LLVMDialect"];
 }
 
+def LLVMCPUPointwiseConvToMatmulPass
+    : Pass<"etch-llvmcpu-pointwise-conv-to-matmul", "func::FuncOp"> {
+  let summary = "Run 1x1 NCHW convolutions as matmuls over the flattened map";
+  let description = [{
+    A batch-1 `linalg.conv_2d_nchw_fchw` with a 1x1 kernel and unit strides
+    on floats is `out[f, p] = sum_c w[f, c] * in[c, p]` over the H*W
+    positions `p`, which are contiguous in NCHW. It becomes a
+    `linalg.matmul` on collapsed views ([F, C] x [C, H*W] -> [F, H*W]; a
+    broadcast bias or a fill as its init is rebuilt on the 2-D shape), with
+    one `tensor.expand_shape` back to NCHW after it; the elementwise ops
+    that follow (bias, activation, residual add) are collapsed onto the same
+    2-D iteration space by upstream's reshape-by-collapsing patterns, so
+    they stay fused in the matmul's tiles. The matmul's vectors run along
+    H*W instead of one output row (a 7x7 map filled 7 of 16 lanes; 49 =
+    3 x 16 + 1 fills 49 of 52).
+
+    Convolutions whose result (after its elementwise chain) is padded for
+    the next window op are left alone when `keep-padded` is set: a padded
+    interior cannot be a collapsed view, so the pad would be a copy again.
+  }];
+  let options = [
+    Option<"keepPadded", "keep-padded", "bool", "false",
+           "Leave convolutions whose elementwise chain ends in a tensor.pad">,
+  ];
+  let dependentDialects = ["::mlir::tensor::TensorDialect",
+                           "::mlir::linalg::LinalgDialect"];
+}
+
 #endif // ETCH_CODEGEN_LLVMCPU_PASSES_TD
