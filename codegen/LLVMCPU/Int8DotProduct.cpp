@@ -95,8 +95,14 @@ Value padTo(OpBuilder &b, Location loc, Value src, int64_t rows2,
 Value interleaveFourRows(OpBuilder &b, Location loc, Value l, int64_t k0,
                          int64_t n0, int64_t W) {
   Type i8 = b.getIntegerType(8), i16 = b.getIntegerType(16);
+  int64_t K = cast<VectorType>(l.getType()).getDimSize(0);
   Value rows[4];
   for (int64_t t = 0; t < 4; ++t) {
+    // Rows past K (its padding to a multiple of 4) are zeros.
+    if (k0 + t >= K) {
+      rows[t] = zeros(b, loc, VectorType::get({W}, i8));
+      continue;
+    }
     Value row = vector::ExtractOp::create(b, loc, l, ArrayRef<int64_t>{k0 + t});
     rows[t] = vector::ExtractStridedSliceOp::create(
         b, loc, row, ArrayRef<int64_t>{n0}, ArrayRef<int64_t>{W},
@@ -189,13 +195,17 @@ FailureOr<Operation *> mlir::etch::llvmcpu::vectorizeInt8DotProduct(
   }
   int64_t NW = (N + W - 1) / W * W, K4 = (K + 3) / 4 * 4;
   // Dot products where the target has them and a tile has enough k's to
-  // fill them (the first layer's 3 channels do not: 4 k's per instruction,
-  // one of them padding, and a transpose per group); otherwise one
-  // vector.contract on the operands as stored, for the outer-product
-  // lowering.
+  // fill them; otherwise one vector.contract on the operands as stored, for
+  // the outer-product lowering. uint8 x int8 (vpdpbusd, usdot) takes 3 (the
+  // first layer's 3 channels: one 4-byte group, one byte of it padding; its
+  // weights are channels-last whatever the channel count, so a row's 3
+  // bytes are one read): 16 instructions per 8x32 tile and window tap where
+  // the widening multiply-adds took 48 plus extensions. Signed int8
+  // (sdot/udot) keeps 8: below that its weights stay [F, C, KH, KW]
+  // (EtchToLinalg's packInt8Weights) and each row would be gathered.
   bool useDot = (sameSign ? target.sameSignedness()
                          : target.mixedSignedness()) &&
-                K >= 8 &&
+                K >= (sameSign ? 8 : 3) &&
                 M * (K4 / 4) * (NW / W) <= 2048;
   if (sameSign && !useDot) {
     return failure();
@@ -216,14 +226,16 @@ FailureOr<Operation *> mlir::etch::llvmcpu::vectorizeInt8DotProduct(
   // masked to `padding` (one masked load per row, where a non-power-of-two
   // row would be assembled byte by byte).
   auto read = [&](Value source, std::pair<unsigned, unsigned> dims, Type elem,
-                  Value padding, bool padded = false) -> Value {
+                  Value padding, bool padded = false,
+                  bool padK = true) -> Value {
     auto type = cast<RankedTensorType>(source.getType());
     SmallVector<Value> indices(type.getRank(), c0);
     int64_t sizes[2];
     bool inBounds[2];
     unsigned dimOf[2] = {dims.first, dims.second};
     for (int i = 0; i < 2; ++i) {
-      sizes[i] = padded ? paddedRange(dimOf[i]) : ranges[dimOf[i]];
+      sizes[i] = padded && (padK || dimOf[i] != kDim) ? paddedRange(dimOf[i])
+                                                      : ranges[dimOf[i]];
       inBounds[i] = sizes[i] == ranges[dimOf[i]];
     }
     return vector::TransferReadOp::create(
@@ -275,9 +287,13 @@ FailureOr<Operation *> mlir::etch::llvmcpu::vectorizeInt8DotProduct(
     return write;
   }
 
-  // L as [N][K] or [K][N] (as stored), R as [M][K], acc as [M][N].
-  Value l = read(inputs[lIdx], lDims, i8, pad8, /*padded=*/true);
+  // L as [N][K] or [K][N] (as stored), R as [M][K], acc as [M][N]. Stored
+  // [K][N], L is read with its K rows as they are (the padding rows are
+  // zeros in registers): only the lanes run past the tile, so a strided
+  // row (stride-2 convolutions) is still one contiguous read and a shuffle.
   bool lStoredKN = lDims.first != nDim;
+  Value l = read(inputs[lIdx], lDims, i8, pad8, /*padded=*/true,
+                 /*padK=*/!lStoredKN);
   Value r = read(inputs[rIdx], rDims, i8, pad8);
   if (rDims.first != mDim) {
     r = vector::TransposeOp::create(rewriter, loc, r, ArrayRef<int64_t>{1, 0});

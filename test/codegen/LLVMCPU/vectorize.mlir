@@ -249,6 +249,68 @@ module attributes {etch.target = {cpu = "cascadelake", features = "", triple = "
 
 // -----
 
+// The same tile on a stride-2 convolution's activations (a strided slice of
+// the padded input) with 14 lanes padded to 16: each channel row is one
+// contiguous masked read of 32 bytes and a shuffle that keeps every other
+// byte and takes the padding for the 2 lanes past the tile (before, the
+// lane padding kept the strided read from being rewritten, and it was
+// assembled byte by byte: vpinsrb per lane).
+// CHECK-LABEL: func.func @u8s8_tile_vnni_stride2
+// CHECK:       vector.transfer_read %arg0{{.*}} {in_bounds = [true, false]} : tensor<8x30xi8>, vector<8x32xi8>
+// CHECK:       vector.shuffle %{{.+}}, %[[PAD:.+]] [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 32, 32] : vector<32xi8>, vector<32xi8>
+// CHECK-NOT:   tensor.extract_slice
+// CHECK-COUNT-8: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// CHECK:       vector.transfer_write {{.*}} : vector<4x14xi32>, tensor<4x14xi32>
+#mapx = affine_map<(f, ow, c) -> (c, ow)>
+#mapw = affine_map<(f, ow, c) -> (f, c)>
+#mapo = affine_map<(f, ow, c) -> (f, ow)>
+module attributes {etch.target = {cpu = "cascadelake", features = "", triple = "x86_64-unknown-linux-gnu"}} {
+  func.func @u8s8_tile_vnni_stride2(%src: tensor<8x30xi8>, %w: tensor<4x8xi8>, %o: tensor<4x14xi32>) -> tensor<4x14xi32> {
+    %x = tensor.extract_slice %src[0, 0] [8, 14] [1, 2] : tensor<8x30xi8> to tensor<8x14xi8>
+    %r = linalg.generic {indexing_maps = [#mapx, #mapw, #mapo], iterator_types = ["parallel", "parallel", "reduction"]}
+        ins(%x, %w : tensor<8x14xi8>, tensor<4x8xi8>) outs(%o : tensor<4x14xi32>) {
+    ^bb0(%a: i8, %b: i8, %acc: i32):
+      %ea = arith.extui %a : i8 to i32
+      %eb = arith.extsi %b : i8 to i32
+      %m = arith.muli %ea, %eb : i32
+      %s = arith.addi %acc, %m : i32
+      linalg.yield %s : i32
+    } -> tensor<4x14xi32>
+    return %r : tensor<4x14xi32>
+  }
+}
+
+// -----
+
+// A first layer's 3 input channels: one 4-channel group whose 4th row is
+// zeros in registers (the 3 rows are read as they are), 8 rows x 2 lane
+// vectors = 16 vpdpbusd; before, a widening contraction.
+// CHECK-LABEL: func.func @u8s8_tile_vnni_3_channels
+// CHECK:       vector.transfer_read %arg0{{.*}} {in_bounds = [true, true]} : tensor<3x32xi8>, vector<3x32xi8>
+// CHECK:       vector.interleave %{{.+}}, %[[ZERO:.+]] : vector<16xi8> -> vector<32xi8>
+// CHECK-COUNT-16: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// CHECK-NOT:   vector.contract
+// CHECK:       vector.transfer_write {{.*}} : vector<8x32xi32>, tensor<8x32xi32>
+#mapx = affine_map<(f, ow, c) -> (c, ow)>
+#mapw = affine_map<(f, ow, c) -> (f, c)>
+#mapo = affine_map<(f, ow, c) -> (f, ow)>
+module attributes {etch.target = {cpu = "cascadelake", features = "", triple = "x86_64-unknown-linux-gnu"}} {
+  func.func @u8s8_tile_vnni_3_channels(%x: tensor<3x32xi8>, %w: tensor<8x3xi8>, %o: tensor<8x32xi32>) -> tensor<8x32xi32> {
+    %r = linalg.generic {indexing_maps = [#mapx, #mapw, #mapo], iterator_types = ["parallel", "parallel", "reduction"]}
+        ins(%x, %w : tensor<3x32xi8>, tensor<8x3xi8>) outs(%o : tensor<8x32xi32>) {
+    ^bb0(%a: i8, %b: i8, %acc: i32):
+      %ea = arith.extui %a : i8 to i32
+      %eb = arith.extsi %b : i8 to i32
+      %m = arith.muli %ea, %eb : i32
+      %s = arith.addi %acc, %m : i32
+      linalg.yield %s : i32
+    } -> tensor<8x32xi32>
+    return %r : tensor<8x32xi32>
+  }
+}
+
+// -----
+
 // The same tile without dot-product instructions (AVX2): one contraction on
 // the operands as stored, lowered to multiply-adds of the widened values.
 // CHECK-LABEL: func.func @u8s8_tile_avx2
