@@ -41,6 +41,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/UB/IR/UBOps.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 using namespace mlir;
@@ -74,17 +75,19 @@ Value zeros(OpBuilder &b, Location loc, VectorType type) {
   return arith::ConstantOp::create(b, loc, type, b.getZeroAttr(type));
 }
 
-/// `src` ([rows][cols] i8 or i32) zero-padded to [rows2][cols2].
+/// `src` ([rows][cols] i8 or i32) padded to [rows2][cols2] with zeros, or
+/// with poison where the padding is never read (`poison`).
 Value padTo(OpBuilder &b, Location loc, Value src, int64_t rows2,
-            int64_t cols2) {
+            int64_t cols2, bool poison = false) {
   auto type = cast<VectorType>(src.getType());
   if (type.getDimSize(0) == rows2 && type.getDimSize(1) == cols2) {
     return src;
   }
   auto wide = VectorType::get({rows2, cols2}, type.getElementType());
+  Value base = poison ? ub::PoisonOp::create(b, loc, wide).getResult()
+                      : zeros(b, loc, wide);
   return vector::InsertStridedSliceOp::create(
-      b, loc, src, zeros(b, loc, wide), ArrayRef<int64_t>{0, 0},
-      ArrayRef<int64_t>{1, 1});
+      b, loc, src, base, ArrayRef<int64_t>{0, 0}, ArrayRef<int64_t>{1, 1});
 }
 
 /// From `l` stored [K][N] (i8), the 4 rows k0..k0+3 at lanes n0..n0+W-1 as
@@ -294,8 +297,14 @@ FailureOr<Operation *> mlir::etch::llvmcpu::vectorizeInt8DotProduct(
   bool lStoredKN = lDims.first != nDim;
   Value l = read(inputs[lIdx], lDims, i8, pad8, /*padded=*/true,
                  /*padK=*/!lStoredKN);
-  Value r = read(inputs[rIdx], rDims, i8, pad8);
-  if (rDims.first != mDim) {
+  // Channels-last weight rows whose K is not a multiple of 4 (a first
+  // layer's 3 channels) are read 4 bytes wide, the 4th masked to zero: one
+  // masked load per row, where 3 bytes were assembled with a 2-byte load
+  // and a byte insert before each broadcast.
+  bool rStoredMK = rDims.first == mDim;
+  Value r = read(inputs[rIdx], rDims, i8, pad8,
+                 /*padded=*/rStoredMK && K % 4 != 0);
+  if (!rStoredMK) {
     r = vector::TransposeOp::create(rewriter, loc, r, ArrayRef<int64_t>{1, 0});
   }
   // The accumulator is read at its exact size and padded in registers: a
@@ -303,8 +312,15 @@ FailureOr<Operation *> mlir::etch::llvmcpu::vectorizeInt8DotProduct(
   // the fused tile never reaches memory (a wider, masked read would not
   // fold, and the whole i32 result would get a buffer in the arena).
   Value acc = read(init, *outDims, i32, pad32);
+  // The weights' padding bytes must be zeros (a poison byte would make the
+  // whole broadcast i32 poison); the accumulators' padding lanes are
+  // dropped before the store and no other lane reads them (each lane of a
+  // dot product is independent), so they are poison: with zeros, LLVM
+  // re-zeroed them in every iteration of the reduction loop the
+  // accumulators are carried through (a vpexpandq per accumulator, 16 per
+  // 128 vpdpbusd on a 14-wide row).
   r = padTo(rewriter, loc, r, M, K4);
-  acc = padTo(rewriter, loc, acc, M, NW);
+  acc = padTo(rewriter, loc, acc, M, NW, /*poison=*/true);
 
   auto bytes = VectorType::get({4 * W}, i8);
   auto lanes = VectorType::get({W}, i32);

@@ -224,8 +224,13 @@ module attributes {etch.target = {cpu = "cascadelake", features = "", triple = "
 // and written at its exact 7 lanes (padded in registers), so that the read
 // folds with the write that initialized it and the tile stays in registers.
 // CHECK-LABEL: func.func @u8s8_tile_vnni_7_lanes
+// CHECK:       %[[POISON:.+]] = ub.poison : vector<4x8xi32>
 // CHECK:       vector.transfer_read %arg0{{.*}} {in_bounds = [true, false]} : tensor<8x7xi8>, vector<8x8xi8>
 // CHECK:       vector.transfer_read %arg2{{.*}} {in_bounds = [true, true]} : tensor<4x7xi32>, vector<4x7xi32>
+// The padding lane of the accumulators is poison, not zeros (it is dropped
+// before the store; zeroing it cost a vpexpandq per accumulator per
+// reduction step once the accumulators are carried through the K loop).
+// CHECK:       vector.insert_strided_slice %{{.+}}, %[[POISON]] {offsets = [0, 0], strides = [1, 1]} : vector<4x7xi32> into vector<4x8xi32>
 // CHECK-COUNT-8: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.256"
 // CHECK:       vector.extract_strided_slice %{{.+}} {offsets = [0, 0], sizes = [4, 7], strides = [1, 1]} : vector<4x8xi32> to vector<4x7xi32>
 // CHECK:       vector.transfer_write {{.*}} {in_bounds = [true, true]} : vector<4x7xi32>, tensor<4x7xi32>
@@ -284,9 +289,11 @@ module attributes {etch.target = {cpu = "cascadelake", features = "", triple = "
 
 // A first layer's 3 input channels: one 4-channel group whose 4th row is
 // zeros in registers (the 3 rows are read as they are), 8 rows x 2 lane
-// vectors = 16 vpdpbusd; before, a widening contraction.
+// vectors = 16 vpdpbusd; before, a widening contraction. Each weight row is
+// read 4 bytes wide, the 4th masked (one masked load, not 3 byte loads).
 // CHECK-LABEL: func.func @u8s8_tile_vnni_3_channels
 // CHECK:       vector.transfer_read %arg0{{.*}} {in_bounds = [true, true]} : tensor<3x32xi8>, vector<3x32xi8>
+// CHECK:       vector.transfer_read %arg1{{.*}} {in_bounds = [true, false]} : tensor<8x3xi8>, vector<8x4xi8>
 // CHECK:       vector.interleave %{{.+}}, %[[ZERO:.+]] : vector<16xi8> -> vector<32xi8>
 // CHECK-COUNT-16: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
 // CHECK-NOT:   vector.contract
