@@ -5,8 +5,11 @@ Each model is compiled with every compiler given (--mcpu=native), linked with
 bench/bench_harness.c and timed on one pinned core (taskset -c CPU) in
 alternating rounds: base, new, ..., ORT, then again, so that load from other
 users of a shared machine hits all of them alike. Per engine and model the
-JSON keeps every round's median and min and the load average at each round;
-the summary takes the median of the rounds' medians and the min of the mins.
+JSON keeps every round's median and min of the wall time and of the thread's
+CPU time per run (ORT: its 1-thread session runs on the calling thread), and
+the load average at each round; the summary takes the median of the rounds'
+medians and the min of the mins. On a loaded machine read the CPU times: the
+wall time of a pinned run also counts the time other processes held the core.
 
     .venv/bin/python bench/ab_bench.py --compiler base=/tmp/etch-compile.base \\
         --compiler new=build/bin/etch-compile --ort \\
@@ -37,11 +40,13 @@ s = ort.InferenceSession(path, o, providers=["CPUExecutionProvider"])
 x = np.load(inp)
 n = s.get_inputs()[0].name
 for _ in range(5): s.run(None, {n: x})
-t = []
+t, c = [], []
 for _ in range(runs):
-    a = time.perf_counter(); s.run(None, {n: x}); t.append((time.perf_counter() - a) * 1e3)
-t.sort()
-print(json.dumps({"median_ms": t[len(t) // 2], "min_ms": t[0]}))
+    a, b = time.perf_counter(), time.thread_time()
+    s.run(None, {n: x})
+    c.append((time.thread_time() - b) * 1e3); t.append((time.perf_counter() - a) * 1e3)
+t.sort(); c.sort()
+print(json.dumps({"median_ms": t[len(t) // 2], "min_ms": t[0], "median_cpu_ms": c[len(c) // 2], "min_cpu_ms": c[0]}))
 """
 
 
@@ -82,24 +87,27 @@ def main():
             x.tofile(raw)
             np.save(npy, x)
             exes = {label: build(path, model, f"m_{i}", work) for i, (label, path) in enumerate(compilers)}
-            rec = {label: {"median_ms": [], "min_ms": []} for label in exes}
+            keys = ("median_ms", "min_ms", "median_cpu_ms", "min_cpu_ms")
+            rec = {label: {k: [] for k in keys} for label in exes}
             if args.ort:
-                rec["ort"] = {"median_ms": [], "min_ms": []}
+                rec["ort"] = {k: [] for k in keys}
             loads = []
             for _ in range(args.rounds):
                 loads.append(os.getloadavg()[0])
                 for label, exe in exes.items():
                     r = json.loads(subprocess.run(pin + [exe, "3", str(args.runs), raw], check=True,
                                                   capture_output=True, text=True).stdout)
-                    rec[label]["median_ms"].append(round(r["median_ms"], 3))
-                    rec[label]["min_ms"].append(round(r["min_ms"], 3))
+                    for k in keys:
+                        rec[label][k].append(round(r[k], 3))
                 if args.ort:
                     r = json.loads(subprocess.run(pin + [sys.executable, "-c", ORT_CODE, model, npy, str(args.runs)],
                                                   check=True, capture_output=True, text=True).stdout)
-                    rec["ort"]["median_ms"].append(round(r["median_ms"], 3))
-                    rec["ort"]["min_ms"].append(round(r["min_ms"], 3))
+                    for k in keys:
+                        rec["ort"][k].append(round(r[k], 3))
             summary = {label: {"median_of_medians_ms": round(statistics.median(v["median_ms"]), 3),
-                               "min_ms": min(v["min_ms"])} for label, v in rec.items()}
+                               "min_ms": min(v["min_ms"]),
+                               "cpu_median_of_medians_ms": round(statistics.median(v["median_cpu_ms"]), 3),
+                               "cpu_min_ms": min(v["min_cpu_ms"])} for label, v in rec.items()}
             out["models"][stem] = {"path": model, "loadavg_1m": loads, "rounds": rec, "summary": summary}
             print(stem, json.dumps(summary), f"load {min(loads):.1f}-{max(loads):.1f}", flush=True)
     if args.output:
