@@ -41,6 +41,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/UB/IR/UBOps.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 using namespace mlir;
@@ -74,17 +75,19 @@ Value zeros(OpBuilder &b, Location loc, VectorType type) {
   return arith::ConstantOp::create(b, loc, type, b.getZeroAttr(type));
 }
 
-/// `src` ([rows][cols] i8 or i32) zero-padded to [rows2][cols2].
+/// `src` ([rows][cols] i8 or i32) padded to [rows2][cols2] with zeros, or
+/// with poison where the padding is never read (`poison`).
 Value padTo(OpBuilder &b, Location loc, Value src, int64_t rows2,
-            int64_t cols2) {
+            int64_t cols2, bool poison = false) {
   auto type = cast<VectorType>(src.getType());
   if (type.getDimSize(0) == rows2 && type.getDimSize(1) == cols2) {
     return src;
   }
   auto wide = VectorType::get({rows2, cols2}, type.getElementType());
+  Value base = poison ? ub::PoisonOp::create(b, loc, wide).getResult()
+                      : zeros(b, loc, wide);
   return vector::InsertStridedSliceOp::create(
-      b, loc, src, zeros(b, loc, wide), ArrayRef<int64_t>{0, 0},
-      ArrayRef<int64_t>{1, 1});
+      b, loc, src, base, ArrayRef<int64_t>{0, 0}, ArrayRef<int64_t>{1, 1});
 }
 
 /// From `l` stored [K][N] (i8), the 4 rows k0..k0+3 at lanes n0..n0+W-1 as
@@ -95,8 +98,14 @@ Value padTo(OpBuilder &b, Location loc, Value src, int64_t rows2,
 Value interleaveFourRows(OpBuilder &b, Location loc, Value l, int64_t k0,
                          int64_t n0, int64_t W) {
   Type i8 = b.getIntegerType(8), i16 = b.getIntegerType(16);
+  int64_t K = cast<VectorType>(l.getType()).getDimSize(0);
   Value rows[4];
   for (int64_t t = 0; t < 4; ++t) {
+    // Rows past K (its padding to a multiple of 4) are zeros.
+    if (k0 + t >= K) {
+      rows[t] = zeros(b, loc, VectorType::get({W}, i8));
+      continue;
+    }
     Value row = vector::ExtractOp::create(b, loc, l, ArrayRef<int64_t>{k0 + t});
     rows[t] = vector::ExtractStridedSliceOp::create(
         b, loc, row, ArrayRef<int64_t>{n0}, ArrayRef<int64_t>{W},
@@ -189,13 +198,17 @@ FailureOr<Operation *> mlir::etch::llvmcpu::vectorizeInt8DotProduct(
   }
   int64_t NW = (N + W - 1) / W * W, K4 = (K + 3) / 4 * 4;
   // Dot products where the target has them and a tile has enough k's to
-  // fill them (the first layer's 3 channels do not: 4 k's per instruction,
-  // one of them padding, and a transpose per group); otherwise one
-  // vector.contract on the operands as stored, for the outer-product
-  // lowering.
+  // fill them; otherwise one vector.contract on the operands as stored, for
+  // the outer-product lowering. uint8 x int8 (vpdpbusd, usdot) takes 3 (the
+  // first layer's 3 channels: one 4-byte group, one byte of it padding; its
+  // weights are channels-last whatever the channel count, so a row's 3
+  // bytes are one read): 16 instructions per 8x32 tile and window tap where
+  // the widening multiply-adds took 48 plus extensions. Signed int8
+  // (sdot/udot) keeps 8: below that its weights stay [F, C, KH, KW]
+  // (EtchToLinalg's packInt8Weights) and each row would be gathered.
   bool useDot = (sameSign ? target.sameSignedness()
                          : target.mixedSignedness()) &&
-                K >= 8 &&
+                K >= (sameSign ? 8 : 3) &&
                 M * (K4 / 4) * (NW / W) <= 2048;
   if (sameSign && !useDot) {
     return failure();
@@ -216,14 +229,16 @@ FailureOr<Operation *> mlir::etch::llvmcpu::vectorizeInt8DotProduct(
   // masked to `padding` (one masked load per row, where a non-power-of-two
   // row would be assembled byte by byte).
   auto read = [&](Value source, std::pair<unsigned, unsigned> dims, Type elem,
-                  Value padding, bool padded = false) -> Value {
+                  Value padding, bool padded = false,
+                  bool padK = true) -> Value {
     auto type = cast<RankedTensorType>(source.getType());
     SmallVector<Value> indices(type.getRank(), c0);
     int64_t sizes[2];
     bool inBounds[2];
     unsigned dimOf[2] = {dims.first, dims.second};
     for (int i = 0; i < 2; ++i) {
-      sizes[i] = padded ? paddedRange(dimOf[i]) : ranges[dimOf[i]];
+      sizes[i] = padded && (padK || dimOf[i] != kDim) ? paddedRange(dimOf[i])
+                                                      : ranges[dimOf[i]];
       inBounds[i] = sizes[i] == ranges[dimOf[i]];
     }
     return vector::TransferReadOp::create(
@@ -275,11 +290,21 @@ FailureOr<Operation *> mlir::etch::llvmcpu::vectorizeInt8DotProduct(
     return write;
   }
 
-  // L as [N][K] or [K][N] (as stored), R as [M][K], acc as [M][N].
-  Value l = read(inputs[lIdx], lDims, i8, pad8, /*padded=*/true);
+  // L as [N][K] or [K][N] (as stored), R as [M][K], acc as [M][N]. Stored
+  // [K][N], L is read with its K rows as they are (the padding rows are
+  // zeros in registers): only the lanes run past the tile, so a strided
+  // row (stride-2 convolutions) is still one contiguous read and a shuffle.
   bool lStoredKN = lDims.first != nDim;
-  Value r = read(inputs[rIdx], rDims, i8, pad8);
-  if (rDims.first != mDim) {
+  Value l = read(inputs[lIdx], lDims, i8, pad8, /*padded=*/true,
+                 /*padK=*/!lStoredKN);
+  // Channels-last weight rows whose K is not a multiple of 4 (a first
+  // layer's 3 channels) are read 4 bytes wide, the 4th masked to zero: one
+  // masked load per row, where 3 bytes were assembled with a 2-byte load
+  // and a byte insert before each broadcast.
+  bool rStoredMK = rDims.first == mDim;
+  Value r = read(inputs[rIdx], rDims, i8, pad8,
+                 /*padded=*/rStoredMK && K % 4 != 0);
+  if (!rStoredMK) {
     r = vector::TransposeOp::create(rewriter, loc, r, ArrayRef<int64_t>{1, 0});
   }
   // The accumulator is read at its exact size and padded in registers: a
@@ -287,8 +312,15 @@ FailureOr<Operation *> mlir::etch::llvmcpu::vectorizeInt8DotProduct(
   // the fused tile never reaches memory (a wider, masked read would not
   // fold, and the whole i32 result would get a buffer in the arena).
   Value acc = read(init, *outDims, i32, pad32);
+  // The weights' padding bytes must be zeros (a poison byte would make the
+  // whole broadcast i32 poison); the accumulators' padding lanes are
+  // dropped before the store and no other lane reads them (each lane of a
+  // dot product is independent), so they are poison: with zeros, LLVM
+  // re-zeroed them in every iteration of the reduction loop the
+  // accumulators are carried through (a vpexpandq per accumulator, 16 per
+  // 128 vpdpbusd on a 14-wide row).
   r = padTo(rewriter, loc, r, M, K4);
-  acc = padTo(rewriter, loc, acc, M, NW);
+  acc = padTo(rewriter, loc, acc, M, NW, /*poison=*/true);
 
   auto bytes = VectorType::get({4 * W}, i8);
   auto lanes = VectorType::get({W}, i32);

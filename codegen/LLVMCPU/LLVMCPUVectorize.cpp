@@ -150,10 +150,28 @@ struct ContiguousReadOfStridedSlice
     VectorType vecType = read.getVectorType();
     if (!slice || read.getMask() || vecType.getRank() == 0 ||
         vecType.isScalable() || !read.getPermutationMap().isMinorIdentity() ||
-        llvm::any_of(read.getInBoundsValues(), [](bool b) { return !b; }) ||
         read.getPermutationMap().getNumResults() !=
             static_cast<unsigned>(slice.getType().getRank())) {
       return failure();
+    }
+    // Only the innermost dimension may run past the slice (an int8
+    // dot-product tile pads a 14-wide row to 16 lanes): then the lanes from
+    // `valid` on take the padding value, after the shuffle.
+    SmallVector<bool> inBoundsValues = read.getInBoundsValues();
+    if (llvm::any_of(ArrayRef<bool>(inBoundsValues).drop_back(),
+                     [](bool b) { return !b; })) {
+      return failure();
+    }
+    int64_t lanes = vecType.getShape().back();
+    int64_t valid = lanes;
+    if (!inBoundsValues.back()) {
+      std::optional<int64_t> first =
+          getConstantIntValue(read.getIndices().back());
+      int64_t extent = slice.getType().getShape().back();
+      if (!first || ShapedType::isDynamic(extent) || extent - *first <= 0) {
+        return failure();
+      }
+      valid = std::min(lanes, extent - *first);
     }
     std::optional<int64_t> innerStride =
         getConstantIntValue(slice.getMixedStrides().back());
@@ -172,11 +190,10 @@ struct ContiguousReadOfStridedSlice
       }
     }
     int64_t s = *innerStride;
-    int64_t lanes = vecType.getShape().back();
     // Sub-32-bit rows are read V * s wide, the lanes past (V - 1) * s + 1
     // masked. 32-bit rows LLVM splits into whole registers plus a short
     // tail, which is cheaper than the masked read.
-    bool masked = hasSubWordElements(vecType);
+    bool masked = hasSubWordElements(vecType) || valid < lanes;
     int64_t wide = masked ? lanes * s : (lanes - 1) * s + 1;
     Location loc = read.getLoc();
     MLIRContext *ctx = rewriter.getContext();
@@ -215,9 +232,17 @@ struct ContiguousReadOfStridedSlice
         rewriter, loc, wideType, slice.getSource(), indices,
         AffineMapAttr::get(map), padding, /*mask=*/Value(),
         rewriter.getBoolArrayAttr(inBounds));
+    // Lanes past the slice come from a splat of the padding (the shuffle's
+    // second operand, indices from `wide` on).
     SmallVector<int64_t> keep;
     for (int64_t i = 0; i < lanes; ++i) {
-      keep.push_back(i * s);
+      keep.push_back(i < valid ? i * s : wide);
+    }
+    Value padRow;
+    if (valid < lanes) {
+      padRow = vector::BroadcastOp::create(
+          rewriter, loc, VectorType::get({wide}, vecType.getElementType()),
+          padding);
     }
     // Shuffle each innermost row (shuffles are 1-D).
     Value result = arith::ConstantOp::create(
@@ -230,7 +255,8 @@ struct ContiguousReadOfStridedSlice
       if (!pos.empty()) {
         row = vector::ExtractOp::create(rewriter, loc, row, pos);
       }
-      Value picked = vector::ShuffleOp::create(rewriter, loc, row, row, keep);
+      Value picked = vector::ShuffleOp::create(rewriter, loc, row,
+                                               padRow ? padRow : row, keep);
       result = pos.empty() ? picked
                            : vector::InsertOp::create(rewriter, loc, picked,
                                                       result, pos)

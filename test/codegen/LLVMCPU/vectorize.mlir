@@ -224,8 +224,13 @@ module attributes {etch.target = {cpu = "cascadelake", features = "", triple = "
 // and written at its exact 7 lanes (padded in registers), so that the read
 // folds with the write that initialized it and the tile stays in registers.
 // CHECK-LABEL: func.func @u8s8_tile_vnni_7_lanes
+// CHECK:       %[[POISON:.+]] = ub.poison : vector<4x8xi32>
 // CHECK:       vector.transfer_read %arg0{{.*}} {in_bounds = [true, false]} : tensor<8x7xi8>, vector<8x8xi8>
 // CHECK:       vector.transfer_read %arg2{{.*}} {in_bounds = [true, true]} : tensor<4x7xi32>, vector<4x7xi32>
+// The padding lane of the accumulators is poison, not zeros (it is dropped
+// before the store; zeroing it cost a vpexpandq per accumulator per
+// reduction step once the accumulators are carried through the K loop).
+// CHECK:       vector.insert_strided_slice %{{.+}}, %[[POISON]] {offsets = [0, 0], strides = [1, 1]} : vector<4x7xi32> into vector<4x8xi32>
 // CHECK-COUNT-8: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.256"
 // CHECK:       vector.extract_strided_slice %{{.+}} {offsets = [0, 0], sizes = [4, 7], strides = [1, 1]} : vector<4x8xi32> to vector<4x7xi32>
 // CHECK:       vector.transfer_write {{.*}} {in_bounds = [true, true]} : vector<4x7xi32>, tensor<4x7xi32>
@@ -244,6 +249,70 @@ module attributes {etch.target = {cpu = "cascadelake", features = "", triple = "
       linalg.yield %s : i32
     } -> tensor<4x7xi32>
     return %r : tensor<4x7xi32>
+  }
+}
+
+// -----
+
+// The same tile on a stride-2 convolution's activations (a strided slice of
+// the padded input) with 14 lanes padded to 16: each channel row is one
+// contiguous masked read of 32 bytes and a shuffle that keeps every other
+// byte and takes the padding for the 2 lanes past the tile (before, the
+// lane padding kept the strided read from being rewritten, and it was
+// assembled byte by byte: vpinsrb per lane).
+// CHECK-LABEL: func.func @u8s8_tile_vnni_stride2
+// CHECK:       vector.transfer_read %arg0{{.*}} {in_bounds = [true, false]} : tensor<8x30xi8>, vector<8x32xi8>
+// CHECK:       vector.shuffle %{{.+}}, %[[PAD:.+]] [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 32, 32] : vector<32xi8>, vector<32xi8>
+// CHECK-NOT:   tensor.extract_slice
+// CHECK-COUNT-8: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// CHECK:       vector.transfer_write {{.*}} : vector<4x14xi32>, tensor<4x14xi32>
+#mapx = affine_map<(f, ow, c) -> (c, ow)>
+#mapw = affine_map<(f, ow, c) -> (f, c)>
+#mapo = affine_map<(f, ow, c) -> (f, ow)>
+module attributes {etch.target = {cpu = "cascadelake", features = "", triple = "x86_64-unknown-linux-gnu"}} {
+  func.func @u8s8_tile_vnni_stride2(%src: tensor<8x30xi8>, %w: tensor<4x8xi8>, %o: tensor<4x14xi32>) -> tensor<4x14xi32> {
+    %x = tensor.extract_slice %src[0, 0] [8, 14] [1, 2] : tensor<8x30xi8> to tensor<8x14xi8>
+    %r = linalg.generic {indexing_maps = [#mapx, #mapw, #mapo], iterator_types = ["parallel", "parallel", "reduction"]}
+        ins(%x, %w : tensor<8x14xi8>, tensor<4x8xi8>) outs(%o : tensor<4x14xi32>) {
+    ^bb0(%a: i8, %b: i8, %acc: i32):
+      %ea = arith.extui %a : i8 to i32
+      %eb = arith.extsi %b : i8 to i32
+      %m = arith.muli %ea, %eb : i32
+      %s = arith.addi %acc, %m : i32
+      linalg.yield %s : i32
+    } -> tensor<4x14xi32>
+    return %r : tensor<4x14xi32>
+  }
+}
+
+// -----
+
+// A first layer's 3 input channels: one 4-channel group whose 4th row is
+// zeros in registers (the 3 rows are read as they are), 8 rows x 2 lane
+// vectors = 16 vpdpbusd; before, a widening contraction. Each weight row is
+// read 4 bytes wide, the 4th masked (one masked load, not 3 byte loads).
+// CHECK-LABEL: func.func @u8s8_tile_vnni_3_channels
+// CHECK:       vector.transfer_read %arg0{{.*}} {in_bounds = [true, true]} : tensor<3x32xi8>, vector<3x32xi8>
+// CHECK:       vector.transfer_read %arg1{{.*}} {in_bounds = [true, false]} : tensor<8x3xi8>, vector<8x4xi8>
+// CHECK:       vector.interleave %{{.+}}, %[[ZERO:.+]] : vector<16xi8> -> vector<32xi8>
+// CHECK-COUNT-16: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// CHECK-NOT:   vector.contract
+// CHECK:       vector.transfer_write {{.*}} : vector<8x32xi32>, tensor<8x32xi32>
+#mapx = affine_map<(f, ow, c) -> (c, ow)>
+#mapw = affine_map<(f, ow, c) -> (f, c)>
+#mapo = affine_map<(f, ow, c) -> (f, ow)>
+module attributes {etch.target = {cpu = "cascadelake", features = "", triple = "x86_64-unknown-linux-gnu"}} {
+  func.func @u8s8_tile_vnni_3_channels(%x: tensor<3x32xi8>, %w: tensor<8x3xi8>, %o: tensor<8x32xi32>) -> tensor<8x32xi32> {
+    %r = linalg.generic {indexing_maps = [#mapx, #mapw, #mapo], iterator_types = ["parallel", "parallel", "reduction"]}
+        ins(%x, %w : tensor<3x32xi8>, tensor<8x3xi8>) outs(%o : tensor<8x32xi32>) {
+    ^bb0(%a: i8, %b: i8, %acc: i32):
+      %ea = arith.extui %a : i8 to i32
+      %eb = arith.extsi %b : i8 to i32
+      %m = arith.muli %ea, %eb : i32
+      %s = arith.addi %acc, %m : i32
+      linalg.yield %s : i32
+    } -> tensor<8x32xi32>
+    return %r : tensor<8x32xi32>
   }
 }
 
