@@ -1,0 +1,141 @@
+"""Layer-level measurement for etch-tune: `etch-compile --extract-workload`
+cuts one workload's layer out of a model, and that layer compiled alone
+computes what ONNX Runtime computes for the same layer; etch-tune times
+layers by default and the whole model with --measure=model. Cost: ~30 s on
+2 cores (a few small compiles)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import onnx
+import pytest
+from onnx import TensorProto, helper, numpy_helper
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "python"))
+
+from etch_testing import reference, runner  # noqa: E402
+
+TRIPLE = "x86_64-linux-gnu"
+FLAGS = [f"--target={TRIPLE}", "--mcpu=native"]
+
+
+def _weights():
+    rng = np.random.default_rng(3)
+    k = numpy_helper.from_array(rng.standard_normal((8, 6, 3, 3)).astype(np.float32) * 0.3, "k")
+    b = numpy_helper.from_array(rng.standard_normal(8).astype(np.float32), "b")
+    return k, b
+
+
+def residual_model() -> onnx.ModelProto:
+    """Relu -> Conv (padded) -> Add(residual) -> Relu -> MaxPool: the conv's
+    layer is the conv with its bias, the Add and the Relu; the Relu before
+    it, the pad and the pool are not part of it."""
+    k, b = _weights()
+    nodes = [
+        helper.make_node("Relu", ["x"], ["xr"], name="pre"),
+        helper.make_node("Conv", ["xr", "k", "b"], ["c"], name="conv", pads=[1, 1, 1, 1]),
+        helper.make_node("Add", ["c", "r"], ["s"], name="add"),
+        helper.make_node("Relu", ["s"], ["y"], name="relu"),
+        helper.make_node("MaxPool", ["y"], ["p"], name="pool", kernel_shape=[2, 2], strides=[2, 2]),
+    ]
+    graph = helper.make_graph(
+        nodes, "residual",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 6, 10, 10]),
+         helper.make_tensor_value_info("r", TensorProto.FLOAT, [1, 8, 10, 10])],
+        [helper.make_tensor_value_info("p", TensorProto.FLOAT, [1, 8, 5, 5])], [k, b])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+
+
+def layer_reference_model() -> onnx.ModelProto:
+    """The same layer as ONNX: the padded input and the residual as inputs."""
+    k, b = _weights()
+    nodes = [
+        helper.make_node("Conv", ["input0", "k", "b"], ["c"], name="conv"),
+        helper.make_node("Add", ["c", "input1"], ["s"], name="add"),
+        helper.make_node("Relu", ["s"], ["output"], name="relu"),
+    ]
+    graph = helper.make_graph(
+        nodes, "layer",
+        [helper.make_tensor_value_info("input0", TensorProto.FLOAT, [1, 6, 12, 12]),
+         helper.make_tensor_value_info("input1", TensorProto.FLOAT, [1, 8, 10, 10])],
+        [helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, 8, 10, 10])], [k, b])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+
+
+def tasks_of(etch_compile, model_path, out):
+    proc = runner.run([etch_compile, model_path, *FLAGS, "--compile-to=schedule",
+                       f"--emit-tuning-tasks={out}", "-o", out.with_suffix(".mlir")])
+    assert proc.returncode == 0, runner.describe(proc)
+    return json.loads(out.read_text())["tasks"]
+
+
+def test_extracted_layer_matches_onnxruntime(etch_compile, tmp_path):
+    model_path = tmp_path / "residual.onnx"
+    onnx.save(residual_model(), model_path)
+    tasks = tasks_of(etch_compile, model_path, tmp_path / "tasks.json")
+    conv = [t for t in tasks if t["kind"] == "conv"]
+    assert len(conv) == 1 and conv[0]["layers"] == ["conv"], tasks
+    key = conv[0]["key"]
+
+    layer = tmp_path / "layer.mlir"
+    proc = runner.run([etch_compile, model_path, *FLAGS, f"--extract-workload={key}",
+                       "--compile-to=linalg", "-o", layer])
+    assert proc.returncode == 0, runner.describe(proc)
+    text = layer.read_text()
+    assert 'etch.phase = "linalg"' in text and "linalg.pooling" not in text and "tensor.pad" not in text
+    # The layer alone has the model's key: a record tuned on it applies.
+    assert [t["key"] for t in tasks_of(etch_compile, layer, tmp_path / "layer.json")] == [key]
+
+    # Compiled alone, with the inputs it reads, it computes the layer.
+    case = tmp_path / "case"
+    manifest = reference.write_case(layer_reference_model(), str(case), "layer")
+    proc = runner.run([etch_compile, layer, *FLAGS, "--name=layer", "-o", case / "layer.o"])
+    assert proc.returncode == 0, runner.describe(proc)
+    runner.check_header(case / "layer.h", "layer")
+    exe = runner.build_harness("layer", case, manifest)
+    got = runner.run_harness(exe, case, manifest)
+    ref = reference.read_tensor(str(case / manifest.outputs[0].file), manifest.outputs[0])
+    assert runner.compare("output", got[0], ref) is None
+
+    # Extraction straight to an object, too.
+    proc = runner.run([etch_compile, model_path, *FLAGS, f"--extract-workload={key}",
+                       "--name=direct", "-o", tmp_path / "direct.o"])
+    assert proc.returncode == 0, runner.describe(proc)
+    assert "direct_run(const float *input0, const float *input1, float *output" in \
+        (tmp_path / "direct.h").read_text()
+
+
+@pytest.fixture(scope="module")
+def etch_tune(etch_compile):
+    path = Path(etch_compile).parent / "etch-tune"
+    if not path.exists():
+        pytest.skip(f"{path} not built")
+    return str(path)
+
+
+@pytest.mark.parametrize("measure", ["layer", "model"])
+def test_tune_measures_layers_or_the_model(etch_compile, etch_tune, tmp_path, measure):
+    model_path = tmp_path / "residual.onnx"
+    onnx.save(residual_model(), model_path)
+    db = tmp_path / "tune.jsonl"
+    extra = [] if measure == "layer" else ["--measure=model"]
+    proc = subprocess.run([etch_tune, model_path, *FLAGS, "--runner=local", f"--db={db}", "--seed=2",
+                           "--trials=2", "--repeats=3", "--warmup=1", "--min-time-us=1000", *extra],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, runner.describe(proc)
+    assert f"timing each {measure}" in proc.stdout, proc.stdout
+    records = [json.loads(line) for line in db.read_text().splitlines()]
+    assert records and all(r["measure"] == measure for r in records), records
+    assert all(r["spread"] >= 0 for r in records if r["status"] == "ok")
+    # Records of either kind apply to the model.
+    out = tmp_path / "out"
+    out.mkdir()
+    proc = runner.compile_model(etch_compile, model_path, "residual", out,
+                                extra_flags=["--mcpu=native", f"--tuning-db={db}", "--tuning-db-strict"])
+    assert proc.returncode == 0, runner.describe(proc)
+    runner.run_case("residual", residual_model(), tmp_path / "case", etch_compile,
+                    extra_flags=["--mcpu=native", f"--tuning-db={db}"])
