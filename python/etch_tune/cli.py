@@ -79,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="time each candidate as its layer alone (default: cut out of the model by "
                         "etch-compile --extract-workload) or as the whole model with only that "
                         "workload's schedule changed")
+    p.add_argument("--tasks", help="tune only these workloads: a comma-separated list of kinds "
+                   "(conv, depthwise, matmul, pool, reduction, elementwise), workload keys or "
+                   "ONNX node names; the others keep their heuristic schedules")
     p.add_argument("--report", type=Path, help="write report.json and report.md here")
     p.add_argument("--input-shape", action="append", default=[], help="passed to etch-compile")
     p.add_argument("--keep", action="store_true", help="keep the build folder")
@@ -212,6 +215,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         except RuntimeError as e:
             return fail(str(e))
         tasks = tasks_doc["tasks"]
+        if args.tasks:
+            wanted = {w.strip() for w in args.tasks.split(",") if w.strip()}
+            tasks = [t for t in tasks if t.get("kind") in wanted or t["key"] in wanted
+                     or wanted & set(t.get("layers", []))]
+            if not tasks:
+                return fail(f"--tasks={args.tasks}: no workload of {args.model} matches (kinds: "
+                            + ", ".join(sorted({t.get('kind', '?') for t in tasks_doc['tasks']})) + ")")
         known = [t for t in tasks if db.for_key(t["key"])]
         if known and not args.resume:
             return fail(f"{args.db} already has records for {len(known)} of these workloads; "
@@ -225,6 +235,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             log("etch-tune: note: xgboost is not installed (scripts/setup.sh puts it in .venv-tune); "
                 "candidates are picked at random")
         tuner = Tuner(builder, db, args, log)
+        tuner.all_tasks = tasks_doc["tasks"]
         tty = sys.stdout.isatty()
         if tty:
             width = shutil.get_terminal_size((100, 20)).columns
@@ -255,7 +266,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                          "flops": macs_flops(st.task), "measure": st.measure,
                          "baseline_us": st.baseline_us, "best_us": st.best_us, "speedup": speedup,
                          "trials": st.trials, "statuses": statuses, "curve": st.curve,
-                         "best_schedule": st.best_schedule, "timing_valid": runner.timing_valid})
+                         "best_schedule": st.best_schedule, "baseline_schedule": st.task["schedule"],
+                         "timing_valid": runner.timing_valid})
             log(f"{st.label:<24} {st.baseline_us:>12.1f} {st.best_us:>10.1f} {speedup:>7.2f}x "
                 f"{st.trials:>7}  " + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())))
         if args.report:

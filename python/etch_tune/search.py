@@ -63,6 +63,8 @@ class Tuner:
         self.model = cost_model.CostModel(args.seed)
         self.deadline = time.monotonic() + args.time_budget if args.time_budget else None
         self.counter = 0
+        # Every workload of the model (cli.py sets it; --tasks may tune fewer).
+        self.all_tasks: List[dict] = []
         # On a terminal: a callable that redraws one progress line (cli.py);
         # otherwise None and every trial is a plain line.
         self.progress = None
@@ -85,7 +87,8 @@ class Tuner:
     def _schedules_with(self, st: TaskState, schedule: dict) -> Dict[str, dict]:
         # Other workloads stay on their heuristic schedules while one is
         # tuned, so the model's time changes only with this candidate.
-        out = {s.key: s.task["schedule"] for s in self.states}
+        # (--tasks: the workloads not tuned are in the model too.)
+        out = {t["key"]: t["schedule"] for t in self.all_tasks or [s.task for s in self.states]}
         out[st.key] = schedule
         return out
 
