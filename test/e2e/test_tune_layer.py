@@ -139,3 +139,47 @@ def test_tune_measures_layers_or_the_model(etch_compile, etch_tune, tmp_path, me
     assert proc.returncode == 0, runner.describe(proc)
     runner.run_case("residual", residual_model(), tmp_path / "case", etch_compile,
                     extra_flags=["--mcpu=native", f"--tuning-db={db}"])
+
+
+# -- pure Python: no compiler -------------------------------------------------
+
+def test_spread_ignores_a_few_preempted_samples():
+    from etch_tune.measure import Measurement
+    steady = [100.0 + (i % 5) for i in range(40)]
+    m = Measurement("ok", steady + [5000.0, 9000.0])  # two samples preempted
+    assert m.cv > 1.0 and m.spread < 0.05
+    assert abs(m.median_us - 102.0) < 1.5
+
+
+def test_layer_and_model_records_do_not_rank_together(tmp_path):
+    from etch_tune.db import Database
+    db = Database.open(tmp_path / "t.jsonl")
+    db.append({"key": "w1-a", "schedule": {"kind": "conv", "tile": [[1]]}, "status": "ok", "median_us": 900.0})
+    db.append({"key": "w1-a", "schedule": {"kind": "conv", "tile": [[2]]}, "status": "ok", "median_us": 40.0,
+               "measure": "layer"})
+    assert [r["median_us"] for r in db.for_key("w1-a", "model")] == [900.0]  # old records: model
+    assert [r["median_us"] for r in db.for_key("w1-a", "layer")] == [40.0]
+    assert len(db.measured("w1-a")) == 2 and len(db.measured("w1-a", "layer")) == 1
+
+
+def test_builder_builds_a_task_on_its_layer(tmp_path):
+    from etch_tune.measure import Builder, Layer
+    from etch_tune.runners import parse_runner
+    b = Builder("etch-compile", tmp_path / "m.onnx", TRIPLE, "native", parse_runner("local", TRIPLE),
+                tmp_path, ["--input-shape=x=1x3"])
+    b.layers["w1-a"] = Layer(tmp_path / "a.mlir", {"w1-a": {"h": 1}, "w1-z": {"h": 2}})
+    cand = {"w1-a": {"c": 1}, "w1-b": {"h": 3}}
+    source, flags, schedules = b._input(cand, "w1-a")
+    # The layer, without the importer's flags, with the candidate and the
+    # heuristic of every other workload in the layer (and nothing else).
+    assert source == tmp_path / "a.mlir" and not any("input-shape" in f for f in flags)
+    assert schedules == {"w1-a": {"c": 1}, "w1-z": {"h": 2}}
+    source, flags, schedules = b._input(cand, "w1-b")  # no layer: the model
+    assert source == tmp_path / "m.onnx" and "--input-shape=x=1x3" in flags and schedules == cand
+
+
+def test_flops_of_a_workload():
+    from etch_tune.cli import macs_flops
+    assert macs_flops({"kind": "conv", "loops": [1, 64, 56, 56, 64, 3, 3]}) == 2 * 64 * 56 * 56 * 64 * 9
+    assert macs_flops({"kind": "depthwise", "loops": [1, 56, 56, 144, 3, 3]}) == 2 * 56 * 56 * 144 * 9
+    assert macs_flops({"kind": "pool", "loops": [1, 64, 56, 56, 3, 3]}) is None
