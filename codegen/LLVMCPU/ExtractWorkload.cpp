@@ -68,8 +68,7 @@ mlir::etch::llvmcpu::extractWorkload(ModuleOp module, llvm::StringRef key) {
   auto func = dyn_cast<func::FuncOp>(root->getParentOp());
   if (!func) {
     return root->emitError("--extract-workload: the layer of workload ")
-           << key << " is nested inside a '"
-           << root->getParentOp()->getName()
+           << key << " is nested inside a '" << root->getParentOp()->getName()
            << "'; only layers at the top of the model function can be "
               "extracted";
   }
@@ -133,9 +132,9 @@ mlir::etch::llvmcpu::extractWorkload(ModuleOp module, llvm::StringRef key) {
     main.setArgAttr(i, "etch.name", b.getStringAttr("input" + Twine(i)));
   }
   for (unsigned i = 0, e = anchor->getNumResults(); i < e; ++i) {
-    main.setResultAttr(i, "etch.name",
-                       b.getStringAttr(e == 1 ? Twine("output")
-                                              : "output" + Twine(i)));
+    main.setResultAttr(
+        i, "etch.name",
+        b.getStringAttr(e == 1 ? Twine("output") : "output" + Twine(i)));
   }
   Block *entry = main.addEntryBlock();
   IRMapping mapping;

@@ -143,9 +143,10 @@ LogicalResult selectWithKeys(ModuleOp module, llvm::StringRef triple,
 }
 } // namespace
 
-FailureOr<OwningOpRef<ModuleOp>> mlir::etch::extractWorkloadLayer(
-    ModuleOp module, llvm::StringRef key, llvm::StringRef triple,
-    llvm::StringRef cpu, llvm::StringRef features, int64_t threads) {
+FailureOr<OwningOpRef<ModuleOp>>
+mlir::etch::extractWorkloadLayer(ModuleOp module, llvm::StringRef key,
+                                 llvm::StringRef triple, llvm::StringRef cpu,
+                                 llvm::StringRef features, int64_t threads) {
   if (failed(selectWithKeys(module, triple, cpu, features, threads))) {
     return failure();
   }
