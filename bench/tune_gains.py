@@ -138,13 +138,16 @@ def main() -> int:
     p.add_argument("--noise", type=float, default=0.05,
                    help="a tuned layer counts as slower only if every A/B round says so by more")
     p.add_argument("--out", type=Path, default=REPO / "bench" / "results")
+    p.add_argument("--work", type=Path, help="folder for the databases and reports (default: a new "
+                   "temporary one); a database already there is continued with etch-tune --resume")
     args = p.parse_args()
 
     etch_tune = REPO / "build" / "bin" / "etch-tune"
     etch_compile = REPO / "build" / "bin" / "etch-compile"
     runner = parse_runner(args.runner, "x86_64-linux-gnu")
     taskset = ["taskset", "-c", runner.cpus] if getattr(runner, "cpus", None) else []
-    work = Path(tempfile.mkdtemp(prefix="tune-gains-"))
+    work = args.work or Path(tempfile.mkdtemp(prefix="tune-gains-"))
+    work.mkdir(parents=True, exist_ok=True)
     load_before = os.getloadavg()
     peak = fma_peak_gflops(work, taskset)
     print(f"FMA peak (one core{', cpu ' + runner.cpus if taskset else ''}): {peak:.1f} GFLOP/s; "
@@ -161,7 +164,7 @@ def main() -> int:
         cmd = [str(etch_tune), str(onnx_path), "--target=x86_64-linux-gnu", f"--mcpu={args.mcpu}",
                f"--runner={args.runner}", f"--db={db}", f"--trials={args.trials}", f"--jobs={args.jobs}",
                "--seed=1", f"--tasks={args.tasks}", f"--report={report}",
-               f"--min-time-us={args.min_time_us}"]
+               f"--min-time-us={args.min_time_us}"] + (["--resume"] if db.exists() else [])
         print("$", " ".join(cmd), flush=True)
         t0 = time.monotonic()
         proc = subprocess.run(cmd, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

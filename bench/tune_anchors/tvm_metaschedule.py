@@ -98,7 +98,7 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix=f"ms-{l['name']}-") as work:
             db = ms.tune_tir(mod, target, work, max_trials_global=args.trials,
                              num_trials_per_iter=min(16, args.trials), cost_model="xgb",
-                             num_tuning_cores=1, seed=1)
+                             num_tuning_cores=1, seed=1, database="memory")
             sch = ms.tir_integration.compile_tir(db, mod, target)
         tune_s = time.monotonic() - t0
         if sch is None:

@@ -155,7 +155,10 @@ class Builder:
         self._write_db(db, schedules)
         cmd = [self.etch_compile, str(source), *flags, "--compile-to=schedule",
                f"--tuning-db={db}", "--tuning-db-strict", "-o", str(d / "schedule.mlir")]
-        proc = subprocess.run(cmd, capture_output=True, text=True)
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True)
+        except OSError as e:  # etch-compile replaced under a running tune
+            return f"cannot run etch-compile: {e}"
         return None if proc.returncode == 0 else _tail(proc.stderr, 3)
 
     def build(self, schedules: Dict[str, dict], tag: str, timeout: float = 600,
@@ -173,6 +176,8 @@ class Builder:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired:
             return None, "compile_error", "etch-compile timed out"
+        except OSError as e:
+            return None, "compile_error", f"cannot run etch-compile: {e}"
         if proc.returncode != 0:
             return None, "compile_error", _tail(proc.stderr)
         exe = d / "bench"
