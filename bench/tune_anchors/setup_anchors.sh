@@ -9,5 +9,8 @@ venv="${TVM_VENV:-/work/venvs/tvm}"
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
 fi
-"$venv/bin/pip" install --quiet "apache-tvm==0.27.0.post1" xgboost-cpu
+# apache-tvm-ffi 0.1.15 segfaults in ToJSONGraph when MetaSchedule builds a
+# TuneContext; cloudpickle and psutil are undeclared needs of its worker pools.
+"$venv/bin/pip" install --quiet "apache-tvm==0.27.0.post1" "apache-tvm-ffi==0.1.14.post1" \
+  cloudpickle psutil xgboost-cpu
 apt-get install -y --no-install-recommends libhalide14-0-dev
