@@ -174,7 +174,8 @@ def main() -> int:
             print(f"tune_gains: etch-tune failed on {name}", file=sys.stderr)
             return 1
         rows = json.loads((report / "report.json").read_text())
-        builder = Builder(str(etch_compile), onnx_path, "x86_64-linux-gnu", args.mcpu, runner, work / name)
+        builder = Builder(str(etch_compile), onnx_path, "x86_64-linux-gnu", args.mcpu, runner,
+                          work / f"ab-{Path(onnx_path).stem}")
         layers = []
         for i, r in enumerate(rows):
             entry = {k: r[k] for k in ("key", "layers", "count", "kind", "loops", "flops", "trials",
