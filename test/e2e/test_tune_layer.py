@@ -183,3 +183,30 @@ def test_flops_of_a_workload():
     assert macs_flops({"kind": "conv", "loops": [1, 64, 56, 56, 64, 3, 3]}) == 2 * 64 * 56 * 56 * 64 * 9
     assert macs_flops({"kind": "depthwise", "loops": [1, 56, 56, 144, 3, 3]}) == 2 * 56 * 56 * 144 * 9
     assert macs_flops({"kind": "pool", "loops": [1, 64, 56, 56, 3, 3]}) is None
+
+
+def test_a_new_best_must_beat_the_heuristic_in_alternating_runs():
+    from types import SimpleNamespace
+    from etch_tune.measure import Measurement
+    from etch_tune.search import TaskState, Tuner
+
+    class Builder:
+        runner = SimpleNamespace(timing_valid=True)
+
+        def __init__(self, times):
+            self.times = {k: list(v) for k, v in times.items()}
+
+        def run(self, exe, *args, **kw):
+            return Measurement("ok", [self.times[exe].pop(0)] * 5)
+
+    args = SimpleNamespace(seed=0, time_budget=None, repeats=3, warmup=1, min_time_us=1)
+    st = TaskState({"key": "w1-a", "count": 1, "schedule": {}}, space=None, baseline_us=100.0,
+                   best_us=100.0, baseline_exe="A")
+    lucky = Measurement("ok", [60.0] * 5)  # measured in a quiet moment
+    # Wins both alternating rounds: kept as measured.
+    t = Tuner(Builder({"A": [100, 100], "B": [90, 90]}), None, args, print)
+    assert t._confirm(st, "B", lucky).median_us == 60.0
+    # Loses the second round: recorded at its losing time, on the baseline's scale.
+    t = Tuner(Builder({"A": [100, 80], "B": [90, 96]}), None, args, print)
+    m = t._confirm(st, "B", lucky)
+    assert m.status == "ok" and m.median_us == 120.0 and "not faster" in m.message
