@@ -5,7 +5,9 @@ etch-tune at the same per-layer trial budget on the same core.
       --trials 64 --cpu 1 --out tvm.json
 
 PyPI `apache-tvm` (0.27: MetaSchedule lives in tvm.s_tir.meta_schedule)
-in its own venv, because it brings numpy 2 (setup_anchors.sh makes it).
+in its own venv, because it brings numpy 2 (setup_anchors.sh makes it,
+with apache-tvm-ffi 0.1.14: 0.1.15 segfaults in tune_tir). The JSON
+database segfaulted too, so the tuning database is in memory.
 Each layer is the TE compute TOPI gives (conv2d_nchw / depthwise /
 dense) plus the model's epilogue, tuned by MetaSchedule's evolutionary
 search with its XGBoost cost model, one tuning core and `-num-cores=1`
@@ -95,11 +97,13 @@ def main() -> int:
         func, arrays = te_layer(l)
         mod = tvm.IRModule({"main": func})
         t0 = time.monotonic()
-        with tempfile.TemporaryDirectory(prefix=f"ms-{l['name']}-") as work:
-            db = ms.tune_tir(mod, target, work, max_trials_global=args.trials,
-                             num_trials_per_iter=min(16, args.trials), cost_model="xgb",
-                             num_tuning_cores=1, seed=1, database="memory")
-            sch = ms.tir_integration.compile_tir(db, mod, target)
+        # Kept: MetaSchedule's logs there say why candidates failed to build.
+        work = tempfile.mkdtemp(prefix=f"ms-{l['name']}-")
+        print(f"{l['name']}: MetaSchedule work folder {work}", flush=True)
+        db = ms.tune_tir(mod, target, work, max_trials_global=args.trials,
+                         num_trials_per_iter=min(16, args.trials), cost_model="xgb",
+                         num_tuning_cores=1, seed=1, database="memory")
+        sch = ms.tir_integration.compile_tir(db, mod, target)
         tune_s = time.monotonic() - t0
         if sch is None:
             rows.append({"layer": l["name"], "error": "MetaSchedule found no valid schedule"})
