@@ -224,6 +224,14 @@ int runEtchCompileMain(int argc, char **argv) {
       llvm::cl::value_desc("tasks.json"),
       llvm::cl::desc("With --compile-to=schedule: write each workload (key, "
                      "layers, heuristic schedule, loops) for etch-tune"));
+  static llvm::cl::opt<std::string> extractWorkload(
+      "extract-workload", llvm::cl::cat(category), llvm::cl::value_desc("key"),
+      llvm::cl::desc("Compile only the layer of this workload (a key from "
+                     "--emit-tuning-tasks): its root op with the producers "
+                     "and consumer chain fused into its tiles, as a model "
+                     "whose inputs are what the layer reads (etch-tune times "
+                     "candidates on it); with --compile-to=linalg, its IR, "
+                     "which etch-compile continues from"));
   llvm::cl::opt<int> &threads = threadsOption();
   threads.addCategory(category);
   threads.setValueStr("N");
@@ -273,6 +281,14 @@ int runEtchCompileMain(int argc, char **argv) {
   options.tuningDbPath = tuningDb;
   options.tuningDbStrict = tuningDbStrict;
   options.tuningTasksPath = tuningTasks;
+  options.extractWorkload = extractWorkload;
+  if (!extractWorkload.empty() &&
+      (compileTo < Phase::Linalg || isOpenCLTarget(options))) {
+    llvm::errs() << "etch-compile: error: --extract-workload cuts a CPU "
+                    "workload's layer out after the linalg phase; it needs "
+                    "--compile-to=linalg or later and a CPU --target\n";
+    return 1;
+  }
   if (tuningDbStrict && tuningDb.empty()) {
     llvm::errs() << "etch-compile: error: --tuning-db-strict needs "
                     "--tuning-db\n";

@@ -344,6 +344,18 @@ FailureOr<OwningOpRef<ModuleOp>> loadInput(MLIRContext &ctx,
       return failure();
     }
     from = Phase::Import;
+    // A module that says where it stands continues from there.
+    if (auto phase = module.get()->getAttrOfType<StringAttr>(kPhaseAttrName)) {
+      std::optional<Phase> parsed = parsePhase(phase.getValue());
+      if (!parsed || *parsed > Phase::Linalg) {
+        return emitError(module.get()->getLoc())
+               << kPhaseAttrName << " = \"" << phase.getValue()
+               << "\": etch-compile continues modules at the import, graph "
+                  "or linalg phase";
+      }
+      from = *parsed;
+      module.get()->removeAttr(kPhaseAttrName);
+    }
     return module;
   }
   OnnxImportOptions importOptions;
@@ -537,6 +549,29 @@ LogicalResult compileToMemory(MLIRContext &ctx, const CompileOptions &options,
     return success();
   };
 
+  if (!options.extractWorkload.empty()) {
+    // The whole model up to selection (for the keys), then only the layer.
+    if (failed(runPhases(module, from, Phase::Linalg, options, timing))) {
+      return failure();
+    }
+    TargetSpec target = resolveTarget(options.target);
+    FailureOr<OwningOpRef<ModuleOp>> layer = extractWorkloadLayer(
+        module, options.extractWorkload, target.triple, target.cpu,
+        target.features, options.threads);
+    if (failed(layer)) {
+      return failure();
+    }
+    *loaded = std::move(*layer);
+    module = loaded->get();
+    from = Phase::Linalg;
+    if (options.compileTo == Phase::Linalg) {
+      module->setAttr(kPhaseAttrName, StringAttr::get(&ctx, "linalg"));
+      // With locations, so diagnostics on the layer still name ONNX nodes.
+      llvm::raw_string_ostream os(outputs.ir);
+      module.print(os, OpPrintingFlags().enableDebugInfo());
+      return success();
+    }
+  }
   if (failed(runPhases(module, from,
                        std::min(options.compileTo, Phase::Bufferized),
                        options, timing))) {

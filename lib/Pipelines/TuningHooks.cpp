@@ -2,12 +2,14 @@
 #include "TuningHooks.h"
 
 #include "etch/Tuning/WorkloadKey.h"
+#include "etch/codegen/LLVMCPU/Passes.h"
 #include "etch/codegen/LLVMCPU/Schedule.h"
 #include "etch/codegen/LLVMCPU/ScheduleJSON.h"
 #include "etch/codegen/LLVMCPU/TuningDb.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -122,4 +124,53 @@ void mlir::etch::addTuningDbIdent(ModuleOp module, llvm::StringRef hash) {
   module->setAttr(
       LLVM::LLVMDialect::getIdentAttrName(),
       StringAttr::get(module.getContext(), "etch tuning db " + hash.str()));
+}
+
+namespace {
+/// Strategy selection alone, annotating workload keys.
+LogicalResult selectWithKeys(ModuleOp module, llvm::StringRef triple,
+                             llvm::StringRef cpu, llvm::StringRef features,
+                             int64_t threads) {
+  LLVMCPUSelectStrategyPassOptions select;
+  select.targetTriple = triple.str();
+  select.targetCPU = cpu.str();
+  select.targetFeatures = features.str();
+  select.annotateWorkloadKeys = true;
+  select.threads = threads;
+  PassManager pm(module.getContext());
+  pm.addPass(createLLVMCPUSelectStrategyPass(select));
+  return pm.run(module);
+}
+} // namespace
+
+FailureOr<OwningOpRef<ModuleOp>>
+mlir::etch::extractWorkloadLayer(ModuleOp module, llvm::StringRef key,
+                                 llvm::StringRef triple, llvm::StringRef cpu,
+                                 llvm::StringRef features, int64_t threads) {
+  if (failed(selectWithKeys(module, triple, cpu, features, threads))) {
+    return failure();
+  }
+  FailureOr<OwningOpRef<ModuleOp>> layer = extractWorkload(module, key);
+  if (failed(layer)) {
+    return failure();
+  }
+  // A record tuned on the layer must apply to the model: the layer alone
+  // must have the same workload key (same op, same fused chain).
+  OwningOpRef<ModuleOp> check = layer->get().clone();
+  if (failed(selectWithKeys(*check, triple, cpu, features, threads))) {
+    return failure();
+  }
+  bool found = false;
+  check->walk([&](Operation *op) {
+    auto attr = op->getAttrOfType<StringAttr>(kWorkloadKeyAttrName);
+    found |= attr && attr.getValue() == key;
+  });
+  if (!found) {
+    return module.emitError()
+           << "--extract-workload=" << key
+           << ": the extracted layer has another workload key than in the "
+              "model (an internal error; tune this model with "
+              "etch-tune --measure=model)";
+  }
+  return layer;
 }

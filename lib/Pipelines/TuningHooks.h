@@ -9,6 +9,7 @@
 #define ETCH_LIB_PIPELINES_TUNINGHOOKS_H
 
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
 
 #include <optional>
 #include <string>
@@ -30,6 +31,16 @@ std::optional<std::string> getTuningDbHash(ModuleOp module);
 /// Records "etch tuning db <hash>" in an LLVM-dialect module's
 /// `llvm.ident`, which the object keeps in its `.comment` section.
 void addTuningDbIdent(ModuleOp module, llvm::StringRef hash);
+
+/// `--extract-workload=<key>` on a module at the linalg phase: runs strategy
+/// selection with workload keys on `module`, cuts out the layer of `key`
+/// (llvmcpu::extractWorkload) and checks that selection on the layer alone
+/// finds the same key, so a tuning record made on the layer applies to the
+/// model. The layer is returned at the linalg phase, without schedules.
+FailureOr<OwningOpRef<ModuleOp>>
+extractWorkloadLayer(ModuleOp module, llvm::StringRef key,
+                     llvm::StringRef triple, llvm::StringRef cpu,
+                     llvm::StringRef features, int64_t threads);
 
 } // namespace mlir::etch
 

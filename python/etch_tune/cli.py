@@ -75,10 +75,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--repeats", type=int, default=10, help="timed runs per measurement (at least)")
     p.add_argument("--warmup", type=int, default=2)
     p.add_argument("--min-time-us", type=float, default=20000, help="timed runs last at least this long")
+    p.add_argument("--measure", choices=("layer", "model"), default="layer",
+                   help="time each candidate as its layer alone (default: cut out of the model by "
+                        "etch-compile --extract-workload) or as the whole model with only that "
+                        "workload's schedule changed")
+    p.add_argument("--tasks", help="tune only these workloads: a comma-separated list of kinds "
+                   "(conv, depthwise, matmul, pool, reduction, elementwise), workload keys or "
+                   "ONNX node names; the others keep their heuristic schedules")
     p.add_argument("--report", type=Path, help="write report.json and report.md here")
     p.add_argument("--input-shape", action="append", default=[], help="passed to etch-compile")
     p.add_argument("--keep", action="store_true", help="keep the build folder")
     return p
+
+
+def macs_flops(task: dict) -> Optional[int]:
+    """FLOPs of one run of a conv/depthwise/matmul workload: every point of
+    its loop nest is one multiply-add. None for other kinds."""
+    if task.get("kind") not in ("conv", "depthwise", "matmul") or not task.get("loops"):
+        return None
+    n = 2
+    for extent in task["loops"]:
+        n *= extent
+    return n
 
 
 def etch_version(etch_compile: str) -> str:
@@ -89,9 +107,11 @@ def etch_version(etch_compile: str) -> str:
 
 def plot_curves(path: Path, rows: List[dict]) -> Optional[str]:
     """tuning.png: each task's speedup over its heuristic schedule (best so
-    far) against its trials, and the whole model's, estimated by adding up
-    the tasks' gains (each is measured with the other tasks on their
-    heuristic schedules). None, or why there is no plot."""
+    far) against its trials, and the whole model's, estimated from the
+    tasks' gains: layer times weighted by how often each layer occurs, or
+    (tasks timed as the whole model, each with the other tasks on their
+    heuristic schedules) the gains added up. None, or why there is no
+    plot."""
     try:
         import matplotlib
         matplotlib.use("Agg")
@@ -106,13 +126,25 @@ def plot_curves(path: Path, rows: List[dict]) -> Optional[str]:
     for r in rows:
         ax.plot(range(len(r["curve"])), [r["baseline_us"] / b for b in r["curve"]],
                 label=f"{', '.join(r['layers'])[:40]} (x{r['count']})", linewidth=1)
-    base = sum(r["baseline_us"] for r in rows) / len(rows)
+    def at(r, i):
+        return r["curve"][min(i, len(r["curve"]) - 1)]
+
     e2e = []
-    for i in range(longest):
+    if all(r.get("measure") == "layer" for r in rows):
+        # The layers' time, each as often as it occurs (the rest of the
+        # model is not tuned and not counted).
+        base = sum(r["count"] * r["baseline_us"] for r in rows)
+        for i in range(longest):
+            e2e.append(base / max(sum(r["count"] * at(r, i) for r in rows), 1e-9))
+    else:
         # A task's times are the whole model's with all its layers changed.
-        gain = sum(r["baseline_us"] - r["curve"][min(i, len(r["curve"]) - 1)] for r in rows)
-        e2e.append(base / max(base - gain, 1e-9))
-    ax.plot(range(longest), e2e, color="black", linewidth=2.5, label="whole model (estimate)")
+        base = sum(r["baseline_us"] for r in rows) / len(rows)
+        for i in range(longest):
+            gain = sum(r["baseline_us"] - at(r, i) for r in rows)
+            e2e.append(base / max(base - gain, 1e-9))
+    label = ("tuned layers, weighted by count" if all(r.get("measure") == "layer" for r in rows)
+             else "whole model (estimate)")
+    ax.plot(range(longest), e2e, color="black", linewidth=2.5, label=label)
     ax.axhline(1.0, color="grey", linewidth=0.8, linestyle="--")
     ax.set_xlabel("trials per task")
     ax.set_ylabel("speedup over the heuristic schedule")
@@ -176,12 +208,20 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="etch-tune-"))
     try:
         extra = [f"--input-shape={s}" for s in args.input_shape]
-        builder = Builder(etch_compile, args.model, args.target, args.mcpu, runner, work, extra)
+        builder = Builder(etch_compile, args.model, args.target, args.mcpu, runner, work, extra,
+                          measure=args.measure)
         try:
             tasks_doc = builder.extract_tasks()
         except RuntimeError as e:
             return fail(str(e))
         tasks = tasks_doc["tasks"]
+        if args.tasks:
+            wanted = {w.strip() for w in args.tasks.split(",") if w.strip()}
+            tasks = [t for t in tasks if t.get("kind") in wanted or t["key"] in wanted
+                     or wanted & set(t.get("layers", []))]
+            if not tasks:
+                return fail(f"--tasks={args.tasks}: no workload of {args.model} matches (kinds: "
+                            + ", ".join(sorted({t.get('kind', '?') for t in tasks_doc['tasks']})) + ")")
         known = [t for t in tasks if db.for_key(t["key"])]
         if known and not args.resume:
             return fail(f"{args.db} already has records for {len(known)} of these workloads; "
@@ -189,12 +229,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         layers = sum(t["count"] for t in tasks)
         log(f"etch-tune: {args.model.name}: {layers} layers, {len(tasks)} unique workloads, "
             f"target {tasks_doc.get('triple', args.target)} cpu {tasks_doc.get('cpu', args.mcpu)}, "
-            f"runner {runner.name}" + ("" if runner.timing_valid else " (emulated: timings not valid, "
+            f"runner {runner.name}, timing each {args.measure}" + ("" if runner.timing_valid else " (emulated: timings not valid, "
                                         "correctness only)"))
         if not cost_model.available():
             log("etch-tune: note: xgboost is not installed (scripts/setup.sh puts it in .venv-tune); "
                 "candidates are picked at random")
         tuner = Tuner(builder, db, args, log)
+        tuner.all_tasks = tasks_doc["tasks"]
         tty = sys.stdout.isatty()
         if tty:
             width = shutil.get_terminal_size((100, 20)).columns
@@ -221,8 +262,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             speedup = st.baseline_us / st.best_us if st.best_us > 0 else 0
             statuses = dict(st.statuses)
             rows.append({"key": st.key, "layers": st.task["layers"], "count": st.task["count"],
+                         "kind": st.task.get("kind", ""), "loops": st.task.get("loops", []),
+                         "flops": macs_flops(st.task), "measure": st.measure,
                          "baseline_us": st.baseline_us, "best_us": st.best_us, "speedup": speedup,
                          "trials": st.trials, "statuses": statuses, "curve": st.curve,
+                         "best_schedule": st.best_schedule, "baseline_schedule": st.task["schedule"],
                          "timing_valid": runner.timing_valid})
             log(f"{st.label:<24} {st.baseline_us:>12.1f} {st.best_us:>10.1f} {speedup:>7.2f}x "
                 f"{st.trials:>7}  " + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())))

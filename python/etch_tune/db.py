@@ -69,13 +69,17 @@ class Database:
             os.fsync(f.fileno())
         self.records.append(record)
 
-    def for_key(self, key: str) -> List[dict]:
-        return [r for r in self.records if r["key"] == key]
+    def for_key(self, key: str, measure: Optional[str] = None) -> List[dict]:
+        """The records of `key`; with `measure`, only those timed that way
+        ("layer" or "model": a layer's time and the whole model's do not
+        rank together; records without the field are whole-model times)."""
+        return [r for r in self.records if r["key"] == key
+                and (measure is None or r.get("measure", "model") == measure)]
 
-    def measured(self, key: str) -> Dict[str, dict]:
+    def measured(self, key: str, measure: Optional[str] = None) -> Dict[str, dict]:
         """schedule id -> the latest record of that schedule for `key`."""
         out: Dict[str, dict] = {}
-        for r in self.for_key(key):
+        for r in self.for_key(key, measure):
             if "schedule" in r:
                 out[schedule_id(r["schedule"])] = r
         return out

@@ -80,6 +80,7 @@ def test_tune_apply_and_resume(etch_compile, etch_tune, tmp_path):
     for r in records:
         assert r["format"] == 1 and r["key"].startswith("w1-") and r["status"] in STATUSES
         assert r["runner"] == "local" and r["etch_version"] and "schedule" in r
+        assert r["measure"] == "layer"  # the default: each layer timed alone
         if r["status"] == "ok":
             assert r["median_us"] > 0 and r["runs"] >= 3 and r["cv"] >= 0
     # Baseline (the heuristic schedule) first, for each task; then at most

@@ -41,6 +41,10 @@ enum class Phase {
   Obj
 };
 
+/// Module attribute naming the phase a printed module is at, so that
+/// etch-compile continues it from there (`--extract-workload` writes it).
+constexpr llvm::StringLiteral kPhaseAttrName = "etch.phase";
+
 /// "import", "graph", ..., "obj".
 llvm::StringRef stringifyPhase(Phase phase);
 std::optional<Phase> parsePhase(llvm::StringRef name);
@@ -48,7 +52,9 @@ std::optional<Phase> parsePhase(llvm::StringRef name);
 /// One compilation.
 struct CompileOptions {
   /// An ONNX model, or a `.mlir` file holding a module at the `import`,
-  /// `graph` or `linalg` phase (compilation continues from there).
+  /// `graph` or `linalg` phase (compilation continues from there; a module
+  /// attribute `etch.phase = "<phase>"`, which `--extract-workload` writes,
+  /// says which, else the earlier phases run again, harmlessly).
   std::string inputPath;
   /// Object (or printed IR with compileTo < Obj; empty or "-": stdout).
   std::string outputPath;
@@ -88,6 +94,11 @@ struct CompileOptions {
   std::string tuningDbPath;
   bool tuningDbStrict = false;
   std::string tuningTasksPath;
+  /// `--extract-workload=<key>`: compile only that workload's layer (its
+  /// root op with the producers and consumer chain fused into its tiles) as
+  /// a model whose inputs are what the layer reads from the rest of the
+  /// model. With compileTo == Linalg, the layer's IR tagged `etch.phase`.
+  std::string extractWorkload;
   /// With `target.triple == "opencl"` (`target.cpu` is then a GPU preset):
   /// the host triple of the object (empty: x86_64-linux-gnu), a folder to
   /// write `<name>.cl` into (empty: none), and half-precision compute.

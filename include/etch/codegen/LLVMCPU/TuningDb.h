@@ -17,6 +17,7 @@
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
 
 #include <optional>
 
@@ -55,6 +56,17 @@ private:
   tuning::TargetKey target;
   int64_t layers = 0, tuned = 0;
 };
+
+/// The layer of the root op annotated with workload `key` (selection with
+/// workload keys has run on `module`) as a module of its own: `@main` takes
+/// what the layer reads from the rest of the model (`input0`, ...) and
+/// returns its fused consumer chain's result (`output`). The root, its
+/// consumer chain and the producers tile-and-fuse recomputes in its tiles
+/// (constants, fills, broadcasts) are cloned without their schedules, so
+/// selection decides again. Fails with an error naming the key if no op has
+/// it.
+FailureOr<OwningOpRef<ModuleOp>> extractWorkload(ModuleOp module,
+                                                 llvm::StringRef key);
 
 } // namespace mlir::etch::llvmcpu
 
