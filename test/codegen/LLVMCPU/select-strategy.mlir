@@ -136,6 +136,18 @@ func.func @column_reduction(%a: tensor<1x512x256xf32>, %init: tensor<1x256xf32>)
 
 // -----
 
+// A column image whose height has no divisor above half a vector (508 =
+// 4 x 127) takes whole 16-lane rows and one tail, not 4-lane vectors.
+// AVX512-LABEL: func.func @column_conv_ragged
+// AVX512: etch.schedule = #etch.schedule<kind = conv, tile = {{\[}}[0, 64, 256, 0, 0, 0, 0], [0, 8, 16, 0, 0, 0, 0], [0, 0, 0, 0, 8, 1, 0]], vector = [1, 8, 16, 1, 8, 1, 1], parallel = [0, 1, 2, 3]>
+func.func @column_conv_ragged(%x: tensor<1x256x512x1xf32>, %w: tensor<512x256x5x1xf32>, %init: tensor<1x512x508x1xf32>) -> tensor<1x512x508x1xf32> {
+  %r = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+     ins(%x, %w : tensor<1x256x512x1xf32>, tensor<512x256x5x1xf32>) outs(%init : tensor<1x512x508x1xf32>) -> tensor<1x512x508x1xf32>
+  return %r : tensor<1x512x508x1xf32>
+}
+
+// -----
+
 // Without pass options the target comes from the module's etch.target
 // (AdvSIMD: 4 lanes, 32 registers); explicit options win over it.
 // MOD-LABEL: func.func @module_target
