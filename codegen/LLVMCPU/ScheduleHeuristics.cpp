@@ -270,6 +270,25 @@ mlir::etch::llvmcpu::computeDefaultSchedule(const LoopNestInfo &info,
 
   bool isElementwise = info.kind == PipelineKind::Elementwise;
   bool isReduction = info.kind == PipelineKind::Reduction;
+  // A reduction's vector is (parallel col tile) x (reduction tile). Over
+  // the innermost loop (row sums, ReduceMax over the last axis) it is a few
+  // rows of a few vectors each; over an outer loop with parallel lanes inside
+  // (LayerNorm over channels of an NCW map: [1, 512, 16]) one row at a time,
+  // added lane-wise into the output vector. Whole-loop vectors (512 x 16 =
+  // 8192 lanes) were transposed element by element and took LLVM ~1 minute
+  // on a 3 MB model (magika); the sums are ordered either way, so the
+  // results are the same bits.
+  int kIndex = -1, colIndex = -1;
+  for (unsigned i = 0; i < n; ++i) {
+    if (info.roles[i] == kRoleK) {
+      kIndex = i;
+    } else if (info.roles[i] == kRoleCol) {
+      colIndex = i;
+    }
+  }
+  bool innerReduction = isReduction && kIndex > colIndex;
+  int64_t reductionLanes = 4 * lanes;
+  int64_t maxReductionVector = 32 * lanes;
 
   // Column tile first: a narrow output gets taller row blocks.
   int64_t colTile = 0;
@@ -279,6 +298,10 @@ mlir::etch::llvmcpu::computeDefaultSchedule(const LoopNestInfo &info,
     }
     int64_t range = info.ranges[i];
     int64_t maxCols = isElementwise ? 8 * lanes : isReduction ? lanes : colsReg;
+    if (innerReduction) {
+      int64_t kTile = std::min(info.ranges[kIndex], reductionLanes);
+      maxCols = std::max<int64_t>(1, std::min(maxCols, maxReductionVector / kTile));
+    }
     colTile = std::min(range, maxCols);
     // An output width that is not a multiple of the vector width would leave
     // a ragged vector in every row (vector<28xf32> on 16 lanes runs at a
@@ -309,6 +332,13 @@ mlir::etch::llvmcpu::computeDefaultSchedule(const LoopNestInfo &info,
           colTile = t;
           break;
         }
+      }
+      // Unless the divisor is half a vector or less: a 508-row column image
+      // (magika's 1-D conv) would run on 4 of 16 lanes; whole vectors and
+      // one 12-lane tail are ~3x faster.
+      if (info.kind == PipelineKind::Conv && 2 * colTile <= lanes &&
+          range >= 2 * lanes) {
+        colTile = lanes;
       }
     }
     if (colTile == 0) {
@@ -354,7 +384,7 @@ mlir::etch::llvmcpu::computeDefaultSchedule(const LoopNestInfo &info,
       break;
     case kRoleK:
       if (isReduction) {
-        s.reduction[i] = range <= 1024 ? 0 : 4 * lanes;
+        s.reduction[i] = innerReduction ? std::min(range, reductionLanes) : 1;
       } else if (info.isMixedInt8 &&
                  (target.hasAVX512VNNI || target.hasAVXVNNI)) {
         // vpdpbusd reduces 4 k's per lane: 32 k's are 8 instructions per

@@ -87,7 +87,10 @@ func.func @depthwise_pool(%in: tensor<1x144x58x58xf32>, %w: tensor<144x3x3xf32>,
 // fused into the reduction's tiles instead.
 // AVX512-LABEL: func.func @elementwise_reduction
 // AVX512: linalg.generic {{.*}}etch.schedule = #etch.schedule<kind = elementwise, tile = {{\[}}[0, 1, 1, 128]], vector = [1, 1, 1, 128], parallel = [0, 1, 2, 3]>
-// AVX512: linalg.generic {{.*}}etch.schedule = #etch.schedule<kind = reduction, tile = {{\[}}[0, 16, 0, 0], [0, 0, 0, 0], [0, 0, 1, 0]], vector = [1, 16, 1, 200], parallel = [0, 1]>
+// The innermost reduction loop is split into 4-vector steps (vector.reduction
+// per row), rows so that the tile stays at 32 vectors (8 x 64), not a whole
+// 16 x 200 block.
+// AVX512: linalg.generic {{.*}}etch.schedule = #etch.schedule<kind = reduction, tile = {{\[}}[0, 8, 0, 0], [0, 0, 0, 0], [0, 0, 1, 64]], vector = [1, 8, 1, 64], parallel = [0, 1]>
 // AVX512: linalg.generic {{.*}}etch.schedule = #etch.schedule<kind = reduction
 func.func @elementwise_reduction(%a: tensor<1x40x7x200xf32>, %init: tensor<1x40xf32>) -> (tensor<1x40x7x200xf32>, tensor<1x40xf32>) {
   %e = tensor.empty() : tensor<1x40x7x200xf32>
@@ -110,6 +113,37 @@ func.func @elementwise_reduction(%a: tensor<1x40x7x200xf32>, %init: tensor<1x40x
     linalg.yield %y : f32
   } -> tensor<1x40xf32>
   return %s, %r : tensor<1x40x7x200xf32>, tensor<1x40xf32>
+}
+
+// -----
+
+// A reduction over an outer loop with parallel lanes inside (LayerNorm's sum
+// over the channels of an NCW map) steps through the reduction one row at a
+// time and adds whole vectors of lanes: vector [1, 1, 16], not 512 x 16.
+// AVX512-LABEL: func.func @column_reduction
+// AVX512: etch.schedule = #etch.schedule<kind = reduction, tile = {{\[}}[0, 0, 16], [0, 0, 0], [0, 1, 0]], vector = [1, 1, 16], parallel = [0, 2]>
+// AVX2-LABEL: func.func @column_reduction
+// AVX2: etch.schedule = #etch.schedule<kind = reduction, tile = {{\[}}[0, 0, 8], [0, 0, 0], [0, 1, 0]], vector = [1, 1, 8], parallel = [0, 2]>
+func.func @column_reduction(%a: tensor<1x512x256xf32>, %init: tensor<1x256xf32>) -> tensor<1x256xf32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d2)>], iterator_types = ["parallel", "reduction", "parallel"]}
+     ins(%a : tensor<1x512x256xf32>) outs(%init : tensor<1x256xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %y = arith.addf %x, %o : f32
+    linalg.yield %y : f32
+  } -> tensor<1x256xf32>
+  return %r : tensor<1x256xf32>
+}
+
+// -----
+
+// A column image whose height has no divisor above half a vector (508 =
+// 4 x 127) takes whole 16-lane rows and one tail, not 4-lane vectors.
+// AVX512-LABEL: func.func @column_conv_ragged
+// AVX512: etch.schedule = #etch.schedule<kind = conv, tile = {{\[}}[0, 64, 256, 0, 0, 0, 0], [0, 8, 16, 0, 0, 0, 0], [0, 0, 0, 0, 8, 1, 0]], vector = [1, 8, 16, 1, 8, 1, 1], parallel = [0, 1, 2, 3]>
+func.func @column_conv_ragged(%x: tensor<1x256x512x1xf32>, %w: tensor<512x256x5x1xf32>, %init: tensor<1x512x508x1xf32>) -> tensor<1x512x508x1xf32> {
+  %r = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+     ins(%x, %w : tensor<1x256x512x1xf32>, tensor<512x256x5x1xf32>) outs(%init : tensor<1x512x508x1xf32>) -> tensor<1x512x508x1xf32>
+  return %r : tensor<1x512x508x1xf32>
 }
 
 // -----
