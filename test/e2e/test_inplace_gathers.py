@@ -6,9 +6,10 @@ only on a contiguous buffer; empty-tensor elimination may make the map's
 producer write into a strided view instead: the interior of a padded buffer
 (etch-common-decompose-pads) or its slice of a Concat. PP-OCRv4 det's FPN
 (Add -> padded 3x3 Conv + nearest Resize -> Concat) gave max relative error
-1.0 that way, and a map both concatenated and resized or grid-sampled went
-wrong even without pads (every case here failed before the fix but
-resize_of_concat_w_slice on the generic CPU). etch-common-flatten-gathers
+1.0 that way (it was fenced off by not decomposing such pads), and a map
+both concatenated and resized or grid-sampled went wrong even without pads
+(the last two cases, on main before the fix; GridSample got batch 0 right
+and batch 1 wrong). etch-common-flatten-gathers
 now gives each gather a contiguous (rank-1) base; see
 test/codegen/Common/flatten-gathers.mlir."""
 
