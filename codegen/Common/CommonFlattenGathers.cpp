@@ -55,31 +55,46 @@ Value collapsedBase(Value base, DenseMap<Value, Value> &cache) {
 }
 
 /// sum(indices[d] * rowMajorStride[d]) at the gather: the same element as
-/// the k-D base indices under the flat reading.
-Value linearOffset(OpBuilder &b, Location loc, ValueRange indices,
-                   ArrayRef<int64_t> shape) {
-  int64_t stride = 1;
+/// the k-D base indices under the flat reading. Constant parts fold.
+Value linearOffset(OpBuilder &b, Location loc, Value base, ValueRange indices) {
+  auto shape = cast<RankedTensorType>(base.getType()).getShape();
+  int64_t staticStride = 1; // the static factor of the stride
+  Value dynamicStride;      // the product of the dynamic sizes, if any
   int64_t constant = 0;
   Value sum;
+  auto add = [&](Value term) {
+    sum = sum ? arith::AddIOp::create(b, loc, sum, term).getResult() : term;
+  };
   for (int64_t d = shape.size() - 1; d >= 0; --d) {
     Value index = indices[d];
-    if (std::optional<int64_t> c = getConstantIntValue(index)) {
-      constant += *c * stride;
-    } else {
+    std::optional<int64_t> c = getConstantIntValue(index);
+    if (c && !dynamicStride) {
+      constant += *c * staticStride;
+    } else if (!c || *c != 0) {
       Value term = index;
-      if (stride != 1) {
+      if (staticStride != 1) {
         term = arith::MulIOp::create(
-            b, loc, index, arith::ConstantIndexOp::create(b, loc, stride));
+            b, loc, term, arith::ConstantIndexOp::create(b, loc, staticStride));
       }
-      sum = sum ? arith::AddIOp::create(b, loc, sum, term).getResult() : term;
+      if (dynamicStride) {
+        term = arith::MulIOp::create(b, loc, term, dynamicStride);
+      }
+      add(term);
     }
-    stride *= shape[d];
+    if (ShapedType::isDynamic(shape[d])) {
+      Value size = tensor::DimOp::create(b, loc, base, d);
+      dynamicStride = dynamicStride ? arith::MulIOp::create(b, loc,
+                                                            dynamicStride, size)
+                                          .getResult()
+                                    : size;
+    } else {
+      staticStride *= shape[d];
+    }
   }
-  Value c = arith::ConstantIndexOp::create(b, loc, constant);
-  if (!sum) {
-    return c;
+  if (constant != 0 || !sum) {
+    add(arith::ConstantIndexOp::create(b, loc, constant));
   }
-  return constant == 0 ? sum : arith::AddIOp::create(b, loc, sum, c);
+  return sum;
 }
 
 struct CommonFlattenGathersPass
@@ -95,13 +110,6 @@ struct CommonFlattenGathersPass
     });
     DenseMap<Value, Value> cache;
     for (vector::GatherOp g : gathers) {
-      auto type = cast<RankedTensorType>(g.getBase().getType());
-      if (!type.hasStaticShape()) {
-        // Static shapes only reach codegen; a dynamic one would need
-        // tensor.dim strides. Say so instead of gathering wrongly.
-        g.emitOpError("etch-common-flatten-gathers: dynamic base shape");
-        return signalPassFailure();
-      }
       Value flat = collapsedBase(g.getBase(), cache);
       // Inside vector.mask the region holds the gather alone: compute the
       // offset before the mask op.
@@ -110,8 +118,7 @@ struct CommonFlattenGathersPass
         anchor = g->getParentOp();
       }
       OpBuilder b(anchor);
-      Value offset =
-          linearOffset(b, g.getLoc(), g.getOffsets(), type.getShape());
+      Value offset = linearOffset(b, g.getLoc(), g.getBase(), g.getOffsets());
       b.setInsertionPoint(g);
       auto flatGather = vector::GatherOp::create(
           b, g.getLoc(), g.getVectorType(), flat, ValueRange{offset},

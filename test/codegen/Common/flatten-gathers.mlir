@@ -44,6 +44,26 @@ func.func @main(%t: tensor<4x6xf32>, %idx: vector<8xindex>, %j: index) -> vector
 
 // -----
 
+// A dynamic inner size: the row offset is scaled by it at run time.
+// CHECK-LABEL: func.func @main
+// CHECK-SAME: %[[T:[a-z0-9]+]]: tensor<4x?xf32>, %{{.+}}: vector<8xindex>, %[[J:[a-z0-9]+]]: index
+// CHECK: %[[F:.+]] = tensor.collapse_shape %[[T]] {{\[}}[0, 1]] : tensor<4x?xf32> into tensor<?xf32>
+// CHECK: %[[D:.+]] = tensor.dim %[[T]], %{{.+}}
+// CHECK: %[[R:.+]] = arith.muli %{{.+}}, %[[D]] : index
+// CHECK: %[[O:.+]] = arith.addi %[[J]], %[[R]] : index
+// CHECK: vector.gather %[[F]][%[[O]]]
+// BUF-LABEL: func.func @main
+func.func @main(%t: tensor<4x?xf32>, %idx: vector<8xindex>, %j: index) -> vector<8xf32> {
+  %c1 = arith.constant 1 : index
+  %mask = arith.constant dense<true> : vector<8xi1>
+  %pass = arith.constant dense<0.0> : vector<8xf32>
+  %g = vector.gather %t[%c1, %j] [%idx], %mask, %pass
+      : tensor<4x?xf32>, vector<8xindex>, vector<8xi1>, vector<8xf32> into vector<8xf32>
+  return %g : vector<8xf32>
+}
+
+// -----
+
 // Gathers in a loop from a base computed before it share one rank-1 view,
 // built right after the base, outside the loop.
 // CHECK-LABEL: func.func @main
