@@ -13,7 +13,11 @@
 // fill and, where the source is computed here, the source's producer write
 // straight into the padded buffer: no copy is left. The strips are built
 // right before the source's producer so that the buffer they fill dominates
-// the producer's destination (what the elimination needs).
+// the producer's destination (what the elimination needs). The source may
+// have other users (PP-OCRv4's FPN pads maps that it also resizes and adds):
+// they then read the interior of the padded buffer, a strided view, which is
+// sound for every op whose bufferization honours layouts; vector.gather's
+// flat offsets do not, which is why etch-common-flatten-gathers runs first.
 //
 //===----------------------------------------------------------------------===//
 #include "etch/codegen/Common/Passes.h"
@@ -22,8 +26,6 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
-#include "mlir/Interfaces/DestinationStyleOpInterface.h"
-#include "mlir/Interfaces/LoopLikeInterface.h"
 #include "mlir/IR/Builders.h"
 
 #define DEBUG_TYPE "etch-common-decompose-pads"
@@ -72,52 +74,14 @@ Value fillBorder(OpBuilder &b, Location loc, Value dest, Value value,
   return dest;
 }
 
-/// Whether `source` reaches the pad alone: it and every value it is computed
-/// in place on (destination operands of DPS ops, loop inits, insert_slice
-/// destinations), back to a tensor.empty, have one use each. Only then may
-/// empty-tensor elimination move the source's producer into the padded
-/// buffer: on shared chains (a feature map that is padded and also resized
-/// and concatenated, as in PP-OCRv4's FPN) the upstream elimination has
-/// produced wrong code, so such pads keep their fill-and-copy form. A
-/// function argument is copied either way.
-bool hasPrivateChain(Value source) {
-  Value v = source;
-  for (int depth = 0; depth < 64; ++depth) {
-    if (isa<BlockArgument>(v)) {
-      return v == source;
-    }
-    if (!v.hasOneUse()) {
-      return false;
-    }
-    Operation *def = v.getDefiningOp();
-    if (isa<tensor::EmptyOp>(def)) {
-      return true;
-    }
-    auto result = cast<OpResult>(v);
-    if (auto insert = dyn_cast<tensor::InsertSliceOp>(def)) {
-      v = insert.getDest();
-    } else if (auto dps = dyn_cast<DestinationStyleOpInterface>(def)) {
-      v = dps.getTiedOpOperand(result)->get();
-    } else if (auto loop = dyn_cast<LoopLikeOpInterface>(def)) {
-      OpOperand *init = loop.getTiedLoopInit(result);
-      if (!init) {
-        return false;
-      }
-      v = init->get();
-    } else {
-      return false;
-    }
-  }
-  return false;
-}
-
 struct CommonDecomposePadsPass
     : public impl::CommonDecomposePadsPassBase<CommonDecomposePadsPass> {
   using Base::Base;
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    // One tensor.empty per use: CSE merges equal empties, which would make
-    // every chain that starts from one look shared.
+    // One tensor.empty per use: CSE merges equal empties, and each use is
+    // its own candidate for empty-tensor elimination (one producer moved
+    // into a padded buffer must not drag an unrelated producer along).
     SmallVector<tensor::EmptyOp> empties;
     func.walk([&](tensor::EmptyOp e) { empties.push_back(e); });
     for (tensor::EmptyOp e : empties) {
@@ -142,9 +106,6 @@ struct CommonDecomposePadsPass
       auto sourceType = pad.getSourceType();
       if (!value || !type.hasStaticShape() || !sourceType.hasStaticShape() ||
           pad.getNofold()) {
-        continue;
-      }
-      if (!hasPrivateChain(pad.getSource())) {
         continue;
       }
       SmallVector<int64_t> low(pad.getStaticLow());

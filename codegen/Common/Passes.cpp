@@ -71,6 +71,9 @@ struct LowerToLLVMPipelineCLOptions
 
 void buildCommonBufferizePassPipeline(OpPassManager &pm,
                                       const CommonBufferizeOptions &options) {
+  // Gathers must not depend on their base's layout, which the in-place
+  // writes below may make strided.
+  pm.addNestedPass<func::FuncOp>(createCommonFlattenGathersPass());
   // Write results straight into the buffers that will hold them instead of
   // materializing tensor.empty as a separate allocation.
   if (options.decomposePads) {

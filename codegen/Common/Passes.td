@@ -108,6 +108,45 @@ def CommonDecomposePadsPass
   let dependentDialects = ["linalg::LinalgDialect", "tensor::TensorDialect"];
 }
 
+def CommonFlattenGathersPass
+    : Pass<"etch-common-flatten-gathers", "func::FuncOp"> {
+  let summary = "Give every n-D vector.gather on a tensor a 1-D base";
+  let description = [{
+    Linalg's vectorizer turns a `tensor.extract` from a k-D tensor into a
+    `vector.gather` at base indices [0, ..., 0] whose index vector is the
+    row-major linear offset of each element: a flat offset that only means
+    the right element while the buffer is contiguous with an identity
+    layout (the gather's own definition lets the index vary within the
+    innermost dimension only; its LLVM lowering adds the flat offset to the
+    base pointer). Bufferization, however, may give the gathered tensor any
+    strided buffer: a subview of a padded buffer or of a concatenation once
+    empty-tensor elimination lets its producer write there in place. The
+    gather then reads the wrong elements.
+
+    This pass collapses each such base to rank 1 (`tensor.collapse_shape`,
+    placed right after the base is defined so that it is shared and out of
+    loops) and folds the base indices into the gather's single offset.
+    Bufferization then keeps the gather correct for any layout: a
+    contiguous buffer is collapsed in place (a view), a non-contiguous one
+    is copied once into a contiguous buffer.
+
+    Before:
+    ```mlir
+    %g = vector.gather %t[%c0, %c0] [%idx], %mask, %pass
+        : tensor<4x6xf32>, vector<8xindex>, vector<8xi1>, vector<8xf32>
+          into vector<8xf32>
+    ```
+    After:
+    ```mlir
+    %flat = tensor.collapse_shape %t [[0, 1]] : tensor<4x6xf32> into tensor<24xf32>
+    %g = vector.gather %flat[%c0] [%idx], %mask, %pass
+        : tensor<24xf32>, vector<8xindex>, vector<8xi1>, vector<8xf32>
+          into vector<8xf32>
+    ```
+  }];
+  let dependentDialects = ["arith::ArithDialect", "tensor::TensorDialect"];
+}
+
 def CommonFlattenGlobalsPass
     : Pass<"etch-common-flatten-globals", "ModuleOp"> {
   let summary = "Make constant memref globals 1-D and 64-byte aligned";

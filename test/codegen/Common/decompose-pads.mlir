@@ -60,15 +60,13 @@ func.func @main(%x: tensor<3xf32>, %v: tensor<f32>) -> tensor<5xf32> {
 
 // -----
 
-// A pad whose body is not a constant, or marked nofold, stays; so does one
-// whose source is also used elsewhere (its producer must not move into the
-// padded buffer).
+// A pad whose body is not a constant, or marked nofold, stays.
 // CHECK-LABEL: func.func @main
 // CHECK: tensor.pad
 // CHECK: tensor.pad
-// CHECK: tensor.pad
+// CHECK-NOT: tensor.pad
 // BUF-LABEL: func.func @main
-func.func @main(%x: tensor<3xf32>) -> (tensor<5xf32>, tensor<3xf32>) {
+func.func @main(%x: tensor<3xf32>) -> (tensor<5xf32>, tensor<4xf32>) {
   %zero = arith.constant 0.0 : f32
   %p = tensor.pad %x low[1] high[1] {
   ^bb0(%i: index):
@@ -80,6 +78,24 @@ func.func @main(%x: tensor<3xf32>) -> (tensor<5xf32>, tensor<3xf32>) {
   ^bb0(%i: index):
     tensor.yield %zero : f32
   } : tensor<3xf32> to tensor<4xf32>
+  return %p, %q : tensor<5xf32>, tensor<4xf32>
+}
+
+// -----
+
+// A pad whose source has other users is rewritten too: the producer writes
+// the interior of the padded buffer and the other user reads it there.
+// CHECK-LABEL: func.func @main
+// CHECK: %[[Y:.+]] = linalg.exp
+// CHECK: tensor.insert_slice %[[Y]] into %{{.+}}[1] [3] [1]
+// CHECK-NOT: tensor.pad
+// BUF-LABEL: func.func @main
+// BUF: %[[I:.+]] = memref.subview %[[P:.+]][1] [3] [1] : memref<5xf32> to memref<3xf32, strided<[1], offset: 1>>
+// BUF: linalg.exp ins(%{{.+}}) outs(%[[I]] :
+// BUF: linalg.exp ins(%[[P]] : memref<5xf32>)
+// BUF: linalg.exp ins(%[[I]] :
+func.func @main(%x: tensor<3xf32>) -> (tensor<5xf32>, tensor<3xf32>) {
+  %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<3xf32>
   %y = linalg.exp ins(%x : tensor<3xf32>) outs(%e : tensor<3xf32>) -> tensor<3xf32>
   %r = tensor.pad %y low[1] high[1] {
