@@ -355,6 +355,9 @@ LogicalResult emitModelObject(ModuleOp module, const ModelSignature &sig,
     }
   });
 
+  detail::storeLargeConstantsAsBytes(module,
+                                     tm.createDataLayout().isLittleEndian());
+
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> llvmModule =
       translateModuleToLLVMIR(module, llvmContext, sig.name);
@@ -455,6 +458,16 @@ LogicalResult emitModelObject(ModuleOp module, const ModelSignature &sig,
   }
 
   object.clear();
+  // The object is mostly the weights: reserve them up front so the buffer
+  // does not double (and copy) its way up to gigabytes.
+  uint64_t globalBytes = 0;
+  for (llvm::GlobalVariable &global : llvmModule->globals()) {
+    if (global.hasInitializer()) {
+      globalBytes += llvmModule->getDataLayout().getTypeAllocSize(
+          global.getValueType());
+    }
+  }
+  object.reserve(globalBytes + (1 << 20));
   llvm::raw_svector_ostream os(object);
   llvm::legacy::PassManager codegen;
   if (tm.addPassesToEmitFile(codegen, os, nullptr,

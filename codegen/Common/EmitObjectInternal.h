@@ -7,6 +7,10 @@ class Module;
 class TargetMachine;
 } // namespace llvm
 
+namespace mlir {
+class ModuleOp;
+} // namespace mlir
+
 namespace mlir::etch::detail {
 
 /// Rewrites the float intrinsics that `tm` would turn into libm calls
@@ -14,6 +18,13 @@ namespace mlir::etch::detail {
 /// into arithmetic. Run it after optimization, right before code generation,
 /// so no pass re-forms the intrinsics.
 void expandLibmIntrinsics(llvm::Module &module, llvm::TargetMachine &tm);
+
+/// Retypes large resource-backed constant globals (LLVM dialect) to byte
+/// arrays over the same blob, so the back end writes them with one bulk copy
+/// instead of element by element (ByteConstants.cpp). Does nothing unless
+/// host and target are little-endian.
+void storeLargeConstantsAsBytes(mlir::ModuleOp module,
+                                bool targetIsLittleEndian);
 
 } // namespace mlir::etch::detail
 

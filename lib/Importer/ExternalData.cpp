@@ -23,10 +23,13 @@ static bool isInside(StringRef dir, StringRef path) {
          sys::path::is_separator(dir.back());
 }
 
-Error mlir::etch::importer::readConfinedFile(StringRef modelDir,
-                                             StringRef location,
-                                             uint64_t offset,
-                                             MutableArrayRef<char> out) {
+/// The real path of `location` below `modelDir`, after every check: a
+/// relative path that stays inside the folder (symlinks resolved), a regular
+/// file, and offset + length within its size.
+static Expected<SmallString<256>> resolveConfined(StringRef modelDir,
+                                                  StringRef location,
+                                                  uint64_t offset,
+                                                  uint64_t length) {
   // ONNX's own checker applies the same rules: a location is a relative
   // path below the model's folder.
   if (location.empty()) {
@@ -79,14 +82,24 @@ Error mlir::etch::importer::readConfinedFile(StringRef modelDir,
                      "' is not a regular file");
   }
   uint64_t size = status.getSize();
-  uint64_t length = out.size();
   if (offset > size || length > size - offset) {
     return userError("external data file '" + realFile + "' has " +
                      Twine(size) + " bytes; offset " + Twine(offset) +
                      " + length " + Twine(length) + " lies past its end");
   }
+  return realFile;
+}
 
-  Expected<sys::fs::file_t> fd = sys::fs::openNativeFileForRead(realFile);
+Error mlir::etch::importer::readConfinedFile(StringRef modelDir,
+                                             StringRef location,
+                                             uint64_t offset,
+                                             MutableArrayRef<char> out) {
+  Expected<SmallString<256>> realFile =
+      resolveConfined(modelDir, location, offset, out.size());
+  if (!realFile) {
+    return realFile.takeError();
+  }
+  Expected<sys::fs::file_t> fd = sys::fs::openNativeFileForRead(*realFile);
   if (!fd) {
     return fd.takeError();
   }
@@ -102,10 +115,35 @@ Error mlir::etch::importer::readConfinedFile(StringRef modelDir,
       return n.takeError();
     }
     if (*n == 0) {
-      return userError("external data file '" + realFile +
+      return userError("external data file '" + *realFile +
                        "' ended early while reading");
     }
     done += *n;
   }
   return Error::success();
+}
+
+Expected<std::unique_ptr<MemoryBuffer>>
+mlir::etch::importer::mapConfinedFile(StringRef modelDir, StringRef location,
+                                      uint64_t offset, uint64_t length) {
+  Expected<SmallString<256>> realFile =
+      resolveConfined(modelDir, location, offset, length);
+  if (!realFile) {
+    return realFile.takeError();
+  }
+  Expected<sys::fs::file_t> fd = sys::fs::openNativeFileForRead(*realFile);
+  if (!fd) {
+    return fd.takeError();
+  }
+  scope_exit closeFd([&] { sys::fs::closeFile(*fd); });
+  // IsVolatile=false lets LLVM map the slice (it reads slices under four
+  // pages); the mapping outlives the descriptor.
+  ErrorOr<std::unique_ptr<MemoryBuffer>> buffer =
+      MemoryBuffer::getOpenFileSlice(*fd, *realFile, length, offset,
+                                     /*IsVolatile=*/false);
+  if (!buffer) {
+    return userError("cannot map external data file '" + *realFile +
+                     "': " + buffer.getError().message());
+  }
+  return std::move(*buffer);
 }

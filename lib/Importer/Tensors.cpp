@@ -1,7 +1,11 @@
 //===- Tensors.cpp - ONNX TensorProto to MLIR attributes ------------------===//
 //
-// Weights are copied exactly once, from the protobuf's raw_data (or the
-// external-data file) into a heap resource blob that the attribute owns.
+// Weights are copied exactly once, from the protobuf's raw_data (or a small
+// external-data tensor) into a heap resource blob that the attribute owns.
+// Large external-data tensors are not copied at all: the blob wraps a
+// read-only mapping of the file, so a model with gigabytes of external
+// weights is imported without holding them in memory (and codegen reads each
+// page once, from the page cache).
 //
 //===----------------------------------------------------------------------===//
 #include "ExternalData.h"
@@ -16,6 +20,7 @@
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Alignment.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
@@ -30,6 +35,9 @@ using onnx::TensorProto;
 /// Tensors up to this many bytes become DenseElementsAttr (readable in tests,
 /// directly foldable); larger ones become resource blobs.
 static constexpr size_t kMaxDenseBytes = 64;
+
+/// External tensors from this size on are memory-mapped rather than read.
+static constexpr size_t kMinMappedBytes = 1 << 20;
 
 Type importer::convertElementType(MLIRContext *ctx, int32_t onnxType) {
   Builder b(ctx);
@@ -163,16 +171,23 @@ static void copyField(const Field &field, char *out) {
   }
 }
 
-/// Reads external data (`location`, `offset`, `length` keys) into `out`.
-static LogicalResult readExternal(const TensorProto &tensor,
-                                  StringRef modelDir, Location loc,
-                                  MutableArrayRef<char> out) {
+namespace {
+/// Where a tensor's external data lives (its `location`, `offset`, `length`
+/// keys).
+struct ExternalRef {
   std::string location;
   uint64_t offset = 0;
+};
+} // namespace
+
+/// Parses the external data keys of a tensor that needs `bytes` bytes.
+static FailureOr<ExternalRef> parseExternal(const TensorProto &tensor,
+                                            Location loc, size_t bytes) {
+  ExternalRef ref;
   std::optional<uint64_t> length;
   for (const auto &entry : tensor.external_data()) {
     if (entry.key() == "location") {
-      location = entry.value();
+      ref.location = entry.value();
     } else if (entry.key() == "offset" || entry.key() == "length") {
       uint64_t v;
       if (StringRef(entry.value()).getAsInteger(10, v)) {
@@ -180,24 +195,65 @@ static LogicalResult readExternal(const TensorProto &tensor,
                               << "': bad external data " << entry.key()
                               << " '" << entry.value() << "'";
       }
-      (entry.key() == "offset" ? offset : length.emplace()) = v;
+      (entry.key() == "offset" ? ref.offset : length.emplace()) = v;
     }
   }
-  if (location.empty()) {
+  if (ref.location.empty()) {
     return emitError(loc) << "tensor '" << tensor.name()
                           << "': external data has no 'location'";
   }
-  if (length && *length != out.size()) {
+  if (length && *length != bytes) {
     return emitError(loc) << "tensor '" << tensor.name()
                           << "': external data length " << *length
-                          << " does not match the " << out.size()
+                          << " does not match the " << bytes
                           << " bytes its shape and type need";
   }
-  if (llvm::Error err = readConfinedFile(modelDir, location, offset, out)) {
+  return ref;
+}
+
+/// Reads external data into `out`.
+static LogicalResult readExternal(const TensorProto &tensor,
+                                  StringRef modelDir, Location loc,
+                                  MutableArrayRef<char> out) {
+  FailureOr<ExternalRef> ref = parseExternal(tensor, loc, out.size());
+  if (failed(ref)) {
+    return failure();
+  }
+  if (llvm::Error err =
+          readConfinedFile(modelDir, ref->location, ref->offset, out)) {
     return emitError(loc) << "tensor '" << tensor.name()
                           << "': " << llvm::toString(std::move(err));
   }
   return success();
+}
+
+/// A read-only blob over a mapping of the tensor's external data, or
+/// std::nullopt when the mapping is not aligned for the element type (the
+/// caller reads the data instead).
+static FailureOr<std::optional<AsmResourceBlob>>
+mapExternal(const TensorProto &tensor, StringRef modelDir, Location loc,
+            size_t bytes, size_t align) {
+  FailureOr<ExternalRef> ref = parseExternal(tensor, loc, bytes);
+  if (failed(ref)) {
+    return failure();
+  }
+  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> buffer =
+      mapConfinedFile(modelDir, ref->location, ref->offset, bytes);
+  if (!buffer) {
+    return emitError(loc) << "tensor '" << tensor.name()
+                          << "': " << llvm::toString(buffer.takeError());
+  }
+  const char *data = (*buffer)->getBufferStart();
+  if (!llvm::isAddrAligned(llvm::Align(align), data)) {
+    return std::optional<AsmResourceBlob>();
+  }
+  // The blob owns the mapping: the deleter unmaps it with the last use.
+  return std::optional<AsmResourceBlob>(AsmResourceBlob(
+      ArrayRef<char>(data, bytes), align,
+      [owner = std::move(*buffer)](void *, size_t, size_t) mutable {
+        owner.reset();
+      },
+      /*dataIsMutable=*/false));
 }
 
 static LogicalResult readData(const TensorProto &tensor, StringRef modelDir,
@@ -347,8 +403,20 @@ readTensor(const TensorProto &tensor, StringRef modelDir, Location loc) {
   int64_t numel = *numelOr;
   size_t bytes = *bytesOr;
   size_t align = std::max<size_t>(elementBytes(elemType), 1);
-  AsmResourceBlob blob = HeapAsmResourceBlob::allocate(bytes, align);
   unsigned bits = narrowTypeBits(tensor.data_type());
+  if (tensor.data_location() == TensorProto::EXTERNAL && !bits &&
+      !elemType.isInteger(1) && bytes >= kMinMappedBytes) {
+    FailureOr<std::optional<AsmResourceBlob>> mapped =
+        mapExternal(tensor, modelDir, loc, bytes, align);
+    if (failed(mapped)) {
+      return failure();
+    }
+    if (*mapped) {
+      return std::make_pair(RankedTensorType::get(shape, elemType),
+                            std::move(**mapped));
+    }
+  }
+  AsmResourceBlob blob = HeapAsmResourceBlob::allocate(bytes, align);
   if (failed(bits ? readPacked(tensor, modelDir, loc, bits, numel,
                                blob.getMutableData())
                   : readData(tensor, modelDir, loc, elemType, numel,
