@@ -29,8 +29,9 @@ func.func @matmul(%a: tensor<64x64xf32>, %b: tensor<64x64xf32>) -> tensor<64x64x
 // output row per level-0 tile, window loops tiled to 1. The bias+relu chain
 // gets no schedule of its own (it is fused into the conv's tiles).
 // AVX512-LABEL: func.func @conv_bias_relu
-// 56 is not a multiple of 16 lanes: 14-wide columns (a divisor) and 16 rows.
-// AVX512: linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, etch.schedule = #etch.schedule<kind = conv, tile = {{\[}}[0, 64, 1, 0, 0, 0, 0], [0, 16, 0, 14, 0, 0, 0], [0, 0, 0, 0, 8, 1, 1]], vector = [1, 16, 1, 14, 8, 1, 1], parallel = [0, 1, 2, 3]>
+// 56 is not a multiple of 16 lanes: whole 16-lane columns with a clean
+// 8-lane tail (3 x 16 + 8) and 16 rows.
+// AVX512: linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, etch.schedule = #etch.schedule<kind = conv, tile = {{\[}}[0, 64, 1, 0, 0, 0, 0], [0, 16, 0, 16, 0, 0, 0], [0, 0, 0, 0, 8, 1, 1]], vector = [1, 16, 1, 16, 8, 1, 1], parallel = [0, 1, 2, 3]>
 // AVX512: linalg.generic
 // AVX512-NOT: etch.schedule
 // AVX512: return
