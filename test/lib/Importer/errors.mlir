@@ -13,6 +13,8 @@
 // RUN: not etch-import %S/Inputs/conv.onnx --input-shape x=1xfoo 2>&1 | FileCheck %s --check-prefix=PINSYNTAX
 // A Concat of a rank-3 and a rank-0 input (found by etch-fuzz-import: an out-of-range dim read).
 // RUN: not etch-import %S/../../fuzz/regressions/concat-rank0-input.onnx 2>&1 | FileCheck %s --check-prefix=CONCATRANK
+// A LayerNormalization axis of -2^31 (found by etch-fuzz-import: a SEGV inside ONNX 1.12's shape inference).
+// RUN: not etch-import %S/../../fuzz/regressions/layernorm-huge-axis.onnx 2>&1 | FileCheck %s --check-prefix=HUGEAXIS
 
 // UNKNOWN-OP: loc("nms_0"): node 'nms_0': unsupported op 'NonMaxSuppression' (opset {{[0-9]+}}); supported ops: {{(.*, )?}}Add, {{.*}}, Conv, {{.*}}, Gather, {{.*}}, MaxPool, {{.*}}, Slice, {{.*}}, Unsqueeze{{(, .*)?$}}
 // MISSING: loc("relu_orphan"): node 'relu_orphan' (Relu): input 'nowhere' is not produced by any node, initializer or graph input
@@ -27,4 +29,5 @@
 // PINNAME: error: --input-shape names 'y', which is not a graph input; graph inputs: 'x'
 // PINFIXED: error: --input-shape gives graph input 'x' dim 1 = 4, but the model fixes it to 3
 // CONCATRANK: node 'clip_0' (Concat): input 1 has rank 0 and input 0 rank 3; all inputs must have the same rank
+// HUGEAXIS: node 'LayerNormalization_0' (LayerNormalization): attribute 'axis' has value -2147483648, which indexes no tensor dimension
 // PINSYNTAX: etch-import: bad --input-shape 'x=1xfoo': dimension 'foo' is not a non-negative integer
