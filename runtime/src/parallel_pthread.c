@@ -52,7 +52,7 @@ static struct {
   int active;         /* threads taking part in it (caller included) */
   etch_range_tid_fn_t fn;
   void *ctx;
-  int64_t n, chunk;
+  int64_t chunk; /* indices per hand-out */
   atomic_int threads; /* 0: not resolved yet */
 } pool = {.call_lock = PTHREAD_MUTEX_INITIALIZER,
           .lock = PTHREAD_MUTEX_INITIALIZER,
@@ -281,7 +281,6 @@ void etch_parallel_for_tid(int64_t n, etch_range_tid_fn_t fn, void *ctx,
    * below. */
   pool.fn = fn;
   pool.ctx = ctx;
-  pool.n = n;
   pool.chunk = chunk < 1 ? 1 : chunk;
   pool.active = helpers + 1;
   for (int t = 0; t < pool.active; ++t) {
